@@ -1,0 +1,1 @@
+"""Plugin klachten (placeholder until built)."""

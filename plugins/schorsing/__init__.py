@@ -1,0 +1,1 @@
+"""Plugin schorsing (placeholder until built)."""

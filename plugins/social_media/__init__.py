@@ -1,0 +1,1 @@
+"""Plugin social_media (placeholder until built)."""

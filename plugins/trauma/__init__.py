@@ -1,0 +1,1 @@
+"""Plugin trauma (placeholder until built)."""

@@ -1,0 +1,93 @@
+"""Veiligheidsportaal: the school safety plan as forms, cases, letters and figures."""
+
+import logging
+import os
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from .hookspecs import hookimpl
+
+__all__ = ["create_app", "hookimpl"]
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config=None):
+    """The app factory: config, database, plugins, blueprints."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import config
+
+    config.load(app, test_config)
+    logging.basicConfig(level=logging.INFO)
+
+    from . import access
+    from . import auth
+    from . import builtin
+    from . import db
+    from . import mail
+    from . import plugins
+    from . import security
+    from . import templating
+    from .registry import Registry
+
+    db.init_app(app)
+    csrf.init_app(app)
+    pm = plugins.make_manager(
+        only=app.config["PORTAL_PLUGINS"], extra=tuple(app.config["PORTAL_EXTRA_PLUGINS"])
+    )
+    pm.register(builtin, name="portal")
+    app.extensions["portal"] = Registry(pm)
+
+    templating.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    mail.init_app(app)
+    app.before_request(_refuse_nul)
+
+    from . import admin
+    from . import calendar_views
+    from . import schools
+    from .cases import views as case_views
+
+    schools.init_app(app)
+    app.before_request(access.enforce)
+    case_views.init_app(app)
+    calendar_views.init_app(app)
+    admin.init_app(app)
+    _register_plugin_blueprints(app, pm)
+
+    from . import cli
+
+    cli.init_app(app)
+    pm.hook.register_commands(cli=app.cli)
+    return app
+
+
+def _register_plugin_blueprints(app, pm):
+    from .plugins import PluginError
+
+    for impl in pm.hook.register_blueprints.get_hookimpls():
+        slug = impl.plugin_name
+        blueprints = impl.function(**({"app": app} if "app" in impl.argnames else {})) or []
+        for bp in blueprints:
+            if bp.name != slug:
+                raise PluginError(f"plugin {slug!r}: blueprint name {bp.name!r} must be the slug")
+            app.register_blueprint(bp, url_prefix=f"/<school>/{slug}")
+
+
+def _refuse_nul(*_):
+    """NUL in any input: a clear 400, the same on SQLite and PostgreSQL (which rejects it)."""
+    from flask import abort
+    from flask import request
+
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)

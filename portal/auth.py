@@ -1,0 +1,243 @@
+"""Staff login, logout and password change; sessions that really end.
+
+A login creates a server-side ``UserSession`` row whose random token lives in
+the signed cookie. The user loader accepts the cookie only while that row is
+open, not idle too long, younger than the absolute limit, newer than the last
+password change and the account active. Logout closes the row, so a cookie
+copied before logout no longer works (FACTS.md: the default cookie session
+alone would keep working).
+"""
+
+import datetime
+import hashlib
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_login import LoginManager
+from flask_login import UserMixin
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+
+from . import throttle
+from .access import LOGIN
+from .access import public
+from .access import requires
+from .access import schools_of
+from .audit import audit
+from .db import atomic
+from .models import User
+from .models import UserSession
+from .models import utcnow
+from .passwords import DUMMY_HASH
+from .passwords import hash_password
+from .passwords import policy_error
+from .passwords import verify_password
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+
+GENERIC_FAILURE = "Onbekend e-mailadres of onjuist wachtwoord."
+
+
+class PortalUser(UserMixin):
+    """The logged-in user as flask-login sees it: the User row plus its session."""
+
+    def __init__(self, row, session_row):
+        self.row = row
+        self.session_row = session_row
+        self.id = row.id
+        self.email = row.email
+        self.name = row.name
+
+    def get_id(self):
+        return str(self.row.id)
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    token = session.get("sid")
+    if not token:
+        return None
+    row = (
+        UserSession.select(UserSession, User)
+        .join(User)
+        .where(UserSession.token_hash == _token_hash(token))
+        .first()
+    )
+    if row is None or str(row.user.id) != str(user_id):
+        return None
+    now = utcnow()
+    cfg = current_app.config
+    idle = datetime.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
+    absolute = datetime.timedelta(hours=cfg["SESSION_MAX_HOURS"])
+    user = row.user
+    if (
+        row.ended_at is not None
+        or not user.active
+        or now - row.last_seen > idle
+        or now - row.created_at > absolute
+        or row.created_at < user.password_changed_at
+    ):
+        return None
+    if (now - row.last_seen).total_seconds() > 60:
+        # Touch at most once a minute: a write per request would cost throughput.
+        UserSession.update(last_seen=now).where(UserSession.id == row.id).execute()
+    return PortalUser(user, row)
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def safe_next(target):
+    """Only a path inside the portal: no scheme, no host, no '//' or backslash tricks."""
+    if not target or not isinstance(target, str):
+        return None
+    if any(c in target for c in "\\\r\n\t") or not target.startswith("/"):
+        return None
+    if target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."),
+                                                  Length(max=254)])
+    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."),
+                                                       Length(max=128)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")])
+    new = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Kies een nieuw wachtwoord.")])
+    repeat = PasswordField("Herhaal het nieuwe wachtwoord",
+                           validators=[DataRequired("Herhaal het nieuwe wachtwoord.")])
+
+
+def start_session(user):
+    """Log ``user`` in with a fresh session id (no fixation)."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    row = UserSession.create(token_hash=_token_hash(token), user=user)
+    session["sid"] = token
+    login_user(PortalUser(user, row))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    form = LoginForm()
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url or url_for("schools.home"))
+    status = 200
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        keys = [f"acct:{email}", f"ip:{request.remote_addr}"]
+        wait = throttle.wait_seconds("login", keys)
+        if wait:
+            audit("login", outcome="throttled", email=email, user=None)
+            form.email.errors.append(
+                f"Te veel mislukte pogingen. Probeer het over {wait} seconden opnieuw."
+            )
+            status = 429
+        else:
+            user = User.get_or_none(User.email == email)
+            ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
+            if user and ok and user.active:
+                start_session(user)
+                audit("login", user=user)
+                return redirect(next_url or url_for("schools.home"))
+            throttle.record_failure("login", keys)
+            audit("login", outcome="failed", email=email, user=None)
+            form.password.errors.append(GENERIC_FAILURE)
+            status = 401
+    return render_template("auth/login.html", form=form, next=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+@requires(LOGIN)
+def logout():
+    row = current_user.session_row
+    UserSession.update(ended_at=utcnow()).where(UserSession.id == row.id).execute()
+    audit("logout")
+    logout_user()
+    session.clear()
+    flash("U bent uitgelogd.")
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+@bp.route("/wachtwoord", methods=["GET", "POST"])
+@requires(LOGIN)
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user.row
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append("Het huidige wachtwoord klopt niet.")
+        elif form.new.data != form.repeat.data:
+            form.repeat.errors.append("De twee nieuwe wachtwoorden zijn niet gelijk.")
+        elif reason := policy_error(form.new.data, user.email):
+            form.new.errors.append(reason)
+        else:
+            set_password(user, form.new.data)
+            # Every other session of this user ends; this one starts afresh.
+            start_session(User.get_by_id(user.id))
+            audit("password.change")
+            flash("Uw wachtwoord is gewijzigd. Andere sessies zijn beëindigd.")
+            return redirect(url_for("schools.home"))
+    return render_template("auth/password.html", form=form)
+
+
+def set_password(user, password):
+    with atomic():
+        now = utcnow()
+        User.update(password_hash=hash_password(password), password_changed_at=now).where(
+            User.id == user.id
+        ).execute()
+        UserSession.update(ended_at=now).where(
+            (UserSession.user == user.id) & UserSession.ended_at.is_null()
+        ).execute()
+
+
+def disable_user(user):
+    with atomic():
+        User.update(active=False).where(User.id == user.id).execute()
+        UserSession.update(ended_at=utcnow()).where(
+            (UserSession.user == user.id) & UserSession.ended_at.is_null()
+        ).execute()
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # our server-side session does this job
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def _user_schools():
+        return {"my_schools": (lambda: schools_of(current_user)), "current_school": g.get("school")}

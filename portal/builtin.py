@@ -1,0 +1,54 @@
+"""The core's own hook implementations (registered as plugin "portal")."""
+
+
+
+from .declarations import NavItem
+from .declarations import Panel
+from .declarations import Permission
+from .declarations import Setting
+from .hookspecs import hookimpl
+
+ALL_STAFF = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur", "beheerder")
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("portal.dashboard", "Het dashboard van de school zien", ALL_STAFF),
+        Permission("portal.cases", "De zakenlijst openen (alleen zaken die men mag zien)", ALL_STAFF),
+        Permission("portal.calendar", "Schoolkalender en vakanties beheren", ("directie", "beheerder")),
+        Permission("portal.reports", "Jaarcijfers bekijken", ("directie", "bestuur")),
+        Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
+    ]
+
+
+@hookimpl
+def register_settings():
+    return [
+        Setting("portal.contact_phone", "Telefoonnummer voor spoed", "",
+                help="Staat op foutpagina's en formulieren voor ouders."),
+    ]
+
+
+@hookimpl
+def nav_items(user, school):
+    return [
+        NavItem("portal.dashboard", "Dashboard", "schools.dashboard", "portal.dashboard", order=0),
+        NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
+        NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),
+        NavItem("portal.reports", "Jaarcijfers", "reports.report_index", "portal.reports", order=85),
+        NavItem("portal.admin", "Beheer", "admin.index", "portal.admin", order=90),
+    ]
+
+
+@hookimpl
+def dashboard_panels(user, school):
+    from .cases.deadlines import deadline_lines
+
+    lines = deadline_lines(user, school)
+    if not lines:
+        lines = (("Geen termijnen deze week of te laat.", "", None),)
+    return [Panel("portal.deadlines", "Termijnen deze week en te laat", tuple(lines),
+                  "portal.cases", order=0)]
+
+

@@ -1,0 +1,1 @@
+"""The case engine: every policy area is a kind of case."""

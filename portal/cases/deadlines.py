@@ -1,0 +1,38 @@
+"""Deadlines for the dashboard: due this week or overdue, on cases the user may see."""
+
+import datetime
+
+from flask import url_for
+
+from ..dates import nl_date
+from ..dates import today
+from ..models import Case
+from ..models import CaseDeadline
+from .visibility import visible_condition
+
+
+def due_soon(user, school, day=None, limit=20):
+    day = day or today()
+    end_of_week = day + datetime.timedelta(days=6 - day.weekday())
+    return list(
+        CaseDeadline.select(CaseDeadline, Case)
+        .join(Case)
+        .where(
+            visible_condition(user, school)
+            & CaseDeadline.met_at.is_null()
+            & (CaseDeadline.due_date <= end_of_week)
+        )
+        .order_by(CaseDeadline.due_date)
+        .limit(limit)
+    )
+
+
+def deadline_lines(user, school):
+    day = today()
+    lines = []
+    for d in due_soon(user, school, day):
+        late = d.due_date < day
+        label = f"{d.case.reference}: {d.label}"
+        value = ("te laat sinds " if late else "uiterlijk ") + nl_date(d.due_date)
+        lines.append((label, value, url_for("cases.detail", reference=d.case.reference)))
+    return lines

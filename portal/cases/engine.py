@@ -1,0 +1,358 @@
+"""Creating cases and moving them through their workflow: the one way a case changes.
+
+``run_transition`` checks, in order: the state allows it, the user holds the
+permission, the form is valid, the transition's guard and the
+``check_transition`` hook agree, and a closing state finds the required
+checklist done. Then one transaction writes the case, the event, the plugin's
+data and any mail; after the commit the ``case_transitioned`` hook runs.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from .. import mail
+from ..access import has_permission
+from ..audit import audit
+from ..db import atomic
+from ..db import database
+from ..models import Case
+from ..models import CaseChecklistItem
+from ..models import CaseCounter
+from ..models import CaseDeadline
+from ..models import CaseEvent
+from ..models import utcnow
+from ..registry import get_pm
+from ..registry import get_registry
+from ..schoolcalendar import SchoolCalendar
+
+
+class TransitionRefused(Exception):
+    """A transition was refused; ``reason`` is Dutch and shown to the user."""
+
+    def __init__(self, reason, form=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.form = form
+
+
+@dataclass
+class Outcome:
+    case: Case
+    event: CaseEvent
+
+
+def case_type(name):
+    return get_registry().case_types[name]
+
+
+# ------------------------------------------------------------ references ----
+
+def next_reference(school, ct, year):
+    """Next number for (school, prefix, year), inside the caller's write transaction.
+
+    An UPDATE … RETURNING on one counter row serialises concurrent creators on
+    both SQLite (BEGIN IMMEDIATE) and PostgreSQL (row lock): no duplicates, no gaps.
+    """
+    CaseCounter.insert(school=school.id, prefix=ct.prefix, year=year, last=0).on_conflict_ignore(
+    ).execute()
+    cursor = database.execute_sql(
+        'UPDATE "portal_case_counter" SET "last" = "last" + 1 '
+        'WHERE "school_id" = %s AND "prefix" = %s AND "year" = %s RETURNING "last"'.replace(
+            "%s", database.param
+        ),
+        (school.id, ct.prefix, year),
+    )
+    number = cursor.fetchone()[0]
+    return f"{ct.prefix}-{year}-{number:04d}"
+
+
+# -------------------------------------------------------------- creation ----
+
+def create_case(school, type_name, title, user=None, *, confidential=False, actor="",
+                text="", data=None, submitter_email="", access_code_hash="", assignee=None):
+    """Create a case in its initial state. Call inside ``atomic()`` with the plugin's own rows."""
+    ct = case_type(type_name)
+    now = utcnow()
+    with atomic():
+        case = Case.create(
+            school=school.id,
+            case_type=ct.name,
+            reference=next_reference(school, ct, now.year),
+            state=ct.initial,
+            title=title[:300],
+            created_by=user.id if user else None,
+            assignee=assignee.id if assignee else None,
+            created_at=now,
+            updated_at=now,
+            confidential=confidential,
+            submitter_email=submitter_email,
+            access_code_hash=access_code_hash,
+        )
+        case.school = school
+        for pos, item in enumerate(ct.checklist):
+            CaseChecklistItem.create(
+                case=case, name=item.name, label=item.label, position=pos,
+                required=item.required if isinstance(item.required, bool) else False,
+            )
+        event = CaseEvent.create(
+            case=case, at=now, kind="created", user=user.id if user else None,
+            actor=actor or (user.name if user else ""), to_state=ct.initial, text=text,
+            data=data,
+        )
+        _start_deadlines(case, ct, "created", now.date())
+    return case
+
+
+# ------------------------------------------------------------ transitions ----
+
+def allowed_transitions(case, user):
+    """Transitions the user may take from the case's current state."""
+    ct = case_type(case.case_type)
+    return [
+        t for t in sorted(ct.transitions, key=lambda t: (t.order, t.name))
+        if case.state in t.sources and has_permission(user, case.school, t.permission)
+    ]
+
+
+def make_form(transition, formdata=None):
+    if transition.form is None:
+        return None
+    return transition.form(formdata=formdata)
+
+
+def run_transition(case, name, user, formdata=None):
+    """Take transition ``name``; return an ``Outcome`` or raise ``TransitionRefused``."""
+    ct = case_type(case.case_type)
+    try:
+        t = ct.transition(name)
+    except KeyError:
+        raise TransitionRefused("Deze stap bestaat niet voor dit soort zaak.") from None
+    form = make_form(t, MultiDict(formdata or {}))
+    if case.state not in t.sources:
+        raise TransitionRefused(
+            f"De stap ‘{t.label}’ kan niet vanuit de status ‘{ct.state(case.state).title}’.", form
+        )
+    if not has_permission(user, case.school, t.permission):
+        raise TransitionRefused(f"U mag de stap ‘{t.label}’ niet zetten.", form)
+    if form is not None and not form.validate():
+        raise TransitionRefused("Controleer de gemarkeerde velden.", form)
+    reason = t.guard(case, form, user) if t.guard else None
+    reason = reason or get_pm().hook.check_transition(case=case, transition=t, user=user)
+    target = ct.state(t.target)
+    if not reason and target.closed:
+        reason = closing_blocker(case, ct)
+    if reason:
+        audit("case.transition", case=case, outcome="refused", detail=t.name)
+        raise TransitionRefused(reason, form)
+
+    now = utcnow()
+    with atomic():
+        fresh = Case.select().where(Case.id == case.id).get()
+        if fresh.state != case.state:
+            raise TransitionRefused("De zaak is intussen door iemand anders gewijzigd.", form)
+        data = _form_data(form)
+        extra_text = t.apply(case, form, user) if t.apply else None
+        case.state = t.target
+        case.updated_at = now
+        if target.closed:
+            case.closed_at = now
+            case.retention_until = now.date() + datetime.timedelta(days=ct.retention_days)
+        elif case.closed_at is not None:
+            case.closed_at = None
+            case.retention_until = None
+        case.save(only=[Case.state, Case.updated_at, Case.closed_at, Case.retention_until])
+        event = CaseEvent.create(
+            case=case, at=now, kind="transition", user=user.id, actor=user.name,
+            transition=t.name, from_state=fresh.state, to_state=t.target,
+            text=extra_text or "", data=data, visible_to_submitter=t.public,
+        )
+        _meet_deadlines(case, ct, t.name, target.closed, now)
+        _start_deadlines(case, ct, t.name, now.date())
+    audit("case.transition", case=case, detail=t.name)
+    get_pm().hook.case_transitioned(case=case, transition=t, user=user, event=event)
+    return Outcome(case, event)
+
+
+def closing_blocker(case, ct):
+    """Dutch reason why the case may not close yet (required checklist items), or None."""
+    decls = {c.name: c for c in ct.checklist}
+    missing = []
+    for item in CaseChecklistItem.select().where(
+        (CaseChecklistItem.case == case.id) & CaseChecklistItem.done_at.is_null()
+    ).order_by(CaseChecklistItem.position):
+        decl = decls.get(item.name)
+        required = item.required
+        if decl is not None and callable(decl.required):
+            required = bool(decl.required(case))
+        if required:
+            missing.append(item.label)
+    if missing:
+        return "De zaak kan nog niet worden afgesloten. Nog af te vinken: " + "; ".join(missing) + "."
+    return None
+
+
+def is_required(case, item):
+    decl = {c.name: c for c in case_type(case.case_type).checklist}.get(item.name)
+    if decl is not None and callable(decl.required):
+        return bool(decl.required(case))
+    return item.required
+
+
+def _form_data(form):
+    """What the form held, for the timeline: raw ``values`` and ``shown`` (label, text) pairs."""
+    if form is None:
+        return None
+    values, shown = {}, []
+    for f in form:
+        if f.type in ("CSRFTokenField", "SubmitField", "HiddenField"):
+            continue
+        value = f.data
+        if isinstance(value, datetime.date | datetime.datetime):
+            value = value.isoformat()
+        values[f.name] = value
+        text = display(f)
+        if text:
+            shown.append([f.label.text, text])
+    return {"values": values, "shown": shown}
+
+
+def display(field):
+    """A field's value as Dutch text: choice labels, dates written out, ja/nee."""
+    from ..dates import nl_date
+
+    value = field.data
+    if value is None or value == "" or value == []:
+        return ""
+    choices = dict(getattr(field, "choices", None) or [])
+    if choices:
+        if isinstance(value, list | tuple):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        return str(choices.get(value, value))
+    if isinstance(value, bool):
+        return "ja" if value else ""
+    if isinstance(value, datetime.date):
+        return nl_date(value)
+    return str(value)
+
+
+# -------------------------------------------------------------- deadlines ----
+
+def _start_deadlines(case, ct, event_name, day):
+    cal = None
+    for d in ct.deadlines:
+        if d.start != event_name:
+            continue
+        days = d.days(case) if callable(d.days) else d.days
+        if d.school_days:
+            cal = cal or SchoolCalendar.for_school(case.school)
+            due = cal.add_school_days(day, days)
+        else:
+            due = day + datetime.timedelta(days=days)
+        add_deadline(case, d.name, d.label, due)
+
+
+def add_deadline(case, name, label, due_date):
+    """Add or move a deadline of a case (plugins call this for their own dates)."""
+    (CaseDeadline.insert(case=case.id, name=name, label=label, due_date=due_date)
+     .on_conflict(conflict_target=[CaseDeadline.case, CaseDeadline.name],
+                  update={CaseDeadline.due_date: due_date, CaseDeadline.label: label,
+                          CaseDeadline.met_at: None})
+     .execute())
+
+
+def _meet_deadlines(case, ct, transition_name, closing, now):
+    names = [d.name for d in ct.deadlines if transition_name in d.met_by]
+    q = CaseDeadline.update(met_at=now).where(
+        (CaseDeadline.case == case.id) & CaseDeadline.met_at.is_null()
+    )
+    if closing:
+        q.execute()
+    elif names:
+        q.where(CaseDeadline.name.in_(names)).execute()
+
+
+# --------------------------------------------------------- other changes ----
+
+def add_event(case, kind, user=None, text="", visible_to_submitter=False, actor="", data=None):
+    """Append to the timeline and mark the case changed (call inside ``atomic()``)."""
+    now = utcnow()
+    Case.update(updated_at=now).where(Case.id == case.id).execute()
+    return CaseEvent.create(
+        case=case.id, at=now, kind=kind, user=user.id if user else None,
+        actor=actor or (user.name if user else ""), text=text,
+        visible_to_submitter=visible_to_submitter, data=data,
+    )
+
+
+def add_note(case, user, text, visible_to_submitter=False):
+    with atomic():
+        kind = "message" if visible_to_submitter else "note"
+        event = add_event(case, kind, user, text, visible_to_submitter)
+        if visible_to_submitter and case.submitter_email:
+            mail.queue(
+                case.submitter_email,
+                f"Nieuw bericht over {case.reference}",
+                f"De school heeft een nieuw bericht geplaatst bij {case.reference}.\n"
+                "U leest het op de volgpagina van de school met uw referentie en uw code.",
+                school=case.school,
+            )
+    audit("case.message" if visible_to_submitter else "case.note", case=case)
+    return event
+
+
+def tick(case, item, user, done_on=None, note=""):
+    with atomic():
+        CaseChecklistItem.update(
+            done_at=done_on or datetime.date.today(), done_by=user.id, note=note[:500]
+        ).where(CaseChecklistItem.id == item.id).execute()
+        add_event(case, "checklist", user, f"Afgevinkt: {item.label}", data={"item": item.name})
+        CaseDeadline.update(met_at=utcnow()).where(
+            (CaseDeadline.case == case.id) & (CaseDeadline.name == f"checklist:{item.name}")
+        ).execute()
+    audit("case.checklist", case=case, detail=item.name)
+
+
+def untick(case, item, user):
+    with atomic():
+        CaseChecklistItem.update(done_at=None, done_by=None).where(
+            CaseChecklistItem.id == item.id
+        ).execute()
+        add_event(case, "checklist", user, f"Weer open: {item.label}", data={"item": item.name})
+        CaseDeadline.update(met_at=None).where(
+            (CaseDeadline.case == case.id) & (CaseDeadline.name == f"checklist:{item.name}")
+        ).execute()
+    audit("case.checklist", case=case, detail=f"undo {item.name}")
+
+
+def add_checklist_item(case, name, label, required=False, due_date=None, assignee=None):
+    """Add an item to one case's checklist (e.g. from a school's own step plan).
+
+    An item with a due date also becomes a deadline ``checklist:<name>`` that
+    ticking the item meets.
+    """
+    pos = CaseChecklistItem.select().where(CaseChecklistItem.case == case.id).count()
+    item = CaseChecklistItem.create(
+        case=case.id, name=name, label=label[:300], required=required, position=pos,
+        due_date=due_date, assignee=assignee,
+    )
+    if due_date is not None:
+        add_deadline(case, f"checklist:{name}", label[:300], due_date)
+    return item
+
+
+def assign(case, assignee, user):
+    with atomic():
+        Case.update(assignee=assignee.id if assignee else None).where(Case.id == case.id).execute()
+        case.assignee = assignee
+        text = f"Toegewezen aan {assignee.name}" if assignee else "Toewijzing opgeheven"
+        add_event(case, "assign", user, text)
+        if assignee is not None and assignee.email:
+            mail.queue(
+                assignee.email,
+                f"Zaak {case.reference} is aan u toegewezen",
+                f"De zaak {case.reference} is aan u toegewezen. Log in om die te bekijken.",
+                school=case.school,
+            )
+    audit("case.assign", case=case, detail=str(assignee.id if assignee else ""))

@@ -1,0 +1,175 @@
+"""``flask --app portal …`` commands: database, demo, users, plugins, outbox, purge."""
+
+import datetime
+
+import click
+from flask import current_app
+
+from .db import atomic
+from .declarations import ROLES
+from .models import School
+from .models import SchoolPlugin
+from .models import User
+from .models import UserRole
+from .registry import get_pm
+from .registry import get_registry
+
+
+def init_app(app):
+    app.cli.add_command(init_db)
+    app.cli.add_command(user_group)
+    app.cli.add_command(plugin_group)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(purge_command)
+
+
+@click.command("init-db")
+@click.option("--demo", is_flag=True, help="Ook de demoschool De Klaverweide aanmaken.")
+def init_db(demo):
+    """Create or upgrade the database (idempotent); with --demo add the demo school."""
+    from . import migrate
+
+    n = migrate.upgrade(get_pm())
+    click.echo(f"Database bijgewerkt ({n} migraties toegepast).")
+    if demo:
+        from .demo import DEMO_USERS
+        from .demo import create_demo
+        from .demo import demo_password
+
+        create_demo(get_pm(), log=click.echo)
+        click.echo("Demologins (wachtwoord: %s):" % demo_password())
+        for email, name, role, _ in DEMO_USERS:
+            click.echo(f"  {role:15} {email:34} {name}")
+
+
+@click.group("user")
+def user_group():
+    """Manage staff accounts."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.argument("name")
+@click.password_option(prompt="Wachtwoord")
+def user_add(email, name, password):
+    """Add a staff account."""
+    from .passwords import hash_password
+    from .passwords import policy_error
+
+    email = email.strip().lower()
+    if User.select().where(User.email == email).exists():
+        raise click.ClickException(f"{email} bestaat al.")
+    if reason := policy_error(password, email):
+        raise click.ClickException(reason)
+    User.create(email=email, name=name, password_hash=hash_password(password))
+    click.echo(f"Gebruiker {email} aangemaakt.")
+
+
+@user_group.command("roles")
+@click.argument("email")
+@click.argument("school")
+@click.argument("roles", nargs=-1)
+def user_roles(email, school, roles):
+    """Set EMAIL's ROLES at SCHOOL (slug, or '*' for the whole board); none removes all."""
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None:
+        raise click.ClickException(f"Onbekende gebruiker {email}.")
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise click.ClickException(f"Onbekende rol(len): {', '.join(unknown)}. Kies uit {', '.join(ROLES)}.")
+    target = None
+    if school != "*":
+        target = School.get_or_none(School.slug == school)
+        if target is None:
+            raise click.ClickException(f"Onbekende school {school}.")
+    with atomic():
+        cond = UserRole.school.is_null() if target is None else (UserRole.school == target.id)
+        UserRole.delete().where((UserRole.user == user.id) & cond).execute()
+        for role in roles:
+            UserRole.create(user=user, school=target, role=role)
+    click.echo(f"Rollen van {user.email} bij {school}: {', '.join(roles) or '(geen)'}")
+
+
+@user_group.command("disable")
+@click.argument("email")
+def user_disable(email):
+    """Disable an account and end all its sessions."""
+    from .auth import disable_user
+
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None:
+        raise click.ClickException(f"Onbekende gebruiker {email}.")
+    disable_user(user)
+    click.echo(f"{user.email} is uitgeschakeld; alle sessies zijn beëindigd.")
+
+
+@click.group("plugin")
+def plugin_group():
+    """Which plugins a school enables."""
+
+
+@plugin_group.command("list")
+def plugin_list():
+    reg = get_registry()
+    for school in School.select().order_by(School.slug):
+        enabled = {p.plugin for p in SchoolPlugin.select().where(SchoolPlugin.school == school)}
+        marks = ", ".join(f"{s}{'' if s in enabled else ' (uit)'}" for s in reg.plugin_slugs)
+        click.echo(f"{school.slug}: {marks}")
+
+
+@plugin_group.command("enable")
+@click.argument("school")
+@click.argument("plugin")
+def plugin_enable(school, plugin):
+    _set_plugin(school, plugin, True)
+
+
+@plugin_group.command("disable")
+@click.argument("school")
+@click.argument("plugin")
+def plugin_disable(school, plugin):
+    _set_plugin(school, plugin, False)
+
+
+def _set_plugin(slug, plugin, on):
+    school = School.get_or_none(School.slug == slug)
+    if school is None:
+        raise click.ClickException(f"Onbekende school {slug}.")
+    if plugin not in get_registry().plugin_slugs:
+        raise click.ClickException(f"Onbekende plugin {plugin}.")
+    from .admin import set_plugin_enabled
+
+    set_plugin_enabled(school, plugin, on)
+    click.echo(f"{plugin} {'aan' if on else 'uit'} voor {school.slug}.")
+
+
+@click.group("outbox")
+def outbox_group():
+    """The mail outbox."""
+
+
+@outbox_group.command("send")
+def outbox_send():
+    """Send queued mail that is due (run from cron)."""
+    from .mail import send_due
+
+    if not current_app.config.get("SMTP_HOST"):
+        click.echo("Geen SMTP_HOST ingesteld: de outbox bewaart alleen.")
+        return
+    sent, failed = send_due()
+    click.echo(f"Verzonden: {sent}, mislukt (blijft in de wachtrij): {failed}.")
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou worden verwijderd.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True)
+def purge_command(dry_run, today):
+    """Delete closed cases whose retention period has passed (not those on legal hold)."""
+    from .retention import purge
+
+    day = today.date() if today else datetime.date.today()
+    cases = purge(today=day, dry_run=dry_run)
+    verb = "Zou verwijderen" if dry_run else "Verwijderd"
+    for case in cases:
+        click.echo(f"{verb}: {case.school.slug} {case.reference} (bewaren tot {case.retention_until})")
+    click.echo(f"{verb}: {len(cases)} zaken.")

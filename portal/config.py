@@ -1,0 +1,113 @@
+"""Configuration: defaults, then instance/config.py, then the environment.
+
+``PORTAL_ENV=production`` refuses to start with an unsafe configuration.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme", "development"}
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def defaults(instance_path):
+    return {
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": f"sqlite:///{Path(instance_path) / 'portal.sqlite3'}",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # None: Secure in production, not on http://127.0.0.1 in development.
+        "SESSION_COOKIE_SECURE": None,
+        "REMEMBER_COOKIE_DURATION": 0,
+        # Idle and absolute session limits (SECURITY.md A4).
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 10,
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Throttling: this many failures in the window are free, then the wait doubles.
+        "THROTTLE_FREE_ATTEMPTS": 5,
+        "THROTTLE_WINDOW_MINUTES": 15,
+        "THROTTLE_MAX_SECONDS": 900,
+        # Mail: without SMTP_HOST the outbox only records.
+        "SMTP_HOST": "",
+        "SMTP_PORT": 25,
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": False,
+        "SMTP_TIMEOUT": 5,
+        "MAIL_FROM": "veiligheidsportaal@localhost",
+        "MAIL_SEND_AFTER_REQUEST": True,
+        "PORTAL_URL": "http://127.0.0.1:5000",
+        # Which plugins load (None: every installed one).
+        "PORTAL_PLUGINS": None,
+        "PORTAL_EXTRA_PLUGINS": (),
+    }
+
+
+ENV_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "PORTAL_ENV",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
+    "MAIL_FROM",
+    "PORTAL_URL",
+)
+
+
+def load(app, test_config=None):
+    app.config.update(defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if key in os.environ:
+            app.config[key] = os.environ[key]
+    app.config["SMTP_PORT"] = int(app.config["SMTP_PORT"])
+    if test_config:
+        app.config.update(test_config)
+    production = app.config["PORTAL_ENV"] == "production"
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = production
+    if production:
+        check_production(app.config, debug=app.debug)
+    elif not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    if app.config["SESSION_COOKIE_SECURE"]:
+        # The __Host- prefix pins the cookie to this host and path (ASVS 3.3.x).
+        app.config["SESSION_COOKIE_NAME"] = "__Host-portal"
+    else:
+        app.config["SESSION_COOKIE_NAME"] = "portal"
+
+
+def check_production(config, debug):
+    problems = []
+    if debug or config.get("DEBUG"):
+        problems.append("DEBUG staat aan")
+    if (config.get("SECRET_KEY") or "") in INSECURE_SECRET_KEYS:
+        problems.append("SECRET_KEY ontbreekt of is een standaardwaarde")
+    elif len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY is korter dan 32 tekens")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("SESSION_COOKIE_SECURE staat uit (cookies zonder Secure)")
+    if problems:
+        raise ConfigError(
+            "Het portaal start niet in productie: " + "; ".join(problems) + "."
+        )
+
+
+def instance_secret_key(instance_path):
+    """A random key kept in the instance folder, made on first run (mode 0600)."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,47 @@
+"""Dates written the Dutch way: 28 november 2026."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def local(dt):
+    """A naive UTC datetime from the database, in Dutch local time."""
+    return dt.replace(tzinfo=datetime.UTC).astimezone(LOCAL)
+
+
+def nl_date(value, weekday=False):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    if isinstance(value, datetime.datetime):
+        value = local(value).date()
+    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{WEEKDAYS[value.weekday()]} {text}" if weekday else text
+
+
+def nl_datetime(value):
+    if value is None:
+        return ""
+    t = local(value)
+    return f"{nl_date(t.date())}, {t:%H:%M}"
+
+
+def today():
+    return datetime.datetime.now(LOCAL).date()
+
+
+def school_year_of(day):
+    """The year in which the school year containing ``day`` started (1 August)."""
+    return day.year if day.month >= 8 else day.year - 1
+
+
+def school_year_bounds(year):
+    return datetime.date(year, 8, 1), datetime.date(year + 1, 7, 31)

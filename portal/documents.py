@@ -1,0 +1,107 @@
+"""Letters: Jinja HTML rendered to PDF with xhtml2pdf on the school's letterhead.
+
+An embedded DejaVu Sans font keeps names such as Şükrü Yılmaz whole (the
+built-in PDF fonts drop such glyphs). A produced letter is archived with the
+case, bytes and sha256, so what was sent can be shown again unchanged;
+producing it again makes a new version.
+"""
+
+import base64
+import hashlib
+import io
+import os
+import re
+
+from flask import render_template
+
+from .audit import audit
+from .cases.engine import add_event
+from .dates import nl_date
+from .dates import today
+from .db import atomic
+from .models import CaseDocument
+from .registry import get_registry
+
+FONT_DIR = os.path.join(os.path.dirname(__file__), "static", "fonts")
+
+
+class PDFError(RuntimeError):
+    pass
+
+
+def _link_callback(uri, rel):
+    """Resource policy: only the portal's own font files; nothing from the network."""
+    if uri.startswith("data:"):
+        return uri
+    name = os.path.basename(uri)
+    path = os.path.join(FONT_DIR, name)
+    if os.path.dirname(os.path.abspath(uri)) == FONT_DIR or uri == name:
+        if os.path.isfile(path):
+            return path
+    return ""
+
+
+def html_to_pdf(html):
+    """Render HTML to PDF bytes (xhtml2pdf is imported here: it costs ~0.8 s)."""
+    from xhtml2pdf import pisa
+
+    out = io.BytesIO()
+    result = pisa.CreatePDF(html, dest=out, link_callback=_link_callback, encoding="utf-8")
+    if result.err:
+        raise PDFError(f"PDF could not be made ({result.err} errors)")
+    return out.getvalue()
+
+
+def letterhead(school):
+    logo = None
+    if school.logo:
+        kind = school.logo_type or "image/png"
+        logo = f"data:{kind};base64,{base64.b64encode(bytes(school.logo)).decode()}"
+    return {"school": school, "logo": logo, "font_dir": FONT_DIR, "date_text": nl_date(today())}
+
+
+def render_letter(template, school, **context):
+    """HTML of a letter on ``school``'s letterhead; templates extend ``letters/base.html``."""
+    return render_template(template, **letterhead(school), **context)
+
+
+def safe_filename(text):
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:120] or "document"
+
+
+def produce(case, doc_name, user):
+    """Render document ``doc_name`` for ``case``, archive it as a new version, return the row."""
+    decl = get_registry().documents[doc_name]
+    html = render_letter(decl.template, case.school, case=case, **decl.context(case))
+    pdf = html_to_pdf(html)
+    with atomic():
+        last = (
+            CaseDocument.select(CaseDocument.version)
+            .where((CaseDocument.case == case.id) & (CaseDocument.name == decl.name))
+            .order_by(CaseDocument.version.desc())
+            .first()
+        )
+        version = (last.version + 1) if last else 1
+        stem = decl.filename or decl.label
+        row = CaseDocument.create(
+            case=case.id, name=decl.name, label=decl.label, version=version,
+            filename=safe_filename(f"{case.reference}-{stem}-v{version}") + ".pdf",
+            content=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+            created_by=user.id if user else None,
+        )
+        add_event(case, "document", user, f"Document gemaakt: {decl.label} (versie {version})",
+                  data={"document": decl.name, "version": version})
+    audit("case.document", case=case, detail=f"{decl.name} v{version}")
+    return row
+
+
+def offered(case, user):
+    """Documents the user may produce for this case in its current state."""
+    from .access import has_permission
+
+    return [
+        d for d in get_registry().documents.values()
+        if d.case_type == case.case_type
+        and (not d.states or case.state in d.states)
+        and has_permission(user, case.school, d.permission)
+    ]

@@ -1,0 +1,1 @@
+"""Core migrations; see portal/migrate.py."""

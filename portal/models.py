@@ -1,0 +1,300 @@
+"""Core tables: schools, people, roles, settings, audit, and the case engine.
+
+Table names start with ``portal_``; a plugin's tables start with its slug.
+"""
+
+import datetime
+import json
+
+import peewee
+
+from .db import BaseModel
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+class JSONField(peewee.TextField):
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class School(BaseModel):
+    slug = peewee.CharField(max_length=60, unique=True)
+    name = peewee.CharField(max_length=200)
+    address = peewee.CharField(max_length=300, default="")
+    phone = peewee.CharField(max_length=40, default="")
+    email = peewee.CharField(max_length=200, default="")
+    board_name = peewee.CharField(max_length=200, default="")
+    logo = peewee.BlobField(null=True)
+    logo_type = peewee.CharField(max_length=40, default="")
+
+    class Meta:
+        table_name = "portal_school"
+
+
+class SchoolPlugin(BaseModel):
+    """A plugin a school has enabled."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="plugins")
+    plugin = peewee.CharField(max_length=60)
+
+    class Meta:
+        table_name = "portal_school_plugin"
+        indexes = ((("school", "plugin"), True),)
+
+
+class SchoolSetting(BaseModel):
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE")
+    name = peewee.CharField(max_length=120)
+    value = peewee.TextField()
+
+    class Meta:
+        table_name = "portal_school_setting"
+        indexes = ((("school", "name"), True),)
+
+
+class RolePermission(BaseModel):
+    """A school's change to the default role-permission mapping."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE")
+    permission = peewee.CharField(max_length=120)
+    role = peewee.CharField(max_length=40)
+    granted = peewee.BooleanField()
+
+    class Meta:
+        table_name = "portal_role_permission"
+        indexes = ((("school", "permission", "role"), True),)
+
+
+class User(BaseModel):
+    email = peewee.CharField(max_length=254, unique=True)
+    name = peewee.CharField(max_length=200)
+    password_hash = peewee.CharField(max_length=300)
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    password_changed_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_user"
+
+
+class UserRole(BaseModel):
+    """A role held at one school, or (school NULL) at every school of the board."""
+
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="roles")
+    school = peewee.ForeignKeyField(School, null=True, on_delete="CASCADE")
+    role = peewee.CharField(max_length=40)
+
+    class Meta:
+        table_name = "portal_user_role"
+        indexes = ((("user", "school", "role"), True),)
+
+
+class UserSession(BaseModel):
+    """Server-side record of a login: a session ends for real when this row does."""
+
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_seen = peewee.DateTimeField(default=utcnow)
+    ended_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "portal_user_session"
+
+
+class LoginAttempt(BaseModel):
+    """Failed logins and guesses, for throttling (per account, per address, per key)."""
+
+    kind = peewee.CharField(max_length=40)  # "login", "klachten.volgen", ...
+    key = peewee.CharField(max_length=300, index=True)  # "acct:<email>" or "ip:<addr>"
+    at = peewee.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = "portal_attempt"
+
+
+class AuditLog(BaseModel):
+    """Append-only; the database refuses UPDATE and DELETE (see migrations)."""
+
+    at = peewee.DateTimeField(default=utcnow)
+    user_id = peewee.IntegerField(null=True)
+    user_email = peewee.CharField(max_length=254, default="")
+    role = peewee.CharField(max_length=200, default="")
+    school = peewee.CharField(max_length=60, default="")
+    case_ref = peewee.CharField(max_length=40, default="", index=True)
+    action = peewee.CharField(max_length=80)
+    outcome = peewee.CharField(max_length=40, default="ok")
+    ip = peewee.CharField(max_length=64, default="")
+    detail = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "portal_audit_log"
+
+
+class Vacation(BaseModel):
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="vacations")
+    name = peewee.CharField(max_length=120)
+    start = peewee.DateField()
+    end = peewee.DateField()
+
+    class Meta:
+        table_name = "portal_vacation"
+
+
+class Outbox(BaseModel):
+    school = peewee.CharField(max_length=60, default="")
+    to = peewee.CharField(max_length=254)
+    subject = peewee.CharField(max_length=300)
+    body = peewee.TextField()
+    attachment = peewee.BlobField(null=True)
+    attachment_name = peewee.CharField(max_length=200, default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
+    sent_at = peewee.DateTimeField(null=True, index=True)
+    last_error = peewee.CharField(max_length=500, default="")
+
+    class Meta:
+        table_name = "portal_outbox"
+
+
+class CaseCounter(BaseModel):
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE")
+    prefix = peewee.CharField(max_length=10)
+    year = peewee.IntegerField()
+    last = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "portal_case_counter"
+        indexes = ((("school", "prefix", "year"), True),)
+
+
+class Case(BaseModel):
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE")
+    case_type = peewee.CharField(max_length=80)
+    reference = peewee.CharField(max_length=40)
+    state = peewee.CharField(max_length=60)
+    title = peewee.CharField(max_length=300)
+    assignee = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+    closed_at = peewee.DateTimeField(null=True)
+    confidential = peewee.BooleanField(default=False)
+    retention_until = peewee.DateField(null=True)
+    legal_hold = peewee.BooleanField(default=False)
+    # Hash of the submitter's follow-up code (public cases such as complaints).
+    access_code_hash = peewee.CharField(max_length=128, default="")
+    submitter_email = peewee.CharField(max_length=254, default="")
+
+    class Meta:
+        table_name = "portal_case"
+        indexes = (
+            (("school", "reference"), True),
+            (("school", "updated_at", "id"), False),
+            (("school", "case_type", "updated_at", "id"), False),
+        )
+
+
+class CaseExclusion(BaseModel):
+    """A user who must never see this case (e.g. the staff member a complaint is about)."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="exclusions")
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE")
+
+    class Meta:
+        table_name = "portal_case_exclusion"
+        indexes = ((("case", "user"), True),)
+
+
+class CaseEvent(BaseModel):
+    """Append-only timeline of a case."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="events")
+    at = peewee.DateTimeField(default=utcnow)
+    kind = peewee.CharField(max_length=40)  # created, transition, note, message, document, ...
+    user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    actor = peewee.CharField(max_length=200, default="")  # shown name, e.g. "Indiener"
+    transition = peewee.CharField(max_length=80, default="")
+    from_state = peewee.CharField(max_length=60, default="")
+    to_state = peewee.CharField(max_length=60, default="")
+    text = peewee.TextField(default="")
+    visible_to_submitter = peewee.BooleanField(default=False)
+    data = JSONField(null=True)
+
+    class Meta:
+        table_name = "portal_case_event"
+        indexes = ((("case", "at"), False),)
+
+
+class CaseChecklistItem(BaseModel):
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="checklist")
+    name = peewee.CharField(max_length=120)
+    label = peewee.CharField(max_length=300)
+    required = peewee.BooleanField(default=False)
+    position = peewee.IntegerField(default=0)
+    due_date = peewee.DateField(null=True)
+    assignee = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    done_at = peewee.DateField(null=True)
+    done_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    note = peewee.CharField(max_length=500, default="")
+
+    class Meta:
+        table_name = "portal_case_checklist"
+        indexes = ((("case", "name"), True),)
+
+
+class CaseDeadline(BaseModel):
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="deadlines")
+    name = peewee.CharField(max_length=120)
+    label = peewee.CharField(max_length=300)
+    due_date = peewee.DateField(index=True)
+    met_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "portal_case_deadline"
+        indexes = ((("case", "name"), True),)
+
+
+class CaseDocument(BaseModel):
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="documents")
+    name = peewee.CharField(max_length=120)
+    label = peewee.CharField(max_length=300)
+    version = peewee.IntegerField()
+    filename = peewee.CharField(max_length=200)
+    content = peewee.BlobField()
+    sha256 = peewee.CharField(max_length=64)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_case_document"
+        indexes = ((("case", "name", "version"), True),)
+
+
+CORE_MODELS = [
+    School,
+    SchoolPlugin,
+    SchoolSetting,
+    RolePermission,
+    User,
+    UserRole,
+    UserSession,
+    LoginAttempt,
+    AuditLog,
+    Vacation,
+    Outbox,
+    CaseCounter,
+    Case,
+    CaseExclusion,
+    CaseEvent,
+    CaseChecklistItem,
+    CaseDeadline,
+    CaseDocument,
+]

@@ -1,0 +1,94 @@
+"""The school calendar: school days are weekdays that are neither a Dutch public
+holiday nor inside one of the school's vacations.
+
+``add_school_days(school, start, n)`` is the one way deadlines and suspension
+periods are computed.
+"""
+
+import datetime
+from functools import lru_cache
+
+import holidays
+
+from .models import Vacation
+
+# Public holidays on which Dutch schools are closed. Bevrijdingsdag (5 May) is a
+# day off only once every five years and falls in the May vacation anyway; we
+# follow the holidays package, which lists it in lustrum years.
+
+
+@lru_cache(maxsize=64)
+def public_holidays(year):
+    return dict(holidays.Netherlands(years=year, language="nl"))
+
+
+def is_public_holiday(day):
+    return day in public_holidays(day.year)
+
+
+def holiday_name(day):
+    return public_holidays(day.year).get(day)
+
+
+class SchoolCalendar:
+    """School days of one school; vacations are read once per calendar object."""
+
+    def __init__(self, vacations=()):
+        self.vacations = [(v.start, v.end, v.name) for v in vacations]
+
+    @classmethod
+    def for_school(cls, school):
+        return cls(Vacation.select().where(Vacation.school == school.id))
+
+    def closed_reason(self, day):
+        """Why ``day`` is not a school day (Dutch), or None when it is one."""
+        if day.weekday() >= 5:
+            return "weekend"
+        name = holiday_name(day)
+        if name:
+            return name
+        for start, end, vname in self.vacations:
+            if start <= day <= end:
+                return vname
+        return None
+
+    def is_school_day(self, day):
+        return self.closed_reason(day) is None
+
+    def next_school_day(self, day):
+        """``day`` itself when it is a school day, otherwise the first one after it."""
+        while not self.is_school_day(day):
+            day += datetime.timedelta(days=1)
+        return day
+
+    def school_days_from(self, first, n):
+        """``n`` consecutive school days starting at ``first`` (or the next school day)."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        days = []
+        day = self.next_school_day(first)
+        while True:
+            days.append(day)
+            if len(days) == n:
+                return days
+            day = self.next_school_day(day + datetime.timedelta(days=1))
+
+    def add_school_days(self, start, n):
+        """The school day ``n`` school days after ``start`` (start itself not counted)."""
+        day = start
+        for _ in range(n):
+            day = self.next_school_day(day + datetime.timedelta(days=1))
+        return day
+
+    def school_days_between(self, start, end):
+        """School days after ``start`` up to and including ``end``."""
+        count, day = 0, start
+        while day < end:
+            day += datetime.timedelta(days=1)
+            if self.is_school_day(day):
+                count += 1
+        return count
+
+
+def add_school_days(school, start, n):
+    return SchoolCalendar.for_school(school).add_school_days(start, n)

@@ -1,0 +1,58 @@
+"""Schools in the URL, the start page and each school's dashboard."""
+
+from flask import Blueprint
+from flask import abort
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+
+from .access import LOGIN
+from .access import requires
+from .access import schools_of
+from .menus import dashboard_panels
+from .models import School
+
+bp = Blueprint("schools", __name__)
+
+
+@bp.route("/")
+@requires(LOGIN)
+def home():
+    schools = schools_of(current_user)
+    if len(schools) == 1:
+        return redirect(url_for("schools.dashboard", school=schools[0].slug))
+    return render_template("schools/home.html", schools=schools)
+
+
+@bp.route("/<school>/")
+@requires("portal.dashboard")
+def dashboard():
+    panels = dashboard_panels(current_user, g.school)
+    return render_template("schools/dashboard.html", panels=panels)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+    @app.url_value_preprocessor
+    def _pop_school(endpoint, values):
+        if values and "school" in values:
+            g.school_slug = values.pop("school")
+
+    @app.url_defaults
+    def _add_school(endpoint, values):
+        if "school" in values or g.get("school") is None:
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "school"):
+            values["school"] = g.school.slug
+
+    @app.before_request
+    def _load_school():
+        slug = g.get("school_slug")
+        if slug is not None:
+            school = School.get_or_none(School.slug == slug)
+            if school is None:
+                abort(404)
+            g.school = school

@@ -1,0 +1,118 @@
+"""A test-only case type that exercises the engine without any policy plugin.
+
+Registered directly (not through the entry-point group) by tests/conftest.py,
+under the slug "testzaak"; enabled for the demo school by its demo_data hook.
+"""
+
+import datetime
+
+from flask import Blueprint
+from wtforms import DateField
+from wtforms import Form
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+
+from portal import hookimpl
+from portal.declarations import CaseType
+from portal.declarations import ChecklistItem
+from portal.declarations import Deadline
+from portal.declarations import DocumentTemplate
+from portal.declarations import Permission
+from portal.declarations import State
+from portal.declarations import Transition
+from portal.models import SchoolPlugin
+
+SLUG = "testzaak"
+
+# No pages of its own: the blueprint only carries templates/testzaak/.
+bp = Blueprint("testzaak", __name__, template_folder="templates")
+
+
+class DecideForm(Form):
+    reason = TextAreaField("Reden", validators=[DataRequired("Vul een reden in.")])
+    on = DateField("Datum", validators=[DataRequired("Vul een datum in.")])
+
+
+class NameForm(Form):
+    name = StringField("Naam", validators=[DataRequired("Vul een naam in.")])
+
+
+def refuse_on_sunday(case, form, user):
+    if form.on.data and form.on.data.weekday() == 6:
+        return "Op zondag wordt niet besloten."
+    return None
+
+
+def needs_extra(case):
+    return "extra" in case.title
+
+
+TYPE = CaseType(
+    name="testzaak.zaak",
+    title="Testzaak",
+    prefix="TZ",
+    states=(
+        State("nieuw", "Nieuw", public_text="Uw zaak is ontvangen."),
+        State("bezig", "In behandeling"),
+        State("klaar", "Afgerond", closed=True),
+    ),
+    initial="nieuw",
+    transitions=(
+        Transition("testzaak.start", "In behandeling nemen", ("nieuw",), "bezig", "testzaak.handle"),
+        Transition("testzaak.besluit", "Besluiten", ("bezig",), "bezig", "testzaak.decide",
+                   form=DecideForm, guard=refuse_on_sunday),
+        Transition("testzaak.sluit", "Afronden", ("bezig",), "klaar", "testzaak.handle", public=True),
+        Transition("testzaak.heropen", "Heropenen", ("klaar",), "bezig", "testzaak.decide"),
+    ),
+    view_permission="testzaak.view",
+    handle_permission="testzaak.handle",
+    checklist=(
+        ChecklistItem("testzaak.brief", "Brief verstuurd", required=True),
+        ChecklistItem("testzaak.extra", "Extra melding gedaan", required=needs_extra),
+        ChecklistItem("testzaak.optioneel", "Optioneel"),
+    ),
+    deadlines=(
+        Deadline("testzaak.reactie", "Reactie binnen 5 schooldagen", 5, met_by=("testzaak.start",)),
+        Deadline("testzaak.kalender", "Binnen 10 kalenderdagen", 10, school_days=False,
+                 start="testzaak.start"),
+    ),
+    retention_days=30,
+    summary_template="testzaak/summary.html",
+    summary_context=lambda case: {"name": "Zoë"},
+)
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("testzaak.view", "Testzaken zien", ("directie", "ib")),
+        Permission("testzaak.handle", "Testzaken behandelen", ("directie", "ib")),
+        Permission("testzaak.decide", "Testzaken besluiten", ("directie",)),
+    ]
+
+
+@hookimpl
+def register_case_types():
+    return [TYPE]
+
+
+@hookimpl
+def register_documents():
+    return [
+        DocumentTemplate("testzaak.brief", "Testbrief", "testzaak.zaak", "testzaak/letter.html",
+                         context=lambda case: {"names": ["Şükrü Yılmaz", "Łucja Wiśniewska",
+                                                         "Zoë van der Meer"],
+                                               "day": datetime.date(2026, 11, 28)},
+                         permission="testzaak.handle"),
+    ]
+
+
+@hookimpl
+def register_blueprints():
+    return [bp]
+
+
+@hookimpl
+def demo_data(school):
+    SchoolPlugin.insert(school=school.id, plugin=SLUG).on_conflict_ignore().execute()
