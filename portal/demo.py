@@ -42,6 +42,14 @@ def demo_password():
     return os.environ.get("PORTAL_DEMO_PASSWORD") or DEMO_PASSWORD
 
 
+def builtin_plugins(pm):
+    """The plugins shipped in plugins/ (third-party ones are enabled by the beheerder)."""
+    return sorted(
+        name for name, module in pm.list_name_plugin()
+        if name != "portal" and getattr(module, "__name__", "").startswith("plugins.")
+    )
+
+
 def create_demo(pm, log=print):
     """Create the demo school once; a second run changes nothing."""
     if School.select().where(School.slug == "klaverweide").exists():
@@ -54,7 +62,7 @@ def create_demo(pm, log=print):
             address="Klaverweg 12, 1300 AA Almere", phone="036 000 0000",
             email="info@klaverweide.demo", board_name="Almeerse Scholen Groep (ASG)",
         )
-        for slug in sorted(n for n, _ in pm.list_name_plugin() if n != "portal"):
+        for slug in builtin_plugins(pm):
             SchoolPlugin.create(school=school, plugin=slug)
         for name, start, end in DEMO_VACATIONS:
             Vacation.create(school=school, name=name, start=datetime.date(*start),

@@ -90,6 +90,8 @@ def collect(pm, hook_name, only=None, **kwargs):
         slug = impl.plugin_name
         if only is not None and slug != "portal" and slug not in only:
             continue
+        if os.environ.get("PORTAL_TRACE_PLUGINS"):
+            print(f"hook {hook_name} -> {slug}", file=sys.stderr)
         result = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
         for item in result or ():
             if slug != "portal":

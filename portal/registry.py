@@ -3,6 +3,8 @@
 from flask import current_app
 
 from .declarations import STAFF_ROLES
+
+SETTING_KINDS = ("text", "textarea", "int", "email", "bool", "url")
 from .plugins import PluginError
 from .plugins import collect
 
@@ -34,11 +36,23 @@ class Registry:
                 raise PluginError(f"document {d.name}: unknown case type {d.case_type!r}")
             self._need_permission(d.permission, f"document {d.name}")
             self.documents[d.name] = d
+        self.models = {}
+        for impl in pm.hook.register_models.get_hookimpls():
+            for model in impl.function() or ():
+                table = model._meta.table_name
+                if not table.startswith(impl.plugin_name + "_"):
+                    raise PluginError(
+                        f"plugin {impl.plugin_name!r}: table {table!r} must start with "
+                        f"'{impl.plugin_name}_'"
+                    )
+                self.models[table] = model
         self.settings = {}
         self.setting_owner = {}
         for slug, s in collect(pm, "register_settings"):
             self.settings[s.name] = s
             self.setting_owner[s.name] = slug
+            if s.kind not in SETTING_KINDS:
+                raise PluginError(f"setting {s.name}: unknown kind {s.kind!r}")
 
     def _need_permission(self, name, where):
         if name not in self.permissions:

@@ -6,6 +6,8 @@ under the slug "testzaak"; enabled for the demo school by its demo_data hook.
 
 import datetime
 
+import click
+import peewee
 from flask import Blueprint
 from wtforms import DateField
 from wtforms import Form
@@ -14,13 +16,16 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from portal import hookimpl
+from portal.db import BaseModel
 from portal.declarations import CaseType
 from portal.declarations import ChecklistItem
 from portal.declarations import Deadline
 from portal.declarations import DocumentTemplate
 from portal.declarations import Permission
+from portal.declarations import ReportFigure
 from portal.declarations import State
 from portal.declarations import Transition
+from portal.models import Case
 from portal.models import SchoolPlugin
 
 SLUG = "testzaak"
@@ -106,6 +111,58 @@ def register_documents():
                                                "day": datetime.date(2026, 11, 28)},
                          permission="testzaak.handle"),
     ]
+
+
+class Extra(BaseModel):
+    """A plugin table: points to its case, removed with it."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE")
+    note = peewee.CharField(default="")
+
+    class Meta:
+        table_name = "testzaak_extra"
+
+
+# What case_transitioned saw, for tests.
+TRANSITIONED = []
+
+
+@hookimpl
+def register_models():
+    return [Extra]
+
+
+@hookimpl
+def register_migrations():
+    return ("testzaak", "tests.testzaak_migrations")
+
+
+@hookimpl
+def check_transition(case, transition, user):
+    if "veto" in case.title and transition.name == "testzaak.start":
+        return "Het testveto houdt deze stap tegen."
+    return None
+
+
+@hookimpl
+def case_transitioned(case, transition, user, event):
+    TRANSITIONED.append((case.reference, transition.name, event.to_state))
+
+
+@hookimpl
+def register_commands(cli):
+    @cli.command("testzaak-hallo")
+    def hallo():
+        """Say hello (test command)."""
+        click.echo("hallo van testzaak")
+
+
+@hookimpl
+def annual_report(school, year):
+    q = Case.select().where(Case.case_type == TYPE.name)
+    if school is not None:
+        q = q.where(Case.school == school.id)
+    return [ReportFigure("testzaak.aantal", "Testzaken", q.count())]
 
 
 @hookimpl

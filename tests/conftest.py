@@ -18,6 +18,8 @@ from portal.registry import get_pm
 
 from . import caseplugin
 
+pytest_plugins = ["tests.browser_support"]
+
 PG_URL = os.environ.get("DATABASE_URL", "")
 
 
