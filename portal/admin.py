@@ -172,6 +172,36 @@ def school_settings():
     return render_template("admin/school.html", sform=sform, setform=setform)
 
 
+@bp.route("/rechten", methods=["GET", "POST"])
+@requires("portal.admin")
+def permissions():
+    """Which roles hold which permission at this school (defaults from the plugins)."""
+    from .access import roles_for_permission
+    from .models import RolePermission
+
+    reg = get_registry()
+    enabled = enabled_plugins(g.school)
+    perms = [p for name, p in sorted(reg.permissions.items())
+             if reg.permission_owner[name] in enabled or reg.permission_owner[name] == "portal"]
+    if request.method == "POST":
+        with atomic():
+            for p in perms:
+                for role in ROLES:
+                    wanted = request.form.get(f"{p.name}|{role}") == "1"
+                    default = role in p.default_roles
+                    cond = ((RolePermission.school == g.school.id)
+                            & (RolePermission.permission == p.name) & (RolePermission.role == role))
+                    RolePermission.delete().where(cond).execute()
+                    if wanted != default:
+                        RolePermission.create(school=g.school, permission=p.name, role=role,
+                                              granted=wanted)
+        audit("admin.permissions")
+        flash("De rechten zijn opgeslagen.")
+        return redirect(url_for("admin.permissions"))
+    grid = {p.name: roles_for_permission(p.name, g.school) for p in perms}
+    return render_template("admin/permissions.html", perms=perms, grid=grid)
+
+
 def _image_kind(data):
     """Type by content, not by name: PNG or JPEG only (no SVG: it can carry script)."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

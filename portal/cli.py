@@ -21,6 +21,7 @@ def init_app(app):
     app.cli.add_command(plugin_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(purge_command)
+    app.cli.add_command(backup_command)
 
 
 @click.command("init-db")
@@ -173,3 +174,30 @@ def purge_command(dry_run, today):
     for case in cases:
         click.echo(f"{verb}: {case.school.slug} {case.reference} (bewaren tot {case.retention_until})")
     click.echo(f"{verb}: {len(cases)} zaken.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target):
+    """Copy the live SQLite database to TARGET safely (mode 0600); PostgreSQL: use pg_dump -Fc."""
+    import os
+
+    from .db import database
+    from .db import is_sqlite
+
+    if not is_sqlite():
+        raise click.ClickException("PostgreSQL: maak een back-up met pg_dump -Fc (zie docs/operations.md).")
+    if os.path.exists(target):
+        raise click.ClickException(f"{target} bestaat al; kies een nieuwe bestandsnaam.")
+    # Connection.backup() keeps rows that are still in the WAL; a file copy loses them (FACTS.md).
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    import sqlite3
+
+    dest = sqlite3.connect(target)
+    try:
+        database.connection().backup(dest)
+    finally:
+        dest.close()
+    os.chmod(target, 0o600)
+    click.echo(f"Back-up geschreven naar {target}.")

@@ -9,6 +9,7 @@ from flask import url_for
 from flask_login import current_user
 
 from .access import LOGIN
+from .access import public
 from .access import requires
 from .access import schools_of
 from .menus import dashboard_panels
@@ -24,6 +25,19 @@ def home():
     if len(schools) == 1:
         return redirect(url_for("schools.dashboard", school=schools[0].slug))
     return render_template("schools/home.html", schools=schools)
+
+
+@bp.route("/health")
+@public
+def health():
+    """For monitoring: 200 when the database answers, 503 (no details) when it does not."""
+    from .db import database
+
+    try:
+        database.execute_sql("SELECT 1").fetchone()
+    except Exception:  # any database failure means "not healthy"; details stay in the log
+        return {"status": "onbeschikbaar"}, 503
+    return {"status": "ok"}
 
 
 @bp.route("/<school>/")
