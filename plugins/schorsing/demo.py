@@ -1,0 +1,57 @@
+"""Fictional demo content for the demo school: two serious incidents.
+
+One is freshly reported, so a director can take it through the whole route;
+the other already has the board consultation recorded. Names are invented.
+"""
+
+import datetime
+
+from portal.auth import PortalUser
+from portal.cases import engine
+from portal.dates import today
+from portal.db import atomic
+from portal.models import User
+
+from .models import Incident
+from .workflow import SUSPENSION
+
+INCIDENTS = [
+    dict(pupil_name="Daan Vos", pupil_group="6b", days_ago=1, occurred_time="10:20",
+         place="Schoolplein", category="storend_agressief_leerling",
+         description="Daan schopte en sloeg tijdens het speelkwartier twee klasgenoten en "
+                     "bleef dat doen nadat de pleinwacht hem had aangesproken.",
+         involved="Twee leerlingen uit groep 6b; pleinwacht (leerkracht groep 5).",
+         immediate_action="Daan is naar binnen gebracht en bij de directie opgevangen; de "
+                          "ouders zijn gebeld en hebben hem opgehaald."),
+    dict(pupil_name="Lotte Jansen", pupil_group="8a", days_ago=3, occurred_time="13:05",
+         place="Gymzaal, kleedkamer", category="wapens",
+         description="In de tas van Lotte is een zakmes gevonden waarmee zij een klasgenoot "
+                     "bedreigde.",
+         involved="Een klasgenoot uit groep 8a; vakleerkracht gym.",
+         immediate_action="Het mes is ingenomen en bewaard bij de directie; de ouders zijn "
+                          "gebeld."),
+]
+
+
+def demo_data(school):
+    reporter = User.get_or_none(User.email == "leerkracht@klaverweide.demo")
+    director = User.get_or_none(User.email == "directie@klaverweide.demo")
+    if reporter is None or director is None:
+        return
+    cases = []
+    for item in INCIDENTS:
+        item = dict(item)
+        occurred = today() - datetime.timedelta(days=item.pop("days_ago"))
+        with atomic():
+            case = engine.create_case(
+                school, SUSPENSION,
+                f"Ernstig incident groep {item['pupil_group']}: {item['pupil_name']}",
+                reporter, confidential=True)
+            Incident.create(case=case.id, occurred_on=occurred, reported_by=reporter.id, **item)
+        cases.append(case)
+    # The second incident: the director already consulted the board.
+    # The engine checks permissions on a logged-in user; outside a request we
+    # wrap the row the way flask-login does.
+    engine.run_transition(cases[1], "schorsing.overleg", PortalUser(director, None), {
+        "held_on": today().isoformat(), "with_whom": "Ingrid Verbeek, clusterdirecteur",
+        "outcome": "Het bestuur steunt een schorsing van enkele dagen."})

@@ -1,0 +1,1 @@
+"""Numbered migrations of the schorsing plugin (run by ``flask --app portal init-db``)."""

@@ -1,0 +1,173 @@
+"""The schorsing plugin's own tables; every row points to its case.
+
+``on_delete="CASCADE"`` on each case link means the retention purge of a case
+also removes these rows: a suspension file never outlives its case.
+"""
+
+import peewee
+
+from portal.db import BaseModel
+from portal.models import Case
+from portal.models import User
+from portal.models import utcnow
+
+# The plan's list of serious incidents (veiligheidsplan 3.2.2), plus "anders".
+CATEGORIES = (
+    ("storend_agressief_leerling",
+     "Voortdurend storend en/of agressief gedrag van de leerling"),
+    ("bedreigend_ouders", "Bedreigend of agressief gedrag van ouders/verzorgers"),
+    ("wapens", "Het meenemen van wapens"),
+    ("seksuele_intimidatie", "Seksuele intimidatie"),
+    ("anders", "Anders"),
+)
+CATEGORY_LABELS = dict(CATEGORIES)
+
+# Who was heard: the suspension route hears pupil and parents together, the
+# expulsion route hears the teacher and the parents separately.
+PARTIES = {
+    "leerling_ouders": "De leerling en de ouders/verzorgers",
+    "leerkracht": "De leerkracht",
+    "ouders": "De ouders/verzorgers",
+}
+
+# Outcome of asking another school to take the pupil in (expulsion route).
+OUTCOMES = (
+    ("in_afwachting", "In afwachting"),
+    ("geaccepteerd", "Geaccepteerd: de school neemt de leerling aan"),
+    ("afgewezen", "Afgewezen"),
+)
+OUTCOME_LABELS = dict(OUTCOMES)
+
+
+class Incident(BaseModel):
+    """A serious incident as reported by staff; the details of a suspension case."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    pupil_name = peewee.CharField(max_length=200)
+    pupil_group = peewee.CharField(max_length=40)
+    occurred_on = peewee.DateField()
+    occurred_time = peewee.CharField(max_length=5, default="")  # "HH:MM"
+    place = peewee.CharField(max_length=200)
+    category = peewee.CharField(max_length=40)
+    category_other = peewee.CharField(max_length=200, default="")
+    description = peewee.TextField()
+    involved = peewee.TextField(default="")
+    immediate_action = peewee.TextField()
+    reported_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        table_name = "schorsing_incident"
+
+    @property
+    def category_label(self):
+        if self.category == "anders" and self.category_other:
+            return f"Anders: {self.category_other}"
+        return CATEGORY_LABELS.get(self.category, self.category)
+
+
+class BoardConsultation(BaseModel):
+    """Overleg met het bestuur: required before a suspension may be decided."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    held_on = peewee.DateField()
+    with_whom = peewee.CharField(max_length=200)
+    outcome = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "schorsing_overleg"
+
+
+class Hearing(BaseModel):
+    """A hearing (horen) of pupil and parents, the teacher, or the parents."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    party = peewee.CharField(max_length=40)  # a key of PARTIES
+    held_on = peewee.DateField()
+    summary = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "schorsing_horen"
+
+    @property
+    def party_label(self):
+        return PARTIES.get(self.party, self.party)
+
+
+class Suspension(BaseModel):
+    """The decision to suspend: one per case. ``last_day`` comes from the school calendar."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    decided_on = peewee.DateField()
+    first_day = peewee.DateField()
+    last_day = peewee.DateField()
+    days = peewee.IntegerField()
+    reason = peewee.TextField()
+    schoolwork = peewee.TextField()
+    meeting_on = peewee.DateField(null=True)  # conversation with the parents, for the letter
+    decided_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        table_name = "schorsing_besluit"
+
+
+class Evaluation(BaseModel):
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    held_on = peewee.DateField()
+    summary = peewee.TextField()
+
+    class Meta:
+        table_name = "schorsing_evaluatie"
+
+
+class Expulsion(BaseModel):
+    """The details of an expulsion (verwijdering) case."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    pupil_name = peewee.CharField(max_length=200)
+    pupil_group = peewee.CharField(max_length=40)
+    grounds = peewee.TextField()
+    # The suspension case this route grew out of, if any. SET NULL: purging the
+    # incident must not take the expulsion file with it.
+    incident_case = peewee.ForeignKeyField(Case, null=True, on_delete="SET NULL", backref="+")
+    intent_on = peewee.DateField(null=True)
+    intent_text = peewee.TextField(default="")
+    decided_on = peewee.DateField(null=True)
+    effective_on = peewee.DateField(null=True)
+    new_school = peewee.CharField(max_length=200, default="")
+
+    class Meta:
+        table_name = "schorsing_verwijdering"
+
+
+class SchoolApproach(BaseModel):
+    """One contact with another school about taking the pupil in."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    school_name = peewee.CharField(max_length=200)
+    approached_on = peewee.DateField()
+    outcome = peewee.CharField(max_length=20)  # a key of OUTCOMES
+    special_education = peewee.BooleanField(default=False)
+    # Toelaatbaarheidsverklaring of the samenwerkingsverband (special education only).
+    tlv_on = peewee.DateField(null=True)
+    tlv_reference = peewee.CharField(max_length=100, default="")
+    note = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "schorsing_school_contact"
+
+    @property
+    def outcome_label(self):
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+
+    @property
+    def counts_as_accepted(self):
+        """Accepted, and for special education backed by a toelaatbaarheidsverklaring."""
+        if self.outcome != "geaccepteerd":
+            return False
+        return not self.special_education or self.tlv_on is not None
+
+
+MODELS = [Incident, BoardConsultation, Hearing, Suspension, Evaluation, Expulsion, SchoolApproach]
