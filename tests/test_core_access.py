@@ -1,0 +1,185 @@
+"""Access walk (SECURITY.md B1, B5, D3): every rule of ``app.url_map``, every method,
+anonymously and as every demo role.
+
+The list of routes is built from the URL map, so a route added later (by the
+core or a plugin) is walked too and cannot skip the checks.
+"""
+
+import pytest
+from werkzeug.routing.converters import IntegerConverter
+
+from portal.access import LOGIN
+from portal.access import roles_for_permission
+from portal.access import view_rule
+from portal.models import CaseChecklistItem
+from portal.models import CaseDocument
+from portal.models import School
+from portal.models import User
+from portal.models import UserRole
+from portal.models import Vacation
+from portal.passwords import hash_password
+
+from .conftest import ROLES
+from .conftest import get_csrf
+from .conftest import login
+from .core_helpers import db_ctx
+from .core_helpers import make_case
+from .core_helpers import school
+from .core_helpers import user
+
+METHODS_SKIPPED = {"HEAD", "OPTIONS"}
+
+
+@pytest.fixture
+def values(app):
+    """Real values for URL arguments: a real case, checklist item, document, user, vacation."""
+    with db_ctx(app):
+        case = make_case("Toegangstest")
+        item = CaseChecklistItem.get(CaseChecklistItem.case == case.id)
+        doc = CaseDocument.create(
+            case=case.id, name="testzaak.brief", label="Testbrief", version=1,
+            filename="x.pdf", content=b"%PDF-1.4 test", sha256="0" * 64,
+        )
+        vacation = Vacation.select().where(Vacation.school == school().id).first()
+        return {
+            "school": "klaverweide",
+            "reference": case.reference,
+            "item_id": item.id,
+            "doc_id": doc.id,
+            "user_id": user("leerkracht").id,
+            "vacation_id": vacation.id,
+            "filename": "portal.css",
+        }
+
+
+NAME_BY_ENDPOINT = {"cases.transition": "testzaak.start", "cases.make_document": "testzaak.brief"}
+
+
+def walk(app, values):
+    """[(rule, method, url, kind, permission)] for every rule and method in the URL map."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        args = {}
+        for arg in rule.arguments:
+            if arg == "name" and rule.endpoint in NAME_BY_ENDPOINT:
+                args[arg] = NAME_BY_ENDPOINT[rule.endpoint]
+            elif arg in values:
+                args[arg] = values[arg]
+            elif isinstance(rule._converters.get(arg), IntegerConverter):
+                args[arg] = 1
+            else:
+                args[arg] = "x"
+        url = rule.build(args, append_unknown=False)[1]
+        kind, perm = view_rule(app.view_functions[rule.endpoint])
+        for method in sorted(rule.methods - METHODS_SKIPPED):
+            out.append((rule, method, url, kind, perm))
+    assert len(out) > 15, "the URL map looks empty"
+    return out
+
+
+def request(client, method, url, token=None):
+    if method == "GET":
+        return client.get(url)
+    data = {"csrf_token": token} if token else {}
+    return client.open(url, method=method, data=data)
+
+
+def test_every_view_declares_its_access(app):
+    undeclared = [
+        rule.rule for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static" and view_rule(app.view_functions[rule.endpoint]) == (None, None)
+    ]
+    assert undeclared == [], f"views without @public or @requires: {undeclared}"
+
+
+def test_anonymous_reaches_only_public_views(app, client, values):
+    token = get_csrf(client, "/login")
+    problems = []
+    for rule, method, url, kind, _perm in walk(app, values):
+        public = kind == "public" or rule.endpoint == "static"
+        if method != "GET":
+            r = request(client, method, url)
+            if r.status_code != 400:
+                problems.append(f"{method} {url} without CSRF token: {r.status_code}, expected 400")
+        r = request(client, method, url, token)
+        if r.status_code >= 500:
+            problems.append(f"{method} {url}: {r.status_code}")
+        if 200 <= r.status_code < 300 and not public:
+            problems.append(f"{method} {url} reachable anonymously ({r.status_code})")
+        if not public and method == "GET" and r.status_code == 302:
+            assert "/login" in r.headers["Location"], url
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_without_permission_is_refused(app, client, values, role):
+    assert login(client, role).status_code == 302
+    token = get_csrf(client, "/wachtwoord")
+    with db_ctx(app):
+        holder = user(role)
+        roles = {r.role for r in UserRole.select().where(UserRole.user == holder.id)}
+        here = school()
+        granted = {}
+        for _rule, _m, _u, kind, perm in walk(app, values):
+            if kind == "permission" and perm != LOGIN and perm not in granted:
+                granted[perm] = bool(roles & roles_for_permission(perm, here))
+    problems = []
+    refused = 0
+    for rule, method, url, kind, perm in walk(app, values):
+        if method != "GET":
+            r = request(client, method, url)
+            if r.status_code != 400:
+                problems.append(f"{role}: {method} {url} without CSRF token: {r.status_code}")
+        if kind != "permission" or perm == LOGIN or granted[perm]:
+            if method == "GET":
+                r = client.get(url)
+                if r.status_code >= 500 or r.status_code == 401:
+                    problems.append(f"{role}: GET {url} with permission {perm}: {r.status_code}")
+            continue
+        refused += 1
+        r = request(client, method, url, token)
+        if r.status_code not in (403, 404):
+            problems.append(f"{role} lacks {perm}: {method} {url} gave {r.status_code}")
+    assert problems == [], "\n".join(problems)
+    if role in ("leerkracht", "ondersteunend", "contactpersoon"):
+        assert refused, f"{role} should lack some permission"
+
+
+def test_roles_at_another_school_open_nothing_here(app, client, values):
+    """A user with every role, but only at another school, is refused at De Klaverweide."""
+    with db_ctx(app):
+        other = School.create(slug="anderschool", name="Andere School")
+        outsider = User.create(email="buiten@anderschool.demo", name="Bram Buiten",
+                               password_hash=hash_password("buiten-wachtwoord-1234"))
+        for role in ROLES:
+            UserRole.create(user=outsider, school=other, role=role)
+    assert login(client, "buiten@anderschool.demo", "buiten-wachtwoord-1234").status_code == 302
+    token = get_csrf(client, "/wachtwoord")
+    problems = []
+    for rule, method, url, kind, perm in walk(app, values):
+        if "school" not in rule.arguments or kind != "permission" or perm == LOGIN:
+            continue
+        r = request(client, method, url, token)
+        if r.status_code not in (403, 404):
+            problems.append(f"{method} {url}: {r.status_code}")
+    assert problems == [], "\n".join(problems)
+    # And the school list only offers their own school.
+    r = client.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/anderschool/")
+
+
+def test_get_never_changes_state(app, client, values):
+    """D3: a GET on a mutation route is refused (405), so no state change via GET."""
+    login(client, "directie")
+    for rule, method, url, kind, _perm in walk(app, values):
+        if "GET" not in rule.methods and kind is not None:
+            # /logout answers 308 to /logout/ (the /<school>/ rule), which is a 404.
+            r = client.get(url, follow_redirects=True)
+            assert r.status_code in (404, 405), url
+
+
+def test_unknown_school_is_404(client):
+    login(client, "beheerder")
+    assert client.get("/bestaatniet/").status_code == 404
+    assert client.get("/bestaatniet/zaken/").status_code == 404
+

@@ -1,0 +1,95 @@
+"""Production mode refuses an unsafe configuration (SECURITY.md E6) and says why, in Dutch."""
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError
+
+GOOD_KEY = "k" * 48
+
+
+@pytest.fixture
+def prod(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    for var in ("SECRET_KEY", "PORTAL_ENV", "FLASK_DEBUG", "DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+
+    def make(**overrides):
+        config = {
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": GOOD_KEY,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        }
+        config.update(overrides)
+        return create_app({k: v for k, v in config.items() if v is not ...})
+
+    return make
+
+
+@pytest.mark.parametrize("overrides, reason", [
+    ({"DEBUG": True}, "DEBUG staat aan"),
+    ({"SECRET_KEY": ...}, "SECRET_KEY ontbreekt"),
+    ({"SECRET_KEY": ""}, "SECRET_KEY ontbreekt"),
+    ({"SECRET_KEY": "dev"}, "SECRET_KEY ontbreekt of is een standaardwaarde"),
+    ({"SECRET_KEY": "change-me"}, "standaardwaarde"),
+    ({"SECRET_KEY": "kort-maar-niet-standaard"}, "korter dan 32 tekens"),
+    ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE staat uit"),
+])
+def test_production_refuses(prod, overrides, reason):
+    with pytest.raises(ConfigError) as err:
+        prod(**overrides)
+    message = str(err.value)
+    assert message.startswith("Het portaal start niet in productie")
+    assert reason in message
+
+
+def test_production_names_every_problem(prod):
+    with pytest.raises(ConfigError) as err:
+        prod(DEBUG=True, SECRET_KEY="dev", SESSION_COOKIE_SECURE=False)
+    message = str(err.value)
+    for reason in ("DEBUG", "SECRET_KEY", "SESSION_COOKIE_SECURE"):
+        assert reason in message
+
+
+def test_production_from_environment(prod, monkeypatch, tmp_path):
+    """The environment alone (as on a server) is checked too, FLASK_DEBUG included."""
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "secret")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    with pytest.raises(ConfigError, match="DEBUG staat aan"):
+        create_app()
+    monkeypatch.delenv("FLASK_DEBUG")
+    assert create_app().config["SESSION_COOKIE_NAME"] == "__Host-portal"
+
+
+def test_production_starts_with_a_good_config(prod, tmp_path):
+    app = prod()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-portal"
+    assert not app.debug
+    # No key was written into the instance folder: production brings its own.
+    assert not (tmp_path / "instance" / "secret_key").exists()
+    client = app.test_client()
+    r = client.get("/login", base_url="https://localhost")
+    assert r.status_code == 200
+    cookie = next(h for h in r.headers.getlist("Set-Cookie") if h.startswith("__Host-portal="))
+    flags = [p.strip().lower() for p in cookie.split(";")]
+    assert "secure" in flags and "httponly" in flags and "path=/" in flags
+    assert not any(f.startswith("domain=") for f in flags), "__Host- cookies carry no Domain"
+    assert r.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_development_generates_a_key_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    url = f"sqlite:///{tmp_path / 'dev.sqlite3'}"
+    first = create_app({"DATABASE_URL": url}).config["SECRET_KEY"]
+    second = create_app({"DATABASE_URL": url}).config["SECRET_KEY"]
+    assert first == second and len(first) >= 32
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.stat().st_mode & 0o077 == 0, "the key file is readable by others"

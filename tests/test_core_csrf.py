@@ -1,0 +1,63 @@
+"""CSRF (SECURITY.md D3): a POST without a valid token is refused with 400 and changes nothing."""
+
+from portal.models import AuditLog
+from portal.models import LoginAttempt
+from portal.models import UserSession
+
+from .conftest import get_csrf
+from .conftest import login
+from .core_helpers import db_ctx
+from .core_helpers import event_count
+from .core_helpers import make_case
+from .core_helpers import reload
+
+
+def test_login_without_token(app, client):
+    client.get("/login")
+    r = client.post("/login", data={"email": "directie@klaverweide.demo",
+                                    "password": "klaverweide-demo"})
+    assert r.status_code == 400
+    assert "Ongeldig verzoek" in r.get_data(as_text=True)
+    assert client.get("/klaverweide/").status_code == 302  # not logged in
+    with db_ctx(app):
+        assert UserSession.select().count() == 0
+        assert LoginAttempt.select().count() == 0
+
+
+def test_login_with_token_of_another_session(app, client):
+    other = app.test_client()
+    token = get_csrf(other, "/login")
+    client.get("/login")
+    r = client.post("/login", data={"email": "directie@klaverweide.demo",
+                                    "password": "klaverweide-demo", "csrf_token": token})
+    assert r.status_code == 400
+    r = client.post("/login", data={"email": "directie@klaverweide.demo",
+                                    "password": "klaverweide-demo", "csrf_token": "x" * 40})
+    assert r.status_code == 400
+
+
+def test_logout_without_token(app, client):
+    login(client, "directie")
+    assert client.post("/logout").status_code == 400
+    assert client.get("/klaverweide/").status_code == 200  # still logged in
+    with db_ctx(app):
+        assert UserSession.select().where(UserSession.ended_at.is_null()).count() == 1
+
+
+def test_transition_without_token(app, client):
+    with db_ctx(app):
+        case = make_case("CSRF-test")
+        events = event_count(case)
+    login(client, "directie")
+    url = f"/klaverweide/zaken/{case.reference}/stap/testzaak.start"
+    assert client.post(url).status_code == 400
+    assert client.post(url, data={"csrf_token": "vervalst"}).status_code == 400
+    with db_ctx(app):
+        assert reload(case).state == "nieuw"
+        assert event_count(case) == events
+        assert not AuditLog.select().where(AuditLog.action == "case.transition").exists()
+    # With the token it goes through (the test above is not vacuous).
+    token = get_csrf(client, f"/klaverweide/zaken/{case.reference}")
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    with db_ctx(app):
+        assert reload(case).state == "bezig"
