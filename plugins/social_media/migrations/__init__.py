@@ -1,0 +1,1 @@
+"""Migrations of the social_media plugin (run by ``flask --app portal init-db``)."""

@@ -1,0 +1,82 @@
+"""Reading what is allowed: the list, the approvals in force, the public feed, the search.
+
+"In force" is always computed from the dates at the moment of reading, so an
+approval for a period ends by itself without any scheduled job.
+"""
+
+from portal.models import Case
+
+from .domains import covering
+from .models import AllowedApp
+from .models import AppRequest
+from .models import in_force_condition
+
+
+def allowed_apps(school):
+    return list(AllowedApp.select().where(AllowedApp.school == school.id)
+                .order_by(AllowedApp.name, AllowedApp.domain))
+
+
+def already_allowed(school, domain):
+    """The allowed-list entry that covers ``domain`` (same domain or a parent), or None."""
+    apps = allowed_apps(school)
+    hit = covering(domain, [a.domain for a in apps])
+    return next((a for a in apps if a.domain == hit), None) if hit else None
+
+
+def approvals_in_force(school, day, group=None):
+    """Approved requests whose dates include ``day``, with their case, soonest ending first."""
+    q = (AppRequest.select(AppRequest, Case).join(Case)
+         .where((AppRequest.school == school.id) & in_force_condition(day))
+         .order_by(AppRequest.domain, AppRequest.end_date, AppRequest.id))
+    rows = list(q)
+    if group:
+        rows = [r for r in rows if group in r.group_list]
+    return rows
+
+
+def requests_of(school, user, limit=50):
+    """A teacher's own requests, newest first."""
+    return list(
+        AppRequest.select(AppRequest, Case).join(Case)
+        .where((AppRequest.school == school.id) & (AppRequest.requested_by == user.id))
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
+    )
+
+
+def pending(school):
+    return list(
+        AppRequest.select(AppRequest, Case).join(Case)
+        .where((AppRequest.school == school.id) & (AppRequest.decision == ""))
+        .order_by(Case.created_at, Case.id)
+    )
+
+
+def matches(query, *texts):
+    """Plain case-insensitive search in a few texts (the lists are short: no SQL needed)."""
+    q = (query or "").strip().lower()
+    return not q or any(q in (t or "").lower() for t in texts)
+
+
+def feed(school, day):
+    """The public feed: domains only, never names, groups or lesson text (see README.md)."""
+    allowed = allowed_apps(school)
+    approved = approvals_in_force(school, day)
+    # One entry per approved domain: the latest end date wins (None: no end).
+    until = {}
+    for r in approved:
+        if covering(r.domain, [a.domain for a in allowed]):
+            continue  # already on the allowed list
+        current = until.get(r.domain, r.end_date)
+        until[r.domain] = None if None in (current, r.end_date) else max(current, r.end_date)
+    return {
+        "school": school.slug,
+        "date": day.isoformat(),
+        "includes_subdomains": True,
+        "domains": sorted({a.domain for a in allowed} | set(until)),
+        "allowed": [{"domain": a.domain, "name": a.name} for a in allowed],
+        "approved": [
+            {"domain": d, "until": until[d].isoformat() if until[d] else None}
+            for d in sorted(until)
+        ],
+    }
