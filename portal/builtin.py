@@ -17,6 +17,8 @@ def register_permissions():
         Permission("portal.dashboard", "Het dashboard van de school zien", ALL_STAFF),
         Permission("portal.cases", "De zakenlijst openen (alleen zaken die men mag zien)", ALL_STAFF),
         Permission("portal.calendar", "Schoolkalender en vakanties beheren", ("directie", "beheerder")),
+        Permission("portal.legal_hold", "Een zaak uitzonderen van verwijdering (bewaarplicht)",
+                   ("directie", "bestuur", "beheerder")),
         Permission("portal.reports", "Jaarcijfers bekijken", ("directie", "bestuur")),
         Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
     ]

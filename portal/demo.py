@@ -11,7 +11,7 @@ from .models import UserRole
 from .models import Vacation
 from .passwords import hash_password
 
-DEMO_PASSWORD = "klaverweide-demo"
+DEMO_PASSWORD = "klaverweide-demo"  # noqa: S105 (demo only; PORTAL_DEMO_PASSWORD overrides)
 
 # Fictional people; the plan's real staff names are never used in demo data.
 DEMO_USERS = [

@@ -3,10 +3,10 @@
 from flask import current_app
 
 from .declarations import STAFF_ROLES
-
-SETTING_KINDS = ("text", "textarea", "int", "email", "bool", "url")
 from .plugins import PluginError
 from .plugins import collect
+
+SETTING_KINDS = ("text", "textarea", "int", "email", "bool", "url")
 
 
 class Registry:

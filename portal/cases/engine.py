@@ -96,7 +96,7 @@ def create_case(school, type_name, title, user=None, *, confidential=False, acto
                 case=case, name=item.name, label=item.label, position=pos,
                 required=item.required if isinstance(item.required, bool) else False,
             )
-        event = CaseEvent.create(
+        CaseEvent.create(
             case=case, at=now, kind="created", user=user.id if user else None,
             actor=actor or (user.name if user else ""), to_state=ct.initial, text=text,
             data=data,

@@ -13,6 +13,7 @@ from flask import request
 from flask import send_file
 from flask import url_for
 from flask_login import current_user
+from markupsafe import Markup
 from peewee import JOIN
 from wtforms import BooleanField
 from wtforms import Form
@@ -134,7 +135,9 @@ def _render_detail(case, forms=None, note_form=None, status=200):
     summary = None
     if ct.summary_template:
         ctx = ct.summary_context(case) if ct.summary_context else {}
-        summary = render_template(ct.summary_template, case=case, **ctx)
+        # The plugin's template was autoescaped when rendered: insert it as markup,
+        # not as text (else its tags show up escaped on the page).
+        summary = Markup(render_template(ct.summary_template, case=case, **ctx))  # noqa: S704
     events = list(
         CaseEvent.select(CaseEvent, User)
         .join(User, join_type=JOIN.LEFT_OUTER, on=(CaseEvent.user == User.id), attr="user_row")
@@ -267,6 +270,28 @@ def assign(reference):
         target = allowed[raw]
     engine.assign(case, target, current_user)
     flash("Toewijzing opgeslagen.")
+    return redirect(url_for("cases.detail", reference=case.reference))
+
+
+@bp.route("/<reference>/bewaarplicht", methods=["POST"])
+@requires("portal.legal_hold")
+def legal_hold(reference):
+    """Put a case on legal hold (the purge skips it) or lift the hold; recorded on the timeline."""
+    from ..db import atomic
+
+    case = _load(reference)
+    hold = request.form.get("hold") == "1"
+    reason = request.form.get("reason", "").strip()[:500]
+    if hold and not reason:
+        flash("Geef een reden voor de bewaarplicht.", "error")
+        return redirect(url_for("cases.detail", reference=case.reference))
+    with atomic():
+        Case.update(legal_hold=hold).where(Case.id == case.id).execute()
+        text = f"Bewaarplicht ingesteld: {reason}" if hold else "Bewaarplicht opgeheven"
+        engine.add_event(case, "note", current_user, text)
+    audit("case.legal_hold", case=case, detail="on" if hold else "off")
+    flash("Deze zaak wordt niet verwijderd zolang de bewaarplicht geldt." if hold
+          else "De bewaarplicht is opgeheven.")
     return redirect(url_for("cases.detail", reference=case.reference))
 
 
