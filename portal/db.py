@@ -45,7 +45,7 @@ def open_database(url):
             path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", check_same_thread=False
         )
     if scheme in ("postgres", "postgresql"):
-        return url_connect(url, autorollback=True)
+        return url_connect(url)
     raise ValueError(f"DATABASE_URL: onbekend databasetype {scheme!r}")
 
 

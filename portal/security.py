@@ -47,8 +47,7 @@ def init_app(app):
 
     def handler(code):
         def handle(error):
-            title, text = ERRORS[code]
-            return render_template("errors/error.html", code=code, title=title, text=text), code
+            return error_page(code)
 
         return handle
 
@@ -64,5 +63,13 @@ def init_app(app):
     @app.errorhandler(OperationalError)
     def _db_down(error):
         app.logger.error("database unavailable: %s", type(error).__name__)
-        title, text = ERRORS[503]
-        return render_template("errors/error.html", code=503, title=title, text=text), 503
+        return error_page(503)
+
+
+def error_page(code):
+    """The Dutch error page; plain text when even that cannot be rendered (database down)."""
+    title, text = ERRORS[code]
+    try:
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+    except Exception:  # the page itself needs the database (menu, user): fall back to text
+        return f"{title}\n\n{text}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
