@@ -1,0 +1,1 @@
+"""Migrations of the trauma plugin (run by ``flask --app portal init-db``)."""

@@ -1,0 +1,92 @@
+"""Tables of the trauma plugin.
+
+Case-bound rows point to their ``Case`` with ON DELETE CASCADE, so the
+retention purge of a case removes them too. The school-bound tables (step
+plan and external partners) belong to the school, not to one case.
+"""
+
+import peewee
+
+from portal.db import BaseModel
+from portal.models import Case
+from portal.models import School
+from portal.models import User
+from portal.models import utcnow
+
+
+class TraumaEvent(BaseModel):
+    """The details of one reported event (one row per case)."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    kind = peewee.CharField(max_length=40)  # key of workflow.KINDS
+    occurred_on = peewee.DateField()
+    scope = peewee.CharField(max_length=20)  # key of workflow.SCOPES
+    group_name = peewee.CharField(max_length=200, default="")
+    pupils = peewee.TextField(default="")
+    reported_by = peewee.CharField(max_length=300)  # who brought the news to school
+    description = peewee.TextField()
+    # Set by the first assessment: "school" (the school handles it) or "extern".
+    handled_by = peewee.CharField(max_length=20, default="")
+    ib_involved = peewee.BooleanField(default=False)
+    # What the parents of the group may know (agreed with the family); used in the letter.
+    parent_info = peewee.TextField(default="")
+    went_well = peewee.TextField(default="")
+    to_improve = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "trauma_event"
+
+
+class TraumaPartner(BaseModel):
+    """An external partner of the school (the plan's annex "Overzicht externe partners")."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    organisation = peewee.CharField(max_length=200)
+    kind = peewee.CharField(max_length=40)  # key of workflow.PARTNER_KINDS
+    contact_person = peewee.CharField(max_length=200, default="")
+    phone = peewee.CharField(max_length=40, default="")
+    email = peewee.CharField(max_length=254, default="")
+    notes = peewee.TextField(default="")
+    # Removing a partner only hides it: cases that engaged it keep the link.
+    active = peewee.BooleanField(default=True)
+
+    class Meta:
+        table_name = "trauma_partner"
+
+
+class TraumaEngagement(BaseModel):
+    """External help engaged for one case: which partner, when, what was agreed."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    partner = peewee.ForeignKeyField(TraumaPartner, null=True, on_delete="SET NULL", backref="+")
+    # A copy of the name, so the file still says who it was if the partner is removed.
+    organisation = peewee.CharField(max_length=200)
+    contacted_on = peewee.DateField()
+    agreement = peewee.TextField()
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "trauma_engagement"
+
+
+class TraumaStep(BaseModel):
+    """One step of a school's own step plan (the template copied into each new case).
+
+    A school without rows uses ``steps.DEFAULT_STEPS``.
+    """
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    key = peewee.CharField(max_length=40)  # stable: the checklist item is "trauma.<key>"
+    label = peewee.CharField(max_length=300)
+    # Due so many calendar days after the report; empty: no due date.
+    due_days = peewee.IntegerField(null=True)
+    required = peewee.BooleanField(default=False)
+    position = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "trauma_step"
+        indexes = ((("school", "key"), True),)
+
+
+MODELS = [TraumaEvent, TraumaPartner, TraumaEngagement, TraumaStep]

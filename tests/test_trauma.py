@@ -1,0 +1,453 @@
+"""Plugin trauma: report, both branches of the first assessment, step plan, partners,
+letters, closing, figures and access. Through the Flask test client with CSRF on."""
+
+import datetime
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from portal.db import database
+from portal.models import Case
+from portal.models import CaseChecklistItem
+from portal.models import CaseDeadline
+from portal.models import CaseDocument
+from portal.models import Outbox
+from portal.models import School
+from portal.models import SchoolPlugin
+from portal.models import User
+from portal.models import UserRole
+from portal.passwords import hash_password
+
+from .conftest import login
+from .conftest import post
+
+
+@pytest.fixture
+def app_config(app_config):
+    # Only this plugin (and the core's test plugin): other plugins are built in
+    # parallel and must not make these tests pass or fail.
+    return {**app_config, "PORTAL_PLUGINS": ("trauma",)}
+
+
+REPORT = "/klaverweide/trauma/melden"
+PLAN = "/klaverweide/trauma/stappenplan"
+PARTNERS = "/klaverweide/trauma/partners"
+
+
+def report(client, **extra):
+    data = {
+        "kind": "overlijden_ouder", "occurred_on": datetime.date.today().isoformat(),
+        "scope": "groep", "group_name": "groep 5b", "pupils": "",
+        "reported_by": "De oom van een leerling", "description": "Moeder is gisteren overleden.",
+    }
+    data.update(extra)
+    return post(client, REPORT, data, page=REPORT)
+
+
+def as_role(app, role):
+    """A fresh client logged in as ``role`` (a logged-in client cannot log in again)."""
+    client = app.test_client()
+    assert login(client, role).status_code == 302
+    return client
+
+
+def reference_of(response):
+    m = re.search(r"/zaken/(TR-\d{4}-\d{4})", response.headers["Location"])
+    assert m, response.headers.get("Location")
+    return m.group(1)
+
+
+def case_url(ref):
+    return f"/klaverweide/zaken/{ref}"
+
+
+def step(client, ref, name, data=None):
+    return post(client, f"{case_url(ref)}/stap/{name}", data or {}, page=case_url(ref))
+
+
+def with_db(app, fn):
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            return fn()
+        finally:
+            database.close()
+
+
+def partner_ids(app):
+    from plugins.trauma.models import TraumaPartner
+
+    return with_db(app, lambda: [p.id for p in TraumaPartner.select().order_by(TraumaPartner.id)])
+
+
+def checklist(app, ref):
+    return with_db(app, lambda: list(
+        CaseChecklistItem.select().join(Case).where(Case.reference == ref)
+        .order_by(CaseChecklistItem.position)))
+
+
+def pdf_text(client, ref, doc_name, app):
+    r = post(client, f"{case_url(ref)}/brief/{doc_name}", page=case_url(ref))
+    assert r.status_code == 302, r.get_data(as_text=True)
+    doc_id = with_db(app, lambda: CaseDocument.select().join(Case).where(
+        (Case.reference == ref) & (CaseDocument.name == doc_name)
+    ).order_by(CaseDocument.version.desc()).first().id)
+    r = client.get(f"{case_url(ref)}/document/{doc_id}")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+
+
+# ------------------------------------------------------------------ report ----
+
+def test_teacher_reports_and_directie_and_ib_are_notified(client, app):
+    login(client, "leerkracht")
+    assert client.get(REPORT).status_code == 200
+    r = report(client)
+    assert r.status_code == 302
+    ref = reference_of(r)
+    assert ref.startswith("TR-")
+    # The reporter is the assignee and sees the case with its own step plan.
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert "Overlijden van een ouder" in page and "groep 5b" in page
+    assert "Nazorg: gesprek na zes weken" in page
+    mails = with_db(app, lambda: list(Outbox.select()))
+    to = sorted(m.to for m in mails)
+    assert to == ["directie@klaverweide.demo", "ib@klaverweide.demo"]
+    for m in mails:
+        assert ref in m.subject
+        # Staff mail carries no details of the child or the event.
+        assert "overleden" not in m.body.lower() and "groep 5b" not in m.body
+
+
+def test_report_form_errors_are_dutch_and_keep_input(client, app):
+    login(client, "ondersteunend")
+    r = report(client, scope="groep", group_name="", reported_by="Een buurvrouw",
+               occurred_on="2099-01-01")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Vul in om welke groep het gaat." in html
+    assert "Deze datum ligt in de toekomst." in html
+    assert "Een buurvrouw" in html
+    r = report(client, occurred_on="gisteren")
+    assert "Vul een geldige datum in" in r.get_data(as_text=True)
+    assert with_db(app, lambda: Case.select().count()) == 0
+
+
+def test_checklist_copy_has_due_dates_that_are_deadlines(client, app):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    items = checklist(app, ref)
+    names = [i.name for i in items]
+    assert names[0] == "trauma.directie" and "trauma.nazorg_3mnd" in names
+    due = {i.name: i.due_date for i in items if i.due_date}
+    assert set(due) == {"trauma.nazorg_week", "trauma.nazorg_6wk", "trauma.nazorg_3mnd"}
+    today = datetime.date.today()
+    assert today + datetime.timedelta(days=7) <= due["trauma.nazorg_week"]
+    assert due["trauma.nazorg_week"] < due["trauma.nazorg_6wk"] < due["trauma.nazorg_3mnd"]
+    deadlines = with_db(app, lambda: {d.name for d in CaseDeadline.select().join(Case).where(
+        Case.reference == ref)})
+    assert "checklist:trauma.nazorg_6wk" in deadlines
+
+
+# --------------------------------------------------------------- assessment ----
+
+def test_assessment_yes_school_handles_it(client, app):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    r = step(client, ref, "trauma.zelf", {"ib_involved": "y",
+                                          "motivation": "De IB en ik begeleiden de groep."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert "Aanpak door de school (stappenplan)" in page
+    assert "Door de school zelf" in page and "intern begeleider betrokken" in page
+    # The "nee" branch is no longer offered.
+    assert "trauma.nee" not in page
+
+
+def test_assessment_no_engages_partners(client, app):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    # Without a partner the "no" answer is refused, with what was typed kept.
+    r = step(client, ref, "trauma.nee", {"contacted_on": "2026-03-02",
+                                         "agreement": "Bellen morgen terug."})
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Kies minstens één externe partner." in html and "Bellen morgen terug." in html
+    smw, ggd = partner_ids(app)[:2]
+    r = step(client, ref, "trauma.nee", {"partners": [smw, ggd], "contacted_on": "2026-03-02",
+                                         "agreement": "Gesprek met de groep op donderdag."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert "Aanpak met externe hulp" in page
+    assert "Schoolmaatschappelijk werk Almere Haven (demo), 2 maart 2026" in page
+    assert "GGD Flevoland" in page
+    # The plan's own "external help" step is ticked with the date of the contact.
+    item = [i for i in checklist(app, ref) if i.name == "trauma.extern"][0]
+    assert item.done_at == datetime.date(2026, 3, 2)
+
+
+def test_another_schools_partner_is_not_a_valid_choice(client, app):
+    from plugins.trauma.models import TraumaPartner
+
+    def other():
+        school = School.create(slug="deberk", name="De Berk")
+        return TraumaPartner.create(school=school.id, organisation="Elders", kind="ggd").id
+
+    foreign = with_db(app, other)
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    r = step(client, ref, "trauma.nee", {"partners": [foreign], "contacted_on": "2026-03-02",
+                                         "agreement": "x"})
+    assert r.status_code == 422
+    assert with_db(app, lambda: Case.get(Case.reference == ref).state) == "gemeld"
+
+
+# ---------------------------------------------------------------- step plan ----
+
+def plan_rows(client):
+    html = client.get(PLAN).get_data(as_text=True)
+    keys = re.findall(r'name="steps-(\d+)-key" type="hidden" value="([^"]*)"', html)
+    labels = re.findall(r'name="steps-(\d+)-label" type="text" value="([^"]*)"', html)
+    return keys, labels, html
+
+
+def test_template_changes_do_not_touch_running_cases(client, app):
+    login(client, "leerkracht")
+    running = reference_of(report(client))
+
+    directie = as_role(app, "directie")
+    keys, labels, html = plan_rows(directie)
+    assert "Contact opnemen met de familie" in html
+    data = {"letter": "Beste ouders van {groep}, {bericht}"}
+    for (i, key), (_, label) in zip(keys, labels, strict=True):
+        data[f"steps-{i}-key"] = key
+        data[f"steps-{i}-label"] = label
+    data["steps-1-label"] = "Bezoek aan de familie door leerkracht en directie"
+    data["steps-3-remove"] = "y"  # ouders van de groep informeren
+    new = len(labels) - 3
+    data[f"steps-{new}-label"] = "Herdenkingsmoment plannen"
+    data[f"steps-{new}-due_days"] = "14"
+    r = post(directie, PLAN, data, page=PLAN)
+    assert r.status_code == 302, r.get_data(as_text=True)
+
+    old_labels = [i.label for i in checklist(app, running)]
+    assert "Contact opnemen met de familie" in old_labels
+    assert "Ouders van de groep informeren" in old_labels
+    assert "Herdenkingsmoment plannen" not in old_labels
+
+    fresh = reference_of(report(client))
+    items = checklist(app, fresh)
+    labels_new = [i.label for i in items]
+    assert "Bezoek aan de familie door leerkracht en directie" in labels_new
+    assert "Ouders van de groep informeren" not in labels_new
+    memorial = [i for i in items if i.label == "Herdenkingsmoment plannen"][0]
+    assert memorial.name == "trauma.herdenkingsmoment_plannen" and memorial.due_date
+    # Renaming keeps the key: the family step is still "trauma.familie".
+    assert "trauma.familie" in [i.name for i in items]
+
+
+def test_plan_page_needs_trauma_plan(client, app):
+    login(client, "leerkracht")
+    assert client.get(PLAN).status_code == 403
+    client = as_role(app, "beheerder")
+    assert client.get(PLAN).status_code == 200
+
+
+# ----------------------------------------------------------------- partners ----
+
+def test_partners_list_for_staff_and_management_for_ib(client, app):
+    login(client, "ondersteunend")
+    html = client.get(PARTNERS).get_data(as_text=True)
+    assert "Slachtofferhulp (demo)" in html and "Partner toevoegen" not in html
+    r = post(client, f"{PARTNERS}/nieuw", {"organisation": "X", "kind": "ggd"}, page=PARTNERS)
+    assert r.status_code == 403
+
+    client = as_role(app, "ib")
+    r = post(client, f"{PARTNERS}/nieuw", {"organisation": "", "kind": "ggd",
+                                           "email": "geen-adres"}, page=PARTNERS)
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Vul de naam van de organisatie in." in html and "Vul een geldig e-mailadres in." in html
+    r = post(client, f"{PARTNERS}/nieuw", {
+        "organisation": "Rouwcentrum Haven (demo)", "kind": "anders", "contact_person": "Ans",
+        "phone": "036 000 1199", "email": "rouw@partners.demo", "notes": "Kinderrouw"},
+        page=PARTNERS)
+    assert r.status_code == 302
+    pid = partner_ids(app)[-1]
+    r = post(client, f"{PARTNERS}/{pid}", {"organisation": "Rouwcentrum Almere (demo)",
+                                           "kind": "anders"}, page=f"{PARTNERS}/{pid}")
+    assert r.status_code == 302
+    assert "Rouwcentrum Almere (demo)" in client.get(PARTNERS).get_data(as_text=True)
+    r = post(client, f"{PARTNERS}/{pid}/verwijderen", page=f"{PARTNERS}/{pid}")
+    assert r.status_code == 302
+    assert "<td>Rouwcentrum Almere" not in client.get(PARTNERS).get_data(as_text=True)
+    assert client.get(f"{PARTNERS}/{pid}").status_code == 404
+
+
+def test_another_schools_partner_page_is_404(client, app):
+    from plugins.trauma.models import TraumaPartner
+
+    def other():
+        school = School.create(slug="deberk", name="De Berk")
+        return TraumaPartner.create(school=school.id, organisation="Elders", kind="ggd").id
+
+    foreign = with_db(app, other)
+    login(client, "ib")
+    assert client.get(f"{PARTNERS}/{foreign}").status_code == 404
+
+
+# ------------------------------------------------------------------ letters ----
+
+def test_parents_letter_and_summary(client, app):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    # Not offered before the first assessment.
+    assert "Maak: Informatiebrief" not in client.get(case_url(ref)).get_data(as_text=True)
+    step(client, ref, "trauma.zelf", {"motivation": "Wij kunnen dit."})
+    r = post(client, f"/klaverweide/trauma/zaak/{ref}/ouders",
+             {"parent_info": "De moeder van een leerling uit de groep is overleden."},
+             page=f"/klaverweide/trauma/zaak/{ref}/ouders")
+    assert r.status_code == 302
+    text = pdf_text(client, ref, "trauma.ouderbrief", app)
+    flat = " ".join(text.split())
+    assert "Beste ouders en verzorgers van groep 5b" in flat
+    assert "De moeder van een leerling uit de groep is overleden." in flat
+    assert "Sanne de Boer" in flat and "036 000 0000" in flat and "De Klaverweide" in flat
+    assert ref in flat
+
+    text = " ".join(pdf_text(client, ref, "trauma.samenvatting", app).split())
+    assert "Samenvatting traumatische gebeurtenis" in text
+    assert "Overlijden van een ouder" in text and "De oom van een leerling" in text
+    assert "Nazorg: gesprek na één week" in text
+
+
+def test_school_letter_text_is_used(client, app):
+    login(client, "directie")
+    keys, labels, _ = plan_rows(client)
+    data = {"letter": "Lieve ouders van {groep}.\n\nOp {datum}: {soort}. {onbekend} {bericht.__class__}"}
+    for (i, key), (_, label) in zip(keys, labels, strict=True):
+        data[f"steps-{i}-key"], data[f"steps-{i}-label"] = key, label
+    assert post(client, PLAN, data, page=PLAN).status_code == 302
+    ref = reference_of(report(client, occurred_on="2026-03-02"))
+    step(client, ref, "trauma.zelf", {"motivation": "Wij kunnen dit."})
+    flat = " ".join(pdf_text(client, ref, "trauma.ouderbrief", app).split())
+    assert "Lieve ouders van groep 5b." in flat
+    assert "Op 2 maart 2026: overlijden van een ouder." in flat
+    # Unknown or attribute-like placeholders are left as typed, never evaluated.
+    assert "{onbekend} {bericht.__class__}" in flat
+
+
+# ------------------------------------------------------------------ closing ----
+
+def test_close_needs_required_steps_then_evaluation(client, app):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    step(client, ref, "trauma.zelf", {"motivation": "Wij kunnen dit."})
+    # The teacher may not close; the IB may.
+    assert "trauma.sluit" not in client.get(case_url(ref)).get_data(as_text=True)
+    client = as_role(app, "ib")
+    r = step(client, ref, "trauma.sluit", {"went_well": "Snel contact.", "to_improve": "Niets."})
+    assert r.status_code == 422
+    assert "Nog af te vinken" in r.get_data(as_text=True)
+    for item in checklist(app, ref):
+        if item.required:
+            r = post(client, f"{case_url(ref)}/checklist/{item.id}", {"done_on": "2026-03-03"},
+                     page=case_url(ref))
+            assert r.status_code == 302
+    r = step(client, ref, "trauma.sluit", {"went_well": "", "to_improve": ""})
+    assert r.status_code == 422 and "Vul in wat goed ging." in r.get_data(as_text=True)
+    r = step(client, ref, "trauma.sluit", {"went_well": "Snel contact met de familie.",
+                                           "to_improve": "Eerder het team inlichten."})
+    assert r.status_code == 302
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert "Afgesloten" in page and "Eerder het team inlichten." in page
+    evaluated = [i for i in checklist(app, ref) if i.name == "trauma.evaluatie"][0]
+    assert evaluated.done_at is not None
+
+
+# ------------------------------------------------------------------ figures ----
+
+def test_annual_figures_and_dashboard_panel(client, app):
+    login(client, "leerkracht")
+    a = reference_of(report(client, occurred_on="2025-11-03"))
+    b = reference_of(report(client, occurred_on="2025-12-01", kind="ongeval"))
+    reference_of(report(client, occurred_on="2025-06-01", kind="geweld"))  # year before
+    step(client, a, "trauma.zelf", {"motivation": "Zelf."})
+    step(client, b, "trauma.nee", {"partners": [partner_ids(app)[0]],
+                                   "contacted_on": "2025-12-02", "agreement": "Gesprek."})
+    html = client.get("/klaverweide/").get_data(as_text=True)
+    assert "Traumatische gebeurtenissen" in html and "Traumatische gebeurtenis melden" in html
+
+    client = as_role(app, "directie")
+    html = client.get("/klaverweide/jaarcijfers/?jaar=2025").get_data(as_text=True)
+    flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "Traumatische gebeurtenissen: 2" in flat
+    assert "Overlijden van een ouder 1" in flat and "Ernstig ongeval 1" in flat
+    assert "Geweld 0" in flat
+    assert "Door de school zelf 1" in flat and "Met externe hulp 1" in flat
+
+
+# ------------------------------------------------------------------- access ----
+
+@pytest.mark.parametrize("role", ["contactpersoon", "ondersteunend"])
+def test_staff_without_view_do_not_see_others_cases(client, app, role):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    client = as_role(app, role)
+    assert client.get(case_url(ref)).status_code == 404
+    assert client.get(f"/klaverweide/trauma/zaak/{ref}/ouders").status_code in (403, 404)
+    assert ref not in client.get("/klaverweide/zaken/").get_data(as_text=True)
+
+
+def test_another_teacher_does_not_see_the_case(client, app):
+    def second_teacher():
+        user = User.create(email="leerkracht2@klaverweide.demo", name="Tweede Leerkracht",
+                           password_hash=hash_password("klaverweide-demo"))
+        UserRole.create(user=user, school=School.get(School.slug == "klaverweide"),
+                        role="leerkracht")
+
+    with_db(app, second_teacher)
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    client = as_role(app, "leerkracht2@klaverweide.demo")
+    assert client.get(case_url(ref)).status_code == 404
+    r = step(client, ref, "trauma.zelf", {"motivation": "x"})
+    assert r.status_code == 404
+    assert client.get(f"/klaverweide/trauma/zaak/{ref}/ouders").status_code == 404
+    client = as_role(app, "ib")
+    assert client.get(case_url(ref)).status_code == 200
+
+
+def test_other_schools_staff_get_403_or_404(client, app):
+    def other_school():
+        school = School.create(slug="deberk", name="De Berk")
+        SchoolPlugin.create(school=school, plugin="trauma")
+        user = User.create(email="ib@deberk.demo", name="IB Berk",
+                           password_hash=hash_password("klaverweide-demo"))
+        UserRole.create(user=user, school=school, role="ib")
+
+    with_db(app, other_school)
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    client = as_role(app, "ib@deberk.demo")
+    for url in (REPORT, PLAN, PARTNERS, f"{PARTNERS}/1", f"/klaverweide/trauma/zaak/{ref}/ouders"):
+        assert client.get(url).status_code == 403, url
+    assert client.get(f"/deberk/zaken/{ref}").status_code == 404
+    assert client.get(f"/deberk/trauma/zaak/{ref}/ouders").status_code == 404
+
+
+def test_disabled_plugin_is_404(client, app):
+    def disable():
+        SchoolPlugin.delete().where(SchoolPlugin.plugin == "trauma").execute()
+
+    with_db(app, disable)
+    login(client, "directie")
+    assert client.get(REPORT).status_code == 404
+    assert client.get(PARTNERS).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client):
+    r = client.get(REPORT)
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
