@@ -19,6 +19,7 @@ def due_soon(user, school, day=None, limit=20):
         .join(Case)
         .where(
             visible_condition(user, school)
+            & Case.closed_at.is_null()
             & CaseDeadline.met_at.is_null()
             & (CaseDeadline.due_date <= end_of_week)
         )

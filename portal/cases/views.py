@@ -85,7 +85,7 @@ def index():
         overdue = CaseDeadline.select(CaseDeadline.case).where(
             CaseDeadline.met_at.is_null() & (CaseDeadline.due_date < today())
         )
-        cond &= Case.id.in_(overdue)
+        cond &= Case.id.in_(overdue) & Case.closed_at.is_null()
     q = args.get("q", "").strip().upper()[:40]
     if q:
         cond &= Case.reference.startswith(q)
@@ -115,7 +115,8 @@ def index():
                 & (CaseDeadline.due_date < today())
             )
         }
-    types = {n: ct for n, ct in reg.case_types.items()}
+        overdue_ids -= {r.id for r in rows if r.closed_at}  # a closed case is never late
+    types = reg.case_types
     return render_template(
         "cases/list.html", rows=rows, types=types, next_url=next_url,
         overdue_ids=overdue_ids, args=args,
