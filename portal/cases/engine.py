@@ -128,21 +128,22 @@ def run_transition(case, name, user, formdata=None):
     try:
         t = ct.transition(name)
     except KeyError:
+        audit("case.transition", case=case, outcome="refused", detail=str(name)[:80])
         raise TransitionRefused("Deze stap bestaat niet voor dit soort zaak.") from None
     form = make_form(t, MultiDict(formdata or {}))
-    if case.state not in t.sources:
-        raise TransitionRefused(
-            f"De stap ‘{t.label}’ kan niet vanuit de status ‘{ct.state(case.state).title}’.", form
-        )
-    if not has_permission(user, case.school, t.permission):
-        raise TransitionRefused(f"U mag de stap ‘{t.label}’ niet zetten.", form)
-    if form is not None and not form.validate():
-        raise TransitionRefused("Controleer de gemarkeerde velden.", form)
-    reason = t.guard(case, form, user) if t.guard else None
-    reason = reason or get_pm().hook.check_transition(case=case, transition=t, user=user)
     target = ct.state(t.target)
-    if not reason and target.closed:
-        reason = closing_blocker(case, ct)
+    # Every refusal is audited, not only the guard's (ASVS 16.3: failed authorisation too).
+    if case.state not in t.sources:
+        reason = f"De stap ‘{t.label}’ kan niet vanuit de status ‘{ct.state(case.state).title}’."
+    elif not has_permission(user, case.school, t.permission):
+        reason = f"U mag de stap ‘{t.label}’ niet zetten."
+    elif form is not None and not form.validate():
+        reason = "Controleer de gemarkeerde velden."
+    else:
+        reason = t.guard(case, form, user) if t.guard else None
+        reason = reason or get_pm().hook.check_transition(case=case, transition=t, user=user)
+        if not reason and target.closed:
+            reason = closing_blocker(case, ct)
     if reason:
         audit("case.transition", case=case, outcome="refused", detail=t.name)
         raise TransitionRefused(reason, form)
