@@ -1,0 +1,47 @@
+"""Fixed choices and their Dutch labels, shared by the forms, the letters and the figures."""
+
+TYPE_NAME = "klachten.klacht"
+
+CATEGORIES = [
+    ("agressie", "Agressie en geweld"),
+    ("seksueel", "Seksuele intimidatie of ongewenste intimiteiten"),
+    ("pesten", "Pesten"),
+    ("discriminatie", "Discriminatie"),
+    ("medewerker", "Een medewerker"),
+    ("organisatie", "De school of de organisatie"),
+    ("anders", "Anders"),
+]
+
+OUTCOMES = [
+    ("opgelost", "Opgelost"),
+    ("ingetrokken", "Ingetrokken door de indiener"),
+    ("doorverwezen", "Doorverwezen"),
+]
+
+REFERRALS = [
+    ("cvb", "Het College van Bestuur van de ASG (formele klacht volgens de klachtenregeling)"),
+    ("vertrouwenspersoon", "De externe vertrouwenspersoon"),
+]
+
+REFERRAL_SHORT = {"cvb": "het College van Bestuur van de ASG",
+                  "vertrouwenspersoon": "de externe vertrouwenspersoon"}
+
+FIRST_CONTACT = [
+    ("telefoon", "Telefonisch"),
+    ("gesprek", "In een gesprek op school"),
+    ("email", "Per e-mail"),
+    ("volgpagina", "Via een bericht op de volgpagina (geen contactgegevens)"),
+]
+
+CONVERSATION_WITH = [
+    ("betrokkene", "De betrokken medewerker (vaak de leerkracht)"),
+    ("directie", "De directie"),
+    ("beide", "De betrokken medewerker en de directie"),
+    ("anders", "Iemand anders"),
+]
+
+GESPREK_KINDS = {"eerste_contact": "Eerste contact met de indiener", **dict(CONVERSATION_WITH)}
+
+
+def label(choices, value):
+    return dict(choices).get(value, value or "")

@@ -1,0 +1,64 @@
+"""The klachten tables. Each row points to its Case with ON DELETE CASCADE, so the
+retention purge of a case also removes the complaint's details."""
+
+import peewee
+
+from portal.db import BaseModel
+from portal.models import Case
+from portal.models import User
+from portal.models import utcnow
+
+
+class Klacht(BaseModel):
+    """What the parent wrote, plus what the contactpersoon recorded along the route."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    category = peewee.CharField(max_length=40)
+    pupil_name = peewee.CharField(max_length=200, default="")
+    pupil_group = peewee.CharField(max_length=40, default="")
+    what_happened = peewee.TextField()
+    happened_when = peewee.CharField(max_length=200, default="")
+    tried_teacher = peewee.BooleanField(default=False)
+    tried_directie = peewee.BooleanField(default=False)
+    tried_other = peewee.TextField(default="")
+    hoped_for = peewee.TextField(default="")
+    contact_name = peewee.CharField(max_length=200, default="")
+    contact_email = peewee.CharField(max_length=254, default="")
+    contact_phone = peewee.CharField(max_length=40, default="")
+    # The staff member as the parent named them (free text) and, once the
+    # contactpersoon has linked it, the account; that account is then excluded.
+    staff_named = peewee.CharField(max_length=200, default="")
+    staff_user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    # Possible sexual abuse or intimidation by a staff member: legal reporting duty.
+    sexual_by_staff = peewee.BooleanField(default=False)
+    # When the complaint was acknowledged (taken into handling): for the annual figures.
+    acknowledged_at = peewee.DateTimeField(null=True)
+    referral_to = peewee.CharField(max_length=40, default="")  # cvb, vertrouwenspersoon
+    referral_consent_on = peewee.DateField(null=True)
+    referral_summary = peewee.TextField(default="")
+    outcome = peewee.CharField(max_length=40, default="")  # opgelost, ingetrokken, doorverwezen
+    closing_summary = peewee.TextField(default="")
+    # Hash of the one-time token of the form that created this complaint: a
+    # resubmitted (refreshed) form does not create a second complaint.
+    form_token_hash = peewee.CharField(max_length=64, null=True, unique=True)
+
+    class Meta:
+        table_name = "klachten_klacht"
+
+
+class Gesprek(BaseModel):
+    """A conversation on the route: first contact, with the person concerned, with the directie."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    kind = peewee.CharField(max_length=40)  # eerste_contact, betrokkene, directie, ...
+    held_on = peewee.DateField()
+    with_whom = peewee.CharField(max_length=200, default="")
+    outcome = peewee.TextField(default="")
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "klachten_gesprek"
+
+
+MODELS = [Klacht, Gesprek]
