@@ -16,6 +16,7 @@ from wtforms import Form
 from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
+from wtforms.validators import ValidationError
 
 from .access import enabled_plugins
 from .access import requires
@@ -43,9 +44,9 @@ class VacationForm(Form):
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data < self.start.data:
-            raise ValueError("De laatste dag ligt vóór de eerste dag.")
+            raise ValidationError("De laatste dag ligt vóór de eerste dag.")
         if self.start.data and field.data and (field.data - self.start.data).days > 90:
-            raise ValueError("Een vakantie duurt hoogstens 90 dagen.")
+            raise ValidationError("Een vakantie duurt hoogstens 90 dagen.")
 
 
 @bp.route("/", methods=["GET", "POST"])
