@@ -202,6 +202,27 @@ def permissions():
     return render_template("admin/permissions.html", perms=perms, grid=grid)
 
 
+@bp.route("/auditlog")
+@requires("portal.admin")
+def audit_log():
+    """Who did or saw what at this school; filter by case reference or e-mail address."""
+    from .models import AuditLog
+
+    q = AuditLog.select().where(AuditLog.school == g.school.slug)
+    ref = request.args.get("zaak", "").strip().upper()[:40]
+    who = request.args.get("wie", "").strip().lower()[:254]
+    if ref:
+        q = q.where(AuditLog.case_ref == ref)
+    if who:
+        q = q.where(AuditLog.user_email == who)
+    before = request.args.get("voor", type=int)
+    if before:
+        q = q.where(AuditLog.id < before)
+    rows = list(q.order_by(AuditLog.id.desc()).limit(100))
+    audit("admin.audit_log.view", detail=f"zaak={ref} wie={who}")
+    return render_template("admin/audit_log.html", rows=rows, ref=ref, who=who)
+
+
 def _image_kind(data):
     """Type by content, not by name: PNG or JPEG only (no SVG: it can carry script)."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

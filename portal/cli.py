@@ -170,6 +170,10 @@ def purge_command(dry_run, today):
 
     day = today.date() if today else datetime.date.today()
     cases = purge(today=day, dry_run=dry_run)
+    if not dry_run:
+        from .retention import purge_housekeeping
+
+        purge_housekeeping()
     verb = "Zou verwijderen" if dry_run else "Verwijderd"
     for case in cases:
         click.echo(f"{verb}: {case.school.slug} {case.reference} (bewaren tot {case.retention_until})")

@@ -10,7 +10,10 @@ import datetime
 from .audit import audit
 from .db import atomic
 from .models import Case
+from .models import LoginAttempt
 from .models import School
+from .models import UserSession
+from .models import utcnow
 
 
 def due_for_purge(today=None):
@@ -38,3 +41,10 @@ def purge(today=None, dry_run=True):
             Case.delete().where(Case.id == case.id).execute()
             audit("case.purge", case=case, school=case.school, detail=f"retention_until={case.retention_until}")
     return cases
+
+
+def purge_housekeeping(now=None):
+    """Old throttling rows (a day) and ended or expired sessions (30 days) go too."""
+    now = now or utcnow()
+    LoginAttempt.delete().where(LoginAttempt.at < now - datetime.timedelta(days=1)).execute()
+    UserSession.delete().where(UserSession.last_seen < now - datetime.timedelta(days=30)).execute()

@@ -48,6 +48,3 @@ def record_failure(kind, keys):
         LoginAttempt.create(kind=kind, key=key[:300])
 
 
-def purge_old(now=None):
-    now = now or utcnow()
-    return LoginAttempt.delete().where(LoginAttempt.at < now - datetime.timedelta(days=1)).execute()

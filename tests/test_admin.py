@@ -147,3 +147,14 @@ def test_backup_keeps_every_row_and_is_private(app, runner, tmp_path):
         assert n == Case.select().count() and n >= 5
     again = runner.invoke(args=["backup", str(target)])
     assert again.exit_code != 0 and "bestaat al" in again.output
+
+
+def test_audit_log_page_shows_case_views(app, client):
+    ref = _make_case(app, "Bekeken zaak")
+    viewer = app.test_client()
+    login(viewer, "ib")
+    assert viewer.get(f"/klaverweide/zaken/{ref}").status_code == 200
+    login(client, "beheerder")
+    html = client.get(f"/klaverweide/beheer/auditlog?zaak={ref}").get_data(as_text=True)
+    assert "ib@klaverweide.demo" in html and "case.view" in html
+    assert client.get("/klaverweide/beheer/auditlog?wie=niemand@x.nl").status_code == 200
