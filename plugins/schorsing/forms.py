@@ -13,6 +13,7 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import TimeField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
@@ -161,12 +162,17 @@ class ApproachForm(NlForm):
                                 validators=[Length(max=100), no_nul])
     note = _text("Toelichting", "", required=False)
 
-    def validate_tlv_on(self, field):
+    def validate(self, extra_validators=None):
+        # A form-level check: the date field is Optional(), which would stop an
+        # inline validator on an empty field before it runs.
+        ok = super().validate(extra_validators)
         if (self.special_education.data and self.outcome.data == "geaccepteerd"
-                and not field.data):
-            raise ValidationError(
+                and not self.tlv_on.data and not self.tlv_on.errors):
+            self.tlv_on.errors.append(
                 "Voor een school voor speciaal onderwijs is een toelaatbaarheidsverklaring "
                 "van het samenwerkingsverband nodig: vul de datum in.")
+            ok = False
+        return ok
 
 
 class ExpulsionDecisionForm(NlForm):
@@ -176,3 +182,29 @@ class ExpulsionDecisionForm(NlForm):
 
 class WithdrawForm(NlForm):
     note = _text("Waarom gaat de verwijdering niet door?", "Licht toe waarom.")
+
+
+def for_step(form_cls, step):
+    """``form_cls`` with HTML ids prefixed by ``step``.
+
+    The core's case page shows the form of every possible step at once; two
+    forms with a field ``held_on`` would otherwise share an id, and a label
+    would point at the wrong input. Field names stay the same.
+    """
+    unbound = sorted(
+        ((name, value) for name, value in vars_with_bases(form_cls)
+         if isinstance(value, UnboundField)),
+        key=lambda item: item[1].creation_counter,
+    )
+    attrs = {
+        name: value.field_class(*value.args, **{**value.kwargs, "id": f"{step}-{name}"})
+        for name, value in unbound
+    }
+    return type(f"{form_cls.__name__}_{step}", (form_cls,), attrs)
+
+
+def vars_with_bases(cls):
+    seen = {}
+    for klass in reversed(cls.__mro__):
+        seen.update(vars(klass))
+    return seen.items()

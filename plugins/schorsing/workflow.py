@@ -19,11 +19,12 @@ from portal.models import CaseChecklistItem
 from . import data
 from . import forms
 from . import period
+from .forms import for_step as step_form
+from .models import OUTCOME_LABELS
 from .models import BoardConsultation
 from .models import Evaluation
 from .models import Expulsion
 from .models import Hearing
-from .models import OUTCOME_LABELS
 from .models import SchoolApproach
 from .models import Suspension
 
@@ -139,21 +140,22 @@ SUSPENSION_TYPE = CaseType(
     initial="gemeld",
     transitions=(
         Transition("schorsing.overleg", "Overleg met het bestuur", ("gemeld", "in_behandeling"),
-                   "in_behandeling", HANDLE, form=forms.ConsultationForm,
+                   "in_behandeling", HANDLE, form=step_form(forms.ConsultationForm, "overleg"),
                    apply=record_consultation, order=10),
         Transition("schorsing.horen", "Leerling en ouders gehoord", ("gemeld", "in_behandeling"),
-                   "in_behandeling", HANDLE, form=forms.HearingForm,
+                   "in_behandeling", HANDLE, form=step_form(forms.HearingForm, "horen"),
                    apply=record_pupil_hearing, order=20),
         Transition("schorsing.besluit", "Besluit schorsing", ("gemeld", "in_behandeling"),
-                   "geschorst", DECIDE, form=forms.DecisionForm, guard=decision_guard,
-                   apply=record_decision, order=30),
+                   "geschorst", DECIDE, form=step_form(forms.DecisionForm, "besluit"),
+                   guard=decision_guard, apply=record_decision, order=30),
         Transition("schorsing.geen_schorsing", "Afhandelen zonder schorsing",
                    ("gemeld", "in_behandeling"), "zonder_schorsing", DECIDE,
-                   form=forms.NoSuspensionForm, order=40),
+                   form=step_form(forms.NoSuspensionForm, "geen_schorsing"), order=40),
         Transition("schorsing.evaluatie", "Evaluatie vastleggen", ("geschorst",), "geevalueerd",
-                   HANDLE, form=forms.EvaluationForm, apply=record_evaluation, order=50),
+                   HANDLE, form=step_form(forms.EvaluationForm, "evaluatie"),
+                   apply=record_evaluation, order=50),
         Transition("schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", HANDLE,
-                   form=forms.CloseForm, order=60),
+                   form=step_form(forms.CloseForm, "afsluiten"), order=60),
     ),
     view_permission=VIEW,
     handle_permission=HANDLE,
@@ -255,22 +257,25 @@ EXPULSION_TYPE = CaseType(
     initial="voorbereiding",
     transitions=(
         Transition("schorsing.v_voornemen", "Voornemen tot verwijdering", ("voorbereiding",),
-                   "voornemen", EXPEL, form=forms.IntentForm, apply=record_intent, order=10),
+                   "voornemen", EXPEL, form=step_form(forms.IntentForm, "v_voornemen"),
+                   apply=record_intent, order=10),
         Transition("schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",),
-                   "voornemen", HANDLE, form=forms.HearingForm,
+                   "voornemen", HANDLE, form=step_form(forms.HearingForm, "v_horen_leerkracht"),
                    apply=_hearing("leerkracht", "Leerkracht gehoord."), order=20),
         Transition("schorsing.v_horen_ouders", "Ouders gehoord", ("voornemen",), "voornemen",
-                   HANDLE, form=forms.HearingForm,
+                   HANDLE, form=step_form(forms.HearingForm, "v_horen_ouders"),
                    apply=_hearing("ouders", "Ouders/verzorgers gehoord."), order=30),
         Transition("schorsing.v_school", "Andere school benaderd", ("voornemen",), "voornemen",
-                   HANDLE, form=forms.ApproachForm, apply=record_approach, order=40),
+                   HANDLE, form=step_form(forms.ApproachForm, "v_school"),
+                   apply=record_approach, order=40),
         Transition("schorsing.v_besluit", "Besluit tot verwijdering", ("voornemen",),
-                   "besloten", EXPEL, form=forms.ExpulsionDecisionForm, guard=expulsion_guard,
-                   apply=record_expulsion, order=50),
+                   "besloten", EXPEL, form=step_form(forms.ExpulsionDecisionForm, "v_besluit"),
+                   guard=expulsion_guard, apply=record_expulsion, order=50),
         Transition("schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", HANDLE,
-                   form=forms.CloseForm, order=60),
+                   form=step_form(forms.CloseForm, "v_afsluiten"), order=60),
         Transition("schorsing.v_niet", "Niet verwijderen", ("voorbereiding", "voornemen"),
-                   "niet_verwijderd", EXPEL, form=forms.WithdrawForm, order=70),
+                   "niet_verwijderd", EXPEL, form=step_form(forms.WithdrawForm, "v_niet"),
+                   order=70),
     ),
     view_permission=VIEW,
     handle_permission=HANDLE,

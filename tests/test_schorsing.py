@@ -1,0 +1,382 @@
+"""The schorsing plugin through the Flask test client (CSRF on): incident,
+suspension route with its refusals and two-step confirmation, letters read
+back from the PDF, expulsion route, figures and the dashboard."""
+
+import datetime
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from plugins.schorsing import period
+from plugins.schorsing import reports
+from plugins.schorsing.models import Incident
+from plugins.schorsing.models import Suspension
+from portal.db import database
+from portal.models import Case
+from portal.models import CaseDocument
+from portal.models import Outbox
+from portal.models import School
+
+from .conftest import login
+from .conftest import post
+
+BASE = "/klaverweide"
+INCIDENT = {
+    "pupil_name": "Mila de Graaf", "pupil_group": "5a", "occurred_on": "2026-03-09",
+    "occurred_time": "11:40", "place": "Gang bij de gymzaal",
+    "category": "storend_agressief_leerling",
+    "description": "Mila gooide een stoel naar een klasgenoot.",
+    "involved": "Klasgenoot uit groep 5a.", "immediate_action": "Mila is apart gezet.",
+}
+# A Thursday outside any holiday or vacation of the demo school.
+THURSDAY = datetime.date(2026, 3, 12)
+
+
+def _db(app):
+    """Run a query outside a request: the test app's database connection."""
+    database.connect(reuse_if_open=True)
+
+
+def as_role(app, role):
+    """A fresh client logged in as ``role`` (switching users without a logout form)."""
+    client = app.test_client()
+    login(client, role)
+    return client
+
+
+def report_incident(client, **changes):
+    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, **changes},
+             page=f"{BASE}/schorsing/melden")
+    assert r.status_code == 302, r.get_data(as_text=True)
+    return re.search(r"(SCH-\d{4}-\d{4})", r.headers["Location"]).group(1)
+
+
+def step(client, ref, name, data):
+    return post(client, f"{BASE}/zaken/{ref}/stap/{name}", data, page=f"{BASE}/zaken/{ref}")
+
+
+def consult(client, ref):
+    r = step(client, ref, "schorsing.overleg", {
+        "held_on": "2026-03-10", "with_whom": "Ingrid Verbeek, clusterdirecteur",
+        "outcome": "Schorsing van drie dagen is passend."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+
+
+DECISION = {"first_day": THURSDAY.isoformat(), "days": "3",
+            "reason": "Gooien met een stoel naar een klasgenoot.",
+            "schoolwork": "De leerkracht mailt dagelijks het weekwerk; inleveren op vrijdag.",
+            "meeting_on": "2026-03-17"}
+
+
+def decide(client, ref, **changes):
+    """The two-step decision: the first submit shows the period, the second confirms it."""
+    data = {**DECISION, **changes}
+    first = step(client, ref, "schorsing.besluit", data)
+    assert first.status_code == 422, first.get_data(as_text=True)
+    html = first.get_data(as_text=True)
+    token = re.search(r'id="besluit-confirmed" name="confirmed" type="checkbox" value="([^"]+)"',
+                      html).group(1)
+    second = step(client, ref, "schorsing.besluit", {**data, "confirmed": token})
+    return first, second
+
+
+def pdf_text(client, ref, name):
+    r = post(client, f"{BASE}/zaken/{ref}/brief/{name}", {}, page=f"{BASE}/zaken/{ref}")
+    assert r.status_code == 302, r.get_data(as_text=True)
+    doc = (CaseDocument.select().join(Case).where((Case.reference == ref)
+                                                  & (CaseDocument.name == name))
+           .order_by(CaseDocument.version.desc()).get())
+    r = client.get(f"{BASE}/zaken/{ref}/document/{doc.id}")
+    assert r.status_code == 200 and r.data.startswith(b"%PDF")
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
+    return re.sub(r"\s+", " ", text)
+
+
+def tick(client, ref, item_name, done_on="2026-03-11"):
+    html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    from portal.models import CaseChecklistItem
+
+    item = CaseChecklistItem.select().join(Case).where(
+        (Case.reference == ref) & (CaseChecklistItem.name == item_name)).get()
+    assert f"checklist/{item.id}" in html
+    r = post(client, f"{BASE}/zaken/{ref}/checklist/{item.id}", {"done_on": done_on},
+             page=f"{BASE}/zaken/{ref}")
+    assert r.status_code == 302
+
+
+# ----------------------------------------------------------------- incident ----
+
+def test_staff_member_reports_incident_and_directie_is_told_without_details(app, client):
+    login(client, "leerkracht")
+    page = client.get(f"{BASE}/schorsing/melden").get_data(as_text=True)
+    for label in ("Voortdurend storend en/of agressief gedrag van de leerling",
+                  "Bedreigend of agressief gedrag van ouders/verzorgers",
+                  "Het meenemen van wapens", "Seksuele intimidatie", "Anders"):
+        assert label in page
+    r = post(client, f"{BASE}/schorsing/melden",
+             {**INCIDENT, "category": "anders", "occurred_time": "", "pupil_name": ""},
+             page=f"{BASE}/schorsing/melden")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Vul de naam van de leerling in." in html
+    assert "Beschrijf het soort incident bij ‘Anders, namelijk’." in html
+    assert "Vul een tijd in" in html
+    assert "Gang bij de gymzaal" in html  # what was typed is kept
+
+    ref = report_incident(client)
+    assert client.get(f"{BASE}/schorsing/gemeld/{ref}").status_code == 200
+    # The teacher does not see the case itself; nor another teacher's receipt.
+    assert client.get(f"{BASE}/zaken/{ref}").status_code == 404
+    _db(app)
+    incident = Incident.select().join(Case).where(Case.reference == ref).get()
+    assert incident.occurred_time == "11:40" and incident.category_label.startswith("Voortdurend")
+    mails = list(Outbox.select().where(Outbox.to == "directie@klaverweide.demo"))
+    assert mails and all("Mila" not in m.body + m.subject for m in mails)
+
+    client = as_role(app, "directie")
+    html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    assert "Mila de Graaf" in html and "Gang bij de gymzaal" in html
+
+
+def test_future_date_and_nul_refused(client):
+    login(client, "directie")
+    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, "occurred_on": "2999-01-01"},
+             page=f"{BASE}/schorsing/melden")
+    assert r.status_code == 422 and "Deze datum ligt in de toekomst." in r.get_data(as_text=True)
+    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, "place": "a\x01b"},
+             page=f"{BASE}/schorsing/melden")
+    assert r.status_code == 422 and "ongeldige tekens" in r.get_data(as_text=True)
+
+
+# ---------------------------------------------------------- suspension route ----
+
+def test_decision_refused_without_board_consultation(client):
+    login(client, "directie")
+    ref = report_incident(client)
+    r = step(client, ref, "schorsing.besluit", {**DECISION, "confirmed": "y"})
+    assert r.status_code == 422
+    assert "Een schorsing kan pas na overleg met het bestuur." in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("days", ["0", "6", "12", "-1", "drie", ""])
+def test_decision_refuses_days_outside_one_to_five(client, days):
+    login(client, "directie")
+    ref = report_incident(client)
+    consult(client, ref)
+    r = step(client, ref, "schorsing.besluit", {**DECISION, "days": days})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert ("Een schorsing duurt 1 tot en met 5 aaneengesloten schooldagen." in html
+            or "Vul het aantal schooldagen in." in html)
+    assert "Berekende schorsingsperiode" not in html
+
+
+def test_first_day_must_be_a_school_day(client):
+    login(client, "directie")
+    ref = report_incident(client)
+    consult(client, ref)
+    r = step(client, ref, "schorsing.besluit", {**DECISION, "first_day": "2026-03-14"})
+    assert r.status_code == 422
+    assert "Zaterdag 14 maart 2026 is geen schooldag (weekend)." in r.get_data(as_text=True)
+
+
+def test_confirmation_counts_only_for_the_period_shown(app, client):
+    login(client, "directie")
+    ref = report_incident(client)
+    consult(client, ref)
+    # Ticking the box straight away (value "y") does not confirm an unseen period.
+    r = step(client, ref, "schorsing.besluit", {**DECISION, "confirmed": "y"})
+    assert r.status_code == 422
+    # Confirming the period of 3 days, then changing to 4 days: shown again.
+    days3 = period.token([THURSDAY, datetime.date(2026, 3, 13), datetime.date(2026, 3, 16)])
+    r = step(client, ref, "schorsing.besluit", {**DECISION, "days": "4", "confirmed": days3})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert ("donderdag 12 maart 2026 tot en met dinsdag 17 maart 2026 (4 schooldagen)"
+            in html)
+    _db(app)
+    assert not Suspension.select().exists()
+
+
+def test_whole_suspension_route_with_letters(app, client):
+    login(client, "directie")
+    ref = report_incident(client)
+    consult(client, ref)
+    r = step(client, ref, "schorsing.horen", {"held_on": "2026-03-11",
+                                               "summary": "Mila en haar vader zijn gehoord."})
+    assert r.status_code == 302
+    first, second = decide(client, ref)
+    assert ("Berekende schorsingsperiode: donderdag 12 maart 2026 tot en met maandag 16 maart "
+            "2026 (3 schooldagen)") in first.get_data(as_text=True)
+    assert second.status_code == 302, second.get_data(as_text=True)
+    _db(app)
+    s = Suspension.select().join(Case).where(Case.reference == ref).get()
+    assert (s.first_day, s.last_day, s.days) == (THURSDAY, datetime.date(2026, 3, 16), 3)
+
+    letter = pdf_text(client, ref, "schorsing.brief_ouders")
+    for fact in ("Mila de Graaf", "Gooien met een stoel naar een klasgenoot.",
+                 "donderdag 12 maart 2026", "maandag 16 maart 2026", "Aantal schooldagen 3",
+                 "De leerkracht mailt dagelijks het weekwerk", "dinsdag 17 maart 2026",
+                 "binnen 6 weken", "bezwaar", "bevoegd gezag",
+                 "Almeerse Scholen Groep (ASG)", "De Klaverweide", ref):
+        assert fact in letter, fact
+    melding = pdf_text(client, ref, "schorsing.melding_inspectie")
+    for fact in ("Inspectie van het Onderwijs", "De Klaverweide", "Mila de Graaf (groep 5a)",
+                 "Gooien met een stoel", "donderdag 12 maart 2026", "maandag 16 maart 2026",
+                 "3 schooldagen", "overleg met het bestuur op 10 maart 2026",
+                 "Ingrid Verbeek, clusterdirecteur"):
+        assert fact in melding, fact
+
+    r = step(client, ref, "schorsing.evaluatie", {"held_on": "2026-03-18",
+                                                   "summary": "Terugkeer verliep rustig."})
+    assert r.status_code == 302
+    # Longer than one day: closing without the written notice to the inspectie is refused.
+    tick(client, ref, "schorsing.brief_ouders")
+    r = step(client, ref, "schorsing.afsluiten", {})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "De zaak kan nog niet worden afgesloten" in html and "Onderwijsinspectie" in html
+    tick(client, ref, "schorsing.inspectie")
+    r = step(client, ref, "schorsing.afsluiten", {})
+    assert r.status_code == 302
+    _db(app)
+    assert Case.get(Case.reference == ref).state == "afgesloten"
+
+
+def test_one_day_suspension_closes_without_inspectie(app, client):
+    login(client, "directie")
+    ref = report_incident(client)
+    consult(client, ref)
+    _, second = decide(client, ref, days="1")
+    assert second.status_code == 302
+    step(client, ref, "schorsing.evaluatie", {"held_on": "2026-03-13", "summary": "Goed."})
+    r = step(client, ref, "schorsing.afsluiten", {})
+    assert r.status_code == 422 and "Schorsingsbrief aan de ouders" in r.get_data(as_text=True)
+    tick(client, ref, "schorsing.brief_ouders")
+    assert step(client, ref, "schorsing.afsluiten", {}).status_code == 302
+
+
+def test_teacher_and_bestuur_cannot_decide(app, client):
+    login(client, "directie")
+    ref = report_incident(client)
+    consult(client, ref)
+    client = as_role(app, "leerkracht")
+    assert step(client, ref, "schorsing.besluit", DECISION).status_code == 404
+    client = as_role(app, "bestuur")
+    # The board sees the case but the suspension is the school's decision.
+    assert client.get(f"{BASE}/zaken/{ref}").status_code == 200
+    r = step(client, ref, "schorsing.besluit", {**DECISION, "confirmed": "y"})
+    assert r.status_code == 422 and "U mag de stap" in r.get_data(as_text=True)
+
+
+# ----------------------------------------------------------- expulsion route ----
+
+def test_expulsion_only_with_an_accepting_school(app, client):
+    login(client, "directie")
+    incident_ref = report_incident(client)
+    page = client.get(f"{BASE}/schorsing/verwijdering/nieuw?incident={incident_ref}")
+    assert 'value="Mila de Graaf"' in page.get_data(as_text=True)  # not typed twice
+    r = post(client, f"{BASE}/schorsing/verwijdering/nieuw",
+             {"incident": incident_ref, "pupil_name": "Mila de Graaf", "pupil_group": "5a",
+              "grounds": "Herhaald ernstig geweld ondanks schorsing."},
+             page=f"{BASE}/schorsing/verwijdering/nieuw")
+    assert r.status_code == 302, r.get_data(as_text=True)
+    ref = re.search(r"(VRW-\d{4}-\d{4})", r.headers["Location"]).group(1)
+
+    client = as_role(app, "bestuur")
+    r = step(client, ref, "schorsing.v_voornemen", {
+        "intent_on": "2026-03-20", "intent_text": "De veiligheid van klasgenoten gaat voor."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    client = as_role(app, "directie")
+    intent = pdf_text(client, ref, "schorsing.voornemen_verwijdering")
+    for fact in ("voornemen tot verwijdering van Mila de Graaf", "20 maart 2026",
+                 "Herhaald ernstig geweld ondanks schorsing.", "toelaatbaarheidsverklaring"):
+        assert fact in intent, fact
+    assert step(client, ref, "schorsing.v_horen_leerkracht",
+                {"held_on": "2026-03-23", "summary": "De leerkracht is gehoord."}).status_code == 302
+    assert step(client, ref, "schorsing.v_school", {
+        "school_name": "Basisschool De Wilg", "approached_on": "2026-03-24",
+        "outcome": "afgewezen"}).status_code == 302
+    # Special education accepted without a toelaatbaarheidsverklaring: refused on the field.
+    r = step(client, ref, "schorsing.v_school", {
+        "school_name": "SO De Brug", "approached_on": "2026-03-25", "outcome": "geaccepteerd",
+        "special_education": "y"})
+    assert r.status_code == 422 and "toelaatbaarheidsverklaring" in r.get_data(as_text=True)
+
+    client = as_role(app, "bestuur")
+    decision = {"decided_on": "2026-04-01", "effective_on": "2026-04-06"}
+    r = step(client, ref, "schorsing.v_besluit", decision)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "de ouders/verzorgers zijn nog niet gehoord" in html
+    assert "er is nog geen andere school die de leerling aanneemt" in html
+
+    client = as_role(app, "directie")
+    assert step(client, ref, "schorsing.v_horen_ouders",
+                {"held_on": "2026-03-26", "summary": "Ouders zijn gehoord."}).status_code == 302
+    assert step(client, ref, "schorsing.v_school", {
+        "school_name": "SO De Brug", "approached_on": "2026-03-27", "outcome": "geaccepteerd",
+        "special_education": "y", "tlv_on": "2026-03-27",
+        "tlv_reference": "TLV-0042"}).status_code == 302
+    # The directie may not take the board's decision.
+    r = step(client, ref, "schorsing.v_besluit", decision)
+    assert r.status_code == 422 and "U mag de stap" in r.get_data(as_text=True)
+
+    client = as_role(app, "bestuur")
+    r = step(client, ref, "schorsing.v_besluit", decision)
+    assert r.status_code == 302, r.get_data(as_text=True)
+
+    client = as_role(app, "directie")
+    letter = pdf_text(client, ref, "schorsing.besluit_verwijdering")
+    for fact in ("Mila de Graaf", "1 april 2026", "maandag 6 april 2026", "SO De Brug",
+                 "toelaatbaarheidsverklaring", "TLV-0042", "binnen 6 weken", "bezwaar",
+                 "Herhaald ernstig geweld"):
+        assert fact in letter, fact
+    r = step(client, ref, "schorsing.v_afsluiten", {})
+    assert r.status_code == 422 and "Leerplichtambtenaar" in r.get_data(as_text=True)
+    for item in ("schorsing.v_brief", "schorsing.v_inspectie", "schorsing.v_leerplicht"):
+        tick(client, ref, item)
+    assert step(client, ref, "schorsing.v_afsluiten", {}).status_code == 302
+
+
+# ------------------------------------------------------- figures, dashboard ----
+
+def test_figures_per_school_and_for_the_board(app, client):
+    login(client, "directie")
+    for days in ("3", "1"):
+        ref = report_incident(client)
+        consult(client, ref)
+        assert decide(client, ref, days=days)[1].status_code == 302
+    with app.test_request_context(f"{BASE}/"):
+        database.connect(reuse_if_open=True)
+        school = School.get(School.slug == "klaverweide")
+        for target in (school, None):
+            figures = {f.name: f for f in reports.annual_report(school=target, year=2025)}
+            assert figures["schorsing.schorsingen"].value == 2
+            assert figures["schorsing.schorsingsdagen"].value == 4
+            assert figures["schorsing.schorsingen"].rows == (
+                ("Voortdurend storend en/of agressief gedrag van de leerling", "2 (4 dagen)"),)
+            assert figures["schorsing.inspectie"].value == 1
+            assert figures["schorsing.verwijderingen"].value == 0
+        assert "schorsing.per_school" in {
+            f.name for f in reports.annual_report(school=None, year=2025)}
+        assert reports.annual_report(school=school, year=2026)[1].value == 0
+    client = as_role(app, "bestuur")
+    html = client.get(f"{BASE}/jaarcijfers/?jaar=2025&alle=1").get_data(as_text=True)
+    assert "Schorsingsdagen in totaal: 4" in html
+    assert "De Klaverweide" in html
+
+
+def test_dashboard_panels_and_demo_data(app, client):
+    login(client, "directie")
+    html = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Schorsen en verwijderen" in html
+    assert re.search(r"Open incidenten</a> <strong>2</strong>", html)  # the demo incidents
+    assert "Verwijderingstraject starten" in html
+    client = as_role(app, "leerkracht")
+    html = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Schorsen en verwijderen" not in html
+    assert "Ernstig incident melden" in html
+    assert client.get(f"{BASE}/schorsing/verwijdering/nieuw").status_code == 403
