@@ -126,7 +126,8 @@ class ExternalHelpForm(Form):
     contacted_on = NlDateField("Datum van het contact", default=today,
                              validators=[InputRequired("Vul de datum in (dd-mm-jjjj).")])
     agreement = text("Wat is er afgesproken?", 5000, "Schrijf op wat er is afgesproken.")
-    ib_involved = BooleanField("Besproken met de intern begeleider en de directie")
+    # Not "ib_involved": both assessment forms are on one page and ids must differ.
+    ib_consulted = BooleanField("Besproken met de intern begeleider en de directie")
 
     def __init__(self, formdata=None, **kw):
         super().__init__(formdata, **kw)

@@ -52,7 +52,7 @@ def apply_external_help(case, form, user):
                                 contacted_on=form.contacted_on.data,
                                 agreement=form.agreement.data, created_by=user.id)
     ev.handled_by = "extern"
-    ev.ib_involved = ev.ib_involved or bool(form.ib_involved.data)
+    ev.ib_involved = ev.ib_involved or bool(form.ib_consulted.data)
     ev.save(only=[TraumaEvent.handled_by, TraumaEvent.ib_involved])
     names = ", ".join(p.organisation for p in partners)
     _tick_if_open(case, KEY_EXTERNAL, user, form.contacted_on.data, names[:500])

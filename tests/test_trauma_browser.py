@@ -1,0 +1,85 @@
+"""Plugin trauma in headless Chromium: the whole "no" branch as users click through it."""
+
+import re
+
+import pytest
+
+from .browser_support import axe_violations
+from .browser_support import browser_login
+from .browser_support import describe
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config(app_config):
+    # Only this plugin: others are built in parallel (see tests/test_trauma.py).
+    return {**app_config, "PORTAL_PLUGINS": ("trauma",)}
+
+
+def step_form(page, name):
+    return page.locator(f"form[action$='/stap/{name}']")
+
+
+def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_server):
+    base = live_server
+    browser_login(page, base, "leerkracht")
+    page.get_by_role("link", name="Trauma melden").click()
+    assert page.get_by_role("heading", name="Traumatische gebeurtenis melden").is_visible()
+    assert not axe_violations(page), describe(axe_violations(page))
+
+    # Stap 1: the report.
+    page.get_by_label("Ernstig ongeval").check()
+    page.get_by_label("Een groep").check()
+    page.get_by_label("Groep(en)").fill("groep 6a")
+    page.get_by_label("Van wie kwam de melding?").fill("De vader van een leerling")
+    page.get_by_label("Wat weten we?").fill("Een leerling is aangereden op weg naar school.")
+    page.get_by_role("button", name="Melding opslaan").click()
+    assert page.get_by_text("De melding is opgeslagen als TR-").is_visible()
+    assert page.get_by_text("Gemeld, eerste inschatting nodig").is_visible()
+    assert not axe_violations(page), describe(axe_violations(page))
+
+    # Stap 2: "Kan de school dit zelf aan?" No: choose a partner, with date and agreement.
+    page.locator("summary", has_text="Eerste inschatting: nee").click()
+    form = step_form(page, "trauma.nee")
+    form.get_by_label("Slachtofferhulp (demo)").check()
+    form.get_by_label("Datum van het contact").fill("2026-03-02")
+    form.get_by_label("Wat is er afgesproken?").fill("Gesprek met de groep op donderdag.")
+    form.get_by_label("Besproken met de intern begeleider en de directie").check()
+    form.get_by_role("button").click()
+    assert page.get_by_text("Status is nu: Aanpak met externe hulp.").is_visible()
+    assert page.get_by_text("Slachtofferhulp (demo), 2 maart 2026").is_visible()
+
+    # The step plan: tick the steps that must be done before closing.
+    for label in ("Directie informeren", "Contact opnemen met de familie", "Team informeren",
+                  "Nazorg: gesprek na één week", "Nazorg: gesprek na zes weken",
+                  "Nazorg: gesprek na drie maanden"):
+        # The button's name is "Afvinken" plus the step, read out for screen readers.
+        page.get_by_role("button", name=re.compile(rf"^Afvinken\s*:\s*{re.escape(label)}$")).click()
+        assert page.get_by_text(f"Afgevinkt: {label}").first.is_visible()
+
+    # The parents' letter, with the text the school agreed with the family.
+    page.get_by_role("link", name="Tekst voor de ouders aanpassen").click()
+    page.get_by_label("Wat mogen de ouders van de groep weten?").fill(
+        "Een leerling uit groep 6a is aangereden en ligt in het ziekenhuis.")
+    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Maak: Informatiebrief aan de ouders van de groep").click()
+    assert page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)")\
+        .is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)")\
+            .click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    case_url = page.url
+
+    # Closing with the evaluation is for the IB (or the directie).
+    page.get_by_role("button", name="Uitloggen").click()
+    browser_login(page, base, "ib")
+    page.goto(case_url)
+    page.locator("summary", has_text="Afsluiten met evaluatie").click()
+    form = step_form(page, "trauma.sluit")
+    form.get_by_label("Evaluatie: wat ging goed?").fill("Snel contact met Slachtofferhulp.")
+    form.get_by_label("Evaluatie: wat kan beter?").fill("De ouderbrief eerder klaar hebben.")
+    form.get_by_role("button").click()
+    assert page.get_by_text("Status is nu: Afgesloten.").is_visible()
+    assert page.get_by_text("De ouderbrief eerder klaar hebben.").first.is_visible()
