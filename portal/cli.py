@@ -4,6 +4,8 @@ import datetime
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 from .db import atomic
 from .declarations import ROLES
@@ -25,6 +27,7 @@ def init_app(app):
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--demo", is_flag=True, help="Ook de demoschool De Klaverweide aanmaken.")
 def init_db(demo):
     """Create or upgrade the database (idempotent); with --demo add the demo school."""
@@ -43,7 +46,7 @@ def init_db(demo):
             click.echo(f"  {role:15} {email:34} {name}")
 
 
-@click.group("user")
+@click.group("user", cls=AppGroup)
 def user_group():
     """Manage staff accounts."""
 
@@ -104,7 +107,7 @@ def user_disable(email):
     click.echo(f"{user.email} is uitgeschakeld; alle sessies zijn beëindigd.")
 
 
-@click.group("plugin")
+@click.group("plugin", cls=AppGroup)
 def plugin_group():
     """Which plugins a school enables."""
 
@@ -144,7 +147,7 @@ def _set_plugin(slug, plugin, on):
     click.echo(f"{plugin} {'aan' if on else 'uit'} voor {school.slug}.")
 
 
-@click.group("outbox")
+@click.group("outbox", cls=AppGroup)
 def outbox_group():
     """The mail outbox."""
 
@@ -162,6 +165,7 @@ def outbox_send():
 
 
 @click.command("purge")
+@with_appcontext
 @click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou worden verwijderd.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True)
 def purge_command(dry_run, today):
@@ -181,6 +185,7 @@ def purge_command(dry_run, today):
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("target", type=click.Path(dir_okay=False))
 def backup_command(target):
     """Copy the live SQLite database to TARGET safely (mode 0600); PostgreSQL: use pg_dump -Fc."""
