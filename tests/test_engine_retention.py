@@ -1,0 +1,101 @@
+"""Retention (SECURITY.md E5): closed cases go once their period has passed, with their
+events, documents, checklist and deadlines; legal hold keeps a case; the purge is audited."""
+
+import datetime
+
+from portal import retention
+from portal.cases import engine
+from portal.models import AuditLog
+from portal.models import Case
+from portal.models import CaseChecklistItem
+from portal.models import CaseDeadline
+from portal.models import CaseDocument
+from portal.models import CaseEvent
+
+from .core_helpers import actor
+from .core_helpers import db_ctx
+from .core_helpers import make_case
+from .core_helpers import reload
+
+CHILD_TABLES = (CaseEvent, CaseDocument, CaseChecklistItem, CaseDeadline)
+
+
+def closed_case(title="Afgerond", hold=False):
+    case = make_case(title)
+    engine.run_transition(reload(case), "testzaak.start", actor("directie"))
+    item = CaseChecklistItem.get((CaseChecklistItem.case == case.id)
+                                 & (CaseChecklistItem.name == "testzaak.brief"))
+    engine.tick(reload(case), item, actor("directie"))
+    engine.run_transition(reload(case), "testzaak.sluit", actor("directie"))
+    CaseDocument.create(case=case.id, name="testzaak.brief", label="Testbrief", version=1,
+                        filename="brief.pdf", content=b"%PDF-1.4", sha256="0" * 64)
+    if hold:
+        Case.update(legal_hold=True).where(Case.id == case.id).execute()
+    return reload(case)
+
+
+def rows_of(case):
+    return {m.__name__: m.select().where(m.case == case.id).count() for m in CHILD_TABLES}
+
+
+def exists(case):
+    return Case.select().where(Case.id == case.id).exists()
+
+
+def test_purge_dry_run_real_run_and_legal_hold(ctx):
+    gone = closed_case()
+    held = closed_case("Bewaarplicht", hold=True)
+    still_open = make_case("Nog open")
+    assert gone.retention_until == gone.closed_at.date() + datetime.timedelta(days=30)
+    assert all(n > 0 for n in rows_of(gone).values()), rows_of(gone)
+
+    # Not yet: on the last day of the period nothing goes.
+    assert gone not in retention.purge(today=gone.retention_until, dry_run=True)
+    assert gone.id not in [c.id for c in retention.purge(today=gone.retention_until)]
+
+    day = gone.retention_until + datetime.timedelta(days=1)
+    total = Case.select().count()
+    dry = retention.purge(today=day, dry_run=True)
+    ids = [c.id for c in dry]
+    assert gone.id in ids and held.id not in ids and still_open.id not in ids
+    assert Case.select().count() == total and exists(gone)
+    assert all(n > 0 for n in rows_of(gone).values())
+
+    done = retention.purge(today=day, dry_run=False)
+    assert [c.id for c in done] == ids
+    assert not exists(gone)
+    assert rows_of(gone) == {m.__name__: 0 for m in CHILD_TABLES}
+    assert exists(held) and exists(still_open)
+    assert rows_of(held)["CaseDocument"] == 1
+
+    purge_rows = list(AuditLog.select().where(AuditLog.action == "case.purge"))
+    assert gone.reference in [r.case_ref for r in purge_rows]
+    row = next(r for r in purge_rows if r.case_ref == gone.reference)
+    assert row.school == "klaverweide" and "Afgerond" not in row.detail
+
+    # Once the hold is lifted the held case goes on the next run.
+    Case.update(legal_hold=False).where(Case.id == held.id).execute()
+    assert held.id in [c.id for c in retention.purge(today=day, dry_run=False)]
+    assert not exists(held)
+
+
+def test_purge_command(app, runner):
+    with db_ctx(app):
+        gone = closed_case()
+        held = closed_case("Bewaarplicht", hold=True)
+        total = Case.select().count()
+    result = runner.invoke(args=["purge", "--dry-run", "--today", "2030-01-01"])
+    assert result.exit_code == 0, result.output
+    assert f"Zou verwijderen: klaverweide {gone.reference}" in result.output
+    assert held.reference not in result.output
+    with db_ctx(app):
+        assert Case.select().count() == total and exists(gone)
+        assert not AuditLog.select().where(AuditLog.action == "case.purge").exists()
+
+    result = runner.invoke(args=["purge", "--today", "2030-01-01"])
+    assert result.exit_code == 0, result.output
+    assert f"Verwijderd: klaverweide {gone.reference}" in result.output
+    with db_ctx(app):
+        assert not exists(gone) and exists(held)
+        assert AuditLog.select().where((AuditLog.action == "case.purge")
+                                       & (AuditLog.case_ref == gone.reference)).exists()
