@@ -32,6 +32,7 @@ def create_app(test_config=None):
     from . import builtin
     from . import db
     from . import mail
+    from . import mfa
     from . import plugins
     from . import security
     from . import templating
@@ -48,6 +49,7 @@ def create_app(test_config=None):
     templating.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    mfa.init_app(app)
     mail.init_app(app)
     app.before_request(_refuse_nul)
 

@@ -66,12 +66,24 @@ def roles_for_permission(permission, school):
     if key not in cache:
         decl = get_registry().permissions.get(permission)
         roles = set(decl.default_roles) if decl else set()
-        for row in RolePermission.select().where(
-            (RolePermission.school == school.id) & (RolePermission.permission == permission)
-        ):
-            (roles.add if row.granted else roles.discard)(row.role)
+        for role, granted in _school_overrides(school).get(permission, ()):
+            (roles.add if granted else roles.discard)(role)
         cache[key] = frozenset(roles)
     return cache[key]
+
+
+def _school_overrides(school):
+    """{permission: [(role, granted), ...]} for ``school``: one query per request, not one
+    per permission (a page with the full menu asks for about fifteen; docs/performance.md)."""
+    cache = g.setdefault("_perm_overrides", {})
+    if school.id not in cache:
+        overrides = {}
+        for row in RolePermission.select(
+            RolePermission.permission, RolePermission.role, RolePermission.granted
+        ).where(RolePermission.school == school.id):
+            overrides.setdefault(row.permission, []).append((row.role, row.granted))
+        cache[school.id] = overrides
+    return cache[school.id]
 
 
 def has_permission(user, school, permission):
@@ -122,6 +134,10 @@ def enforce():
         abort(401)
     if kind is None:
         abort(403)  # deny by default: the view declared nothing
+    from .mfa import needs_enrolment
+
+    if needs_enrolment(request.endpoint):
+        return redirect(url_for("mfa.setup"))
     if perm == LOGIN:
         return None
     if not has_permission(current_user, g.get("school"), perm):

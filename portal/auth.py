@@ -167,6 +167,11 @@ def login():
         else:
             user = User.get_or_none(User.email == email)
             ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
+            if user and ok and user.active and user.totp_secret:
+                from .mfa import begin_second_step
+
+                audit("login.password", user=user)
+                return begin_second_step(user, next_url)
             if user and ok and user.active:
                 start_session(user)
                 audit("login", user=user)

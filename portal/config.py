@@ -26,6 +26,8 @@ def defaults(instance_path):
         # Idle and absolute session limits (SECURITY.md A4).
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 10,
+        # Every staff member must enrol a TOTP second factor (recommended in production).
+        "PORTAL_REQUIRE_MFA": False,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         # Throttling: this many failures in the window are free, then the wait doubles.
@@ -58,6 +60,7 @@ ENV_KEYS = (
     "SMTP_PASSWORD",
     "MAIL_FROM",
     "PORTAL_URL",
+    "PORTAL_REQUIRE_MFA",
 )
 
 
@@ -68,6 +71,8 @@ def load(app, test_config=None):
         if key in os.environ:
             app.config[key] = os.environ[key]
     app.config["SMTP_PORT"] = int(app.config["SMTP_PORT"])
+    if isinstance(app.config["PORTAL_REQUIRE_MFA"], str):
+        app.config["PORTAL_REQUIRE_MFA"] = app.config["PORTAL_REQUIRE_MFA"].lower() in ("1", "true", "ja")
     if test_config:
         app.config.update(test_config)
     production = app.config["PORTAL_ENV"] == "production"

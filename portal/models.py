@@ -78,6 +78,9 @@ class User(BaseModel):
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
     password_changed_at = peewee.DateTimeField(default=utcnow)
+    # TOTP second factor (migration m0002); empty: not enrolled.
+    totp_secret = peewee.CharField(max_length=64, default="")
+    totp_last_step = peewee.BigIntegerField(default=0)
 
     class Meta:
         table_name = "portal_user"
