@@ -13,8 +13,8 @@ def test_directie_logs_in_and_sees_dashboard(page, live_server):
     browser_login(page, live_server, "directie")
     assert page.url.endswith("/klaverweide/")
     assert page.get_by_role("heading", name="Dashboard").is_visible()
-    assert page.get_by_role("link", name="Zaken").is_visible()
-    page.get_by_role("link", name="Zaken").click()
+    assert page.get_by_role("link", name="Zaken", exact=True).is_visible()
+    page.get_by_role("link", name="Zaken", exact=True).click()
     assert page.get_by_role("heading", name="Zaken").is_visible()
 
 
