@@ -1,0 +1,83 @@
+"""The whole suspension route in headless Chromium, as the directie of the demo school:
+report an incident, consult the board, hear pupil and parents, decide on three
+school days (two-step confirmation, no JavaScript), make both letters, evaluate,
+tick the checklist and close."""
+
+import re
+
+import pytest
+
+from .browser_support import axe_violations
+from .browser_support import browser_login
+from .browser_support import describe
+
+pytestmark = pytest.mark.browser
+
+
+def open_step(page, label):
+    page.locator("summary", has_text=label).click()
+
+
+def test_directie_takes_incident_through_suspension_to_closure(page, live_server):
+    browser_login(page, live_server, "directie")
+    page.get_by_role("link", name="Incident melden", exact=True).click()
+    page.get_by_label("Naam van de leerling").fill("Noah Bakker")
+    page.get_by_label(re.compile(r"^Groep\b")).fill("7a")
+    page.get_by_label("Datum van het incident").fill("2026-03-09")
+    page.get_by_label(re.compile(r"^Tijd\b")).fill("10:15")
+    page.get_by_label(re.compile(r"^Plaats\b")).fill("Schoolplein")
+    page.get_by_label("Het meenemen van wapens").check()
+    page.get_by_label("Wat is er gebeurd?").fill("Noah had een mes bij zich op het plein.")
+    page.get_by_label("Wat is er direct gedaan?").fill("Mes ingenomen, ouders gebeld.")
+    page.get_by_role("button", name="Incident melden").click()
+    assert page.get_by_text(re.compile(r"Het incident is vastgelegd als SCH-")).is_visible()
+    assert page.get_by_role("heading", name=re.compile("Noah Bakker")).is_visible()
+
+    open_step(page, "Overleg met het bestuur")
+    page.get_by_label("Datum van het overleg").fill("2026-03-10")
+    page.get_by_label("Met wie (naam en functie bij het bestuur)").fill("Ingrid Verbeek")
+    page.get_by_label("Uitkomst van het overleg").fill("Schorsing van drie dagen.")
+    page.get_by_role("button", name="Overleg met het bestuur").click()
+    assert page.get_by_text("Status is nu: In behandeling.").is_visible()
+
+    open_step(page, "Leerling en ouders gehoord")
+    page.get_by_label("Datum van het gesprek").fill("2026-03-11")
+    page.get_by_label(re.compile(r"^Samenvatting\b")).fill("Noah en zijn moeder zijn gehoord.")
+    page.get_by_role("button", name="Leerling en ouders gehoord").click()
+    assert page.get_by_text("Status is nu: In behandeling.").is_visible()
+
+    open_step(page, "Besluit schorsing")
+    page.get_by_label("Eerste schorsingsdag").fill("2026-03-12")
+    page.get_by_label("Aantal schooldagen").fill("3")
+    page.get_by_label("Reden van de schorsing").fill("Meenemen van een mes.")
+    page.get_by_label("Afspraken over schoolwerk tijdens de schorsing").fill("Weektaak per mail.")
+    page.get_by_role("button", name="Besluit schorsing").click()
+    # First submit: the period computed on the school calendar, to confirm.
+    assert page.get_by_text(
+        "Berekende schorsingsperiode: donderdag 12 maart 2026 tot en met maandag 16 maart 2026 "
+        "(3 schooldagen)", exact=False).is_visible()
+    page.get_by_label("Ik heb de berekende schorsingsperiode gecontroleerd").check()
+    page.get_by_role("button", name="Besluit schorsing").click()
+    assert page.get_by_text("Status is nu: Geschorst.").is_visible()
+
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+    for letter in ("Schorsingsbrief aan de ouders", "Melding aan de onderwijsinspectie"):
+        page.get_by_role("button", name=f"Maak: {letter}").click()
+        assert page.get_by_role("link", name=f"{letter} (versie 1)").is_visible()
+
+    open_step(page, "Evaluatie vastleggen")
+    page.get_by_label("Datum van de evaluatie").fill("2026-03-18")
+    page.get_by_label(re.compile(r"^Evaluatie\b")).fill("Terugkeer verliep goed.")
+    page.get_by_role("button", name="Evaluatie vastleggen").click()
+    assert page.get_by_text("Status is nu: Geëvalueerd.").is_visible()
+
+    for item in ("Schorsingsbrief aan de ouders verstuurd",
+                 "Onderwijsinspectie schriftelijk geïnformeerd"):
+        page.get_by_role("button", name=re.compile(rf"Afvinken\s*:\s*{re.escape(item)}")).click()
+        assert page.get_by_text(f"Afgevinkt: {item}", exact=False).first.is_visible()
+
+    open_step(page, "Afsluiten")
+    page.get_by_role("button", name="Afsluiten").click()
+    assert page.get_by_text("Status is nu: Afgesloten.").is_visible()
