@@ -74,6 +74,9 @@ def code():
     from .auth import start_session
 
     user_id = session.get("mfa_user")
+    if not user_id and current_user.is_authenticated:
+        # Already logged in: a GET here must not end the session (no logout via GET/CSRF).
+        return redirect(url_for("schools.home"))
     if not user_id or time.time() - session.get("mfa_since", 0) > PENDING_SECONDS:
         session.clear()
         flash("Log opnieuw in.", "error")
