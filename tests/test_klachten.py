@@ -125,7 +125,7 @@ def today():
 
 def take(client, ref):
     r = step(client, ref, "klachten.in_behandeling",
-             {"contact_on": today(), "contact_how": "telefoon", "note": "Gebeld met de moeder."})
+             {"contact_on": today(), "contact_how": "telefoon", "contact_note": "Gebeld met de moeder."})
     assert r.status_code == 302, r.get_data(as_text=True)
 
 
@@ -299,8 +299,8 @@ def test_wrong_reference_wrong_code_and_purged_case_answer_the_same(app, client)
 
     # Close it, let its retention pass and purge it: the same answer.
     cp = as_role(app, "contactpersoon")
-    assert step(cp, ref, "klachten.afronden", {"outcome": "ingetrokken",
-                                               "summary": "Ingetrokken."}).status_code == 302
+    assert step(cp, ref, "klachten.afronden", {"close_outcome": "ingetrokken",
+                                               "close_summary": "Ingetrokken."}).status_code == 302
 
     def purge():
         from portal import retention
@@ -398,23 +398,23 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
 
     r = post(cp, f"{case_url(ref)}/brief/klachten.ontvangstbevestiging", page=case_url(ref))
     assert r.status_code == 302
-    r = step(cp, ref, "klachten.gesprek", {"with_whom": "betrokkene", "names": "juf Sanne",
-                                            "held_on": today(), "outcome": "Afspraken gemaakt."})
+    r = step(cp, ref, "klachten.gesprek", {"talk_with": "betrokkene", "talk_names": "juf Sanne",
+                                            "talk_on": today(), "talk_outcome": "Afspraken gemaakt."})
     assert r.status_code == 302
-    r = step(cp, ref, "klachten.gesprek", {"with_whom": "directie", "held_on": today(),
-                                            "outcome": "Geen oplossing gevonden."})
+    r = step(cp, ref, "klachten.gesprek", {"talk_with": "directie", "talk_on": today(),
+                                            "talk_outcome": "Geen oplossing gevonden."})
     assert r.status_code == 302
 
     # Referral without consent is refused; the form comes back with what was typed.
-    r = step(cp, ref, "klachten.doorverwijzen", {"to": "cvb", "summary": "Samenvatting A."})
+    r = step(cp, ref, "klachten.doorverwijzen", {"refer_to": "cvb", "refer_summary": "Samenvatting A."})
     assert r.status_code == 422
     assert "instemt met de doorverwijzing" in r.get_data(as_text=True)
     assert "Samenvatting A." in r.get_data(as_text=True)
     bestuur = as_role(app, "bestuur")
     assert bestuur.get(case_url(ref)).status_code == 404  # not yet shared with the board
-    r = step(cp, ref, "klachten.doorverwijzen", {"to": "cvb", "consent": "y",
-                                                  "consent_on": today(),
-                                                  "summary": "Samenvatting voor het CvB."})
+    r = step(cp, ref, "klachten.doorverwijzen", {"refer_to": "cvb", "refer_consent": "y",
+                                                  "refer_consent_on": today(),
+                                                  "refer_summary": "Samenvatting voor het CvB."})
     assert r.status_code == 302
     assert bestuur.get(case_url(ref)).status_code == 200
     assert with_db(app, lambda: Outbox.select().where(
@@ -422,8 +422,8 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
 
     r = post(cp, f"{case_url(ref)}/brief/klachten.doorverwijzing", page=case_url(ref))
     assert r.status_code == 302
-    r = step(cp, ref, "klachten.afronden", {"outcome": "doorverwezen",
-                                             "summary": "Doorverwezen naar het CvB."})
+    r = step(cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen",
+                                            "close_summary": "Doorverwezen naar het CvB."})
     assert r.status_code == 302
     r = post(cp, f"{case_url(ref)}/brief/klachten.afsluitbrief", page=case_url(ref))
     assert r.status_code == 302
@@ -460,7 +460,7 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
 def test_case_refuses_to_close_without_an_outcome(app, client):
     ref, _ = submitted(client)
     cp = as_role(app, "contactpersoon")
-    r = step(cp, ref, "klachten.afronden", {"summary": ""})
+    r = step(cp, ref, "klachten.afronden", {"close_summary": ""})
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "Kies de uitkomst." in html and "Schrijf een korte samenvatting." in html
@@ -504,8 +504,8 @@ def test_the_staff_member_concerned_never_sees_the_complaint(app, client):
     r = post(directie, f"/klaverweide/klachten/{ref}/medewerker", {"staff": str(director)})
     assert r.status_code == 404
     # A transition by them is refused as if the case did not exist.
-    assert step(directie, ref, "klachten.afronden", {"outcome": "opgelost",
-                                                      "summary": "x"}).status_code == 404
+    assert step(directie, ref, "klachten.afronden", {"close_outcome": "opgelost",
+                                                     "close_summary": "x"}).status_code == 404
     assert cp.get(case_url(ref)).status_code == 200
 
 
@@ -530,14 +530,14 @@ def test_sexual_intimidation_by_staff_brings_the_reporting_duty(app, client):
 
     cp = as_role(app, "contactpersoon")
     assert "Meldplicht." in cp.get(case_url(ref)).get_data(as_text=True)
-    r = step(cp, ref, "klachten.afronden", {"outcome": "doorverwezen", "summary": "CvB."})
+    r = step(cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen", "close_summary": "CvB."})
     assert r.status_code == 422 and "Nog af te vinken" in r.get_data(as_text=True)
     r = post(cp, f"{case_url(ref)}/checklist/{item.id}", {"done_on": today(),
                                                          "note": "Bestuur gebeld."},
              page=case_url(ref))
     assert r.status_code == 302
-    assert step(cp, ref, "klachten.afronden", {"outcome": "doorverwezen",
-                                               "summary": "CvB."}).status_code == 302
+    assert step(cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen",
+                                               "close_summary": "CvB."}).status_code == 302
 
 
 def test_linking_a_staff_member_with_the_sexual_flag_starts_the_duty(app, client):

@@ -75,7 +75,7 @@ def create(school):
     with atomic():
         _backdate(case, 6, ack_after=2)
     step(case, "klachten.in_behandeling", contact_on=today, contact_how="volgpagina",
-         note="Bericht op de volgpagina gezet met een voorstel voor een gesprek.")
+         contact_note="Bericht op de volgpagina gezet met een voorstel voor een gesprek.")
     engine.add_note(case, cp, "Wilt u contact met mij opnemen via de school (036 000 0000)? "
                     "Dan plannen we samen een gesprek.", visible_to_submitter=True)
 
@@ -91,8 +91,8 @@ def create(school):
         _backdate(case, 15, ack_after=3)
         sensitive.link_staff(case, User.get(User.email == "leerkracht@klaverweide.demo"), cp)
     step(case, "klachten.in_behandeling", contact_on=today, contact_how="telefoon")
-    step(case, "klachten.gesprek", with_whom="directie", names="R. Hoekstra", held_on=today,
-         outcome="Afgesproken dat de leerkracht binnen twee dagen reageert; over twee weken "
+    step(case, "klachten.gesprek", talk_with="directie", talk_names="R. Hoekstra", talk_on=today,
+         talk_outcome="Afgesproken dat de leerkracht binnen twee dagen reageert; over twee weken "
                  "een vervolggesprek.")
 
     case, _ = submit(school, {
@@ -102,8 +102,8 @@ def create(school):
     }, code=DEMO_CODES[1])
     case.school = school
     step(case, "klachten.in_behandeling", contact_on=today, contact_how="email")
-    step(case, "klachten.afronden", outcome="opgelost",
-         summary="De directie heeft toegezegd de data van uitjes voortaan bij het begin van het "
+    step(case, "klachten.afronden", close_outcome="opgelost",
+         close_summary="De directie heeft toegezegd de data van uitjes voortaan bij het begin van het "
                  "schooljaar te delen.")
     with atomic():
         _backdate(case, 30, ack_after=1, closed_after=9)

@@ -46,43 +46,45 @@ DATE_ERROR = "Vul een geldige datum in."
 
 
 # ------------------------------------------------------------------ forms ----
+# Every form is on the same case page: field names differ between forms, so that
+# the ids (and the labels pointing at them) are unique on that page.
 
 class TakeForm(Form):
     contact_on = DateField("Datum van het eerste contact met de indiener",
                            validators=[InputRequired(DATE_ERROR)])
     contact_how = RadioField("Hoe was het eerste contact?", choices=FIRST_CONTACT,
                              validators=[InputRequired("Kies hoe het eerste contact was.")])
-    note = TextAreaField("Verslag van het eerste contact (intern)",
+    contact_note = TextAreaField("Verslag van het eerste contact (intern)",
                          validators=[Optional(), Length(max=10000), no_nul])
 
 
 class ConversationForm(Form):
-    with_whom = RadioField("Met wie is gesproken?", choices=CONVERSATION_WITH,
+    talk_with = RadioField("Met wie is gesproken?", choices=CONVERSATION_WITH,
                            validators=[InputRequired("Kies met wie is gesproken.")])
-    names = StringField("Namen van de deelnemers", validators=[Optional(), Length(max=200), no_nul])
-    held_on = DateField("Datum van het gesprek", validators=[InputRequired(DATE_ERROR)])
-    outcome = TextAreaField("Uitkomst van het gesprek", validators=[
+    talk_names = StringField("Namen van de deelnemers", validators=[Optional(), Length(max=200), no_nul])
+    talk_on = DateField("Datum van het gesprek", validators=[InputRequired(DATE_ERROR)])
+    talk_outcome = TextAreaField("Uitkomst van het gesprek", validators=[
         DataRequired("Beschrijf de uitkomst van het gesprek."), Length(max=10000), no_nul])
 
 
 class ReferForm(Form):
-    to = RadioField("Doorverwijzen naar", choices=REFERRALS,
+    refer_to = RadioField("Doorverwijzen naar", choices=REFERRALS,
                     validators=[InputRequired("Kies waarnaar u doorverwijst.")])
-    consent = BooleanField("De indiener stemt in met de doorverwijzing")
-    consent_on = DateField("Datum van de instemming", validators=[Optional()])
-    summary = TextAreaField("Samenvatting van de klacht voor de doorverwijzing", validators=[
+    refer_consent = BooleanField("De indiener stemt in met de doorverwijzing")
+    refer_consent_on = DateField("Datum van de instemming", validators=[Optional()])
+    refer_summary = TextAreaField("Samenvatting van de klacht voor de doorverwijzing", validators=[
         DataRequired("Schrijf een samenvatting."), Length(max=10000), no_nul])
 
 
 class CloseForm(Form):
-    outcome = RadioField("Uitkomst", choices=OUTCOMES,
+    close_outcome = RadioField("Uitkomst", choices=OUTCOMES,
                          validators=[InputRequired("Kies de uitkomst.")])
-    summary = TextAreaField("Samenvatting bij het afsluiten", validators=[
+    close_summary = TextAreaField("Samenvatting bij het afsluiten", validators=[
         DataRequired("Schrijf een korte samenvatting."), Length(max=10000), no_nul])
 
 
 class ReopenForm(Form):
-    reason = TextAreaField("Waarom wordt de klacht heropend?", validators=[
+    reopen_reason = TextAreaField("Waarom wordt de klacht heropend?", validators=[
         DataRequired("Vul een reden in."), Length(max=5000), no_nul])
 
 
@@ -98,7 +100,7 @@ def take(case, form, user):
     Klacht.update(acknowledged_at=now).where(
         (Klacht.case == case.id) & Klacht.acknowledged_at.is_null()).execute()
     Gesprek.create(case=case.id, kind="eerste_contact", held_on=form.contact_on.data,
-                   with_whom="Indiener", outcome=form.note.data or "", created_by=user.id)
+                   with_whom="Indiener", outcome=form.contact_note.data or "", created_by=user.id)
     if case.assignee_id is None:
         Case.update(assignee=user.id).where(Case.id == case.id).execute()
         return f"In behandeling genomen en toegewezen aan {user.name}."
@@ -106,24 +108,24 @@ def take(case, form, user):
 
 
 def record_conversation(case, form, user):
-    names = form.names.data or ""
-    Gesprek.create(case=case.id, kind=form.with_whom.data, held_on=form.held_on.data,
-                   with_whom=names, outcome=form.outcome.data, created_by=user.id)
+    Gesprek.create(case=case.id, kind=form.talk_with.data, held_on=form.talk_on.data,
+                   with_whom=form.talk_names.data or "", outcome=form.talk_outcome.data,
+                   created_by=user.id)
     return None
 
 
 def need_consent(case, form, user):
     # Sharing a complaint with a third party needs the complainant's consent (3.2.3).
-    if not form.consent.data or form.consent_on.data is None:
+    if not form.refer_consent.data or form.refer_consent_on.data is None:
         return ("Leg vast dat de indiener instemt met de doorverwijzing, met de datum "
                 "van de instemming.")
     return None
 
 
 def refer(case, form, user):
-    Klacht.update(referral_to=form.to.data, referral_consent_on=form.consent_on.data,
-                  referral_summary=form.summary.data).where(Klacht.case == case.id).execute()
-    if form.to.data == "cvb":
+    Klacht.update(referral_to=form.refer_to.data, referral_consent_on=form.refer_consent_on.data,
+                  referral_summary=form.refer_summary.data).where(Klacht.case == case.id).execute()
+    if form.refer_to.data == "cvb":
         sensitive.share_with_board(case)
         sensitive.mail_board(
             case, f"Klacht {case.reference} doorverwezen naar het College van Bestuur",
@@ -132,11 +134,11 @@ def refer(case, form, user):
             "(klachtenregeling ASG). Log in op het Veiligheidsportaal om de doorverwijzing "
             "te lezen. Deze e-mail bevat bewust geen details.")
         return "Doorverwezen naar het College van Bestuur; de klacht is nu zichtbaar voor het bestuur."
-    return f"Doorverwezen naar {REFERRAL_SHORT[form.to.data]}."
+    return f"Doorverwezen naar {REFERRAL_SHORT[form.refer_to.data]}."
 
 
 def close(case, form, user):
-    Klacht.update(outcome=form.outcome.data, closing_summary=form.summary.data).where(
+    Klacht.update(outcome=form.close_outcome.data, closing_summary=form.close_summary.data).where(
         Klacht.case == case.id).execute()
     return None
 
