@@ -451,3 +451,24 @@ def test_disabled_plugin_is_404(client, app):
 def test_anonymous_is_sent_to_login(client):
     r = client.get(REPORT)
     assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_missing_or_odd_fields_never_give_500(client, app):
+    """Fields left out of a post arrive as None: every form answers in Dutch, not with a 500."""
+    login(client, "directie")
+    r = post(client, REPORT, {"kind": "geweld", "scope": "school", "reported_by": "Politie",
+                              "description": "Vechtpartij bij het hek.",
+                              "occurred_on": "2026-03-02"}, page=REPORT)
+    assert r.status_code == 302  # no group and no pupils: left out of the post entirely
+    ref = reference_of(r)
+    for url, data in (
+        (REPORT, {}), (REPORT, {"kind": "onzin", "scope": "groep"}),
+        (PLAN, {}), (PLAN, {"steps-0-label": "x", "steps-0-due_days": "veel"}),
+        (f"{PARTNERS}/nieuw", {}), (f"/klaverweide/trauma/zaak/{ref}/ouders", {}),
+        (f"{case_url(ref)}/stap/trauma.nee", {"partners": "abc"}),
+        (f"{case_url(ref)}/stap/trauma.zelf", {}),
+    ):
+        r = post(client, url, data, page=REPORT)
+        assert r.status_code in (302, 422), (url, r.status_code)
+    r = post(client, PLAN, {"steps-0-label": "x", "steps-0-due_days": "veel"}, page=PLAN)
+    assert "Vul een heel getal in." in r.get_data(as_text=True)

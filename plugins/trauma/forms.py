@@ -57,6 +57,11 @@ class NlIntegerField(IntegerField):
             raise ValueError("Vul een heel getal in.") from None
 
 
+def clean(field):
+    """A text field's value, stripped; "" when the field was left out of the post (None)."""
+    return (field.data or "").strip()
+
+
 def not_in_future(form, field):
     if field.data and field.data > today():
         raise ValidationError("Deze datum ligt in de toekomst.")
@@ -87,11 +92,11 @@ class ReportForm(Form):
     description = text("Wat weten we?", 10000, "Beschrijf kort wat er bekend is.")
 
     def validate_group_name(self, field):
-        if self.scope.data == "groep" and not field.data.strip():
+        if self.scope.data == "groep" and not clean(field):
             raise ValidationError("Vul in om welke groep het gaat.")
 
     def validate_pupils(self, field):
-        if self.scope.data == "leerlingen" and not (field.data or "").strip():
+        if self.scope.data == "leerlingen" and not clean(field):
             raise ValidationError("Vul in om welke leerlingen het gaat.")
 
 

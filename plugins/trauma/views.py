@@ -37,6 +37,7 @@ from .forms import ParentInfoForm
 from .forms import PartnerForm
 from .forms import PlanForm
 from .forms import ReportForm
+from .forms import clean
 from .models import TraumaEvent
 from .models import TraumaPartner
 from .vocab import KINDS
@@ -68,7 +69,8 @@ def report():
 def create_report(school, user, form):
     """Create the case with its details and its own copy of the step plan; notify."""
     kind = label(KINDS, form.kind.data)
-    title = f"{kind} ({form.group_name.data.strip()})" if form.group_name.data.strip() else kind
+    group = clean(form.group_name)
+    title = f"{kind} ({group})" if group else kind
     with atomic():
         # The reporter is the assignee: they make the first assessment (stap 2)
         # and keep seeing the case, which is confidential.
@@ -76,9 +78,8 @@ def create_report(school, user, form):
                                   assignee=user, text="Traumatische gebeurtenis gemeld.")
         TraumaEvent.create(
             case=case.id, kind=form.kind.data, occurred_on=form.occurred_on.data,
-            scope=form.scope.data, group_name=form.group_name.data.strip(),
-            pupils=(form.pupils.data or "").strip(), reported_by=form.reported_by.data.strip(),
-            description=form.description.data.strip(),
+            scope=form.scope.data, group_name=group, pupils=clean(form.pupils),
+            reported_by=clean(form.reported_by), description=clean(form.description),
         )
         steps.copy_plan_to_case(case, today())
         # Staff mail names no child and no detail: only that there is a report.
@@ -116,7 +117,7 @@ def parent_info(reference):
                           data={"parent_info": ev.parent_info})
     if request.method == "POST" and form.validate():
         with atomic():
-            TraumaEvent.update(parent_info=(form.parent_info.data or "").strip()).where(
+            TraumaEvent.update(parent_info=clean(form.parent_info)).where(
                 TraumaEvent.id == ev.id).execute()
             engine.add_event(case, "note", current_user, "Tekst voor de ouders aangepast.")
         audit("trauma.parent_info", case=case)
@@ -165,7 +166,7 @@ def _steps_from(form):
     out, taken = [], set()
     for entry in form.steps:
         row = entry.form
-        text = (row.label.data or "").strip()
+        text = clean(row.label)
         if row.remove.data or not text:
             continue
         # A key comes back from a hidden field: accept only keys this school knows.
@@ -218,10 +219,9 @@ def partner_new():
 
 def _partner_values(form):
     return {
-        "organisation": form.organisation.data.strip(), "kind": form.kind.data,
-        "contact_person": (form.contact_person.data or "").strip(),
-        "phone": (form.phone.data or "").strip(), "email": (form.email.data or "").strip(),
-        "notes": (form.notes.data or "").strip(),
+        "organisation": clean(form.organisation), "kind": form.kind.data,
+        "contact_person": clean(form.contact_person), "phone": clean(form.phone),
+        "email": clean(form.email), "notes": clean(form.notes),
     }
 
 
