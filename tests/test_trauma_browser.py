@@ -83,3 +83,12 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     form.get_by_role("button").click()
     assert page.get_by_text("Status is nu: Afgesloten.").is_visible()
     assert page.get_by_text("De ouderbrief eerder klaar hebben.").first.is_visible()
+
+
+def test_axe_on_plan_partners_and_report_pages(page, live_server):
+    browser_login(page, live_server, "directie")
+    for path in ("/klaverweide/trauma/stappenplan", "/klaverweide/trauma/partners",
+                 "/klaverweide/trauma/melden"):
+        page.goto(live_server + path)
+        violations = axe_violations(page)
+        assert not violations, f"{path}:\n{describe(violations)}"
