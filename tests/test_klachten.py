@@ -448,6 +448,9 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
     # The parent sees the end state and can download the letters addressed to them.
     html = follow(client, ref, code).get_data(as_text=True)
     assert "Afgerond" in html and "Informatie toevoegen" not in html
+    assert "Verloop" in html and "doorverwezen" in html and "bemiddeling" in html
+    # The route's internal details stay internal.
+    assert "Samenvatting voor het CvB." not in html and "Geen oplossing gevonden." not in html
     assert "Afsluitbrief" in html and "Doorverwijzing" not in html
     r = follow(client, ref, code, url=LETTER, document=str(docs["klachten.afsluitbrief"][0]))
     assert r.mimetype == "application/pdf" and "Afsluiting" in pdf_text(r.data)

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from portal.cases import engine
 from portal.db import atomic
 from portal.models import Case
+from portal.models import CaseEvent
 from portal.models import User
 from portal.schoolcalendar import SchoolCalendar
 
@@ -36,6 +37,8 @@ def _backdate(case, days_ago, ack_after=None, closed_after=None):
     if closed_after is not None:
         update[Case.closed_at] = created + datetime.timedelta(days=closed_after)
     Case.update(update).where(Case.id == case.id).execute()
+    CaseEvent.update(at=created).where(
+        (CaseEvent.case == case.id) & (CaseEvent.kind == "created")).execute()
     if ack_after is not None:
         Klacht.update(acknowledged_at=created + datetime.timedelta(days=ack_after)).where(
             Klacht.case == case.id).execute()

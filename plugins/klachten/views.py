@@ -127,9 +127,13 @@ def _follow_page(form, status=200):
 def _status_page(case, code, add_form=None, status=200, notice=None, notice_error=False):
     ct = get_registry().case_types[TYPE_NAME]
     state = ct.state(case.state)
+    # Messages both ways, plus the bare state changes (date and new state, never the
+    # transition's form data, which is internal).
     events = list(
         CaseEvent.select().where(
-            (CaseEvent.case == case.id) & (CaseEvent.visible_to_submitter == True))  # noqa: E712
+            (CaseEvent.case == case.id)
+            & ((CaseEvent.visible_to_submitter == True)  # noqa: E712
+               | (CaseEvent.kind == "transition")))
         .order_by(CaseEvent.at, CaseEvent.id))
     letters = list(
         CaseDocument.select(CaseDocument.id, CaseDocument.label, CaseDocument.version,

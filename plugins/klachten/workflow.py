@@ -159,6 +159,8 @@ def warn_days(case):
 
 
 # --------------------------------------------------------------- the type ----
+# No transition is ``public``: their form data (conversations, referral) is internal.
+# The parent's page shows only the state's public_text and the dates of state changes.
 
 OPEN_STATES = ("ontvangen", "in_behandeling", "bemiddeling", "doorverwezen")
 
@@ -186,18 +188,18 @@ TYPE = CaseType(
     transitions=(
         Transition("klachten.in_behandeling", "In behandeling nemen (eerste contact)",
                    ("ontvangen",), "in_behandeling", "klachten.handle", form=TakeForm,
-                   apply=take, public=True, order=10),
+                   apply=take, order=10),
         Transition("klachten.gesprek", "Gesprek vastleggen (bemiddeling)",
                    ("in_behandeling", "bemiddeling"), "bemiddeling", "klachten.handle",
-                   form=ConversationForm, apply=record_conversation, public=True, order=20),
+                   form=ConversationForm, apply=record_conversation, order=20),
         Transition("klachten.doorverwijzen", "Doorverwijzen",
                    ("in_behandeling", "bemiddeling"), "doorverwezen", "klachten.handle",
-                   form=ReferForm, guard=need_consent, apply=refer, public=True, order=30),
+                   form=ReferForm, guard=need_consent, apply=refer, order=30),
         Transition("klachten.afronden", "Afronden",
                    OPEN_STATES, "afgerond", "klachten.handle",
-                   form=CloseForm, apply=close, public=True, order=40),
+                   form=CloseForm, apply=close, order=40),
         Transition("klachten.heropenen", "Heropenen", ("afgerond",), "in_behandeling",
-                   "klachten.handle", form=ReopenForm, apply=reopen, public=True, order=50),
+                   "klachten.handle", form=ReopenForm, apply=reopen, order=50),
     ),
     view_permission="klachten.view",
     handle_permission="klachten.handle",
