@@ -89,6 +89,8 @@ def _refuse_nul(*_):
     from flask import abort
     from flask import request
 
+    if "\x00" in request.path:  # URL parts such as a case reference or the school slug
+        abort(400)
     for values in (request.args, request.form):
         for value in values.values():
             if "\x00" in value:
