@@ -91,7 +91,9 @@ def produce(case, doc_name, user):
         )
         add_event(case, "document", user, f"Document gemaakt: {decl.label} (versie {version})",
                   data={"document": decl.name, "version": version})
-    audit("case.document", case=case, detail=f"{decl.name} v{version}")
+        # In the same transaction: one commit (one fsync) instead of two, and the
+        # archived letter and its audit row stand or fall together.
+        audit("case.document", case=case, detail=f"{decl.name} v{version}")
     return row
 
 

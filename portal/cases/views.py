@@ -92,10 +92,16 @@ def index():
     cursor = _cursor(args.get("na"))
     if cursor:
         stamp, ident = cursor
-        cond &= (Case.updated_at < stamp) | ((Case.updated_at == stamp) & (Case.id < ident))
+        # The first term lets the index seek to the cursor; the OR alone makes SQLite
+        # walk the index from the newest case down to it (an OFFSET scan in disguise).
+        cond &= (Case.updated_at <= stamp) & (
+            (Case.updated_at < stamp) | ((Case.updated_at == stamp) & (Case.id < ident))
+        )
     # Keyset pagination and no COUNT: page 4,000 is as fast as page 1 (FACTS.md).
+    # Only the columns the page shows (not the assignee's password hash, for one).
     rows = list(
-        Case.select(Case, User)
+        Case.select(Case.id, Case.reference, Case.title, Case.case_type, Case.state,
+                    Case.updated_at, Case.confidential, Case.assignee, User.id, User.name)
         .join(User, on=(Case.assignee == User.id), join_type=JOIN.LEFT_OUTER, attr="assignee_row")
         .where(cond)
         .order_by(Case.updated_at.desc(), Case.id.desc())

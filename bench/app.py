@@ -1,0 +1,59 @@
+"""The portal as the benchmark serves it: ``portal.create_app`` plus a bench-only floor route.
+
+gunicorn loads ``bench.app:create_app()``. The database comes from
+``BENCH_DATABASE_URL``; the test-only case type ``testzaak.zaak``
+(tests/caseplugin.py) is registered through ``PORTAL_EXTRA_PLUGINS``.
+
+The floor route ``/bench-floor/<school>`` is the cheapest honest page: a bare
+Flask view that reads the same 25 rows as the first page of the case list
+with one plain SQL query and renders them in a minimal template. It runs in
+the same app, under the same server, so it pays the same per-request
+overhead (connection, before/after-request hooks) and nothing more.
+"""
+
+import os
+
+from flask import Blueprint
+from flask import render_template
+
+from portal import create_app as portal_create_app
+from portal.access import public
+from portal.db import database
+
+floor = Blueprint("bench_floor", __name__, template_folder="templates")
+
+# The same rows as the default case list, page 1: open cases of one school,
+# newest change first. No login, no visibility rules: that is the point.
+FLOOR_SQL = (
+    'SELECT c."reference", c."title", c."case_type", c."state", c."updated_at", u."name" '
+    'FROM "portal_case" AS c '
+    'JOIN "portal_school" AS s ON s."id" = c."school_id" '
+    'LEFT JOIN "portal_user" AS u ON u."id" = c."assignee_id" '
+    'WHERE s."slug" = ? AND c."closed_at" IS NULL '
+    'ORDER BY c."updated_at" DESC, c."id" DESC LIMIT 25'
+)
+
+
+@floor.route("/bench-floor/<slug>")
+@public
+def floor_page(slug):
+    rows = database.execute_sql(FLOOR_SQL, (slug,)).fetchall()
+    return render_template("bench/floor.html", rows=rows)
+
+
+def bench_config():
+    from tests import caseplugin
+
+    return {
+        "DATABASE_URL": os.environ["BENCH_DATABASE_URL"],
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-secret-key-0123456789abcdef0123"),
+        "PORTAL_EXTRA_PLUGINS": (caseplugin,),
+        "SMTP_HOST": "",
+        "MAIL_SEND_AFTER_REQUEST": False,
+    }
+
+
+def create_app():
+    app = portal_create_app(bench_config())
+    app.register_blueprint(floor)
+    return app

@@ -1,0 +1,505 @@
+"""The benchmark: seed, serve with gunicorn on 127.0.0.1, load, compare, report.
+
+    make bench            (runs .venv/bin/python bench/run.py)
+
+1. Seeds two SQLite databases in a temporary folder: 1,000 and 100,000 cases
+   (bench/seed.py), each with the demo school and its users.
+2. Serves each with gunicorn (2 gthread workers × 4 threads, 127.0.0.1, a free
+   port), the portal app plus a bench-only floor route (bench/app.py).
+3. Logs in once as directie@klaverweide.demo and drives load from a separate
+   process (bench/load.py: keep-alive, 8 connections, bounded in time and
+   requests), in rounds that interleave every page and both sizes:
+   the case list (page 1, and a page halfway down through its cursor), the case
+   detail page (20 cases in turn; each view writes its audit row), and the
+   floor route (the same 25 rows, one plain SQL query, a minimal template).
+4. Letters, in-process: ``portal.documents.produce`` (render, PDF, archive)
+   against ``xhtml2pdf.pisa.CreatePDF`` on the same HTML, interleaved, medians.
+5. Prints the figures and the targets with PASS/FAIL, writes JSON to
+   bench/results/ and the table to docs/performance.md. Exits 1 if a target fails.
+"""
+
+import argparse
+import datetime
+import http.client
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import urlencode
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+HOST = "127.0.0.1"
+EMAIL = "directie@klaverweide.demo"
+COMMAND = "make bench"
+RESULTS = os.path.join(ROOT, "bench", "results")
+DOC = os.path.join(ROOT, "docs", "performance.md")
+
+# The targets of issue 3, item 8. Never loosen them.
+TARGET_LIST_VS_FLOOR = 0.5   # list rps at 100k >= 0.5 × floor rps (same run, same server)
+TARGET_LIST_LATENCY = 1.2    # list p50 at 100k <= 1.2 × list p50 at 1k
+TARGET_LETTER = 1.3          # produce() median <= 1.3 × direct xhtml2pdf median
+
+PAGES = ("list", "list_deep", "detail", "floor")
+LABELS = {
+    "list": "Case list, page 1",
+    "list_deep": "Case list, page halfway (cursor)",
+    "detail": "Case detail",
+    "floor": "Floor route (1 SQL query, minimal template)",
+}
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+# ----------------------------------------------------------------- server ----
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(db_path, workdir, workers, threads):
+    port = free_port()
+    env = dict(os.environ)
+    env.update({
+        "BENCH_DATABASE_URL": f"sqlite:///{db_path}",
+        "PORTAL_INSTANCE_PATH": os.path.join(workdir, "instance"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    })
+    env.pop("DATABASE_URL", None)
+    cmd = [sys.executable, "-m", "gunicorn", "--chdir", ROOT, "-w", str(workers),
+           "-k", "gthread", "--threads", str(threads), "-b", f"{HOST}:{port}",
+           "--log-level", "warning", "bench.app:create_app()"]
+    logf = open(os.path.join(workdir, f"gunicorn-{port}.log"), "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn stopped at start; see {logf.name}")
+        try:
+            status, _, _ = http_get(port, "/login")
+            if status == 200:
+                return proc, port
+        except OSError:
+            pass
+        time.sleep(0.3)
+    stop_server(proc)
+    raise SystemExit("gunicorn did not answer within 60 s")
+
+
+def stop_server(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def http_get(port, path, cookie=""):
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        r = conn.getresponse()
+        return r.status, r.read(), r
+    finally:
+        conn.close()
+
+
+def login(port, password):
+    """GET /login for the CSRF token, POST the form; return the session cookie."""
+    status, body, r = http_get(port, "/login")
+    cookie = r.getheader("Set-Cookie", "").split(";")[0]
+    m = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', body.decode())
+    if status != 200 or not m:
+        raise SystemExit("login page without a CSRF token")
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request("POST", "/login", body=urlencode(
+            {"email": EMAIL, "password": password, "csrf_token": m.group(1)}),
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        r = conn.getresponse()
+        r.read()
+        if r.status != 302 or "/login" in (r.getheader("Location") or ""):
+            raise SystemExit(f"login failed: {r.status} {r.getheader('Location')}")
+        return r.getheader("Set-Cookie", "").split(";")[0]
+    finally:
+        conn.close()
+
+
+# ------------------------------------------------------------------- load ----
+
+def load(port, paths, cookie, args, expect=""):
+    cmd = [sys.executable, os.path.join(ROOT, "bench", "load.py"), "--port", str(port),
+           "--connections", str(args.connections), "--duration", str(args.duration),
+           "--warmup", str(args.warmup), "--max-requests", str(args.max_requests)]
+    for p in paths:
+        cmd += ["--path", p]
+    if cookie:
+        cmd += ["--cookie", cookie]
+    if expect:
+        cmd += ["--expect", expect]
+    out = subprocess.run(cmd, capture_output=True, text=True,
+                         timeout=args.warmup + args.duration + 60)
+    if out.returncode != 0:
+        raise SystemExit(f"load generator failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout)
+
+
+def percentile(values, pct):
+    values = sorted(values)
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, max(0, round(pct / 100 * len(values)) - 1))]
+
+
+# ---------------------------------------------------------------- letters ----
+
+def measure_letters(db_path, workdir, runs):
+    """Median seconds: produce() (render + PDF + archive) and pisa.CreatePDF on the same HTML."""
+    os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["PORTAL_INSTANCE_PATH"] = os.path.join(workdir, "instance")
+    from flask import g
+    from xhtml2pdf import pisa
+
+    from bench.app import create_app
+    from portal import documents
+    from portal.db import database
+    from portal.models import Case
+    from portal.models import School
+    from portal.models import User
+    from portal.registry import get_registry
+
+    app = create_app()
+    with app.test_request_context("/klaverweide/zaken/"):
+        database.connect(reuse_if_open=True)
+        try:
+            school = School.get(School.slug == "klaverweide")
+            g.school = school
+            user = User.get(User.email == EMAIL)
+            case = (Case.select().where((Case.school == school.id) & (Case.state == "bezig")
+                                        & (Case.case_type == "testzaak.zaak"))
+                    .order_by(Case.id).first())
+            case.school = school
+            decl = get_registry().documents["testzaak.brief"]
+            html = documents.render_letter(decl.template, school, case=case,
+                                           **decl.context(case))
+
+            def direct():
+                out = io.BytesIO()
+                result = pisa.CreatePDF(html, dest=out, encoding="utf-8",
+                                        link_callback=documents._link_callback)
+                assert not result.err
+                return out.getvalue()
+
+            def produce():
+                return documents.produce(case, decl.name, user)
+
+            sizes = {"direct": len(direct()), "produce": len(bytes(produce().content))}
+            for _ in range(2):  # warm-up: fonts parsed, caches filled
+                direct()
+                produce()
+            times = {"direct": [], "produce": []}
+            for i in range(runs):
+                order = (("direct", direct), ("produce", produce))
+                for name, fn in (order if i % 2 == 0 else order[::-1]):
+                    t0 = time.perf_counter()
+                    fn()
+                    times[name].append(time.perf_counter() - t0)
+        finally:
+            database.close()
+    return {
+        "runs": runs,
+        "pdf_bytes": sizes,
+        "direct_ms": statistics.median(times["direct"]) * 1000,
+        "produce_ms": statistics.median(times["produce"]) * 1000,
+        "direct_all_ms": [round(t * 1000, 2) for t in times["direct"]],
+        "produce_all_ms": [round(t * 1000, 2) for t in times["produce"]],
+    }
+
+
+# ------------------------------------------------------------------ report ---
+
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "system": f"{platform.system()} {platform.release()}",
+        "loadavg_start": None,
+    }
+
+
+def checks(res):
+    h = res["http"]
+    big, small = str(max(res["sizes"])), str(min(res["sizes"]))
+    out = []
+
+    def add(name, value, limit, ok, detail):
+        out.append({"name": name, "value": round(value, 3), "limit": limit,
+                    "pass": bool(ok), "detail": detail})
+
+    ratio = h[big]["list"]["rps"] / h[big]["floor"]["rps"]
+    add(f"case list req/s at {int(big):,} ÷ floor req/s", ratio, f">= {TARGET_LIST_VS_FLOOR}",
+        ratio >= TARGET_LIST_VS_FLOOR,
+        f"{h[big]['list']['rps']:.0f} / {h[big]['floor']['rps']:.0f}")
+    for page in ("list", "list_deep"):
+        lat = h[big][page]["p50_ms"] / h[small][page]["p50_ms"]
+        add(f"{LABELS[page].lower()}: p50 at {int(big):,} ÷ p50 at {int(small):,}", lat,
+            f"<= {TARGET_LIST_LATENCY}", lat <= TARGET_LIST_LATENCY,
+            f"{h[big][page]['p50_ms']:.1f} ms / {h[small][page]['p50_ms']:.1f} ms")
+    letter = res["letters"]["produce_ms"] / res["letters"]["direct_ms"]
+    add("letter: produce() ÷ xhtml2pdf directly", letter, f"<= {TARGET_LETTER}",
+        letter <= TARGET_LETTER,
+        f"{res['letters']['produce_ms']:.0f} ms / {res['letters']['direct_ms']:.0f} ms")
+    return out
+
+
+def write_doc(res):
+    m = res["machine"]
+    lines = [
+        "# Performance",
+        "",
+        "The benchmark of issue 3, item 8. Latest figures, written by the benchmark itself.",
+        "",
+        "Command (from the project root):",
+        "",
+        "```",
+        f"{COMMAND}        # runs .venv/bin/python bench/run.py",
+        "```",
+        "",
+        f"- Date: {res['date']}",
+        f"- Machine: {m['nproc']} CPUs (nproc) · {m['cpu'] or 'unknown CPU'} · {m['system']} · "
+        f"Python {m['python']} · SQLite {m['sqlite']}",
+        f"- Load average before/after the run: {m['loadavg_start']} / {m['loadavg_end']} "
+        "(other work on the machine slows every page alike; compare ratios, not absolute "
+        "figures)",
+        f"- Server: gunicorn {res['settings']['gunicorn']}, {res['settings']['workers']} gthread "
+        f"workers × {res['settings']['threads']} threads on 127.0.0.1; SQLite (WAL) in a "
+        "temporary folder",
+        f"- Load: {res['settings']['connections']} keep-alive connections from a separate "
+        f"process, {res['settings']['rounds']} rounds × {res['settings']['duration']} s per "
+        f"page and size (after {res['settings']['warmup']} s warm-up), pages and sizes "
+        "interleaved; req/s is the median of the rounds, latencies over all rounds",
+        "",
+        "## Pages (logged in as directie, full layout)",
+        "",
+        "| Page | Cases | req/s | p50 ms | p95 ms | requests | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for page in PAGES:
+        for size in res["sizes"]:
+            r = res["http"][str(size)][page]
+            lines.append(f"| {LABELS[page]} | {size:,} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
+                         f"{r['p95_ms']:.1f} | {r['requests']:,} | {r['errors']} |")
+    lt = res["letters"]
+    lines += [
+        "",
+        "## Letters (in-process, one page with the embedded font)",
+        "",
+        "| What | median ms | runs |",
+        "|---|---:|---:|",
+        f"| `portal.documents.produce` (render, PDF, archive, event, audit) | "
+        f"{lt['produce_ms']:.0f} | {lt['runs']} |",
+        f"| `xhtml2pdf.pisa.CreatePDF` on the same HTML | {lt['direct_ms']:.0f} | {lt['runs']} |",
+        "",
+        "## Targets",
+        "",
+        "| Target | Measured | Limit | Result |",
+        "|---|---:|---:|---|",
+    ]
+    for c in res["checks"]:
+        lines.append(f"| {c['name']} ({c['detail']}) | {c['value']:.2f} | {c['limit']} | "
+                     f"{'PASS' if c['pass'] else 'FAIL'} |")
+    lines += [
+        "",
+        "## How it is measured",
+        "",
+        "- `bench/seed.py` seeds each database with bulk inserts: cases created over four "
+        "years, most old ones closed, 5 % confidential, one to four timeline events, the "
+        "checklist and deadlines (some overdue), all at the demo school (the worst case for "
+        "its list).",
+        "- `bench/app.py` is `portal.create_app` with the test-only case type "
+        "(`tests/caseplugin.py`, through `PORTAL_EXTRA_PLUGINS`) and the floor route "
+        "`/bench-floor/<school>`: the same 25 rows as page 1 of the list, one plain SQL "
+        "query, a minimal template, no login.",
+        "- `bench/load.py` is the load generator: one thread per keep-alive connection, a "
+        "closed loop, bounded by time and by number of requests.",
+        "- The halfway page uses the list's own cursor (`?na=`): with keyset pagination it "
+        "costs what page 1 costs.",
+        "- Raw figures of every run: `bench/results/*.json` (not in git).",
+        "",
+        "## Changes the benchmark led to",
+        "",
+        "- `portal/access.py`: the role-permission overrides of a school are read with one "
+        "query per request; before, each permission asked (about fifteen queries for a page "
+        "with the full menu).",
+        "- `portal/cases/views.py`: the list's cursor condition starts with "
+        "`updated_at <= cursor`, so SQLite seeks in the index; the OR alone made it walk the "
+        "index from the newest case down to the cursor (an OFFSET scan in disguise).",
+        "",
+    ]
+    with open(DOC, "w") as f:
+        f.write("\n".join(lines))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Veiligheidsportaal benchmark")
+    ap.add_argument("--sizes", default="1000,100000", help="case counts, comma-separated")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--duration", type=float, default=4.0, help="seconds measured per load")
+    ap.add_argument("--warmup", type=float, default=1.0)
+    ap.add_argument("--connections", type=int, default=8)
+    ap.add_argument("--max-requests", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--letter-runs", type=int, default=20)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    args = ap.parse_args(argv)
+    args.rounds = max(1, min(args.rounds, 20))
+    args.duration = max(0.5, min(args.duration, 60))
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    import gunicorn
+
+    from bench.seed import seed_database
+    from portal.demo import demo_password
+
+    t_start = time.monotonic()
+    res = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": COMMAND,
+        "machine": machine(),
+        "sizes": sizes,
+        "settings": {"workers": args.workers, "threads": args.threads,
+                     "connections": args.connections, "rounds": args.rounds,
+                     "duration": args.duration, "warmup": args.warmup,
+                     "gunicorn": gunicorn.__version__},
+    }
+    res["machine"]["loadavg_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    workdir = tempfile.mkdtemp(prefix="portal-bench-")
+    servers = {}
+    try:
+        dbs, targets = {}, {}
+        for size in sizes:
+            log(f"Seeding {size:,} cases …")
+            dbs[size] = os.path.join(workdir, f"cases-{size}.sqlite3")
+            os.makedirs(os.path.join(workdir, f"w{size}"), exist_ok=True)
+            targets[size] = seed_database(dbs[size], size, log=log)
+        password = demo_password()
+        for size in sizes:
+            servers[size] = start_server(dbs[size], os.path.join(workdir, f"w{size}"),
+                                         args.workers, args.threads)
+        cookies = {size: login(servers[size][1], password) for size in sizes}
+        for size in sizes:  # every page answers 200 before anything is timed
+            port, t = servers[size][1], targets[size]
+            for path in (t["list"], t["deep_list"], t["details"][0]):
+                status, body, _ = http_get(port, path, cookies[size])
+                if status != 200 or b"TZ-" not in body:
+                    raise SystemExit(f"{path} at {size:,}: {status}")
+            status, body, _ = http_get(port, t["floor"])
+            if status != 200 or b"TZ-" not in body:
+                raise SystemExit(f"floor at {size:,}: {status}")
+        raw = {str(s): {p: [] for p in PAGES} for s in sizes}
+        for rnd in range(args.rounds):
+            log(f"Round {rnd + 1}/{args.rounds}")
+            plan = [(s, p) for p in PAGES for s in sizes]
+            if rnd % 2:
+                plan.reverse()
+            for size, page in plan:
+                port, t = servers[size][1], targets[size]
+                paths = {"list": [t["list"]], "list_deep": [t["deep_list"]],
+                         "detail": t["details"], "floor": [t["floor"]]}[page]
+                out = load(port, paths, "" if page == "floor" else cookies[size], args,
+                           expect="TZ-")
+                raw[str(size)][page].append(out)
+                log(f"  {LABELS[page]:45} {size:>7,}: {out['rps']:7.1f} req/s  "
+                    f"p50 {out['p50_ms']:6.1f} ms  p95 {out['p95_ms']:6.1f} ms"
+                    f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}")
+        for size in sizes:
+            stop_server(servers.pop(size)[0])
+        http_res = {}
+        for size in sizes:
+            http_res[str(size)] = {}
+            for page in PAGES:
+                rounds = raw[str(size)][page]
+                lat = [x for r in rounds for x in r.pop("latencies_ms")]
+                http_res[str(size)][page] = {
+                    "rps": statistics.median(r["rps"] for r in rounds),
+                    "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
+                    "requests": sum(r["requests"] for r in rounds),
+                    "errors": sum(r["errors"] for r in rounds),
+                    "rounds": rounds,
+                }
+        res["http"] = http_res
+        res["targets"] = {str(s): {k: v for k, v in t.items() if k != "details"} | {
+            "details": t["details"]} for s, t in targets.items()}
+        log(f"Letters ({args.letter_runs} runs each, in-process) …")
+        res["letters"] = measure_letters(dbs[min(sizes)], os.path.join(workdir, f"w{min(sizes)}"),
+                                         args.letter_runs)
+    finally:
+        for proc, _ in servers.values():
+            stop_server(proc)
+        if args.keep:
+            log(f"Kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    res["machine"]["loadavg_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    res["seconds"] = round(time.monotonic() - t_start, 1)
+    res["checks"] = checks(res)
+
+    log("")
+    log(f"{'Page':47} {'cases':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for page in PAGES:
+        for size in sizes:
+            r = res["http"][str(size)][page]
+            log(f"{LABELS[page]:47} {size:>8,} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
+                f"{r['p95_ms']:8.1f}")
+    lt = res["letters"]
+    log(f"Letter: produce() {lt['produce_ms']:.0f} ms, xhtml2pdf directly "
+        f"{lt['direct_ms']:.0f} ms (medians of {lt['runs']})")
+    log("")
+    for c in res["checks"]:
+        log(f"{'PASS' if c['pass'] else 'FAIL'}  {c['name']}: {c['value']:.2f} "
+            f"(limit {c['limit']}; {c['detail']})")
+    os.makedirs(RESULTS, exist_ok=True)
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for name in (f"{stamp}.json", "latest.json"):
+        with open(os.path.join(RESULTS, name), "w") as f:
+            json.dump(res, f, indent=1)
+    log(f"Results: bench/results/{stamp}.json; {res['seconds']} s in all")
+    if not args.no_doc:
+        write_doc(res)
+        log("Updated docs/performance.md")
+    return 0 if all(c["pass"] for c in res["checks"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

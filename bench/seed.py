@@ -1,0 +1,216 @@
+"""Seed a benchmark database: the demo school with N cases of the test-only case type.
+
+Bulk inserts (one ``insert_many`` statement, executed for every row in one
+transaction), a fixed random seed, and a
+spread that looks like a school's history: cases created over four years,
+most old ones closed, recent ones open or in progress, a timeline of one to
+four events, the checklist, deadlines (some overdue), 5 % confidential.
+Every case is at one school: the worst case for that school's case list.
+"""
+
+import datetime
+import random
+import time
+from urllib.parse import quote
+
+from peewee import chunked
+
+from portal import migrate
+from portal.db import database
+from portal.demo import create_demo
+from portal.models import Case
+from portal.models import CaseChecklistItem
+from portal.models import CaseCounter
+from portal.models import CaseDeadline
+from portal.models import CaseEvent
+from portal.models import School
+from portal.models import User
+from portal.models import utcnow
+from portal.registry import get_pm
+
+CASE_TYPE = "testzaak.zaak"
+PREFIX = "TZ"
+SCHOOL = "klaverweide"
+USER_EMAIL = "directie@klaverweide.demo"  # role directie at the demo school
+YEARS = 4
+
+TITLES = (
+    "Melding ouder over pesten in groep {g}", "Incident op het schoolplein, groep {g}",
+    "Vraag om gesprek over veiligheid, groep {g}", "Zorg over thuissituatie, groep {g}",
+    "Schade aan spullen in groep {g}", "Ruzie bij het buitenspelen, groep {g}",
+)
+CHECKLIST = (
+    ("testzaak.brief", "Brief verstuurd", True),
+    ("testzaak.extra", "Extra melding gedaan", False),
+    ("testzaak.optioneel", "Optioneel", False),
+)
+
+
+def _stamp(rng, dt):
+    """Never a whole second: keeps the stored text and the cursor text alike."""
+    return dt.replace(microsecond=rng.randrange(1, 1_000_000))
+
+
+def _sql_value(value):
+    """The text peewee itself stores for dates and times; booleans as 0/1."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return str(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _insert(model, fields, rows):
+    """Bulk insert: one INSERT statement, executemany for all rows (in the caller's transaction).
+
+    (peewee's ``insert_many(...).execute()`` spends ~70 µs a row in Python:
+    800,000 rows would take over a minute; this takes a few seconds.)
+    Fields left out get their peewee default (the tables have no SQL defaults).
+    """
+    given = {f.name for f in fields}
+    extra = [f for f in model._meta.sorted_fields
+             if f.name not in given and f.default is not None and not callable(f.default)]
+    fields = list(fields) + extra
+    tail = tuple(f.default for f in extra)
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join(database.param for _ in fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'  # noqa: S608 (names from the models)
+    cursor = database.cursor()
+    for batch in chunked(rows, 5000):
+        cursor.executemany(sql, [tuple(_sql_value(v) for v in row + tail) for row in batch])
+
+
+def seed_cases(n, rng_seed=2026, log=print):
+    """Insert ``n`` cases at the demo school; call inside an app context with the db open."""
+    t0 = time.perf_counter()
+    rng = random.Random(rng_seed)
+    school = School.get(School.slug == SCHOOL)
+    directie = User.get(User.email == USER_EMAIL)
+    ib = User.get(User.email == "ib@klaverweide.demo")
+    now = utcnow()
+    span = datetime.timedelta(days=365 * YEARS).total_seconds()
+
+    created = sorted(now - datetime.timedelta(seconds=rng.random() * span) for _ in range(n))
+    counters = {}
+    cases, events, checklist, deadlines = [], [], [], []
+    first_id = (Case.select(Case.id).order_by(Case.id.desc()).scalar() or 0) + 1  # after demo cases
+    for case_id, created_at in enumerate(created, start=first_id):
+        created_at = _stamp(rng, created_at)
+        age = now - created_at
+        counters[created_at.year] = counters.get(created_at.year, 0) + 1
+        reference = f"{PREFIX}-{created_at.year}-{counters[created_at.year]:04d}"
+        # How long the case stayed active: days to a few months.
+        active = datetime.timedelta(days=min(rng.expovariate(1 / 25), 200))
+        if age > datetime.timedelta(days=120):
+            state = "klaar" if rng.random() < 0.97 else rng.choice(("nieuw", "bezig"))
+        else:
+            state = rng.choices(("nieuw", "bezig", "klaar"), (30, 45, 25))[0]
+        if state == "nieuw":
+            updated_at = created_at
+        elif state == "bezig":  # last touched somewhere between creation and now
+            updated_at = _stamp(rng, created_at + age * rng.random() ** 0.5)
+        else:  # closed after a while, before now
+            updated_at = _stamp(rng, created_at + min(active, age * rng.random()))
+        started_at = created_at + (updated_at - created_at) * 0.2
+        closed_at = updated_at if state == "klaar" else None
+        assignee = None if state == "nieuw" and rng.random() < 0.8 else rng.choice((directie, ib))
+        cases.append((
+            case_id, school.id, CASE_TYPE, reference, state,
+            rng.choice(TITLES).format(g=rng.randint(1, 8)),
+            assignee.id if assignee else None, directie.id, created_at, updated_at, closed_at,
+            rng.random() < 0.05,
+            (closed_at + datetime.timedelta(days=30)).date() if closed_at else None,
+        ))
+        events.append((case_id, created_at, "created", directie.id, directie.name, "", "",
+                       "nieuw", "Zaak aangemaakt."))
+        if state != "nieuw":
+            events.append((case_id, started_at, "transition", directie.id, directie.name,
+                           "testzaak.start", "nieuw", "bezig", ""))
+        if rng.random() < 0.3:
+            note_at = created_at + (updated_at - created_at) * 0.5
+            events.append((case_id, note_at, "note", directie.id, directie.name, "", "", "",
+                           "Gesprek gevoerd met de ouders; afspraken vastgelegd."))
+        if state == "klaar":
+            events.append((case_id, updated_at, "transition", directie.id, directie.name,
+                           "testzaak.sluit", "bezig", "klaar", ""))
+        for pos, (name, label, required) in enumerate(CHECKLIST):
+            done = closed_at.date() if closed_at and (required or pos == 1) else None
+            checklist.append((case_id, name, label, required, pos, done,
+                              directie.id if done else None))
+        deadlines.append((case_id, "testzaak.reactie", "Reactie binnen 5 schooldagen",
+                          (created_at + datetime.timedelta(days=7)).date(),
+                          started_at if state != "nieuw" else None))
+        if state != "nieuw":
+            deadlines.append((case_id, "testzaak.kalender", "Binnen 10 kalenderdagen",
+                              (started_at + datetime.timedelta(days=10)).date(), closed_at))
+
+    with database.atomic():
+        _insert(Case, [Case.id, Case.school, Case.case_type, Case.reference, Case.state,
+                       Case.title, Case.assignee, Case.created_by, Case.created_at,
+                       Case.updated_at, Case.closed_at, Case.confidential,
+                       Case.retention_until], cases)
+        _insert(CaseEvent, [CaseEvent.case, CaseEvent.at, CaseEvent.kind, CaseEvent.user,
+                            CaseEvent.actor, CaseEvent.transition, CaseEvent.from_state,
+                            CaseEvent.to_state, CaseEvent.text], events)
+        _insert(CaseChecklistItem, [CaseChecklistItem.case, CaseChecklistItem.name,
+                                    CaseChecklistItem.label, CaseChecklistItem.required,
+                                    CaseChecklistItem.position, CaseChecklistItem.done_at,
+                                    CaseChecklistItem.done_by], checklist)
+        _insert(CaseDeadline, [CaseDeadline.case, CaseDeadline.name, CaseDeadline.label,
+                               CaseDeadline.due_date, CaseDeadline.met_at], deadlines)
+        _insert(CaseCounter, [CaseCounter.school, CaseCounter.prefix, CaseCounter.year,
+                              CaseCounter.last],
+                [(school.id, PREFIX, year, last) for year, last in counters.items()])
+    log(f"  {n:,} cases, {len(events):,} events, {len(checklist):,} checklist items, "
+        f"{len(deadlines):,} deadlines in {time.perf_counter() - t0:.1f} s")
+    return school
+
+
+def targets(school, rng_seed=7, how_many=20):
+    """URLs the load generator requests: detail pages and a cursor halfway down the list."""
+    rng = random.Random(rng_seed)
+    open_cases = (
+        Case.select(Case.id, Case.updated_at)
+        .where((Case.school == school.id) & Case.closed_at.is_null())
+        .order_by(Case.updated_at.desc(), Case.id.desc())
+    )
+    total_open = open_cases.count()
+    # OFFSET at seed time only (and not .get(): it drops the offset, FACTS.md).
+    middle = list(open_cases.offset(total_open // 2).limit(1))[0]
+    cursor = f"{middle.updated_at.isoformat()}_{middle.id}"
+    busy = [c.reference for c in Case.select(Case.reference).where(
+        (Case.school == school.id) & (Case.state == "bezig") & (Case.confidential == False)  # noqa: E712
+    ).order_by(Case.id)]
+    refs = rng.sample(busy, min(how_many, len(busy)))
+    return {
+        "open_cases": total_open,
+        "deep_cursor": cursor,
+        "deep_list": f"/{SCHOOL}/zaken/?na={quote(cursor)}",
+        "list": f"/{SCHOOL}/zaken/",
+        "floor": f"/bench-floor/{SCHOOL}",
+        "details": [f"/{SCHOOL}/zaken/{quote(r)}" for r in refs],
+    }
+
+
+def seed_database(path, n, log=print):
+    """Create the database file at ``path`` with the demo school and ``n`` cases."""
+    import os
+
+    os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{path}"
+    from bench.app import create_app
+
+    app = create_app()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            # A throwaway file: no fsync while seeding, and room to build the indexes.
+            database.execute_sql("PRAGMA synchronous=OFF")
+            database.execute_sql("PRAGMA cache_size=-400000")
+            migrate.upgrade(get_pm(), log=lambda *_: None)
+            create_demo(get_pm(), log=lambda *_: None)
+            school = seed_cases(n, log=log)
+            info = targets(school)
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            database.close()
+    return info
