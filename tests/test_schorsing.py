@@ -76,7 +76,7 @@ def decide(client, ref, **changes):
     first = step(client, ref, "schorsing.besluit", data)
     assert first.status_code == 422, first.get_data(as_text=True)
     html = first.get_data(as_text=True)
-    token = re.search(r'id="besluit-confirmed" name="confirmed" type="checkbox" value="([^"]+)"',
+    token = re.search(r'id="[a-z-]*besluit-confirmed" name="confirmed" type="checkbox" value="([^"]+)"',
                       html).group(1)
     second = step(client, ref, "schorsing.besluit", {**data, "confirmed": token})
     return first, second
