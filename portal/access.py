@@ -14,7 +14,6 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
-from .models import RolePermission
 from .models import School
 from .models import UserRole
 from .registry import get_registry
@@ -45,18 +44,63 @@ def view_rule(view):
     return None, None
 
 
-def roles_at(user, school):
-    """The roles ``user`` holds at ``school`` (board-wide roles included); cached per request."""
-    if not user or not user.is_authenticated or school is None:
-        return frozenset()
-    cache = g.setdefault("_roles", {})
-    key = (user.id, school.id)
+# Everything access control needs to know about one user at one school, in one
+# constant, parameterised query per request: the plugins the school enabled, the
+# school's changes to the default permissions, and the user's roles there.
+# (Three peewee queries cost more to build than to run; docs/performance.md.)
+CONTEXT_SQL = (
+    'SELECT \'p\', "plugin", \'\', 0 FROM "portal_school_plugin" WHERE "school_id" = ? '
+    'UNION ALL '
+    'SELECT \'o\', "permission", "role", CASE WHEN "granted" THEN 1 ELSE 0 END '
+    'FROM "portal_role_permission" WHERE "school_id" = ? '
+    'UNION ALL '
+    'SELECT \'r\', "role", \'\', 0 FROM "portal_user_role" '
+    'WHERE "user_id" = ? AND ("school_id" = ? OR "school_id" IS NULL) '
+    'UNION ALL '
+    'SELECT \'s\', COALESCE(CAST("school_id" AS VARCHAR(20)), \'*\'), \'\', 0 '
+    'FROM "portal_user_role" WHERE "user_id" = ?'
+)
+
+
+def _context(user_id, school_id):
+    """(roles, enabled plugins, overrides) of ``user_id`` at ``school_id``; cached per request."""
+    cache = g.setdefault("_access", {})
+    key = (user_id, school_id)
     if key not in cache:
-        rows = UserRole.select(UserRole.role).where(
-            (UserRole.user == user.id) & ((UserRole.school == school.id) | UserRole.school.is_null())
-        )
-        cache[key] = frozenset(r.role for r in rows)
+        from .db import database
+
+        roles, plugins, overrides, schools = set(), set(), {}, set()
+        sql = CONTEXT_SQL.replace("?", database.param)
+        params = (school_id, school_id, user_id, school_id, user_id)
+        for kind, a, b, c in database.execute_sql(sql, params):
+            if kind == "p":
+                plugins.add(a)
+            elif kind == "o":
+                overrides.setdefault(a, []).append((b, bool(c)))
+            elif kind == "r":
+                roles.add(a)
+            else:
+                schools.add(a)
+        cache[key] = (frozenset(roles), frozenset(plugins), overrides, frozenset(schools))
     return cache[key]
+
+
+def _user_id(user):
+    user = getattr(user, "_get_current_object", lambda: user)()
+    return user.id if user is not None and user.is_authenticated else None
+
+
+def roles_at(user, school):
+    """The roles ``user`` holds at ``school`` (board-wide roles included)."""
+    user_id = _user_id(user)
+    if user_id is None or school is None:
+        return frozenset()
+    return _context(user_id, school.id)[0]
+
+
+def enabled_plugins(school):
+    """The plugins ``school`` has enabled."""
+    return _context(_user_id(current_user) or 0, school.id)[1]
 
 
 def roles_for_permission(permission, school):
@@ -66,29 +110,16 @@ def roles_for_permission(permission, school):
     if key not in cache:
         decl = get_registry().permissions.get(permission)
         roles = set(decl.default_roles) if decl else set()
-        for role, granted in _school_overrides(school).get(permission, ()):
+        overrides = _context(_user_id(current_user) or 0, school.id)[2]
+        for role, granted in overrides.get(permission, ()):
             (roles.add if granted else roles.discard)(role)
         cache[key] = frozenset(roles)
     return cache[key]
 
 
-def _school_overrides(school):
-    """{permission: [(role, granted), ...]} for ``school``: one query per request, not one
-    per permission (a page with the full menu asks for about fifteen; docs/performance.md)."""
-    cache = g.setdefault("_perm_overrides", {})
-    if school.id not in cache:
-        overrides = {}
-        for row in RolePermission.select(
-            RolePermission.permission, RolePermission.role, RolePermission.granted
-        ).where(RolePermission.school == school.id):
-            overrides.setdefault(row.permission, []).append((row.role, row.granted))
-        cache[school.id] = overrides
-    return cache[school.id]
-
-
 def has_permission(user, school, permission):
     if permission == LOGIN:
-        return bool(user and user.is_authenticated)
+        return _user_id(user) is not None
     if school is None:
         return False
     return bool(roles_at(user, school) & roles_for_permission(permission, school))
@@ -96,7 +127,16 @@ def has_permission(user, school, permission):
 
 def can(permission):
     """For templates: may the current user do this at the current school?"""
-    return has_permission(current_user, g.get("school"), permission)
+    return has_permission(current_user._get_current_object(), g.get("school"), permission)
+
+
+def has_several_schools(user, school):
+    """Does the menu need a "Scholen" link? Board-wide roles or roles at two or more schools."""
+    user_id = _user_id(user)
+    if user_id is None or school is None:
+        return False
+    schools = _context(user_id, school.id)[3]
+    return "*" in schools or len(schools) > 1
 
 
 def schools_of(user):
@@ -143,17 +183,6 @@ def enforce():
     if not has_permission(current_user, g.get("school"), perm):
         abort(403)
     return None
-
-
-def enabled_plugins(school):
-    cache = g.setdefault("_enabled", {})
-    if school.id not in cache:
-        from .models import SchoolPlugin
-
-        cache[school.id] = frozenset(
-            p.plugin for p in SchoolPlugin.select().where(SchoolPlugin.school == school.id)
-        )
-    return cache[school.id]
 
 
 

@@ -37,7 +37,7 @@ from . import throttle
 from .access import LOGIN
 from .access import public
 from .access import requires
-from .access import schools_of
+from .access import has_several_schools
 from .audit import audit
 from .db import atomic
 from .models import User
@@ -245,4 +245,8 @@ def init_app(app):
 
     @app.context_processor
     def _user_schools():
-        return {"my_schools": (lambda: schools_of(current_user)), "current_school": g.get("school")}
+        school = g.get("school")
+        return {
+            "several_schools": lambda: has_several_schools(current_user, school),
+            "current_school": school,
+        }

@@ -53,7 +53,10 @@ def html_to_pdf(html):
 
 
 def letterhead(school):
+    from .models import School
+
     logo = None
+    school = School.get_by_id(school.id)  # with the logo, which requests leave out
     if school.logo:
         kind = school.logo_type or "image/png"
         logo = f"data:{kind};base64,{base64.b64encode(bytes(school.logo)).decode()}"

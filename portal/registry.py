@@ -27,6 +27,9 @@ class Registry:
             self._validate_case_type(ct)
             self.case_types[ct.name] = ct
             self.case_type_owner[ct.name] = slug
+        # (name, title) of every state, once, for the status filter of the case list.
+        self.state_choices = list({s.name: s.title for ct in self.case_types.values()
+                                   for s in ct.states}.items())
         prefixes = [ct.prefix for ct in self.case_types.values()]
         if len(prefixes) != len(set(prefixes)):
             raise PluginError(f"case types share a reference prefix: {prefixes}")

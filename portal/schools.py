@@ -17,6 +17,8 @@ from .models import School
 
 bp = Blueprint("schools", __name__)
 
+LIGHT_FIELDS = [f for f in School._meta.sorted_fields if f.name != "logo"]
+
 
 @bp.route("/")
 @requires(LOGIN)
@@ -66,7 +68,8 @@ def init_app(app):
     def _load_school():
         slug = g.get("school_slug")
         if slug is not None:
-            school = School.get_or_none(School.slug == slug)
+            # Every field but the logo: that blob is only needed for letters.
+            school = School.select(*LIGHT_FIELDS).where(School.slug == slug).first()
             if school is None:
                 abort(404)
             g.school = school

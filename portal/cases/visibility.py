@@ -14,7 +14,8 @@ from ..models import CaseExclusion
 from ..registry import get_registry
 
 
-def _types(user, school):
+def visible_types(user, school):
+    """(case types the user may see, those of them whose confidential cases they see too)."""
     reg = get_registry()
     enabled = enabled_plugins(school)
     roles = roles_at(user, school)
@@ -31,7 +32,7 @@ def _types(user, school):
 
 def visible_condition(user, school):
     """A peewee expression selecting the cases ``user`` may see at ``school``."""
-    viewable, confidential = _types(user, school)
+    viewable, confidential = visible_types(user, school)
     excluded = CaseExclusion.select(CaseExclusion.case).where(CaseExclusion.user == user.id)
     by_type = Case.case_type.in_(viewable or [""]) & (
         (Case.confidential == False) | Case.case_type.in_(confidential or [""])  # noqa: E712
@@ -52,7 +53,7 @@ def can_view(case, user):
         return False
     if case.assignee_id == user.id:
         return True
-    viewable, confidential = _types(user, case.school)
+    viewable, confidential = visible_types(user, case.school)
     if case.case_type not in viewable:
         return False
     return not case.confidential or case.case_type in confidential

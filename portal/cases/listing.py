@@ -1,0 +1,108 @@
+"""The case list query, written out in SQL.
+
+Building this query with peewee costs about 1 ms per page view, ten times what
+the database needs to run it (docs/performance.md), and the list is the page
+staff open most. So it is written out here, once. The SQL text is made only of
+the constant fragments below and placeholders; every value is a parameter.
+
+Keyset pagination on (updated_at, id) and no COUNT: page 4,000 costs what page
+1 costs (FACTS.md). Visibility is the same rule as ``visibility.visible_condition``
+(tests/test_engine_visibility.py checks that the list and the detail page agree).
+"""
+
+from dataclasses import dataclass
+
+from ..db import database
+from ..models import Case
+from ..models import CaseDeadline
+
+SELECT = (
+    'SELECT c."id", c."reference", c."title", c."case_type", c."state", c."updated_at", '
+    'c."closed_at", c."confidential", u."name", '
+    'EXISTS (SELECT 1 FROM "portal_case_deadline" AS d WHERE d."case_id" = c."id" '
+    'AND d."met_at" IS NULL AND d."due_date" < {p}) '
+    'FROM "portal_case" AS c LEFT OUTER JOIN "portal_user" AS u ON u."id" = c."assignee_id" '
+    'WHERE c."school_id" = {p} '
+    'AND c."id" NOT IN (SELECT x."case_id" FROM "portal_case_exclusion" AS x WHERE x."user_id" = {p}) '
+)
+VISIBLE = (
+    'AND (c."assignee_id" = {p} OR (c."case_type" IN ({viewable}) '
+    'AND (c."confidential" = {p} OR c."case_type" IN ({confidential})))) '
+)
+OPEN_ONLY = 'AND c."closed_at" IS NULL '
+OF_TYPE = 'AND c."case_type" = {p} '
+IN_STATE = 'AND c."state" = {p} '
+MINE = 'AND c."assignee_id" = {p} '
+UNASSIGNED = 'AND c."assignee_id" IS NULL '
+LATE = (
+    'AND c."closed_at" IS NULL AND EXISTS (SELECT 1 FROM "portal_case_deadline" AS e '
+    'WHERE e."case_id" = c."id" AND e."met_at" IS NULL AND e."due_date" < {p}) '
+)
+REFERENCE = "AND c.\"reference\" LIKE {p} ESCAPE '!' "
+AFTER = (
+    'AND c."updated_at" <= {p} AND (c."updated_at" < {p} OR (c."updated_at" = {p} AND c."id" < {p})) '
+)
+ORDER = 'ORDER BY c."updated_at" DESC, c."id" DESC LIMIT {p}'
+
+COLUMNS = ("id", "reference", "title", "case_type", "state", "updated_at", "closed_at",
+           "confidential", "assignee_name", "late")
+
+
+@dataclass
+class Filters:
+    case_type: str = ""
+    state: str = ""
+    assignee: str = ""  # "ik", "niemand" or ""
+    include_closed: bool = False
+    late_only: bool = False
+    reference: str = ""
+    after: tuple | None = None  # (updated_at, id) of the last row of the previous page
+
+
+def _in_list(n):
+    """n placeholders for an IN list; an empty list matches nothing."""
+    return ", ".join([database.param] * n) if n else "NULL"
+
+
+def list_cases(user_id, school_id, viewable, confidential, today, filters, limit):
+    """One page of cases ``user_id`` may see at ``school_id``, newest change first, as dicts."""
+    p = database.param
+    stamp = Case.updated_at.db_value
+    day = CaseDeadline.due_date.db_value(today)
+    parts = [SELECT.format(p=p), VISIBLE.format(p=p, viewable=_in_list(len(viewable)),
+                                                confidential=_in_list(len(confidential)))]
+    params = [day, school_id, user_id, user_id, *viewable, False, *confidential]
+    if not filters.include_closed:
+        parts.append(OPEN_ONLY)
+    if filters.case_type:
+        parts.append(OF_TYPE.format(p=p))
+        params.append(filters.case_type)
+    if filters.state:
+        parts.append(IN_STATE.format(p=p))
+        params.append(filters.state)
+    if filters.assignee == "ik":
+        parts.append(MINE.format(p=p))
+        params.append(user_id)
+    elif filters.assignee == "niemand":
+        parts.append(UNASSIGNED)
+    if filters.late_only:
+        parts.append(LATE.format(p=p))
+        params.append(day)
+    if filters.reference:
+        escaped = filters.reference.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+        parts.append(REFERENCE.format(p=p))
+        params.append(escaped + "%")
+    if filters.after:
+        when, ident = filters.after
+        parts.append(AFTER.format(p=p))
+        params += [stamp(when), stamp(when), stamp(when), ident]
+    parts.append(ORDER.format(p=p))
+    params.append(limit)
+    rows = []
+    for values in database.execute_sql("".join(parts), params):
+        row = dict(zip(COLUMNS, values, strict=True))
+        row["updated_at"] = Case.updated_at.python_value(row["updated_at"])
+        row["closed_at"] = Case.closed_at.python_value(row["closed_at"])
+        row["late"] = bool(row["late"]) and row["closed_at"] is None  # closed is never late
+        rows.append(row)
+    return rows
