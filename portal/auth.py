@@ -28,6 +28,7 @@ from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms.validators import DataRequired
@@ -35,11 +36,12 @@ from wtforms.validators import Length
 
 from . import throttle
 from .access import LOGIN
+from .access import has_several_schools
 from .access import public
 from .access import requires
-from .access import has_several_schools
 from .audit import audit
 from .db import atomic
+from .db import database
 from .models import User
 from .models import UserSession
 from .models import utcnow
@@ -72,36 +74,47 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Runs on every authenticated request, so it is one constant, parameterised query
+# (building it with peewee cost more than running it; docs/performance.md).
+SESSION_SQL = (
+    'SELECT s."id", s."created_at", s."last_seen", s."ended_at", '
+    'u."id", u."email", u."name", u."active", u."password_changed_at", u."totp_secret" '
+    'FROM "portal_user_session" AS s JOIN "portal_user" AS u ON u."id" = s."user_id" '
+    'WHERE s."token_hash" = ?'
+)
+
+
 @login_manager.user_loader
 def load_user(user_id):
     token = session.get("sid")
     if not token:
         return None
-    row = (
-        UserSession.select(UserSession, User)
-        .join(User)
-        .where(UserSession.token_hash == _token_hash(token))
-        .first()
-    )
-    if row is None or str(row.user.id) != str(user_id):
+    found = database.execute_sql(
+        SESSION_SQL.replace("?", database.param), (_token_hash(token),)
+    ).fetchone()
+    if found is None or str(found[4]) != str(user_id):
         return None
+    when = UserSession.created_at.python_value
+    session_row = UserSession(id=found[0], created_at=when(found[1]), last_seen=when(found[2]),
+                              ended_at=when(found[3]))
+    user = User(id=found[4], email=found[5], name=found[6], active=bool(found[7]),
+                password_changed_at=when(found[8]), totp_secret=found[9])
     now = utcnow()
     cfg = current_app.config
     idle = datetime.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
     absolute = datetime.timedelta(hours=cfg["SESSION_MAX_HOURS"])
-    user = row.user
     if (
-        row.ended_at is not None
+        session_row.ended_at is not None
         or not user.active
-        or now - row.last_seen > idle
-        or now - row.created_at > absolute
-        or row.created_at < user.password_changed_at
+        or now - session_row.last_seen > idle
+        or now - session_row.created_at > absolute
+        or session_row.created_at < user.password_changed_at
     ):
         return None
-    if (now - row.last_seen).total_seconds() > 60:
+    if (now - session_row.last_seen).total_seconds() > 60:
         # Touch at most once a minute: a write per request would cost throughput.
-        UserSession.update(last_seen=now).where(UserSession.id == row.id).execute()
-    return PortalUser(user, row)
+        UserSession.update(last_seen=now).where(UserSession.id == session_row.id).execute()
+    return PortalUser(user, session_row)
 
 
 @login_manager.unauthorized_handler
@@ -144,6 +157,9 @@ def start_session(user):
     row = UserSession.create(token_hash=_token_hash(token), user=user)
     session["sid"] = token
     login_user(PortalUser(user, row))
+    # A fresh CSRF secret in the new session now, so the cookie does not change (and is
+    # not signed and sent again) on the first page that shows a form.
+    generate_csrf()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -202,7 +218,7 @@ def logout():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        user = current_user.row
+        user = User.get_by_id(current_user.id)  # with the password hash
         if not verify_password(user.password_hash, form.current.data):
             form.current.errors.append("Het huidige wachtwoord klopt niet.")
         elif form.new.data != form.repeat.data:

@@ -17,7 +17,22 @@ from .models import School
 
 bp = Blueprint("schools", __name__)
 
-LIGHT_FIELDS = [f for f in School._meta.sorted_fields if f.name != "logo"]
+# Every field but the logo (that blob is only needed for letters), in one constant
+# query: this runs on every request under /<school>/.
+SCHOOL_FIELDS = ("id", "slug", "name", "address", "phone", "email", "board_name", "logo_type")
+SCHOOL_SQL = (
+    'SELECT "id", "slug", "name", "address", "phone", "email", "board_name", "logo_type" '
+    'FROM "portal_school" WHERE "slug" = ?'
+)
+
+
+def load_school(slug):
+    from .db import database
+
+    found = database.execute_sql(SCHOOL_SQL.replace("?", database.param), (slug,)).fetchone()
+    if found is None:
+        return None
+    return School(**dict(zip(SCHOOL_FIELDS, found, strict=True)))
 
 
 @bp.route("/")
@@ -68,8 +83,7 @@ def init_app(app):
     def _load_school():
         slug = g.get("school_slug")
         if slug is not None:
-            # Every field but the logo: that blob is only needed for letters.
-            school = School.select(*LIGHT_FIELDS).where(School.slug == slug).first()
+            school = load_school(slug)
             if school is None:
                 abort(404)
             g.school = school

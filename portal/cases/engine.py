@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from .. import mail
 from ..access import has_permission
 from ..audit import audit
+from ..dates import local
 from ..db import atomic
 from ..db import database
 from ..models import Case
@@ -79,7 +80,7 @@ def create_case(school, type_name, title, user=None, *, confidential=False, acto
         case = Case.create(
             school=school.id,
             case_type=ct.name,
-            reference=next_reference(school, ct, now.year),
+            reference=next_reference(school, ct, local(now).year),
             state=ct.initial,
             title=title[:300],
             created_by=user.id if user else None,
@@ -101,7 +102,7 @@ def create_case(school, type_name, title, user=None, *, confidential=False, acto
             actor=actor or (user.name if user else ""), to_state=ct.initial, text=text,
             data=data,
         )
-        _start_deadlines(case, ct, "created", now.date())
+        _start_deadlines(case, ct, "created", local(now).date())
     return case
 
 
@@ -159,7 +160,7 @@ def run_transition(case, name, user, formdata=None):
         case.updated_at = now
         if target.closed:
             case.closed_at = now
-            case.retention_until = now.date() + datetime.timedelta(days=ct.retention_days)
+            case.retention_until = local(now).date() + datetime.timedelta(days=ct.retention_days)
         elif case.closed_at is not None:
             case.closed_at = None
             case.retention_until = None
@@ -170,7 +171,7 @@ def run_transition(case, name, user, formdata=None):
             text=extra_text or "", data=data, visible_to_submitter=t.public,
         )
         _meet_deadlines(case, ct, t.name, target.closed, now)
-        _start_deadlines(case, ct, t.name, now.date())
+        _start_deadlines(case, ct, t.name, local(now).date())
     audit("case.transition", case=case, detail=t.name)
     get_pm().hook.case_transitioned(case=case, transition=t, user=user, event=event)
     return Outcome(case, event)
