@@ -33,6 +33,7 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
+	$(VENV)/bin/ruff check portal plugins tests bench
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 lint: install-test

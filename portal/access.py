@@ -13,6 +13,7 @@ from flask import redirect
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from .models import School
 from .models import UserRole
@@ -86,7 +87,16 @@ def _context(user_id, school_id):
 
 
 def _user_id(user):
-    user = getattr(user, "_get_current_object", lambda: user)()
+    """The id of a logged-in user (or of ``current_user``), else None.
+
+    ``current_user`` is a proxy whose every attribute costs a lookup; a page asks
+    this dozens of times, so the answer for the proxy is kept for the request.
+    """
+    if isinstance(user, LocalProxy):
+        if "_portal_uid" not in g:
+            real = user._get_current_object()
+            g._portal_uid = real.id if real is not None and real.is_authenticated else None
+        return g._portal_uid
     return user.id if user is not None and user.is_authenticated else None
 
 
@@ -127,7 +137,7 @@ def has_permission(user, school, permission):
 
 def can(permission):
     """For templates: may the current user do this at the current school?"""
-    return has_permission(current_user._get_current_object(), g.get("school"), permission)
+    return has_permission(current_user, g.get("school"), permission)
 
 
 def has_several_schools(user, school):

@@ -52,7 +52,8 @@ class UserForm(Form):
 
 
 class SchoolForm(Form):
-    name = StringField("Naam van de school", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul])
+    name = StringField("Naam van de school",
+                       validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul])
     address = StringField("Adres", validators=[Length(max=300), no_nul])
     phone = StringField("Telefoon", validators=[Length(max=40), no_nul])
     email = StringField("E-mailadres", validators=[Length(max=200), no_nul])
@@ -109,7 +110,8 @@ def user(user_id=None):
                                       password_hash=hash_password(form.password.data))
                 else:
                     User.update(email=email, name=form.name.data.strip()).where(User.id == row.id).execute()
-                UserRole.delete().where((UserRole.user == row.id) & (UserRole.school == g.school.id)).execute()
+                UserRole.delete().where(
+                    (UserRole.user == row.id) & (UserRole.school == g.school.id)).execute()
                 for role in form.roles.data or []:
                     UserRole.create(user=row, school=g.school, role=role)
             audit("admin.user", detail=f"user={row.id} roles={','.join(form.roles.data or [])}")

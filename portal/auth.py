@@ -153,6 +153,7 @@ class PasswordForm(FlaskForm):
 def start_session(user):
     """Log ``user`` in with a fresh session id (no fixation)."""
     session.clear()
+    g.pop("_portal_uid", None)  # who "current_user" is changes now
     token = secrets.token_urlsafe(32)
     row = UserSession.create(token_hash=_token_hash(token), user=user)
     session["sid"] = token
@@ -206,6 +207,7 @@ def logout():
     UserSession.update(ended_at=utcnow()).where(UserSession.id == row.id).execute()
     audit("logout")
     logout_user()
+    g.pop("_portal_uid", None)
     session.clear()
     flash("U bent uitgelogd.")
     response = redirect(url_for("auth.login"))

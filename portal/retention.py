@@ -39,7 +39,8 @@ def purge(today=None, dry_run=True):
     for case in cases:
         with atomic():
             Case.delete().where(Case.id == case.id).execute()
-            audit("case.purge", case=case, school=case.school, detail=f"retention_until={case.retention_until}")
+            audit("case.purge", case=case, school=case.school,
+                  detail=f"retention_until={case.retention_until}")
     return cases
 
 

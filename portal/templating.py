@@ -1,6 +1,10 @@
 """Jinja setup: Dutch date filters and the helpers every template may use."""
 
+from functools import lru_cache
+
 from flask import g
+from flask import request
+from flask import url_for
 from flask_login import current_user
 
 from . import dates
@@ -8,7 +12,24 @@ from .access import can
 from .declarations import ROLES
 
 
+@lru_cache(maxsize=4096)
+def _layout_url(script_root, endpoint, school_slug, filename):
+    # The school comes from g through the app's url_defaults; it is part of the key.
+    return url_for(endpoint, **({"filename": filename} if filename else {}))
+
+
+def layout_url(endpoint, filename=None):
+    """``url_for`` for the links every page repeats (menu, stylesheet, logout).
+
+    They depend only on the endpoint, the school and where the app is mounted, so
+    they are built once per process instead of a dozen times per page.
+    """
+    school = g.get("school")
+    return _layout_url(request.script_root, endpoint, school.slug if school else "", filename)
+
+
 def init_app(app):
+    app.jinja_env.globals["layout_url"] = layout_url
     app.jinja_env.filters["nl_date"] = dates.nl_date
     app.jinja_env.filters["nl_datetime"] = dates.nl_datetime
     app.jinja_env.globals["can"] = can

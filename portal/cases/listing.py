@@ -10,6 +10,7 @@ Keyset pagination on (updated_at, id) and no COUNT: page 4,000 costs what page
 (tests/test_engine_visibility.py checks that the list and the detail page agree).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from ..db import database
@@ -44,8 +45,30 @@ AFTER = (
 )
 ORDER = 'ORDER BY c."updated_at" DESC, c."id" DESC LIMIT {p}'
 
-COLUMNS = ("id", "reference", "title", "case_type", "state", "updated_at", "closed_at",
-           "confidential", "assignee_name", "late")
+@dataclass(slots=True)
+class CaseRow:
+    """One line of the list. Attributes, not dict keys: Jinja finds them at the first try."""
+
+    id: int
+    reference: str
+    title: str
+    case_type: str
+    state: str
+    updated_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    confidential: bool
+    assignee_name: str | None
+    late: bool
+    type_title: str = ""
+    state_title: str = ""
+    when: str = ""
+
+
+def _stamp(value):
+    """A timestamp column as datetime (SQLite returns text, PostgreSQL a datetime)."""
+    if value is None or isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromisoformat(value)
 
 
 @dataclass
@@ -65,7 +88,7 @@ def _in_list(n):
 
 
 def list_cases(user_id, school_id, viewable, confidential, today, filters, limit):
-    """One page of cases ``user_id`` may see at ``school_id``, newest change first, as dicts."""
+    """One page of cases ``user_id`` may see at ``school_id``, newest change first."""
     p = database.param
     stamp = Case.updated_at.db_value
     day = CaseDeadline.due_date.db_value(today)
@@ -99,10 +122,10 @@ def list_cases(user_id, school_id, viewable, confidential, today, filters, limit
     parts.append(ORDER.format(p=p))
     params.append(limit)
     rows = []
-    for values in database.execute_sql("".join(parts), params):
-        row = dict(zip(COLUMNS, values, strict=True))
-        row["updated_at"] = Case.updated_at.python_value(row["updated_at"])
-        row["closed_at"] = Case.closed_at.python_value(row["closed_at"])
-        row["late"] = bool(row["late"]) and row["closed_at"] is None  # closed is never late
-        rows.append(row)
+    for ident, ref, title, ctype, state, updated, closed, conf, name, late in database.execute_sql(
+        "".join(parts), params
+    ):
+        closed = _stamp(closed)
+        rows.append(CaseRow(ident, ref, title, ctype, state, _stamp(updated), closed, bool(conf),
+                            name, bool(late) and closed is None))  # closed is never late
     return rows

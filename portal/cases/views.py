@@ -85,17 +85,17 @@ def index():
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for row in rows:  # texts made here: Python is cheaper than the same calls in Jinja
-        ct = reg.case_types.get(row["case_type"])
-        row["type_title"] = ct.title if ct else row["case_type"]
-        row["state_title"] = ct.state(row["state"]).title if ct else row["state"]
-        row["when"] = nl_datetime(row["updated_at"])
+        ct = reg.case_types.get(row.case_type)
+        row.type_title = ct.title if ct else row.case_type
+        row.state_title = ct.state(row.state).title if ct else row.state
+        row.when = nl_datetime(row.updated_at)
     next_url = None
     if more:
-        cursor_text = f"{rows[-1]['updated_at'].isoformat()}_{rows[-1]['id']}"
+        cursor_text = f"{rows[-1].updated_at.isoformat()}_{rows[-1].id}"
         next_url = url_for("cases.index", **{**args.to_dict(), "na": cursor_text})
     types = reg.case_types
     return render_template(
-        "cases/list.html", rows=rows, types=types, next_url=next_url, args=args,
+        "cases/list.html", rows=rows, types=types, next_url=next_url, args=args.to_dict(),
         state_choices=reg.state_choices,
         # References are [A-Z0-9-]: the detail links are this prefix plus the reference.
         detail_prefix=url_for("cases.index"),
