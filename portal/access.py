@@ -63,11 +63,21 @@ CONTEXT_SQL = (
 )
 
 
-def _context(user_id, school_id):
-    """(roles, enabled plugins, overrides) of ``user_id`` at ``school_id``; cached per request."""
-    cache = g.setdefault("_access", {})
+def _cache():
+    """This request's access answers. Flask's ``g`` is a proxy and a page asks dozens of
+    questions, so the real object is looked up once per question, not once per step."""
+    real = g._get_current_object()
+    cache = real.__dict__.get("portal_access")
+    if cache is None:
+        cache = real.portal_access = {"ctx": {}, "perm_roles": {}, "has": {}}
+    return cache
+
+
+def _context(user_id, school_id, cache=None):
+    """(roles, enabled plugins, overrides, school ids) of ``user_id`` at ``school_id``."""
+    contexts = (cache or _cache())["ctx"]
     key = (user_id, school_id)
-    if key not in cache:
+    if key not in contexts:
         from .db import database
 
         roles, plugins, overrides, schools = set(), set(), {}, set()
@@ -82,57 +92,68 @@ def _context(user_id, school_id):
                 roles.add(a)
             else:
                 schools.add(a)
-        cache[key] = (frozenset(roles), frozenset(plugins), overrides, frozenset(schools))
-    return cache[key]
+        contexts[key] = (frozenset(roles), frozenset(plugins), overrides, frozenset(schools))
+    return contexts[key]
 
 
-def _user_id(user):
-    """The id of a logged-in user (or of ``current_user``), else None.
-
-    ``current_user`` is a proxy whose every attribute costs a lookup; a page asks
-    this dozens of times, so the answer for the proxy is kept for the request.
-    """
+def _user_id(user, cache=None):
+    """The id of a logged-in user (or of the ``current_user`` proxy, kept per request), else None."""
     if isinstance(user, LocalProxy):
-        if "_portal_uid" not in g:
+        cache = cache or _cache()
+        if "uid" not in cache:
             real = user._get_current_object()
-            g._portal_uid = real.id if real is not None and real.is_authenticated else None
-        return g._portal_uid
+            cache["uid"] = real.id if real is not None and real.is_authenticated else None
+        return cache["uid"]
     return user.id if user is not None and user.is_authenticated else None
+
+
+def forget_user():
+    """Call when the logged-in user changes within a request (login, logout)."""
+    _cache().pop("uid", None)
 
 
 def roles_at(user, school):
     """The roles ``user`` holds at ``school`` (board-wide roles included)."""
-    user_id = _user_id(user)
+    cache = _cache()
+    user_id = _user_id(user, cache)
     if user_id is None or school is None:
         return frozenset()
-    return _context(user_id, school.id)[0]
+    return _context(user_id, school.id, cache)[0]
 
 
 def enabled_plugins(school):
     """The plugins ``school`` has enabled."""
-    return _context(_user_id(current_user) or 0, school.id)[1]
+    cache = _cache()
+    return _context(_user_id(current_user, cache) or 0, school.id, cache)[1]
 
 
-def roles_for_permission(permission, school):
+def roles_for_permission(permission, school, cache=None):
     """Roles that hold ``permission`` at ``school``: the defaults, adjusted by the school."""
-    cache = g.setdefault("_perm_roles", {})
+    cache = cache or _cache()
     key = (permission, school.id)
-    if key not in cache:
+    if key not in cache["perm_roles"]:
         decl = get_registry().permissions.get(permission)
         roles = set(decl.default_roles) if decl else set()
-        overrides = _context(_user_id(current_user) or 0, school.id)[2]
+        overrides = _context(_user_id(current_user, cache) or 0, school.id, cache)[2]
         for role, granted in overrides.get(permission, ()):
             (roles.add if granted else roles.discard)(role)
-        cache[key] = frozenset(roles)
-    return cache[key]
+        cache["perm_roles"][key] = frozenset(roles)
+    return cache["perm_roles"][key]
 
 
 def has_permission(user, school, permission):
+    cache = _cache()
+    user_id = _user_id(user, cache)
     if permission == LOGIN:
-        return _user_id(user) is not None
-    if school is None:
+        return user_id is not None
+    if school is None or user_id is None:
         return False
-    return bool(roles_at(user, school) & roles_for_permission(permission, school))
+    key = (user_id, school.id, permission)
+    answers = cache["has"]
+    if key not in answers:
+        roles = _context(user_id, school.id, cache)[0]
+        answers[key] = bool(roles & roles_for_permission(permission, school, cache))
+    return answers[key]
 
 
 def can(permission):

@@ -36,6 +36,7 @@ from wtforms.validators import Length
 
 from . import throttle
 from .access import LOGIN
+from .access import forget_user
 from .access import has_several_schools
 from .access import public
 from .access import requires
@@ -153,7 +154,7 @@ class PasswordForm(FlaskForm):
 def start_session(user):
     """Log ``user`` in with a fresh session id (no fixation)."""
     session.clear()
-    g.pop("_portal_uid", None)  # who "current_user" is changes now
+    forget_user()  # who "current_user" is changes now
     token = secrets.token_urlsafe(32)
     row = UserSession.create(token_hash=_token_hash(token), user=user)
     session["sid"] = token
@@ -207,7 +208,7 @@ def logout():
     UserSession.update(ended_at=utcnow()).where(UserSession.id == row.id).execute()
     audit("logout")
     logout_user()
-    g.pop("_portal_uid", None)
+    forget_user()
     session.clear()
     flash("U bent uitgelogd.")
     response = redirect(url_for("auth.login"))
