@@ -82,8 +82,9 @@ def test_calendar_vacation_add_validate_delete(app, client):
     assert r.status_code == 302
     with _db(app):
         v = Vacation.get(Vacation.name == "Studiedag")
-        from portal.schoolcalendar import SchoolCalendar
         import datetime
+
+        from portal.schoolcalendar import SchoolCalendar
 
         cal = SchoolCalendar.for_school(v.school)
         assert cal.closed_reason(datetime.date(2026, 12, 10)) == "Studiedag"
