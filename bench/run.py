@@ -377,6 +377,10 @@ def write_doc(res):
         "so SQLite seeks in the index instead of walking it from the newest case down (an "
         "OFFSET scan in disguise).",
         "",
+        "Successive full runs on 2026-11-28 gave 0.14, 0.37, 0.45, 0.49 and 0.46; shorter paired "
+        "runs of only the list and the floor (3 × 3 s) gave 0.49 to 0.57. The list-vs-floor "
+        "target is therefore met in some runs and missed in others: not yet met with a margin.",
+        "",
         "What is left of the list's cost beyond the floor is the login check (session and user), "
         "the access context, the full layout (menu, filters) and the visibility rules; the "
         "figures above vary by up to a third between runs on this shared machine, so only "
