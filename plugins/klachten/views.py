@@ -101,6 +101,17 @@ def indienen():
 
 # -------------------------------------------------------------- follow-up ----
 
+def _verified_post():
+    """Every follow-up POST starts here: (form, case, None) when reference and code match,
+    else (form, None, the page to answer with). The code is checked again on every POST."""
+    g.no_store = True
+    form = FollowForm(request.form)
+    if not form.validate():
+        return form, None, _follow_page(form, 422)
+    case, refused = _verify(form)
+    return form, case, refused
+
+
 def _verify(form):
     """(case, None) when reference and code match; else (None, (page, status))."""
     reference = (form.reference.data or "").strip().upper()[:40]
@@ -167,11 +178,7 @@ def volgen():
 @bp.route("/volgen/aanvullen", methods=["POST"])
 @public
 def aanvullen():
-    g.no_store = True
-    form = FollowForm(request.form)
-    if not form.validate():
-        return _follow_page(form, 422)
-    case, refused = _verify(form)  # the code is checked again on every POST
+    form, case, refused = _verified_post()
     if refused:
         return refused
     if case.closed_at is not None:
@@ -197,11 +204,7 @@ def _pdf(data, filename):
 @public
 def ontvangstbewijs():
     """The PDF receipt, with the code in it: from a POST that carries reference and code."""
-    g.no_store = True
-    form = FollowForm(request.form)
-    if not form.validate():
-        return _follow_page(form, 422)
-    case, refused = _verify(form)
+    form, case, refused = _verified_post()
     if refused:
         return refused
     klacht = Klacht.get(Klacht.case == case.id)
@@ -217,11 +220,7 @@ def ontvangstbewijs():
 @public
 def brief():
     """A letter the school made for the parent (ontvangstbevestiging, afsluitbrief)."""
-    g.no_store = True
-    form = FollowForm(request.form)
-    if not form.validate():
-        return _follow_page(form, 422)
-    case, refused = _verify(form)
+    form, case, refused = _verified_post()
     if refused:
         return refused
     doc_id = request.form.get("document", type=int) or 0
