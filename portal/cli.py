@@ -1,6 +1,5 @@
 """``flask --app portal …`` commands: database, demo, users, plugins, outbox, purge."""
 
-import datetime
 
 import click
 from flask import current_app
@@ -172,7 +171,7 @@ def purge_command(dry_run, today):
     """Delete closed cases whose retention period has passed (not those on legal hold)."""
     from .retention import purge
 
-    day = today.date() if today else datetime.date.today()
+    day = today.date() if today else None  # None: today's Dutch date
     cases = purge(today=day, dry_run=dry_run)
     if not dry_run:
         from .retention import purge_housekeeping

@@ -7,6 +7,7 @@ case on legal hold stays. The purge itself is audited (without personal data).
 
 import datetime
 
+from . import dates
 from .audit import audit
 from .db import atomic
 from .models import Case
@@ -17,7 +18,7 @@ from .models import utcnow
 
 
 def due_for_purge(today=None):
-    today = today or datetime.date.today()
+    today = today or dates.today()  # the Dutch date, like retention_until
     return list(
         Case.select(Case, School)
         .join(School)

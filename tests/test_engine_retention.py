@@ -5,6 +5,7 @@ import datetime
 
 from portal import retention
 from portal.cases import engine
+from portal.dates import local
 from portal.models import AuditLog
 from portal.models import Case
 from portal.models import CaseChecklistItem
@@ -46,7 +47,8 @@ def test_purge_dry_run_real_run_and_legal_hold(ctx):
     gone = closed_case()
     held = closed_case("Bewaarplicht", hold=True)
     still_open = make_case("Nog open")
-    assert gone.retention_until == gone.closed_at.date() + datetime.timedelta(days=30)
+    # Counted from the Dutch date of closing (closed_at is stored in UTC).
+    assert gone.retention_until == local(gone.closed_at).date() + datetime.timedelta(days=30)
     assert all(n > 0 for n in rows_of(gone).values()), rows_of(gone)
 
     # Not yet: on the last day of the period nothing goes.

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from portal.cases import engine
+from portal.dates import local
 from portal.models import AuditLog
 from portal.models import Case
 from portal.models import CaseChecklistItem
@@ -97,7 +98,8 @@ def test_callable_required_checklist_item(ctx):
     tick(case, "testzaak.extra")
     out = engine.run_transition(reload(case), "testzaak.sluit", actor("directie"))
     assert out.case.state == "klaar" and out.case.closed_at is not None
-    assert out.case.retention_until == out.case.closed_at.date() + datetime.timedelta(days=30)
+    # Counted from the Dutch date of closing (closed_at is stored in UTC).
+    assert out.case.retention_until == local(out.case.closed_at).date() + datetime.timedelta(days=30)
     # Closing meets every open deadline; reopening clears the closing data.
     assert not CaseDeadline.select().where(
         (CaseDeadline.case == case.id) & CaseDeadline.met_at.is_null()).exists()

@@ -307,7 +307,7 @@ def add_note(case, user, text, visible_to_submitter=False):
 def tick(case, item, user, done_on=None, note=""):
     with atomic():
         CaseChecklistItem.update(
-            done_at=done_on or datetime.date.today(), done_by=user.id, note=note[:500]
+            done_at=done_on or local(utcnow()).date(), done_by=user.id, note=note[:500]
         ).where(CaseChecklistItem.id == item.id).execute()
         add_event(case, "checklist", user, f"Afgevinkt: {item.label}", data={"item": item.name})
         CaseDeadline.update(met_at=utcnow()).where(
