@@ -86,13 +86,19 @@ def not_past(case, form, user):
 
 # --------------------------------------------------------------- apply ----
 
-def approve(case, form, user):
+def _record_decision(case, user, decision, reason):
+    """Write the directie's decision on the request row; return the row."""
     req = detail_of(case)
-    req.decision = "goedgekeurd"
+    req.decision = decision
     req.decided_at = utcnow()
     req.decided_by = user.name
-    req.reason = form.remark.data or ""
+    req.reason = reason
     req.save()
+    return req
+
+
+def approve(case, form, user):
+    req = _record_decision(case, user, "goedgekeurd", form.remark.data or "")
     text = ""
     if form.add_to_list.data or req.kind == "structureel":
         added = add_to_allowed_list(case, req, user)
@@ -112,12 +118,7 @@ def approve(case, form, user):
 
 
 def decline(case, form, user):
-    req = detail_of(case)
-    req.decision = "afgewezen"
-    req.decided_at = utcnow()
-    req.decided_by = user.name
-    req.reason = form.reason.data
-    req.save()
+    req = _record_decision(case, user, "afgewezen", form.reason.data)
     _tell_requester(case, req, f"Afgewezen: {req.label} ({case.reference})", [
         f"Uw aanvraag {case.reference} om {req.label} ({req.domain}) te gebruiken in "
         f"{groups_text(req.groups)} is afgewezen door {user.name}.",
@@ -127,12 +128,7 @@ def decline(case, form, user):
 
 
 def withdraw(case, form, user):
-    req = detail_of(case)
-    req.decision = "ingetrokken"
-    req.decided_at = utcnow()
-    req.decided_by = user.name
-    req.reason = form.reason.data
-    req.save()
+    req = _record_decision(case, user, "ingetrokken", form.reason.data)
     # An entry this request put on the allowed list goes with it; entries the
     # directie added by hand (or through another request) stay.
     removed = AllowedApp.delete().where(
