@@ -160,7 +160,10 @@ def start_session(user):
     session["sid"] = token
     login_user(PortalUser(user, row))
     # A fresh CSRF secret in the new session now, so the cookie does not change (and is
-    # not signed and sent again) on the first page that shows a form.
+    # not signed and sent again) on later pages. Flask-WTF keeps the token of this
+    # request in g; it was made from the secret that session.clear() just threw away,
+    # and while it is there generate_csrf() would not store a new secret at all.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
     generate_csrf()
 
 

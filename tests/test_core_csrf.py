@@ -62,3 +62,21 @@ def test_transition_without_token(app, client):
     assert client.post(url, data={"csrf_token": token}).status_code == 302
     with db_ctx(app):
         assert reload(case).state == "bezig"
+
+
+def test_login_stores_the_csrf_secret_so_later_pages_keep_the_cookie(app, client):
+    # The session cookie set at login already holds the CSRF secret: pages with forms
+    # after it (every page has the logout form) neither change nor resend the cookie.
+    # Before, the secret was made again on each page for a client that kept the
+    # login cookie, and each page sent a new signed cookie.
+    r = login(client, "directie")
+    assert r.status_code == 302 and "Set-Cookie" in r.headers
+    for url in ("/klaverweide/", "/klaverweide/zaken/", "/klaverweide/zaken/"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'name="csrf_token"' in page.get_data(as_text=True)
+        assert "Set-Cookie" not in page.headers, url
+    # The token on those pages is valid: logging out with it works.
+    token = get_csrf(client, "/klaverweide/zaken/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/klaverweide/").status_code == 302
