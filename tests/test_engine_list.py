@@ -73,3 +73,36 @@ def test_filters_and_search(app, client):
     for query in ("na=rommel", "na=2026-13-45T99:99_1", "na=_", "na=x_y", "q=" + "Z" * 500,
                   "status=" + "x" * 200, "te_laat=1&behandelaar=ik", "soort=onbekend"):
         assert client.get("/klaverweide/zaken/?" + query).status_code == 200, query
+
+
+def test_list_query_plan_has_no_sort_step_and_uses_the_open_deadline_index(ctx, monkeypatch):
+    # What keeps page 1 at 100,000 cases as fast as at 1,000 (issue 3, item 8): the
+    # rows come in index order (no sort of all matching cases) and the "te laat" mark
+    # is one lookup in the partial index of open deadlines (migration m0003).
+    import pytest
+
+    from portal.cases import listing
+    from portal.db import database
+    from portal.db import is_sqlite
+    from portal.models import School
+    from portal.models import User
+
+    if not is_sqlite():
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans depend on table statistics")
+    seen = []
+    real = database.obj.execute_sql
+    monkeypatch.setattr(database.obj, "execute_sql",
+                        lambda sql, params=None: seen.append((sql, params)) or real(sql, params))
+    school = School.get(School.slug == "klaverweide")
+    user = User.get(User.email == "directie@klaverweide.demo")
+    for filters in (listing.Filters(), listing.Filters(after=(datetime.datetime(2026, 1, 1), 9))):
+        listing.list_cases(user.id, school.id, [TYPE], [], datetime.date(2026, 11, 28),
+                           filters, 26)
+    lists = [(sql, params) for sql, params in seen if 'FROM "portal_case" AS c' in sql]
+    assert len(lists) == 2, seen
+    for sql, params in lists:
+        plan = " | ".join(row[-1] for row in real(
+            "EXPLAIN QUERY PLAN " + sql, params).fetchall())
+        assert "TEMP B-TREE" not in plan, plan
+        assert "portal_case_school_id_updated_at_id" in plan, plan
+        assert "portal_case_deadline_open" in plan, plan
