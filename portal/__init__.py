@@ -91,7 +91,10 @@ def _refuse_nul(*_):
 
     if "\x00" in request.path:  # URL parts such as a case reference or the school slug
         abort(400)
-    for values in (request.args, request.form):
-        for value in values.values():
-            if "\x00" in value:
+    # request.form parses the body; a GET has none, so only its query string is read.
+    sources = (request.args,) if request.method in ("GET", "HEAD") else (request.args, request.form)
+    for values in sources:
+        # Every value of a repeated field, and the field names too.
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
                 abort(400)

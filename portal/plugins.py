@@ -85,12 +85,13 @@ def collect(pm, hook_name, only=None, **kwargs):
     ``only``: call just these plugins (the core's own hooks always run).
     """
     hook = getattr(pm.hook, hook_name)
+    trace = os.environ.get("PORTAL_TRACE_PLUGINS")
     out = []
     for impl in hook.get_hookimpls():
         slug = impl.plugin_name
         if only is not None and slug != "portal" and slug not in only:
             continue
-        if os.environ.get("PORTAL_TRACE_PLUGINS"):
+        if trace:
             print(f"hook {hook_name} -> {slug}", file=sys.stderr)
         result = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
         for item in result or ():

@@ -154,7 +154,9 @@ def test_nul_anywhere_is_400(app):
     login(c, "beheerder")
     token = get_csrf(c, "/klaverweide/")
     for url in ("/klaverweide/zaken/?q=%00", "/klaverweide/zaken/?na=%00_1",
-                "/klaverweide/jaarcijfers/?jaar=%00", "/login?next=/%00"):
+                "/klaverweide/jaarcijfers/?jaar=%00", "/login?next=/%00",
+                # a repeated field (only the first value was looked at once) and a name
+                "/klaverweide/zaken/?q=KL&q=%00", "/klaverweide/zaken/?%00=1"):
         assert c.get(url).status_code == 400, url
     for url in (f"/klaverweide/zaken/{case.reference}%00", "/klaver%00weide/",
                 "/klaverweide/zaken/%00/document/1"):
@@ -172,6 +174,8 @@ def test_nul_anywhere_is_400(app):
                 args[arg] = {"school": "klaverweide", "reference": case.reference}.get(arg, "x")
         url = rule.build(args, append_unknown=False)[1]
         r = c.post(url, data={"csrf_token": token, "veld": "\x00"})
+        assert r.status_code == 400, (url, r.status_code)
+        r = c.post(url, data={"csrf_token": token, "veld": ["ok", "\x00"]})
         assert r.status_code == 400, (url, r.status_code)
 
 
