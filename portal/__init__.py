@@ -4,13 +4,10 @@ import logging
 import os
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 from .hookspecs import hookimpl
 
 __all__ = ["create_app", "hookimpl"]
-
-csrf = CSRFProtect()
 
 
 def create_app(test_config=None):
@@ -23,6 +20,7 @@ def create_app(test_config=None):
     os.makedirs(app.instance_path, exist_ok=True)
 
     from . import config
+    from . import csrf
 
     config.load(app, test_config)
     logging.basicConfig(level=logging.INFO)

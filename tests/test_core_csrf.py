@@ -80,3 +80,41 @@ def test_login_stores_the_csrf_secret_so_later_pages_keep_the_cookie(app, client
     token = get_csrf(client, "/klaverweide/zaken/")
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     assert client.get("/klaverweide/").status_code == 302
+
+
+def test_the_signed_token_is_made_once_per_session_and_stays_valid(app, client, monkeypatch):
+    from flask_wtf import csrf as wtf_csrf
+
+    from portal import csrf
+
+    login(client, "directie")
+    first = get_csrf(client, "/klaverweide/")
+    signed = []
+    real_dumps = wtf_csrf.URLSafeTimedSerializer.dumps
+    monkeypatch.setattr(wtf_csrf.URLSafeTimedSerializer, "dumps",
+                        lambda self, obj, *a, **k: signed.append(obj) or real_dumps(self, obj, *a, **k))
+    # Later pages reuse the token signed for this session's secret: nothing is signed.
+    assert get_csrf(client, "/klaverweide/zaken/") == first
+    assert get_csrf(client, "/klaverweide/") == first
+    assert signed == []
+    # Another session gets its own secret and token, never this one.
+    other = app.test_client()
+    login(other, "ib")
+    assert get_csrf(other, "/klaverweide/") != first
+    # The kept token is accepted (the logout POST goes through) and after logout the
+    # old token is refused: it belonged to the secret that went with the session.
+    assert client.post("/logout", data={"csrf_token": first}).status_code == 302
+    login(client, "directie")
+    assert client.post("/logout", data={"csrf_token": first}).status_code == 400
+    assert len(csrf._signed) <= csrf._MAX_KEPT
+
+
+def test_with_a_time_limit_tokens_are_signed_fresh(app, client):
+    from portal import csrf
+
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600  # read on every request
+    csrf._signed.clear()
+    login(client, "directie")
+    token = get_csrf(client, "/klaverweide/")
+    assert csrf._signed == {}  # nothing kept: every token carries its own time
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
