@@ -28,12 +28,12 @@ from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
+from . import csrf
 from . import throttle
 from .access import LOGIN
 from .access import forget_user
@@ -159,12 +159,7 @@ def start_session(user):
     row = UserSession.create(token_hash=_token_hash(token), user=user)
     session["sid"] = token
     login_user(PortalUser(user, row))
-    # A fresh CSRF secret in the new session now, so the cookie does not change (and is
-    # not signed and sent again) on later pages. Flask-WTF keeps the token of this
-    # request in g; it was made from the secret that session.clear() just threw away,
-    # and while it is there generate_csrf() would not store a new secret at all.
-    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-    generate_csrf()
+    csrf.new_secret()
 
 
 @bp.route("/login", methods=["GET", "POST"])

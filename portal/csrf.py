@@ -14,6 +14,7 @@ from flask import current_app
 from flask import g
 from flask import session
 from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
 
 protect = CSRFProtect()
 
@@ -24,6 +25,18 @@ _MAX_KEPT = 4096
 
 def _field(app):
     return app.config["WTF_CSRF_FIELD_NAME"]
+
+
+def new_secret():
+    """Give the session a fresh CSRF secret and token now (at login, after session.clear()).
+
+    Stored now, the cookie set at login already holds it, so later pages neither
+    change nor resend the cookie. Flask-WTF keeps this request's token in g; it was
+    made from the secret session.clear() just threw away, and while it is there
+    generate_csrf() would not store a new secret at all.
+    """
+    g.pop(_field(current_app), None)
+    generate_csrf()
 
 
 def _reuse_signed_token():
