@@ -27,9 +27,6 @@ class Registry:
             self._validate_case_type(ct)
             self.case_types[ct.name] = ct
             self.case_type_owner[ct.name] = slug
-        # (name, title) of every state, once, for the status filter of the case list.
-        self.state_choices = list({s.name: s.title for ct in self.case_types.values()
-                                   for s in ct.states}.items())
         prefixes = [ct.prefix for ct in self.case_types.values()]
         if len(prefixes) != len(set(prefixes)):
             raise PluginError(f"case types share a reference prefix: {prefixes}")
@@ -56,6 +53,12 @@ class Registry:
             self.setting_owner[s.name] = slug
             if s.kind not in SETTING_KINDS:
                 raise PluginError(f"setting {s.name}: unknown kind {s.kind!r}")
+
+    def state_choices(self, case_types):
+        """(name, title) of the states of these case types, each name once, for the
+        status filter of the case list."""
+        return list({s.name: s.title for name in case_types
+                     for s in self.case_types[name].states}.items())
 
     def _need_permission(self, name, where):
         if name not in self.permissions:

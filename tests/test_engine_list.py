@@ -106,3 +106,38 @@ def test_list_query_plan_has_no_sort_step_and_uses_the_open_deadline_index(ctx, 
         assert "TEMP B-TREE" not in plan, plan
         assert "portal_case_school_id_updated_at_id" in plan, plan
         assert "portal_case_deadline_open" in plan, plan
+
+
+SELECT_RE = r'<select id="{}" name="{}">(.*?)</select>'
+
+
+def _options(text, name):
+    body = re.search(SELECT_RE.format(name, name), text, re.S).group(1)
+    return re.findall(r'<option value="([^"]*)"', body)
+
+
+def test_filters_offer_only_the_users_own_case_types_and_their_states(app, client):
+    login(client, "leerkracht")  # sees requests for social media only
+    text = client.get("/klaverweide/zaken/").get_data(as_text=True)
+    assert _options(text, "soort") == ["", "social_media.aanvraag"]
+    assert _options(text, "status") == ["", "aangevraagd", "goedgekeurd", "afgewezen",
+                                        "ingetrokken"]
+    client.post("/logout", data={"csrf_token": re.search(
+        r'name="csrf_token" value="([^"]+)"', text).group(1)})
+
+    login(client, "contactpersoon")  # complaints and social media
+    text = client.get("/klaverweide/zaken/").get_data(as_text=True)
+    assert _options(text, "soort") == ["", "klachten.klacht", "social_media.aanvraag"]
+    states = _options(text, "status")
+    assert "ontvangen" in states and "aangevraagd" in states
+    assert "geschorst" not in states and "nieuw" not in states  # suspension, test type
+    # A chosen type narrows the status filter to its own states.
+    text = client.get("/klaverweide/zaken/?soort=klachten.klacht").get_data(as_text=True)
+    assert _options(text, "status") == ["", "ontvangen", "in_behandeling", "bemiddeling",
+                                        "doorverwezen", "afgerond"]
+    assert 'value="klachten.klacht" selected' in text
+    # A type the user cannot see narrows nothing and finds nothing.
+    r = client.get("/klaverweide/zaken/?soort=schorsing.schorsing")
+    assert r.status_code == 200
+    assert "geschorst" not in _options(r.get_data(as_text=True), "status")
+    assert "Geen zaken gevonden." in r.get_data(as_text=True)

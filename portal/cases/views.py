@@ -93,10 +93,13 @@ def index():
     if more:
         cursor_text = f"{rows[-1].updated_at.isoformat()}_{rows[-1].id}"
         next_url = url_for("cases.index", **{**args.to_dict(), "na": cursor_text})
-    types = reg.case_types
+    # The filters offer only what this user can find: their case types, and the states
+    # of the chosen type (or of all their types).
+    chosen = [filters.case_type] if filters.case_type in viewable else viewable
     return render_template(
-        "cases/list.html", rows=rows, types=types, next_url=next_url, args=args.to_dict(),
-        state_choices=reg.state_choices,
+        "cases/list.html", rows=rows, next_url=next_url, args=args.to_dict(),
+        type_choices=[(name, reg.case_types[name].title) for name in viewable],
+        state_choices=reg.state_choices(chosen),
         # References are [A-Z0-9-]: the detail links are this prefix plus the reference.
         detail_prefix=url_for("cases.index"),
     )
