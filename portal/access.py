@@ -46,9 +46,12 @@ def view_rule(view):
 
 
 # Everything access control needs to know about one user at one school, in one
-# constant, parameterised query per request: the plugins the school enabled, the
-# school's changes to the default permissions, and the user's roles there.
-# (Three peewee queries cost more to build than to run; docs/performance.md.)
+# constant, parameterised query: the plugins the school enabled, the school's
+# changes to the default permissions, and the user's roles there. For the
+# logged-in user at the school of the URL it is not even that: the same facts
+# come as extra columns of the two queries every such request runs anyway (the
+# school, schools.py; the session, auth.py), see ``_from_loaded``. This query is
+# for every other user or school a page asks about.
 CONTEXT_SQL = (
     'SELECT \'p\', "plugin", \'\', 0 FROM "portal_school_plugin" WHERE "school_id" = ? '
     'UNION ALL '
@@ -61,6 +64,41 @@ CONTEXT_SQL = (
     'SELECT \'s\', COALESCE(CAST("school_id" AS VARCHAR(20)), \'*\'), \'\', 0 '
     'FROM "portal_user_role" WHERE "user_id" = ?'
 )
+
+# The extra columns, as text: items joined by ITEM, the fields of an item by FIELD
+# (control characters, which no name contains). Each is a subquery of the one row
+# the outer query returns: no extra statement, no extra rows to step through.
+ITEM, FIELD = "\x1e", "\x1f"
+SCHOOL_ACCESS_COLUMNS = (  # for a query over "portal_school" AS s
+    '(SELECT {agg}(p."plugin", ?) FROM "portal_school_plugin" AS p '
+    'WHERE p."school_id" = s."id"), '
+    '(SELECT {agg}(o."permission" || ? || o."role" || ? || '
+    'CASE WHEN o."granted" THEN \'1\' ELSE \'0\' END, ?) '
+    'FROM "portal_role_permission" AS o WHERE o."school_id" = s."id")'
+)
+SCHOOL_ACCESS_PARAMS = (ITEM, FIELD, FIELD, ITEM)
+USER_ACCESS_COLUMN = (  # for a query over "portal_user" AS u
+    '(SELECT {agg}(r."role" || ? || COALESCE(CAST(r."school_id" AS VARCHAR(20)), \'*\'), ?) '
+    'FROM "portal_user_role" AS r WHERE r."user_id" = u."id")'
+)
+USER_ACCESS_PARAMS = (FIELD, ITEM)
+
+
+def school_access(plugins_text, overrides_text):
+    """(enabled plugins, permission changes) from the columns of SCHOOL_ACCESS_COLUMNS."""
+    plugins = frozenset(plugins_text.split(ITEM)) if plugins_text else frozenset()
+    overrides = {}
+    for item in overrides_text.split(ITEM) if overrides_text else ():
+        permission, role, granted = item.split(FIELD)
+        overrides.setdefault(permission, []).append((role, granted == "1"))
+    return plugins, overrides
+
+
+def user_roles(roles_text):
+    """((role, school id as text or "*"), ...) from the column of USER_ACCESS_COLUMN."""
+    if not roles_text:
+        return ()
+    return tuple(tuple(item.split(FIELD)) for item in roles_text.split(ITEM))
 
 
 def _cache():
@@ -78,22 +116,46 @@ def _context(user_id, school_id, cache=None):
     contexts = (cache or _cache())["ctx"]
     key = (user_id, school_id)
     if key not in contexts:
-        from .db import database
-
-        roles, plugins, overrides, schools = set(), set(), {}, set()
-        sql = CONTEXT_SQL.replace("?", database.param)
-        params = (school_id, school_id, user_id, school_id, user_id)
-        for kind, a, b, c in database.execute_sql(sql, params):
-            if kind == "p":
-                plugins.add(a)
-            elif kind == "o":
-                overrides.setdefault(a, []).append((b, bool(c)))
-            elif kind == "r":
-                roles.add(a)
-            else:
-                schools.add(a)
-        contexts[key] = (frozenset(roles), frozenset(plugins), overrides, frozenset(schools))
+        contexts[key] = _from_loaded(user_id, school_id) or _query_context(user_id, school_id)
     return contexts[key]
+
+
+def _from_loaded(user_id, school_id):
+    """The context from what this request loaded already: the school of the URL with its
+    plugins and permission changes, the logged-in user with all their roles. None when
+    the question is about another school or user."""
+    school = g.get("school")
+    loaded = getattr(school, "access", None)
+    if loaded is None or school.id != school_id:
+        return None
+    plugins, overrides = loaded
+    if not user_id:  # nobody logged in: the school's part is all there is
+        return frozenset(), plugins, overrides, frozenset()
+    user = current_user._get_current_object()
+    roles = getattr(user, "roles", None)
+    if roles is None or user.id != user_id:
+        return None
+    here = str(school_id)
+    return (frozenset(role for role, where in roles if where in ("*", here)), plugins,
+            overrides, frozenset(where for _role, where in roles))
+
+
+def _query_context(user_id, school_id):
+    from .db import constant_sql
+    from .db import database
+
+    roles, plugins, overrides, schools = set(), set(), {}, set()
+    params = (school_id, school_id, user_id, school_id, user_id)
+    for kind, a, b, c in database.execute_sql(constant_sql(CONTEXT_SQL), params):
+        if kind == "p":
+            plugins.add(a)
+        elif kind == "o":
+            overrides.setdefault(a, []).append((b, bool(c)))
+        elif kind == "r":
+            roles.add(a)
+        else:
+            schools.add(a)
+    return frozenset(roles), frozenset(plugins), overrides, frozenset(schools)
 
 
 def _user_id(user, cache=None):

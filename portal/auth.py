@@ -33,6 +33,7 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
+from . import access
 from . import csrf
 from . import throttle
 from .access import LOGIN
@@ -42,6 +43,7 @@ from .access import public
 from .access import requires
 from .audit import audit
 from .db import atomic
+from .db import constant_sql
 from .db import database
 from .models import User
 from .models import UserSession
@@ -60,12 +62,15 @@ GENERIC_FAILURE = "Onbekend e-mailadres of onjuist wachtwoord."
 class PortalUser(UserMixin):
     """The logged-in user as flask-login sees it: the User row plus its session."""
 
-    def __init__(self, row, session_row):
+    def __init__(self, row, session_row, roles=None):
         self.row = row
         self.session_row = session_row
         self.id = row.id
         self.email = row.email
         self.name = row.name
+        # ((role, school id as text or "*"), ...) when loaded with the session; access
+        # control then needs no query of its own (access._from_loaded).
+        self.roles = roles
 
     def get_id(self):
         return str(self.row.id)
@@ -76,10 +81,12 @@ def _token_hash(token):
 
 
 # Runs on every authenticated request, so it is one constant, parameterised query
-# (building it with peewee cost more than running it; docs/performance.md).
+# (building it with peewee cost more than running it; docs/performance.md), and it
+# brings the user's roles along for access control.
 SESSION_SQL = (
     'SELECT s."id", s."created_at", s."last_seen", s."ended_at", '
-    'u."id", u."email", u."name", u."active", u."password_changed_at", u."totp_secret" '
+    'u."id", u."email", u."name", u."active", u."password_changed_at", u."totp_secret", '
+    + access.USER_ACCESS_COLUMN + ' '
     'FROM "portal_user_session" AS s JOIN "portal_user" AS u ON u."id" = s."user_id" '
     'WHERE s."token_hash" = ?'
 )
@@ -91,7 +98,7 @@ def load_user(user_id):
     if not token:
         return None
     found = database.execute_sql(
-        SESSION_SQL.replace("?", database.param), (_token_hash(token),)
+        constant_sql(SESSION_SQL), (*access.USER_ACCESS_PARAMS, _token_hash(token))
     ).fetchone()
     if found is None or str(found[4]) != str(user_id):
         return None
@@ -115,7 +122,7 @@ def load_user(user_id):
     if (now - session_row.last_seen).total_seconds() > 60:
         # Touch at most once a minute: a write per request would cost throughput.
         UserSession.update(last_seen=now).where(UserSession.id == session_row.id).execute()
-    return PortalUser(user, session_row)
+    return PortalUser(user, session_row, access.user_roles(found[10]))
 
 
 @login_manager.unauthorized_handler

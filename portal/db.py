@@ -6,6 +6,7 @@ default, PostgreSQL through ``DATABASE_URL``.
 """
 
 import time
+from functools import lru_cache
 from urllib.parse import urlparse
 
 import peewee
@@ -67,6 +68,18 @@ def init_app(app):
             if database.in_transaction():
                 database.rollback()
             database.close()
+
+
+def constant_sql(template):
+    """A constant query written once for both databases, made ready for this one:
+    ``?`` placeholders in the driver's style, and ``{agg}(text, separator)`` as
+    SQLite's group_concat or PostgreSQL's string_agg (same arguments)."""
+    return _constant_sql(template, database.param, is_sqlite())
+
+
+@lru_cache(maxsize=64)
+def _constant_sql(template, param, sqlite):
+    return template.replace("?", param).replace("{agg}", "group_concat" if sqlite else "string_agg")
 
 
 def atomic():

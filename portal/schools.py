@@ -8,6 +8,7 @@ from flask import render_template
 from flask import url_for
 from flask_login import current_user
 
+from . import access
 from .access import LOGIN
 from .access import public
 from .access import requires
@@ -17,22 +18,30 @@ from .models import School
 
 bp = Blueprint("schools", __name__)
 
-# Every field but the logo (that blob is only needed for letters), in one constant
-# query: this runs on every request under /<school>/.
+# Every field but the logo (that blob is only needed for letters), and what access
+# control needs of the school, in one constant query: this runs on every request
+# under /<school>/.
 SCHOOL_FIELDS = ("id", "slug", "name", "address", "phone", "email", "board_name", "logo_type")
 SCHOOL_SQL = (
-    'SELECT "id", "slug", "name", "address", "phone", "email", "board_name", "logo_type" '
-    'FROM "portal_school" WHERE "slug" = ?'
+    'SELECT s."id", s."slug", s."name", s."address", s."phone", s."email", s."board_name", '
+    's."logo_type", ' + access.SCHOOL_ACCESS_COLUMNS + ' '
+    'FROM "portal_school" AS s WHERE s."slug" = ?'
 )
 
 
 def load_school(slug):
+    """The school with this slug (``school.access``: its plugins and permission changes)."""
+    from .db import constant_sql
     from .db import database
 
-    found = database.execute_sql(SCHOOL_SQL.replace("?", database.param), (slug,)).fetchone()
+    found = database.execute_sql(
+        constant_sql(SCHOOL_SQL), (*access.SCHOOL_ACCESS_PARAMS, slug)
+    ).fetchone()
     if found is None:
         return None
-    return School(**dict(zip(SCHOOL_FIELDS, found, strict=True)))
+    school = School(**dict(zip(SCHOOL_FIELDS, found[:8], strict=True)))
+    school.access = access.school_access(found[8], found[9])
+    return school
 
 
 @bp.route("/")

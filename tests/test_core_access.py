@@ -191,3 +191,81 @@ def test_unknown_school_is_404(client):
     assert client.get("/bestaatniet/").status_code == 404
     assert client.get("/bestaatniet/zaken/").status_code == 404
 
+
+
+def test_context_loaded_with_school_and_session_equals_the_context_query(app):
+    """The access facts that come as extra columns of the school and session queries
+    (one statement fewer per page) are exactly what the context query finds: for every
+    demo role, a board-wide role, a user of two schools, an outsider, nobody logged in;
+    with a disabled plugin and a school's own permission changes in place."""
+    import secrets
+
+    from flask import g
+    from flask import session
+
+    from portal import access
+    from portal import auth
+    from portal.db import database
+    from portal.models import RolePermission
+    from portal.models import SchoolPlugin
+    from portal.models import UserSession
+    from portal.schools import load_school
+
+    with db_ctx(app):
+        here = school()
+        other = School.create(slug="anderschool", name="Andere School")
+        SchoolPlugin.delete().where((SchoolPlugin.school == here.id)
+                                    & (SchoolPlugin.plugin == "trauma")).execute()
+        RolePermission.create(school=here, permission="klachten.view", role="ib", granted=True)
+        RolePermission.create(school=here, permission="klachten.view", role="directie",
+                              granted=False)
+        both = User.create(email="twee@asg.demo", name="Tessa Twee",
+                           password_hash=hash_password("twee-scholen-wachtwoord"))
+        UserRole.create(user=both, school=here, role="leerkracht")
+        UserRole.create(user=both, school=other, role="ib")
+        outsider = User.create(email="buiten@anderschool.demo", name="Bram Buiten",
+                               password_hash=hash_password("buiten-wachtwoord-1234"))
+        UserRole.create(user=outsider, school=other, role="directie")
+        people = [user(role) for role in ROLES] + [both, outsider]
+        tokens = {}
+        for person in people:
+            tokens[person.id] = secrets.token_urlsafe(16)
+            UserSession.create(token_hash=auth._token_hash(tokens[person.id]), user=person)
+        here_id, other_id = here.id, other.id
+
+    for slug, school_id in (("klaverweide", here_id), ("anderschool", other_id)):
+        with app.test_request_context(f"/{slug}/"):
+            database.connect(reuse_if_open=True)
+            g.school = load_school(slug)
+            assert access._from_loaded(0, school_id) == access._query_context(0, school_id)
+            if slug == "klaverweide":
+                assert "trauma" not in g.school.access[0] and "klachten" in g.school.access[0]
+            for person in people:
+                session["sid"] = tokens[person.id]
+                loaded = auth.load_user(str(person.id))
+                assert loaded is not None and loaded.roles is not None
+                # _from_loaded reads the logged-in user; stand in for flask-login here.
+                g._login_user = loaded
+                got = access._from_loaded(person.id, school_id)
+                assert got == access._query_context(person.id, school_id), (slug, person.email)
+            # Another school than the one loaded, or another user: not from what is loaded.
+            assert access._from_loaded(people[0].id, school_id + 1000) is None
+            g._login_user = auth.load_user(str(people[0].id))
+            assert access._from_loaded(people[1].id, school_id) is None
+            database.close()
+
+
+def test_a_logged_in_case_list_runs_three_queries(app, client, monkeypatch):
+    """Session with roles, school with its plugins and permission changes, the list:
+    nothing else (the per-connection PRAGMAs are not counted)."""
+    from portal.db import database
+
+    login(client, "directie")
+    client.get("/klaverweide/zaken/")  # warm: nothing cached across requests anyway
+    seen = []
+    real = database.obj.execute_sql
+    monkeypatch.setattr(database.obj, "execute_sql",
+                        lambda sql, params=None: seen.append(sql) or real(sql, params))
+    assert client.get("/klaverweide/zaken/").status_code == 200
+    assert len(seen) == 3, "\n".join(seen)
+    assert 'FROM "portal_user_session"' in seen[0] or 'FROM "portal_user_session"' in seen[1]
