@@ -6,6 +6,7 @@ from flask import g
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import dates
 from .access import can
@@ -28,8 +29,27 @@ def layout_url(endpoint, filename=None):
     return _layout_url(request.script_root, endpoint, school.slug if school else "", filename)
 
 
+@lru_cache(maxsize=1024)
+def _options(choices, selected):
+    option = Markup('<option value="{}"{}>{}</option>')
+    return Markup("").join(
+        option.format(value, Markup(" selected") if value == selected else "", label)
+        for value, label in choices
+    )
+
+
+def options(choices, selected=None):
+    """The ``<option>`` elements for (value, label) pairs, values and labels escaped.
+
+    The case list's filters show the same few dozen options on every page view;
+    they are made once per set of choices and selected value.
+    """
+    return _options(tuple(choices), selected)
+
+
 def init_app(app):
     app.jinja_env.globals["layout_url"] = layout_url
+    app.jinja_env.globals["options"] = options
     app.jinja_env.filters["nl_date"] = dates.nl_date
     app.jinja_env.filters["nl_datetime"] = dates.nl_datetime
     app.jinja_env.globals["can"] = can
@@ -44,4 +64,7 @@ def init_app(app):
             return {"nav": []}
         from .menus import nav_items
 
-        return {"nav": nav_items(current_user, school)}
+        here = request.endpoint
+        # (link, label, is this page): made here, once, rather than item by item in Jinja.
+        return {"nav": [(layout_url(item.endpoint), item.label, item.endpoint == here)
+                        for item in nav_items(current_user, school)]}

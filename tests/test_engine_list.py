@@ -141,3 +141,12 @@ def test_filters_offer_only_the_users_own_case_types_and_their_states(app, clien
     assert r.status_code == 200
     assert "geschorst" not in _options(r.get_data(as_text=True), "status")
     assert "Geen zaken gevonden." in r.get_data(as_text=True)
+
+
+def test_filter_options_are_escaped_and_mark_the_chosen_one():
+    from portal.templating import options
+
+    html = str(options([("a\"b", "<script>x</script>"), ("c", "Ç & co")], "c"))
+    assert html == ('<option value="a&#34;b">&lt;script&gt;x&lt;/script&gt;</option>'
+                    '<option value="c" selected>Ç &amp; co</option>')
+    assert str(options([("a", "A")], None)) == '<option value="a">A</option>'
