@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from urllib.parse import urlencode
 
 from flask import Blueprint
 from flask import abort
@@ -89,19 +90,21 @@ def index():
         row.type_title = ct.title if ct else row.case_type
         row.state_title = ct.state(row.state).title if ct else row.state
         row.when = nl_datetime(row.updated_at)
+    # This page's own address (what url_for("cases.index") gives, without building it):
+    # the next page is it with the cursor added, a case is it plus the reference
+    # (references are [A-Z0-9-]).
+    here = request.script_root + request.path
     next_url = None
     if more:
         cursor_text = f"{rows[-1].updated_at.isoformat()}_{rows[-1].id}"
-        next_url = url_for("cases.index", **{**args.to_dict(), "na": cursor_text})
+        next_url = f"{here}?{urlencode({**args.to_dict(), 'na': cursor_text})}"
     # The filters offer only what this user can find: their case types, and the states
     # of the chosen type (or of all their types).
     chosen = [filters.case_type] if filters.case_type in viewable else viewable
     return render_template(
         "cases/list.html", rows=rows, next_url=next_url, args=args.to_dict(),
         type_choices=[(name, reg.case_types[name].title) for name in viewable],
-        state_choices=reg.state_choices(chosen),
-        # References are [A-Z0-9-]: the detail links are this prefix plus the reference.
-        detail_prefix=url_for("cases.index"),
+        state_choices=reg.state_choices(chosen), detail_prefix=here,
     )
 
 
