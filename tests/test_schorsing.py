@@ -353,7 +353,7 @@ def test_figures_per_school_and_for_the_board(app, client):
         database.connect(reuse_if_open=True)
         school = School.get(School.slug == "klaverweide")
         for target in (school, None):
-            figures = {f.name: f for f in reports.annual_report(school=target, year=2025)}
+            figures = {f.name: f for f in reports.figures(school=target, year=2025)}
             assert figures["schorsing.schorsingen"].value == 2
             assert figures["schorsing.schorsingsdagen"].value == 4
             assert figures["schorsing.schorsingen"].rows == (
@@ -361,8 +361,8 @@ def test_figures_per_school_and_for_the_board(app, client):
             assert figures["schorsing.inspectie"].value == 1
             assert figures["schorsing.verwijderingen"].value == 0
         assert "schorsing.per_school" in {
-            f.name for f in reports.annual_report(school=None, year=2025)}
-        assert reports.annual_report(school=school, year=2026)[1].value == 0
+            f.name for f in reports.figures(school=None, year=2025)}
+        assert reports.figures(school=school, year=2026)[1].value == 0
     client = as_role(app, "bestuur")
     html = client.get(f"{BASE}/jaarcijfers/?jaar=2025&alle=1").get_data(as_text=True)
     assert "Schorsingsdagen in totaal: 4" in html

@@ -81,20 +81,20 @@ def nav_items(user, school):
 
 @hookimpl
 def dashboard_panels(user, school):
-    from .reports import panel
+    from . import reports
 
-    return panel(user, school)
+    return reports.panels(user, school)
 
 
 @hookimpl
 def annual_report(school, year):
-    from .reports import annual
+    from . import reports
 
-    return annual(school, year)
+    return reports.figures(school, year)
 
 
 @hookimpl
 def demo_data(school):
-    from .demo import create
+    from . import demo
 
-    create(school)
+    demo.add_demo(school)

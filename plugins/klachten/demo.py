@@ -48,7 +48,7 @@ def _backdate(case, days_ago, ack_after=None, closed_after=None):
                         created.date() + datetime.timedelta(weeks=6))
 
 
-def create(school):
+def add_demo(school):
     cp = _actor("contactpersoon@klaverweide.demo")
     today = datetime.date.today().isoformat()
 

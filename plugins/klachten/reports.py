@@ -24,7 +24,7 @@ from .choices import TYPE_NAME
 from .models import Klacht
 
 
-def panel(user, school):
+def panels(user, school):
     mine = visible_condition(user, school) & (Case.case_type == TYPE_NAME)
     is_open = Case.closed_at.is_null()
     late_ack = CaseDeadline.select(CaseDeadline.case).where(
@@ -58,7 +58,7 @@ def _median(values):
     return f"{text} schooldag{'' if m == 1 else 'en'}"
 
 
-def annual(school, year):
+def figures(school, year):
     first, last = school_year_bounds(year)
     start = datetime.datetime.combine(first, datetime.time()) - datetime.timedelta(hours=2)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())

@@ -83,14 +83,14 @@ def nav_items(user, school):
 
 @hookimpl
 def dashboard_panels(user, school):
-    return reports.dashboard_panels(user, school)
+    return reports.panels(user, school)
 
 
 @hookimpl
 def annual_report(school, year):
-    return reports.annual_report(school, year)
+    return reports.figures(school, year)
 
 
 @hookimpl
 def demo_data(school):
-    demo.demo_data(school)
+    demo.add_demo(school)

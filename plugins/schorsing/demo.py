@@ -33,7 +33,7 @@ INCIDENTS = [
 ]
 
 
-def demo_data(school):
+def add_demo(school):
     reporter = User.get_or_none(User.email == "leerkracht@klaverweide.demo")
     director = User.get_or_none(User.email == "directie@klaverweide.demo")
     if reporter is None or director is None:

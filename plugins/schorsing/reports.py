@@ -31,7 +31,7 @@ def _at(query, school):
     return query if school is None else query.where(Case.school == school.id)
 
 
-def dashboard_panels(user, school):
+def panels(user, school):
     open_cases = Case.select().where((Case.school == school.id) & Case.closed_at.is_null())
     open_incidents = open_cases.where(Case.case_type == SUSPENSION).count()
     open_expulsions = open_cases.where(Case.case_type == EXPULSION).count()
@@ -61,7 +61,7 @@ def dashboard_panels(user, school):
     return panels
 
 
-def annual_report(school, year):
+def figures(school, year):
     start, end = school_year_bounds(year)
     suspensions = list(
         _at(Suspension.select(Suspension, Incident, Case)

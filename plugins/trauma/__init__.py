@@ -102,4 +102,4 @@ def annual_report(school, year):
 
 @hookimpl
 def demo_data(school):
-    demo.add_demo_partners(school)
+    demo.add_demo(school)

@@ -17,7 +17,7 @@ DEMO_PARTNERS = [
 ]
 
 
-def add_demo_partners(school):
+def add_demo(school):
     if TraumaPartner.select().where(TraumaPartner.school == school.id).exists():
         return
     for organisation, kind, person, phone, email, notes in DEMO_PARTNERS:
