@@ -5,12 +5,18 @@ production choose their own backend: a SQLite file in ``instance/`` by
 default, PostgreSQL through ``DATABASE_URL``.
 """
 
+import logging
+import os
+import random
+import stat
 import time
 from functools import lru_cache
 from urllib.parse import urlparse
 
 import peewee
 from playhouse.db_url import connect as url_connect
+
+log = logging.getLogger(__name__)
 
 database = peewee.DatabaseProxy()
 
@@ -23,31 +29,135 @@ class BaseModel(peewee.Model):
 
 # SQLite pragmas. WAL lets readers run beside a writer; busy_timeout makes a
 # writer wait instead of failing; synchronous=FULL means a receipt shown to a
-# parent survives a power cut (FACTS.md, SECURITY.md F3).
+# parent survives a power cut; secure_delete overwrites what a purge deletes.
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
-    "busy_timeout": 5000,
     "foreign_keys": 1,
     "synchronous": "full",
     "secure_delete": "on",
     "cache_size": -16000,
 }
 
+# How long one attempt waits for SQLite's write lock (busy_timeout), and how long
+# a write transaction keeps retrying in all. On a quiet machine a lock is held for
+# milliseconds; on a loaded CI machine (load average 15 on two cores) one fsync took
+# ~8 ms and lock waits beyond 5 s were seen, so one attempt waits 10 s and a
+# transaction keeps trying for 30 s before the request gets the Dutch 503 page.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_LOCK_RETRY_SECONDS = 30.0
 
-def open_database(url):
+
+def failure_kind(exc):
+    """What kind of database failure ``exc`` is, for the log and the retry decision:
+    "locked", "disk_full", "read_only", "io_error", "connection_lost" or "other".
+
+    Only the kind and the exception class are logged, never the statement or its
+    parameters (they can hold a child's data)."""
+    text = str(exc).lower()
+    if isinstance(exc, peewee.InterfaceError):
+        return "connection_lost"
+    if "database is locked" in text or "table is locked" in text or "schema is locked" in text:
+        return "locked"
+    if "database or disk is full" in text or "no space left" in text:
+        return "disk_full"
+    if "readonly database" in text or "read-only" in text:
+        return "read_only"
+    if "disk i/o error" in text:
+        return "io_error"
+    if any(s in text for s in ("could not connect", "connection refused", "server closed the connection",
+                               "terminating connection", "connection already closed",
+                               "connection not open", "the database system is",
+                               "ssl connection has been closed", "no connection to the server")):
+        return "connection_lost"
+    return "other"
+
+
+def _retrying(what, attempt, budget):
+    """Run ``attempt()``; while it fails because SQLite's write lock is taken, try again
+    with a growing, jittered pause until ``budget`` seconds have passed.
+
+    Only statements that failed *before doing anything* are retried: BEGIN IMMEDIATE
+    (it takes the write lock first, so the transaction's body has not run yet) and a
+    single statement outside a transaction (SQLite ran none of it). A transaction's
+    body is never run twice."""
+    deadline = time.monotonic() + budget
+    pause = 0.02
+    tries = 1
+    while True:
+        try:
+            return attempt()
+        except peewee.OperationalError as exc:
+            if failure_kind(exc) != "locked" or time.monotonic() + pause > deadline:
+                if tries > 1:
+                    log.warning("database: %s still locked after %d attempts", what, tries)
+                raise
+        time.sleep(pause * (1 + random.random()))  # noqa: S311 - jitter, not security
+        pause = min(pause * 2, 1.0)
+        tries += 1
+
+
+class PortalSqliteDatabase(peewee.SqliteDatabase):
+    """SQLite that retries a write transaction's BEGIN while another writer holds the lock.
+
+    WAL plus a busy timeout is not enough under load: a transaction that reads and
+    then writes, begun the default (deferred) way, fails at once with "database is
+    locked" when another connection committed in between. So every ``atomic()``
+    begins IMMEDIATE (``lock_type``), which takes the write lock up front and waits
+    up to the busy timeout for it; when even that wait runs out, the BEGIN is tried
+    again (nothing of the transaction has run yet)."""
+
+    lock_retry_seconds = SQLITE_LOCK_RETRY_SECONDS
+
+    def begin(self, lock_type=None):
+        parent = super().begin
+        return _retrying("BEGIN", lambda: parent(lock_type), self.lock_retry_seconds)
+
+    def execute_sql(self, sql, params=None):
+        parent = super().execute_sql
+        if self.in_transaction():
+            return parent(sql, params)
+        return _retrying("statement", lambda: parent(sql, params), self.lock_retry_seconds)
+
+
+def open_database(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
     """Return an unconnected peewee database for a ``sqlite:///`` or ``postgresql://`` URL."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
         path = url[len("sqlite:///"):]
-        # lock_type=IMMEDIATE: every db.atomic() begins with BEGIN IMMEDIATE, so a
-        # transaction that reads and then writes never fails with "database is
-        # locked" when another connection committed in between (FACTS.md).
-        return peewee.SqliteDatabase(
-            path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", check_same_thread=False
+        if path and path != ":memory:":
+            private_file(path)
+        pragmas = dict(SQLITE_PRAGMAS, busy_timeout=busy_timeout_ms)
+        # lock_type=IMMEDIATE: every db.atomic() begins with BEGIN IMMEDIATE (see above).
+        return PortalSqliteDatabase(
+            path, pragmas=pragmas, lock_type="IMMEDIATE", check_same_thread=False,
+            timeout=busy_timeout_ms / 1000,
         )
     if scheme in ("postgres", "postgresql"):
         return url_connect(url)
     raise ValueError(f"DATABASE_URL: onbekend databasetype {scheme!r}")
+
+
+def private_file(path):
+    """Make sure the SQLite file (and its -wal and -shm files) can be read by its owner only.
+
+    The file holds complaints about children. SQLite creates the -wal and -shm files
+    with the permissions of the database file, so creating that one 0600 is enough;
+    files left by an older version with wider permissions are tightened."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for name in (path, path + "-wal", path + "-shm"):
+            try:
+                mode = stat.S_IMODE(os.stat(name).st_mode)
+            except FileNotFoundError:
+                continue
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)
+                log.warning("database: permissions of %s tightened to 0600", os.path.basename(name))
+    except FileNotFoundError:
+        return  # the folder does not exist: SQLite will say so when connecting
+    else:
+        os.close(fd)
 
 
 def is_sqlite():
@@ -64,10 +174,24 @@ def init_app(app):
 
     @app.teardown_appcontext
     def _close(exc):
-        if not database.is_closed():
-            if database.in_transaction():
-                database.rollback()
-            database.close()
+        close_quietly()
+
+
+def close_quietly():
+    """End this request's connection; a connection that already broke (the database went
+    away) is dropped without raising, so the error page can still be sent."""
+    if database.is_closed():
+        return
+    try:
+        if database.in_transaction():
+            database.rollback()
+    except peewee.DatabaseError as exc:  # InterfaceError, OperationalError: a dead connection
+        log.warning("database: rollback failed (%s, %s)", failure_kind(exc), type(exc).__name__)
+    try:
+        database.close()
+    except peewee.DatabaseError as exc:
+        log.warning("database: close failed (%s, %s)", failure_kind(exc), type(exc).__name__)
+        database.dispose()  # forget the broken connection either way
 
 
 def constant_sql(template):
@@ -83,16 +207,14 @@ def _constant_sql(template, param, sqlite):
 
 
 def atomic():
-    """A write transaction (IMMEDIATE on SQLite)."""
+    """A write transaction (IMMEDIATE on SQLite, retried while another writer holds the lock)."""
     return database.atomic()
 
 
-def retry_locked(fn, attempts=5):
-    """Run fn(); on a transient SQLite lock retry a few times with back-off."""
-    for i in range(attempts):
-        try:
-            return fn()
-        except peewee.OperationalError as exc:
-            if "locked" not in str(exc) or i == attempts - 1:
-                raise
-            time.sleep(0.05 * 2**i)
+def retry_locked(fn, budget=SQLITE_LOCK_RETRY_SECONDS):
+    """Run ``fn()`` and run it again while it fails because SQLite's write lock is taken.
+
+    ``atomic()`` and single statements already retry by themselves (see
+    ``PortalSqliteDatabase``); this is for a caller whose whole unit of work may be
+    repeated safely."""
+    return _retrying("unit of work", fn, budget)
