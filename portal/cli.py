@@ -29,17 +29,41 @@ def init_app(app):
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Ook de demoschool De Klaverweide aanmaken.")
 def init_db(demo):
-    """Create or upgrade the database (idempotent); with --demo add the demo school."""
-    from . import migrate
+    """Create or upgrade the database (idempotent); with --demo add the demo school.
 
-    n = migrate.upgrade(get_pm())
+    Before it migrates an existing SQLite database it writes a backup to
+    <instance>/backups/ (encrypted for PORTAL_BACKUP_RECIPIENT when that is set)."""
+    from . import migrate
+    from .backup import BackupError
+    from .backup import configured_recipient
+    from .backup import pre_migration_backup
+    from .db import database
+    from .db import is_sqlite
+
+    pm = get_pm()
+    saved = None
+    if is_sqlite() and migrate.pending_migrations(pm) and database.get_tables():
+        try:
+            saved = pre_migration_backup(current_app.instance_path, configured_recipient())
+        except BackupError as exc:
+            raise click.ClickException(f"{exc} Er is niets gemigreerd.") from None
+        click.echo(f"Back-up van vóór de migraties geschreven naar {saved}.")
+    try:
+        n = migrate.upgrade(pm, log=click.echo)
+    except migrate.MigrationError as exc:
+        where = f" De back-up van vóór de migraties staat in {saved}." if saved else ""
+        raise click.ClickException(f"{exc}{where}") from None
+    except Exception:
+        if saved:
+            click.echo(f"Migratie mislukt; de back-up van vóór de migraties staat in {saved}.", err=True)
+        raise
     click.echo(f"Database bijgewerkt ({n} migraties toegepast).")
     if demo:
         from .demo import DEMO_USERS
         from .demo import create_demo
         from .demo import demo_password
 
-        create_demo(get_pm(), log=click.echo)
+        create_demo(pm, log=click.echo)
         click.echo("Demologins (wachtwoord: %s):" % demo_password())
         for email, name, role, _ in DEMO_USERS:
             click.echo(f"  {role:15} {email:34} {name}")
@@ -186,26 +210,21 @@ def purge_command(dry_run, today):
 @click.command("backup")
 @with_appcontext
 @click.argument("target", type=click.Path(dir_okay=False))
-def backup_command(target):
-    """Copy the live SQLite database to TARGET safely (mode 0600); PostgreSQL: use pg_dump -Fc."""
-    import os
+@click.option("--encrypt-to", "recipient", default=None, metavar="ONTVANGER",
+              help="Versleutel de back-up voor deze ontvanger: een age-sleutel (age1…) of een "
+                   "gpg-sleutel (vingerafdruk). Standaard PORTAL_BACKUP_RECIPIENT.")
+def backup_command(target, recipient):
+    """Back up the live SQLite database to TARGET (mode 0600), encrypted with --encrypt-to;
+    PostgreSQL: use pg_dump -Fc."""
+    from .backup import BackupError
+    from .backup import configured_recipient
+    from .backup import write_backup
 
-    from .db import database
-    from .db import is_sqlite
-
-    if not is_sqlite():
-        raise click.ClickException("PostgreSQL: maak een back-up met pg_dump -Fc (zie docs/operations.md).")
-    if os.path.exists(target):
-        raise click.ClickException(f"{target} bestaat al; kies een nieuwe bestandsnaam.")
-    # Connection.backup() keeps rows that are still in the WAL; a file copy loses them (FACTS.md).
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    import sqlite3
-
-    dest = sqlite3.connect(target)
+    if recipient is None:
+        recipient = configured_recipient()
     try:
-        database.connection().backup(dest)
-    finally:
-        dest.close()
-    os.chmod(target, 0o600)
-    click.echo(f"Back-up geschreven naar {target}.")
+        path = write_backup(target, recipient or None)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    how = f" (versleuteld voor {recipient})" if recipient else ""
+    click.echo(f"Back-up geschreven naar {path}{how}.")

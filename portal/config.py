@@ -44,6 +44,9 @@ def defaults(instance_path):
         "MAIL_FROM": "veiligheidsportaal@localhost",
         "MAIL_SEND_AFTER_REQUEST": True,
         "PORTAL_URL": "http://127.0.0.1:5000",
+        # Backups (flask --app portal backup, and init-db's before it migrates) are
+        # encrypted for this age key (age1…) or gpg key; "": not encrypted.
+        "PORTAL_BACKUP_RECIPIENT": "",
         # Which plugins load (None: every installed one).
         "PORTAL_PLUGINS": None,
         "PORTAL_EXTRA_PLUGINS": (),
@@ -61,6 +64,7 @@ ENV_KEYS = (
     "MAIL_FROM",
     "PORTAL_URL",
     "PORTAL_REQUIRE_MFA",
+    "PORTAL_BACKUP_RECIPIENT",
 )
 
 
