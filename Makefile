@@ -28,9 +28,16 @@ install-test: $(VENV)/.installed-test browser
 browser:
 	@bash scripts/install-chromium.sh
 
+# The outbox worker runs beside the web server (the web server never sends mail).
+# Both run in the background and the shell waits, so that Ctrl-C, a SIGTERM to make
+# or the web server ending all reach the EXIT trap, which stops both.
 run: install
 	$(FLASK) init-db --demo
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@$(FLASK) outbox work & worker=$$!; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) & web=$$!; \
+	trap 'kill $$worker $$web 2>/dev/null; wait $$worker $$web 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	wait $$web
 
 test: install-test
 	$(VENV)/bin/ruff check portal plugins tests bench

@@ -49,7 +49,6 @@ def bench_config():
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", "bench-secret-key-0123456789abcdef0123"),
         "PORTAL_EXTRA_PLUGINS": (caseplugin,),
         "SMTP_HOST": "",
-        "MAIL_SEND_AFTER_REQUEST": False,
     }
 
 

@@ -29,7 +29,6 @@ def create_app(test_config=None):
     from . import auth
     from . import builtin
     from . import db
-    from . import mail
     from . import mfa
     from . import plugins
     from . import security
@@ -48,7 +47,6 @@ def create_app(test_config=None):
     security.init_app(app)
     auth.init_app(app)
     mfa.init_app(app)
-    mail.init_app(app)
     app.before_request(_refuse_nul)
 
     from . import admin

@@ -225,6 +225,62 @@ def audit_log():
     return render_template("admin/audit_log.html", rows=rows, ref=ref, who=who)
 
 
+# The mail page shows at most this many failed mails (the newest); more means a
+# mail server problem that the retry-all button handles at once.
+OUTBOX_PAGE_ROWS = 200
+
+
+@bp.route("/mail")
+@requires("portal.admin")
+def outbox():
+    """Mail of this school that failed for good ("mislukt"), and how much still waits."""
+    from .models import Outbox
+
+    here = Outbox.school == g.school.slug
+    failed = Outbox.failed_at.is_null(False)
+    rows = list(
+        Outbox.select(Outbox.id, Outbox.created_at, Outbox.to, Outbox.subject, Outbox.attempts,
+                      Outbox.last_error, Outbox.failed_at)
+        .where(here & failed).order_by(Outbox.id.desc()).limit(OUTBOX_PAGE_ROWS)
+    )
+    n_failed = len(rows) if len(rows) < OUTBOX_PAGE_ROWS else Outbox.select().where(here & failed).count()
+    waiting = Outbox.select().where(here & Outbox.sent_at.is_null() & Outbox.failed_at.is_null()).count()
+    audit("admin.mail.view")  # the list holds parents' addresses
+    return render_template("admin/outbox.html", rows=rows, n_failed=n_failed, waiting=waiting)
+
+
+def _retry(outbox_id=None):
+    from . import mail
+
+    with atomic():
+        ids = mail.retry(g.school.slug, outbox_id)
+        for row_id in ids:
+            audit("admin.mail.retry", detail=f"outbox={row_id}")
+    return ids
+
+
+@bp.route("/mail/<int:outbox_id>/opnieuw", methods=["POST"])
+@requires("portal.admin")
+def outbox_retry(outbox_id):
+    if _retry(outbox_id):
+        flash("De mail staat weer in de wachtrij en wordt zo opnieuw verzonden.")
+    else:
+        flash("Deze mail staat niet (meer) bij de mislukte mail van deze school.", "error")
+    return redirect(url_for("admin.outbox"))
+
+
+@bp.route("/mail/opnieuw", methods=["POST"])
+@requires("portal.admin")
+def outbox_retry_all():
+    n = len(_retry())
+    if n:
+        flash("1 mislukte mail staat weer in de wachtrij en wordt zo opnieuw verzonden." if n == 1
+              else f"{n} mislukte mails staan weer in de wachtrij en worden zo opnieuw verzonden.")
+    else:
+        flash("Er is geen mislukte mail om opnieuw te verzenden.")
+    return redirect(url_for("admin.outbox"))
+
+
 def _image_kind(data):
     """Type by content, not by name: PNG or JPEG only (no SVG: it can carry script)."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):

@@ -172,19 +172,41 @@ def _set_plugin(slug, plugin, on):
 
 @click.group("outbox", cls=AppGroup)
 def outbox_group():
-    """The mail outbox."""
+    """The mail outbox: a worker sends it, never a web request."""
 
 
 @outbox_group.command("send")
 def outbox_send():
-    """Send queued mail that is due (run from cron)."""
+    """One pass: send the queued mail that is due, then stop (for cron)."""
     from .mail import send_due
+    from .mail import summary
 
     if not current_app.config.get("SMTP_HOST"):
         click.echo("Geen SMTP_HOST ingesteld: de outbox bewaart alleen.")
         return
-    sent, failed = send_due()
-    click.echo(f"Verzonden: {sent}, mislukt (blijft in de wachtrij): {failed}.")
+    click.echo(summary(send_due()))
+
+
+@outbox_group.command("work")
+def outbox_work():
+    """Keep sending: a pass every OUTBOX_POLL_SECONDS until SIGTERM or SIGINT (Ctrl-C).
+
+    A stop signal ends the worker after the message in hand; the rest of its claimed
+    mail is given back and goes with the next run.
+    """
+    import signal
+    import threading
+
+    from .mail import work
+
+    stop = threading.Event()
+
+    def _stop(signum, frame):
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop)
+    work(stop, echo=click.echo)
 
 
 @click.command("purge")

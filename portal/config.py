@@ -42,7 +42,12 @@ def defaults(instance_path):
         "SMTP_STARTTLS": False,
         "SMTP_TIMEOUT": 5,
         "MAIL_FROM": "veiligheidsportaal@localhost",
-        "MAIL_SEND_AFTER_REQUEST": True,
+        # The outbox worker (flask --app portal outbox work): rows per claim, how long a
+        # claim holds, seconds between polls, attempts before a mail counts as failed.
+        "OUTBOX_BATCH_SIZE": 50,
+        "OUTBOX_LEASE_SECONDS": 300,
+        "OUTBOX_POLL_SECONDS": 5,
+        "OUTBOX_MAX_ATTEMPTS": 8,
         "PORTAL_URL": "http://127.0.0.1:5000",
         # Backups (flask --app portal backup, and init-db's before it migrates) are
         # encrypted for this age key (age1…) or gpg key; "": not encrypted.

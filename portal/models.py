@@ -150,23 +150,6 @@ class Vacation(BaseModel):
         table_name = "portal_vacation"
 
 
-class Outbox(BaseModel):
-    school = peewee.CharField(max_length=60, default="")
-    to = peewee.CharField(max_length=254)
-    subject = peewee.CharField(max_length=300)
-    body = peewee.TextField()
-    attachment = peewee.BlobField(null=True)
-    attachment_name = peewee.CharField(max_length=200, default="")
-    created_at = peewee.DateTimeField(default=utcnow)
-    attempts = peewee.IntegerField(default=0)
-    next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
-    sent_at = peewee.DateTimeField(null=True, index=True)
-    last_error = peewee.CharField(max_length=500, default="")
-
-    class Meta:
-        table_name = "portal_outbox"
-
-
 class CaseCounter(BaseModel):
     school = peewee.ForeignKeyField(School, on_delete="CASCADE")
     prefix = peewee.CharField(max_length=10)
@@ -203,6 +186,33 @@ class Case(BaseModel):
             (("school", "updated_at", "id"), False),
             (("school", "case_type", "updated_at", "id"), False),
         )
+
+
+class Outbox(BaseModel):
+    """One mail. Queued in the transaction of the change that causes it; sent by the
+    worker (portal/mail.py), which claims rows before it sends them."""
+
+    school = peewee.CharField(max_length=60, default="")
+    to = peewee.CharField(max_length=254)
+    subject = peewee.CharField(max_length=300)
+    body = peewee.TextField()  # emptied once sent, like the attachment
+    attachment = peewee.BlobField(null=True)
+    attachment_name = peewee.CharField(max_length=200, default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
+    sent_at = peewee.DateTimeField(null=True, index=True)
+    last_error = peewee.CharField(max_length=500, default="")
+    # A worker's claim: its random token and until when it holds the row.
+    claim_token = peewee.CharField(max_length=64, null=True)
+    claimed_until = peewee.DateTimeField(null=True)
+    # Given up after OUTBOX_MAX_ATTEMPTS: shown to the beheerder, no longer tried.
+    failed_at = peewee.DateTimeField(null=True)
+    # The mail holds the parent's address: it goes when its case is purged.
+    case = peewee.ForeignKeyField(Case, null=True, on_delete="CASCADE", backref="+")
+
+    class Meta:
+        table_name = "portal_outbox"
 
 
 class CaseExclusion(BaseModel):
