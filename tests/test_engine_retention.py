@@ -101,3 +101,108 @@ def test_purge_command(app, runner):
         assert not exists(gone) and exists(held)
         assert AuditLog.select().where((AuditLog.action == "case.purge")
                                        & (AuditLog.case_ref == gone.reference)).exists()
+
+
+def test_a_hold_set_while_the_purge_runs_keeps_the_case(ctx, monkeypatch):
+    """A legal hold set after the purge started (here: while it audits the first case it
+    deleted) keeps a case that the purge had already found due."""
+    cases = [closed_case(f"Zaak {i}") for i in range(4)]
+    last = cases[-1]
+    day = last.retention_until + datetime.timedelta(days=1)
+    monkeypatch.setattr(retention, "BATCH_SIZE", 2, raising=False)
+    real_audit = retention.audit
+
+    def audit_then_hold(*args, **kw):
+        real_audit(*args, **kw)
+        Case.update(legal_hold=True).where(Case.id == last.id).execute()
+
+    monkeypatch.setattr(retention, "audit", audit_then_hold)
+    done = retention.purge(today=day, dry_run=False)
+
+    assert last.id not in [c.id for c in done]
+    assert exists(last) and not any(exists(c) for c in cases[:-1])
+    audited = [r.case_ref for r in AuditLog.select().where(AuditLog.action == "case.purge")]
+    assert last.reference not in audited and len(audited) == len(set(audited)) == 3
+
+
+def test_purge_rechecks_each_case_when_it_deletes(ctx, monkeypatch):
+    """The list of due cases is read before the delete: a case put on legal hold, reopened
+    or given a later retention date in between must stay, and is not audited."""
+    gone = closed_case("Weg")
+    held = closed_case("Later bewaarplicht")
+    reopened = closed_case("Heropend")
+    extended = closed_case("Langer bewaren")
+    day = gone.retention_until + datetime.timedelta(days=1)
+    stale = [c.id for c in retention.purge(today=day, dry_run=True)]
+    assert {gone.id, held.id, reopened.id, extended.id} <= set(stale)
+
+    # What happens between reading the list and deleting (another user, another process):
+    Case.update(legal_hold=True).where(Case.id == held.id).execute()
+    Case.update(closed_at=None, retention_until=None).where(Case.id == reopened.id).execute()
+    Case.update(retention_until=day + datetime.timedelta(days=365)).where(
+        Case.id == extended.id).execute()
+    monkeypatch.setattr(retention, "_due_ids",
+                        lambda today, after_id, limit: [i for i in stale if i > after_id][:limit])
+    done = retention.purge(today=day, dry_run=False)
+
+    assert [c.id for c in done] == [gone.id]
+    assert not exists(gone)
+    assert exists(held) and exists(reopened) and exists(extended)
+    audited = [r.case_ref for r in AuditLog.select().where(AuditLog.action == "case.purge")]
+    assert audited == [gone.reference]
+
+
+def test_a_second_purge_with_the_same_list_audits_nothing_twice(ctx, monkeypatch):
+    """Two purges that read the same list (cron started twice, or a purge still running when
+    the next one starts): every case goes once and has exactly one audit row."""
+    cases = [closed_case(f"Zaak {i}") for i in range(5)]
+    day = cases[0].retention_until + datetime.timedelta(days=1)
+    stale = [c.id for c in retention.purge(today=day, dry_run=True)]
+    monkeypatch.setattr(retention, "_due_ids",
+                        lambda today, after_id, limit: [i for i in stale if i > after_id][:limit])
+
+    first = retention.purge(today=day, dry_run=False, batch_size=2)
+    second = retention.purge(today=day, dry_run=False, batch_size=2)  # the same, stale list
+
+    assert sorted(c.id for c in first) == sorted(stale) and second == []
+    refs = [r.case_ref for r in AuditLog.select().where(AuditLog.action == "case.purge")]
+    assert sorted(refs) == sorted(c.reference for c in cases)
+
+
+def test_purges_at_the_same_time_in_threads(app):
+    """Two purges started together from two threads (two connections): each case is deleted
+    and audited exactly once, whatever the interleaving."""
+    import threading
+
+    from portal.db import database
+
+    with db_ctx(app):
+        cases = [closed_case(f"Tegelijk {i}") for i in range(30)]
+        day = cases[0].retention_until + datetime.timedelta(days=1)
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                database.connect(reuse_if_open=True)
+                try:
+                    barrier.wait(30)
+                    results.append(retention.purge(today=day, dry_run=False))
+                finally:
+                    database.close()
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    purged = sorted(c.id for got in results for c in got)
+    assert purged == sorted(c.id for c in cases)  # each once, by one of the two
+    with db_ctx(app):
+        refs = [r.case_ref for r in AuditLog.select().where(AuditLog.action == "case.purge")]
+        assert sorted(refs) == sorted(c.reference for c in cases)
+        assert not Case.select().where(Case.id.in_([c.id for c in cases])).exists()
