@@ -18,6 +18,7 @@ from ..audit import audit
 from ..dates import local
 from ..db import atomic
 from ..db import database
+from ..db import is_sqlite
 from ..models import Case
 from ..models import CaseChecklistItem
 from ..models import CaseCounter
@@ -150,10 +151,34 @@ def run_transition(case, name, user, formdata=None):
         raise TransitionRefused(reason, form)
 
     now = utcnow()
+    try:
+        event = _commit_transition(case, ct, t, target, form, user, now)
+    except TransitionRefused:
+        audit("case.transition", case=case, outcome="refused", detail=f"{t.name} (gelijktijdig)")
+        raise
+    get_pm().hook.case_transitioned(case=case, transition=t, user=user, event=event)
+    return Outcome(case, event)
+
+
+def _locked_case(case_id):
+    """The case row, read again inside the write transaction and locked until it ends.
+
+    Two people taking a step on the same case at the same moment: the second waits for
+    the first and then sees the new state (and is refused). On PostgreSQL that needs
+    ``SELECT … FOR UPDATE``; SQLite's write transactions (BEGIN IMMEDIATE) already
+    run one at a time."""
+    query = Case.select().where(Case.id == case_id)
+    if not is_sqlite():
+        query = query.for_update()
+    return query.get()
+
+
+def _commit_transition(case, ct, t, target, form, user, now):
     with atomic():
-        fresh = Case.select().where(Case.id == case.id).get()
+        fresh = _locked_case(case.id)
         if fresh.state != case.state:
-            raise TransitionRefused("De zaak is intussen door iemand anders gewijzigd.", form)
+            raise TransitionRefused("De zaak is intussen door iemand anders gewijzigd. Bekijk de "
+                                    "nieuwe stand en probeer het zo nodig opnieuw.", form)
         data = _form_data(form)
         extra_text = t.apply(case, form, user) if t.apply else None
         case.state = t.target
@@ -172,9 +197,9 @@ def run_transition(case, name, user, formdata=None):
         )
         _meet_deadlines(case, ct, t.name, target.closed, now)
         _start_deadlines(case, ct, t.name, local(now).date())
-    audit("case.transition", case=case, detail=t.name)
-    get_pm().hook.case_transitioned(case=case, transition=t, user=user, event=event)
-    return Outcome(case, event)
+        # In the same transaction: the change and its audit row stand or fall together.
+        audit("case.transition", case=case, detail=t.name)
+    return event
 
 
 def closing_blocker(case, ct):
