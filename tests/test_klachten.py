@@ -238,6 +238,42 @@ def test_a_resubmitted_form_does_not_make_a_second_complaint(app, client):
                    .count()) == 5
 
 
+@pytest.mark.parametrize("failing", ["audit", "throttle"])
+def test_a_complaint_is_stored_only_with_its_receipt(app, client, monkeypatch, failing):
+    """The complaint, its audit row and its count towards the throttle are one commit: when
+    the last write fails (here: the database is locked) nothing is stored and the parent
+    sees the Dutch 503 page; sending the same form again then stores it once and shows the
+    code. Never "stored, but the parent got an error and no code"."""
+    import peewee
+
+    from plugins.klachten import submission
+
+    def locked(*args, **kw):
+        raise peewee.OperationalError("database is locked")
+
+    def count():
+        return with_db(app, lambda: Case.select().where(Case.case_type == "klachten.klacht").count())
+
+    before = count()
+    csrf, token = form_page(client)
+    data = {**COMPLAINT, "csrf_token": csrf, "form_token": token}
+    with monkeypatch.context() as m:
+        if failing == "audit":
+            m.setattr(submission, "audit", locked)
+        else:
+            m.setattr(submission.throttle, "record_failure", locked)
+        refused = client.post(FORM, data=data)
+    assert refused.status_code == 503
+    assert "Tijdelijk niet beschikbaar" in refused.get_data(as_text=True)
+    assert count() == before, "stored although the parent was told it failed"
+
+    again = client.post(FORM, data=data)
+    assert again.status_code == 200
+    html = again.get_data(as_text=True)
+    assert REF_RE.search(html) and CODE_RE.search(html), "the code must be shown"
+    assert count() == before + 1
+
+
 def test_submissions_are_limited_per_address_without_losing_the_text(app, client):
     assert submit(client).status_code == 200
 

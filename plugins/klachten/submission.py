@@ -5,6 +5,7 @@ from flask import url_for
 from peewee import IntegrityError
 
 from portal import mail
+from portal import throttle
 from portal.access import users_with_permission
 from portal.audit import audit
 from portal.cases import engine
@@ -20,6 +21,7 @@ from .choices import label
 from .models import Klacht
 
 SUBMITTER = "Indiener (ouder/verzorger)"
+SUBMIT_KIND = "klachten.indienen"  # the audit action and the throttle kind of a submission
 
 
 def _follow_url(school):
@@ -28,8 +30,13 @@ def _follow_url(school):
     return f"de volgpagina van {school.name}"
 
 
-def submit(school, data, form_token="", code=None):
-    """Create the complaint; return (case, code) or (existing case, None) for a repeated form."""
+def submit(school, data, form_token="", code=None, throttle_keys=()):
+    """Create the complaint; return (case, code) or (existing case, None) for a repeated form.
+
+    The case, its details, the timeline, the mail, the audit row and the submission's
+    count towards the throttle (``throttle_keys``) are one transaction: once it has
+    committed nothing else is written, so a parent whose complaint was stored always
+    gets the receipt with the code."""
     code = code or codes.new_code()
     token_hash = codes.token_hash(form_token) if form_token else None
     try:
@@ -39,11 +46,13 @@ def submit(school, data, form_token="", code=None):
                 if earlier is not None:
                     return Case.get_by_id(earlier.case_id), None
             case = _create(school, data, code, token_hash)
+            audit(SUBMIT_KIND, case=case, school=school)
+            if throttle_keys:
+                throttle.record_failure(SUBMIT_KIND, throttle_keys)
     except IntegrityError:
         # A double click raced the first submission on PostgreSQL: that one won.
         earlier = Klacht.get(Klacht.form_token_hash == token_hash)
         return Case.get_by_id(earlier.case_id), None
-    audit("klachten.indienen", case=case, school=school)
     return case, code
 
 

@@ -47,7 +47,7 @@ from .summary import staff_of
 
 bp = Blueprint("klachten", __name__, template_folder="templates")
 
-SUBMIT_KIND = "klachten.indienen"
+SUBMIT_KIND = submission.SUBMIT_KIND
 FOLLOW_KIND = "klachten.volgen"
 # Letters addressed to the parent, which they may download from the follow-up page.
 PARENT_LETTERS = ("klachten.ontvangstbevestiging", "klachten.afsluitbrief")
@@ -92,9 +92,10 @@ def indienen():
             f"Vanaf dit adres zijn kort na elkaar veel klachten verstuurd. Wacht ongeveer "
             f"{minutes} minuut{'' if minutes == 1 else 'en'} en verstuur het formulier dan "
             "opnieuw; wat u schreef blijft staan."))
-    case, code = submission.submit(g.school, form.data, form.form_token.data)
-    # Every submission counts towards the per-address limit (not just failures).
-    throttle.record_failure(SUBMIT_KIND, [_address()])
+    # Every submission counts towards the per-address limit (not just failures), in the
+    # complaint's own transaction.
+    case, code = submission.submit(g.school, form.data, form.form_token.data,
+                                   throttle_keys=[_address()])
     return render_template("klachten/ontvangen.html", case=case,
                            code=codes.grouped(code) if code else None)
 
