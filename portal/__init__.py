@@ -23,6 +23,9 @@ def create_app(test_config=None):
     from . import csrf
 
     config.load(app, test_config)
+    from . import passwords
+
+    passwords.configure(app)
     logging.basicConfig(level=logging.INFO)
 
     from . import access

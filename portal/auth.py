@@ -35,6 +35,7 @@ from wtforms.validators import Length
 
 from . import access
 from . import csrf
+from . import passwords
 from . import throttle
 from .access import LOGIN
 from .access import forget_user
@@ -48,8 +49,8 @@ from .db import database
 from .models import User
 from .models import UserSession
 from .models import utcnow
-from .passwords import DUMMY_HASH
 from .passwords import hash_password
+from .passwords import needs_rehash
 from .passwords import policy_error
 from .passwords import verify_password
 
@@ -189,7 +190,13 @@ def login():
             status = 429
         else:
             user = User.get_or_none(User.email == email)
-            ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
+            ok = verify_password(user.password_hash if user else passwords.DUMMY_HASH,
+                                 form.password.data)
+            if user and ok and needs_rehash(user.password_hash):
+                # An account from before argon2id: store the new hash now that we know
+                # the password (the old scrypt hash is gone after this login).
+                User.update(password_hash=hash_password(form.password.data)).where(
+                    User.id == user.id).execute()
             if user and ok and user.active and user.totp_secret:
                 from .mfa import begin_second_step
 

@@ -108,6 +108,8 @@ def check_production(config, debug):
         problems.append("SECRET_KEY is korter dan 32 tekens")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE staat uit (cookies zonder Secure)")
+    if config.get("PASSWORD_HASH_FAST"):
+        problems.append("PASSWORD_HASH_FAST staat aan (alleen voor de tests)")
     if problems:
         raise ConfigError(
             "Het portaal start niet in productie: " + "; ".join(problems) + "."

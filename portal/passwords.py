@@ -1,7 +1,15 @@
-"""Password policy (SECURITY.md A6): long enough, not common, no composition rules."""
+"""Passwords: the policy (long enough, not common, no composition rules) and the hash.
 
+New hashes are argon2id with the parameters of RFC 9106's second recommendation
+(3 passes over 64 MiB, 4 lanes): memory-hard, so guessing on graphics cards is
+expensive. Accounts made before argon2 have a scrypt hash (werkzeug's format);
+those still verify, and a successful login replaces them (``needs_rehash``).
+"""
+
+import argon2
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
 from werkzeug.security import check_password_hash
-from werkzeug.security import generate_password_hash
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -13,6 +21,22 @@ BLOCKLIST = {
     "iloveyou1234", "qwerty123456", "administrator", "veiligheid123", "klaverweide1",
     "klaverweide123", "schoolschool", "leerkracht123", "directie1234", "almere123456",
 }
+
+PRODUCTION = argon2.profiles.RFC_9106_LOW_MEMORY
+# For the test suite only (``PASSWORD_HASH_FAST``): thousands of logins at 64 MiB each
+# would cost minutes; the hash format and every code path stay the same.
+FAST = argon2.Parameters(type=argon2.Type.ID, version=19, salt_len=16, hash_len=32,
+                         time_cost=1, memory_cost=8 * 1024, parallelism=1)
+_hasher = argon2.PasswordHasher.from_parameters(PRODUCTION)
+
+
+def configure(app):
+    """Choose the hash parameters for this process (production unless the tests ask)."""
+    global _hasher, DUMMY_HASH
+    params = FAST if app.config.get("PASSWORD_HASH_FAST") else PRODUCTION
+    if _hasher.memory_cost != params.memory_cost or _hasher.time_cost != params.time_cost:
+        _hasher = argon2.PasswordHasher.from_parameters(params)
+        DUMMY_HASH = hash_password("dummy-password-for-timing")
 
 
 def policy_error(password, email=""):
@@ -30,11 +54,27 @@ def policy_error(password, email=""):
 
 
 def hash_password(password):
-    return generate_password_hash(password, method="scrypt")
+    return _hasher.hash(password)
 
 
 def verify_password(pwhash, password):
+    """Does ``password`` match ``pwhash`` (argon2id, or an older scrypt hash)?"""
+    if pwhash.startswith("$argon2"):
+        try:
+            return _hasher.verify(pwhash, password)
+        except (VerificationError, InvalidHashError):
+            return False
     return check_password_hash(pwhash, password)
+
+
+def needs_rehash(pwhash):
+    """True for a hash made the old way (scrypt) or with weaker argon2 parameters."""
+    if not pwhash.startswith("$argon2"):
+        return True
+    try:
+        return _hasher.check_needs_rehash(pwhash)
+    except InvalidHashError:
+        return True
 
 
 # Used to spend the same time on an unknown account as on a wrong password.

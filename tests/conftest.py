@@ -43,6 +43,8 @@ def app_config(tmp_path):
         "WTF_CSRF_ENABLED": True,
         "PORTAL_EXTRA_PLUGINS": (caseplugin,),
         "SMTP_HOST": "",
+        # Cheap argon2id parameters: the suite logs in thousands of times.
+        "PASSWORD_HASH_FAST": True,
     }
 
 

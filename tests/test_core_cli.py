@@ -49,7 +49,7 @@ def test_user_add_roles_disable(app, runner):
     assert r.exit_code != 0 and "Onbekende gebruiker" in r.output
     with db_ctx(app):
         u = User.get(User.email == "nieuw@klaverweide.demo")
-        assert u.name == "Noor Nieuw" and u.password_hash.startswith("scrypt:")
+        assert u.name == "Noor Nieuw" and u.password_hash.startswith("$argon2id$")
         assert sorted(r.role for r in UserRole.select().where(UserRole.user == u.id)) == [
             "directie", "ib"]
 

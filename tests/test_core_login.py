@@ -115,3 +115,25 @@ def test_login_form_errors_are_not_500(client):
         data = dict(data, csrf_token=get_csrf(client, "/login"))
         r = client.post("/login", data=data)
         assert r.status_code in (200, 400, 401, 422), r.status_code
+
+
+def test_passwords_are_argon2id_and_old_scrypt_hashes_are_replaced_at_login(app, client):
+    from werkzeug.security import generate_password_hash
+
+    from portal.models import User
+    from portal.passwords import needs_rehash
+    from portal.passwords import verify_password
+
+    email = "ib@klaverweide.demo"
+    with db_ctx(app):
+        assert User.get(User.email == email).password_hash.startswith("$argon2id$")
+        # An account from before argon2id.
+        old = generate_password_hash("klaverweide-demo", method="scrypt")
+        User.update(password_hash=old).where(User.email == email).execute()
+        assert needs_rehash(old) and verify_password(old, "klaverweide-demo")
+    assert attempt(client, email, "klaverweide-demo").status_code == 302
+    with db_ctx(app):
+        new = User.get(User.email == email).password_hash
+        assert new.startswith("$argon2id$") and not needs_rehash(new)
+        assert verify_password(new, "klaverweide-demo")
+        assert not verify_password(new, "iets-anders-123")
