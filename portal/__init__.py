@@ -1,6 +1,5 @@
 """Veiligheidsportaal: the school safety plan as forms, cases, letters and figures."""
 
-import logging
 import os
 
 from flask import Flask
@@ -17,7 +16,7 @@ def create_app(test_config=None):
         instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # database, secret key: private
 
     from . import config
     from . import csrf
@@ -26,18 +25,20 @@ def create_app(test_config=None):
     from . import passwords
 
     passwords.configure(app)
-    logging.basicConfig(level=logging.INFO)
 
     from . import access
     from . import auth
     from . import builtin
     from . import db
+    from . import logs
     from . import mfa
     from . import plugins
     from . import security
     from . import templating
     from .registry import Registry
 
+    logs.init_app(app)
+    _trust_proxies(app)
     db.init_app(app)
     csrf.init_app(app)
     pm = plugins.make_manager(
@@ -69,6 +70,18 @@ def create_app(test_config=None):
     cli.init_app(app)
     pm.hook.register_commands(cli=app.cli)
     return app
+
+
+def _trust_proxies(app):
+    """Behind ``PORTAL_PROXIES`` reverse proxies, take the client's address and scheme from
+    the headers they set (werkzeug's ProxyFix trusts exactly that many hops). With the
+    default 0 the headers are ignored: a client cannot forge the address that the
+    throttles count, and behind a proxy the school is not one address."""
+    n = app.config["PORTAL_PROXIES"]
+    if n > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
 
 
 def _register_plugin_blueprints(app, pm):

@@ -96,7 +96,9 @@ SESSION_SQL = (
 @login_manager.user_loader
 def load_user(user_id):
     token = session.get("sid")
-    if not token:
+    if not token or g.get("db_failed"):
+        # No session, or the database just failed: the error page is shown to nobody in
+        # particular rather than asking the database who this is.
         return None
     found = database.execute_sql(
         constant_sql(SESSION_SQL), (*access.USER_ACCESS_PARAMS, _token_hash(token))

@@ -49,6 +49,12 @@ def defaults(instance_path):
         "OUTBOX_POLL_SECONDS": 5,
         "OUTBOX_MAX_ATTEMPTS": 8,
         "PORTAL_URL": "http://127.0.0.1:5000",
+        # /health answers 503 when due mail has waited longer than this (worker not running).
+        "HEALTH_OUTBOX_MAX_MINUTES": 15,
+        # The number of reverse proxies in front of the portal (werkzeug's ProxyFix). With 0
+        # a client's X-Forwarded-For is ignored, so nobody can forge the address the
+        # throttles count; behind one proxy (nginx) set 1.
+        "PORTAL_PROXIES": 0,
         # Backups (flask --app portal backup, and init-db's before it migrates) are
         # encrypted for this age key (age1…) or gpg key; "": not encrypted.
         "PORTAL_BACKUP_RECIPIENT": "",
@@ -69,6 +75,7 @@ ENV_KEYS = (
     "MAIL_FROM",
     "PORTAL_URL",
     "PORTAL_REQUIRE_MFA",
+    "PORTAL_PROXIES",
     "PORTAL_BACKUP_RECIPIENT",
 )
 
@@ -80,6 +87,11 @@ def load(app, test_config=None):
         if key in os.environ:
             app.config[key] = os.environ[key]
     app.config["SMTP_PORT"] = int(app.config["SMTP_PORT"])
+    try:
+        app.config["PORTAL_PROXIES"] = int(app.config["PORTAL_PROXIES"])
+    except (TypeError, ValueError):
+        raise ConfigError("PORTAL_PROXIES moet een geheel getal zijn (het aantal proxy's "
+                          "voor het portaal, meestal 0 of 1).") from None
     if isinstance(app.config["PORTAL_REQUIRE_MFA"], str):
         app.config["PORTAL_REQUIRE_MFA"] = app.config["PORTAL_REQUIRE_MFA"].lower() in ("1", "true", "ja")
     if test_config:

@@ -22,11 +22,21 @@ bp = Blueprint("schools", __name__)
 # control needs of the school, in one constant query: this runs on every request
 # under /<school>/.
 SCHOOL_FIELDS = ("id", "slug", "name", "address", "phone", "email", "board_name", "logo_type")
+# The school's phone number for urgent matters (a setting), shown on error pages.
+URGENT_PHONE_COLUMN = (
+    '(SELECT t."value" FROM "portal_school_setting" AS t '
+    'WHERE t."school_id" = s."id" AND t."name" = ?)'
+)
 SCHOOL_SQL = (
     'SELECT s."id", s."slug", s."name", s."address", s."phone", s."email", s."board_name", '
-    's."logo_type", ' + access.SCHOOL_ACCESS_COLUMNS + ' '
+    's."logo_type", ' + access.SCHOOL_ACCESS_COLUMNS + ', ' + URGENT_PHONE_COLUMN + ' '
     'FROM "portal_school" AS s WHERE s."slug" = ?'
 )
+
+# slug -> (name, phone for urgent matters), from the last time each school was loaded:
+# an error page for a database that is down still tells a parent whom to call.
+_contacts = {}
+_MAX_CONTACTS = 10_000
 
 
 def load_school(slug):
@@ -35,13 +45,26 @@ def load_school(slug):
     from .db import database
 
     found = database.execute_sql(
-        constant_sql(SCHOOL_SQL), (*access.SCHOOL_ACCESS_PARAMS, slug)
+        constant_sql(SCHOOL_SQL), (*access.SCHOOL_ACCESS_PARAMS, "portal.contact_phone", slug)
     ).fetchone()
     if found is None:
         return None
     school = School(**dict(zip(SCHOOL_FIELDS, found[:8], strict=True)))
     school.access = access.school_access(found[8], found[9])
+    school.urgent_phone = found[10] or school.phone
+    if len(_contacts) >= _MAX_CONTACTS:
+        _contacts.clear()
+    _contacts[slug] = (school.name, school.urgent_phone)
     return school
+
+
+def known_contact():
+    """(school name, phone for urgent matters) for this request's school, without a query:
+    the school loaded for this request, else what this process saw of it before."""
+    school = g.get("school")
+    if school is not None:
+        return school.name, getattr(school, "urgent_phone", "") or school.phone
+    return _contacts.get(g.get("school_slug"), ("", ""))
 
 
 @bp.route("/")
@@ -56,14 +79,39 @@ def home():
 @bp.route("/health")
 @public
 def health():
-    """For monitoring: 200 when the database answers, 503 (no details) when it does not."""
-    from .db import database
+    """For monitoring: 200 when the portal can do its work; 503 when the database does not
+    answer, when migrations are pending (the code expects a schema the database does not
+    have yet) or when mail has waited too long (the outbox worker is not running).
+    No details beyond these (no names, no counts of cases)."""
+    from flask import current_app
 
+    from . import mail
+    from . import migrate
+    from .registry import get_pm
+
+    problems = []
     try:
-        database.execute_sql("SELECT 1").fetchone()
-    except Exception:  # any database failure means "not healthy"; details stay in the log
-        return {"status": "onbeschikbaar"}, 503
-    return {"status": "ok"}
+        pending = migrate.pending_migrations(get_pm())
+        # A database that is not migrated yet may not even have the outbox table.
+        backlog = None if pending else mail.backlog()
+    except Exception as exc:  # any database failure means "not healthy"; the log says which
+        from .db import failure_kind
+
+        current_app.logger.error("health: database failure (%s, %s)", failure_kind(exc),
+                                 type(exc).__name__)
+        return {"status": "onbeschikbaar", "problemen": ["database"]}, 503
+    if pending:
+        problems.append("migraties")
+    limit = current_app.config["HEALTH_OUTBOX_MAX_MINUTES"]
+    if backlog and current_app.config.get("SMTP_HOST") and backlog["oldest_due_minutes"] > limit:
+        problems.append("mail")
+    body = {
+        "status": "onbeschikbaar" if problems else "ok",
+        "problemen": problems,
+        "migraties_open": len(pending),
+        "mail": backlog,
+    }
+    return body, (503 if problems else 200)
 
 
 @bp.route("/<school>/")

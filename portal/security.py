@@ -38,7 +38,10 @@ def init_app(app):
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config["SESSION_COOKIE_SECURE"]:
             h["Strict-Transport-Security"] = "max-age=31536000"
-        if request.endpoint != "static" and (
+        if g.get("db_failed"):
+            # Asking who is logged in would read the database that just failed.
+            h["Cache-Control"] = "no-store"
+        elif request.endpoint != "static" and (
             current_user.is_authenticated or g.get("no_store") or request.method == "POST"
         ):
             # Dossier pages and receipt pages never stay in a browser cache.
@@ -58,18 +61,83 @@ def init_app(app):
 
     app.register_error_handler(CSRFError, handler(400))
 
-    from peewee import OperationalError
+    for exc_class in database_errors():
+        app.register_error_handler(exc_class, database_failed)
 
-    @app.errorhandler(OperationalError)
-    def _db_down(error):
-        app.logger.error("database unavailable: %s", type(error).__name__)
-        return error_page(503)
+
+def database_errors():
+    """The exception classes that mean "the database failed", as peewee and the drivers
+    raise them (peewee wraps most driver errors, not those from a rollback or close)."""
+    import sqlite3
+
+    import peewee
+
+    classes = [peewee.OperationalError, peewee.InterfaceError, sqlite3.OperationalError]
+    try:
+        import psycopg2
+    except ImportError:  # pragma: no cover - psycopg2 is a dependency
+        pass
+    else:
+        classes += [psycopg2.OperationalError, psycopg2.InterfaceError]
+    return classes
+
+
+# What the user reads for each kind of database failure (db.failure_kind).
+DB_FAILURE_TEXT = {
+    "locked": "Het is op dit moment erg druk in het portaal. Er is niets opgeslagen van deze "
+              "handeling. Probeer het over een minuut opnieuw.",
+    "disk_full": "Het portaal kan op dit moment niets opslaan. Er is niets opgeslagen van deze "
+                 "handeling. Probeer het later opnieuw.",
+    "read_only": "Het portaal kan op dit moment niets opslaan. Er is niets opgeslagen van deze "
+                 "handeling. Probeer het later opnieuw.",
+}
+
+
+def database_failed(error):
+    """The Dutch 503 page for a database failure, made without touching the database.
+
+    The log names the kind of failure (locked, disk full, read-only, connection lost)
+    and the page, never the statement or the data in it."""
+    from .db import failure_kind
+
+    kind = failure_kind(error)
+    g.db_failed = kind
+    from flask import current_app
+
+    current_app.logger.error(
+        "database failure: kind=%s class=%s endpoint=%s method=%s",
+        kind, type(error).__name__, request.endpoint, request.method,
+    )
+    if request.endpoint == "schools.health":  # monitoring reads JSON
+        return {"status": "onbeschikbaar", "problemen": ["database"]}, 503
+    title, text = ERRORS[503]
+    return bare_page(503, title, DB_FAILURE_TEXT.get(kind, text))
+
+
+def bare_page(code, title, text):
+    """An error page from what this process already knows (the school of the URL, if it
+    was loaded, and its phone number for urgent matters), with no database query."""
+    from .schools import known_contact
+
+    name, phone = known_contact()
+    try:
+        html = render_template("errors/bare.html", title=title, text=text, school_name=name,
+                               phone=phone)
+        return html, code, {"Cache-Control": "no-store"}
+    except Exception:  # the last resort: plain text, never a traceback
+        extra = f"\n\nIs het dringend? Bel de school: {phone}." if phone else ""
+        return (f"{title}\n\n{text}{extra}\n", code,
+                {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"})
 
 
 def error_page(code):
-    """The Dutch error page; plain text when even that cannot be rendered (database down)."""
+    """The Dutch error page, in the portal's layout; without it when even that cannot be
+    rendered (the layout asks the database who is logged in)."""
     title, text = ERRORS[code]
+    if g.get("db_failed"):
+        return bare_page(code, title, text)
     try:
         return render_template("errors/error.html", code=code, title=title, text=text), code
-    except Exception:  # the page itself needs the database (menu, user): fall back to text
-        return f"{title}\n\n{text}\n", code, {"Content-Type": "text/plain; charset=utf-8"}
+    except Exception:  # the layout needs the database; the bare page does not
+        g.db_failed = "layout"  # and the response headers must not ask it either
+        return bare_page(code, title, text)

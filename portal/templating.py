@@ -60,7 +60,8 @@ def init_app(app):
     @app.context_processor
     def _nav():
         school = g.get("school")
-        if school is None or not current_user.is_authenticated:
+        # After a database failure, asking who is logged in would read the database again.
+        if g.get("db_failed") or school is None or not current_user.is_authenticated:
             return {"nav": []}
         from .menus import nav_items
 

@@ -129,7 +129,9 @@ def test_legal_hold_from_case_page(app, client):
 
 def test_health(client):
     r = client.get("/health")
-    assert r.status_code == 200 and r.get_json() == {"status": "ok"}
+    body = r.get_json()
+    assert r.status_code == 200 and body["status"] == "ok" and body["problemen"] == []
+    assert body["migraties_open"] == 0 and set(body["mail"]) == {"due", "oldest_due_minutes", "failed"}
 
 
 def test_backup_keeps_every_row_and_is_private(app, runner, tmp_path):

@@ -93,3 +93,5 @@ def test_development_generates_a_key_once(tmp_path, monkeypatch):
     assert first == second and len(first) >= 32
     key_file = tmp_path / "instance" / "secret_key"
     assert key_file.stat().st_mode & 0o077 == 0, "the key file is readable by others"
+    assert (tmp_path / "instance").stat().st_mode & 0o077 == 0, "the instance folder is open"
+    assert (tmp_path / "dev.sqlite3").stat().st_mode & 0o077 == 0, "the database is readable by others"
