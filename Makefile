@@ -8,7 +8,7 @@ FLASK  := $(VENV)/bin/flask --app portal
 
 .PHONY: run test install install-test browser lint bench clean
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e .

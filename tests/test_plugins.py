@@ -1,6 +1,6 @@
 """The plugin system: entry points, the example third-party plugin, name checks, failures."""
 
-import configparser
+import tomllib
 import types
 from pathlib import Path
 
@@ -25,13 +25,13 @@ from .conftest import post
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_entry_point_group_matches_setup_cfg():
-    cfg = configparser.ConfigParser()
-    cfg.read(ROOT / "setup.cfg")
-    assert ENTRY_POINT_GROUP in cfg["options.entry_points"]
+def test_entry_point_group_matches_pyproject():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    groups = meta["project"]["entry-points"]
+    assert ENTRY_POINT_GROUP in groups
     assert ENTRY_POINT_GROUP in (ROOT / "docs" / "plugins.md").read_text()
     for slug in ("klachten", "trauma", "schorsing", "social_media"):
-        assert slug in cfg["options.entry_points"][ENTRY_POINT_GROUP]
+        assert groups[ENTRY_POINT_GROUP][slug] == f"plugins.{slug}"
 
 
 def test_builtins_and_example_loaded_through_entry_points(app):
