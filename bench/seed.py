@@ -175,7 +175,7 @@ def targets(school, rng_seed=7, how_many=20):
         .order_by(Case.updated_at.desc(), Case.id.desc())
     )
     total_open = open_cases.count()
-    # OFFSET at seed time only (and not .get(): it drops the offset, FACTS.md).
+    # OFFSET at seed time only (and not .get(): peewee's .get() drops the offset).
     middle = list(open_cases.offset(total_open // 2).limit(1))[0]
     cursor = f"{middle.updated_at.isoformat()}_{middle.id}"
     busy = [c.reference for c in Case.select(Case.reference).where(

@@ -4,8 +4,8 @@ A login creates a server-side ``UserSession`` row whose random token lives in
 the signed cookie. The user loader accepts the cookie only while that row is
 open, not idle too long, younger than the absolute limit, newer than the last
 password change and the account active. Logout closes the row, so a cookie
-copied before logout no longer works (FACTS.md: the default cookie session
-alone would keep working).
+copied before logout no longer works (with the default cookie session and
+flask-login alone it would keep working, also with session_protection="strong").
 """
 
 import datetime

@@ -23,7 +23,7 @@ def defaults(instance_path):
         # None: Secure in production, not on http://127.0.0.1 in development.
         "SESSION_COOKIE_SECURE": None,
         "REMEMBER_COOKIE_DURATION": 0,
-        # Idle and absolute session limits (SECURITY.md A4).
+        # Idle and absolute session limits (docs/security.md A4).
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 10,
         # Every staff member must enrol a TOTP second factor (recommended in production).

@@ -1,4 +1,4 @@
-"""Second factor for staff: TOTP codes from an authenticator app (SECURITY.md A5).
+"""Second factor for staff: TOTP codes from an authenticator app (docs/security.md A5).
 
 Enrolment is per user at /mfa; with ``PORTAL_REQUIRE_MFA`` every staff member
 must enrol before anything else opens. A code is accepted once: the time step

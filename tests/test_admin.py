@@ -161,3 +161,39 @@ def test_audit_log_page_shows_case_views(app, client):
     html = client.get(f"/klaverweide/beheer/auditlog?zaak={ref}").get_data(as_text=True)
     assert "ib@klaverweide.demo" in html and "case.view" in html
     assert client.get("/klaverweide/beheer/auditlog?wie=niemand@x.nl").status_code == 200
+
+
+def test_logo_is_checked_by_content_and_size(app, client):
+    import io
+
+    from portal.models import School
+
+    login(client, "beheerder")
+    page = "/klaverweide/beheer/school"
+
+    def upload(data, name):
+        from .conftest import get_csrf
+
+        form = {"name": "De Klaverweide", "address": "Klaverweg 12, 1300 AA Almere",
+                "phone": "036 000 0000", "email": "info@klaverweide.demo",
+                "board_name": "Almeerse Scholen Groep (ASG)", "csrf_token": get_csrf(client, page),
+                "logo": (io.BytesIO(data), name)}
+        return client.post(page, data=form, content_type="multipart/form-data",
+                           follow_redirects=True)
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    assert "PNG- of JPEG-bestand" in upload(svg, "logo.png").get_data(as_text=True)
+    assert "PNG- of JPEG-bestand" in upload(b"\x89PNG\r\n\x1a\n" + b"0" * 600_000,
+                                            "groot.png").get_data(as_text=True)
+    with _db(app):
+        assert School.get(School.slug == "klaverweide").logo is None
+    upload(b"\x89PNG\r\n\x1a\n" + b"0" * 100, "logo.png")
+    with _db(app):
+        assert School.get(School.slug == "klaverweide").logo_type == "image/png"
+
+
+def test_a_body_over_the_limit_gets_the_dutch_413_page(app, client):
+    r = client.post("/klaverweide/klachten/indienen", data=b"x" * (11 * 1024 * 1024),
+                    content_type="application/x-www-form-urlencoded")
+    assert r.status_code == 413
+    assert "Te groot" in r.get_data(as_text=True)

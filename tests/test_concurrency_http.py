@@ -1,4 +1,4 @@
-"""SECURITY.md F1: parents submitting at the same moment on SQLite lose nothing.
+"""docs/security.md F1: parents submitting at the same moment on SQLite lose nothing.
 
 Two processes post complaints to the portal served on 127.0.0.1 (werkzeug,
 threaded) at the same time. Every submission must get its receipt, no answer

@@ -1,4 +1,4 @@
-"""Access walk (SECURITY.md B1, B5, D3): every rule of ``app.url_map``, every method,
+"""Access walk (docs/security.md B1, B5, D3): every rule of ``app.url_map``, every method,
 anonymously and as every demo role.
 
 The list of routes is built from the URL map, so a route added later (by the

@@ -1,4 +1,4 @@
-"""Production mode refuses an unsafe configuration (SECURITY.md E6) and says why, in Dutch."""
+"""Production mode refuses an unsafe configuration (docs/security.md E6) and says why, in Dutch."""
 
 import pytest
 

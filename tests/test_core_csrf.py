@@ -1,4 +1,4 @@
-"""CSRF (SECURITY.md D3): a POST without a valid token is refused with 400 and changes nothing."""
+"""CSRF (docs/security.md D3): a POST without a valid token is refused with 400 and changes nothing."""
 
 from portal.models import AuditLog
 from portal.models import LoginAttempt

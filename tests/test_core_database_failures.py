@@ -167,3 +167,35 @@ def test_health_when_mail_waits_too_long(app, client):
     with db_ctx(app):
         Outbox.update(next_attempt_at=utcnow() - datetime.timedelta(minutes=5)).execute()
     assert client.get("/health").status_code == 200
+
+
+@pytest.mark.parametrize("message", ["database or disk is full", "attempt to write a readonly database"])
+def test_disk_full_or_read_only_refuses_the_complaint_whole(app, client, monkeypatch, message):
+    """The disk is full or the database read-only when a parent submits: a Dutch page that
+    says nothing was saved and whom to call, and no half-saved complaint."""
+    import re
+
+    from plugins.klachten import submission
+    from portal.models import Case
+
+    from .core_helpers import db_ctx
+
+    page = client.get("/klaverweide/klachten/indienen").get_data(as_text=True)
+    tokens = dict(re.findall(r'name="(csrf_token|form_token)"[^>]*? value="([^"]+)"', page))
+    with db_ctx(app):
+        before = Case.select().count()
+    real_create = submission.Klacht.create
+
+    def fails(*args, **kw):
+        real_create(*args, **kw)  # the case and its details are written, then the disk fills
+        raise peewee.OperationalError(message)
+
+    with monkeypatch.context() as m:
+        m.setattr(submission.Klacht, "create", fails)
+        r = client.post("/klaverweide/klachten/indienen",
+                        data={"category": "pesten", "what_happened": "Schijf vol", **tokens})
+    assert r.status_code == 503
+    html = r.get_data(as_text=True)
+    assert "kan op dit moment niets opslaan" in html and PHONE in html
+    with db_ctx(app):
+        assert Case.select().count() == before

@@ -1,4 +1,4 @@
-"""Response headers (SECURITY.md D2, E6), open redirects via ``next`` (D4) and no external
+"""Response headers (docs/security.md D2, E6), open redirects via ``next`` (D4) and no external
 URLs in any page (no CDN). Pages are found through ``app.url_map``."""
 
 import re

@@ -1,4 +1,4 @@
-"""NUL characters, control characters and odd Unicode in any input (SECURITY.md C6):
+"""NUL characters, control characters and odd Unicode in any input (docs/security.md C6):
 400 or a form error, never 500 — on SQLite and on PostgreSQL (which rejects NUL).
 
 The forms are found on the pages themselves (every GET route from ``app.url_map``),

@@ -1,4 +1,4 @@
-"""Login throttling (SECURITY.md A1): per account and per address, growing delay, no
+"""Login throttling (docs/security.md A1): per account and per address, growing delay, no
 permanent lockout, one generic message, every attempt in the audit log."""
 
 import datetime

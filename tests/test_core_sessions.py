@@ -1,4 +1,4 @@
-"""Sessions that really end (SECURITY.md A3, A4): replay after logout, password change
+"""Sessions that really end (docs/security.md A3, A4): replay after logout, password change
 and disabling; session fixation; idle and absolute timeouts; cookie flags."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Retention (SECURITY.md E5): closed cases go once their period has passed, with their
+"""Retention (docs/security.md E5): closed cases go once their period has passed, with their
 events, documents, checklist and deadlines; legal hold keeps a case; the purge is audited."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Who sees which case (SECURITY.md B1, B3): view permission per type, assignee,
+"""Who sees which case (docs/security.md B1, B3): view permission per type, assignee,
 exclusion (never, whatever the role), confidential cases. Anything else is 404,
 on the detail page and in the list."""
 

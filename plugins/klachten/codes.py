@@ -2,7 +2,7 @@
 
 24 characters from the base32 alphabet (A-Z, 2-7): 120 bits of randomness,
 shown once in groups of four. Only a SHA-256 hash is stored; at >= 112 bits a
-plain hash cannot be brute-forced (SECURITY.md A2), so no slow hash is needed.
+plain hash cannot be brute-forced (docs/security.md A2), so no slow hash is needed.
 """
 
 import hashlib

@@ -6,8 +6,10 @@ staff open most. So it is written out here, once. The SQL text is made only of
 the constant fragments below and placeholders; every value is a parameter.
 
 Keyset pagination on (updated_at, id) and no COUNT: page 4,000 costs what page
-1 costs (FACTS.md). Visibility is the same rule as ``visibility.visible_condition``
-(tests/test_engine_visibility.py checks that the list and the detail page agree).
+1 costs (measured at 100,000 cases: OFFSET 50,000 was 2.3 times slower than page
+1, and a COUNT per page view cut page 1 from ~400 to ~150 req/s). Visibility is
+the same rule as ``visibility.visible_condition`` (tests/test_engine_visibility.py
+checks that the list and the detail page agree).
 """
 
 import datetime
