@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app portal
 
-.PHONY: run test install install-test browser lint bench clean
+.PHONY: run test install install-test browser lint bench clean faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,14 +40,19 @@ run: install
 	wait $$web
 
 test: install-test
-	$(VENV)/bin/ruff check portal plugins tests bench
+	$(VENV)/bin/ruff check portal plugins tests bench faults
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 lint: install-test
-	$(VENV)/bin/ruff check portal plugins tests bench
+	$(VENV)/bin/ruff check portal plugins tests bench faults
 
 bench: install-test
 	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3*
+
+# Fault injection against a served portal (not part of `make test`; about 10 minutes).
+# Options through ARGS, e.g. make faults ARGS="--only upgrade --db sqlite --portal /tmp/old".
+faults: $(VENV)/.installed-test
+	$(PY) -m faults $(ARGS)

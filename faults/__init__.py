@@ -1,0 +1,1 @@
+"""Fault-injection suite for a served portal (``make faults``); see faults/README.md."""
