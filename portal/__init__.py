@@ -16,7 +16,7 @@ def create_app(test_config=None):
         instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or None,
         instance_relative_config=True,
     )
-    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # database, secret key: private
+    _private_folder(app.instance_path)
 
     from . import config
     from . import csrf
@@ -70,6 +70,14 @@ def create_app(test_config=None):
     cli.init_app(app)
     pm.hook.register_commands(cli=app.cli)
     return app
+
+
+def _private_folder(path):
+    """The instance folder holds the database, its backups and the secret key: only the
+    portal's own user may look in (an older version made it world-readable)."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    if os.stat(path).st_mode & 0o077:
+        os.chmod(path, 0o700)
 
 
 def _trust_proxies(app):

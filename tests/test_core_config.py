@@ -95,3 +95,12 @@ def test_development_generates_a_key_once(tmp_path, monkeypatch):
     assert key_file.stat().st_mode & 0o077 == 0, "the key file is readable by others"
     assert (tmp_path / "instance").stat().st_mode & 0o077 == 0, "the instance folder is open"
     assert (tmp_path / "dev.sqlite3").stat().st_mode & 0o077 == 0, "the database is readable by others"
+
+
+def test_an_open_instance_folder_is_made_private(tmp_path, monkeypatch):
+    folder = tmp_path / "oud"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(folder))
+    create_app({"DATABASE_URL": f"sqlite:///{folder / 'x.sqlite3'}", "SECRET_KEY": "k" * 40})
+    assert folder.stat().st_mode & 0o777 == 0o700
