@@ -93,15 +93,32 @@ def _trust_proxies(app):
 
 
 def _register_plugin_blueprints(app, pm):
-    from .plugins import PluginError
+    """Mount each plugin's blueprint under /<school>/<slug>/, with the start pages of its
+    case types added (a plugin with start pages but no blueprint gets one)."""
+    from flask import Blueprint
 
-    for impl in pm.hook.register_blueprints.get_hookimpls():
-        slug = impl.plugin_name
-        blueprints = impl.function(**({"app": app} if "app" in impl.argnames else {})) or []
-        for bp in blueprints:
+    from .cases import starts
+    from .plugins import PluginError
+    from .plugins import results_by_plugin
+
+    registry = app.extensions["portal"]
+    by_slug = {}
+    for slug, blueprints in results_by_plugin(pm, "register_blueprints", app=app):
+        for bp in blueprints or ():
             if bp.name != slug:
                 raise PluginError(f"plugin {slug!r}: blueprint name {bp.name!r} must be the slug")
-            app.register_blueprint(bp, url_prefix=f"/<school>/{slug}")
+            if slug in by_slug:
+                raise PluginError(f"plugin {slug!r}: more than one blueprint")
+            by_slug[slug] = bp
+    for slug in registry.plugin_slugs:
+        types = [ct for name, ct in registry.case_types.items()
+                 if registry.case_type_owner[name] == slug and ct.start is not None]
+        if types and slug not in by_slug:
+            by_slug[slug] = Blueprint(slug, f"{slug}_starts")
+        if types:
+            starts.attach(by_slug[slug], types)
+    for slug, bp in sorted(by_slug.items()):
+        app.register_blueprint(bp, url_prefix=f"/<school>/{slug}")
 
 
 def _refuse_nul(*_):

@@ -294,3 +294,15 @@ def users_with_permission(school, permission):
             & UserRole.role.in_(list(roles)) & (User.active == True)  # noqa: E712
         ).order_by(User.name)
     )
+
+
+def staff_of(school):
+    """Active people with a role at this school itself (not board-wide): the school's staff,
+    e.g. whom a complaint may be about."""
+    from .models import User
+
+    return list(
+        User.select().distinct().join(UserRole)
+        .where((UserRole.school == school.id) & (User.active == True))  # noqa: E712
+        .order_by(User.name)
+    )

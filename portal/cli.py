@@ -158,6 +158,29 @@ def plugin_disable(school, plugin):
     _set_plugin(school, plugin, False)
 
 
+@plugin_group.command("ddl")
+@click.argument("plugin")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+def plugin_ddl(plugin, folder):
+    """Write PLUGIN's first migration into FOLDER: its tables as they are now, in SQL for
+    SQLite and for PostgreSQL (m0001_initial.sqlite.sql and m0001_initial.postgresql.sql)."""
+    import os
+
+    from .migrate import first_migration_sql
+
+    reg = get_registry()
+    models = [m for table, m in sorted(reg.models.items()) if table.startswith(plugin + "_")]
+    if not models:
+        raise click.ClickException(f"De plugin {plugin} heeft geen tabellen.")
+    for dialect, text in first_migration_sql(plugin, models).items():
+        path = os.path.join(folder, f"m0001_initial.{dialect}.sql")
+        if os.path.exists(path):
+            raise click.ClickException(f"{path} bestaat al; een eerste migratie verandert niet meer.")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"Geschreven: {path}")
+
+
 def _set_plugin(slug, plugin, on):
     school = School.get_or_none(School.slug == slug)
     if school is None:

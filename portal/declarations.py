@@ -43,10 +43,13 @@ class State:
 class Transition:
     """A step from one of ``sources`` to ``target``.
 
-    ``form`` is a WTForms ``Form`` class (not FlaskForm: the core adds CSRF);
-    ``guard(case, form, user)`` returns a Dutch refusal reason or None;
-    ``apply(case, form, user)`` runs inside the transaction to write plugin
-    data, checklist ticks or mail; it may return text for the timeline.
+    ``form`` is a form class of the kit (``portal.api.Form``; the core adds CSRF).
+    ``guard`` returns a Dutch refusal reason or None; ``apply`` runs inside the
+    transaction to write plugin data, checklist ticks or mail, and may return text
+    for the timeline. Both are called with any of ``case``, ``detail``, ``form``,
+    ``user`` and ``school`` that they name. ``copy`` names form fields whose values
+    the core writes onto the case's detail row before ``apply`` runs: a name, or a
+    pair (form field, detail column).
     """
 
     name: str
@@ -57,9 +60,60 @@ class Transition:
     form: Any = None
     guard: Callable | None = None
     apply: Callable | None = None
+    copy: tuple = ()
     # A transition the submitter may see on the timeline (e.g. "afgerond").
     public: bool = False
     order: int = 100
+
+    def copied_fields(self):
+        """[(form field, detail column)] of ``copy``."""
+        return [(c, c) if isinstance(c, str) else tuple(c) for c in self.copy]
+
+
+@dataclass(frozen=True)
+class Start:
+    """How a case of a type begins: the core serves the page, checks the form, creates the
+    case with its detail row, checklist, deadlines, timeline, mail and audit row in one
+    transaction, and shows the case (or, to a reporter who may not see it, a receipt).
+
+    Every callable is called with any of ``form``, ``user``, ``school`` (and, for
+    ``after``, ``case`` and ``detail``) that it names.
+    """
+
+    form: Any
+    # The page's title and button, e.g. "Traumatische gebeurtenis melden".
+    label: str
+    # Who may start one; None only for a ``public`` start (parents, no account).
+    permission: str | None = None
+    # The page's address under the plugin's prefix: /<school>/<slug>/<path>.
+    path: str = "nieuw"
+    # The case's title: a text with {field} placeholders filled from the form, or a callable.
+    title: Any = None
+    confidential: bool = False
+    # The starter becomes the assignee (and so keeps seeing a confidential case).
+    assign_to_starter: bool = False
+    # Holders of this permission get a mail that a case was started (reference only).
+    notify: str | None = None
+    # Text above the form, the button's text, and the first line of the case's timeline.
+    intro: str = ""
+    submit: str = "Opslaan"
+    text: str = ""
+    # A template of the plugin for the page (it extends "cases/start.html"), and extra context.
+    template: str | None = None
+    context: Callable | None = None
+    # Initial values from the page's query string: ``prefill(args, user, school) -> dict``.
+    prefill: Callable | None = None
+    # A Dutch reason to refuse the start (422, the form kept), or None.
+    guard: Callable | None = None
+    # A Dutch notice instead of a case (200): "dit is al toegestaan".
+    check: Callable | None = None
+    # Detail values beyond the form fields that match the detail model's columns.
+    values: Callable | None = None
+    # Runs inside the creating transaction, after the detail row: more rows, checklist copies.
+    after: Callable | None = None
+    # A menu item for the start page, at this position (None: no menu item).
+    nav_order: int | None = None
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,11 +156,17 @@ class CaseType:
     retention_days: int = 365 * 2
     # Roles that still see a confidential case (besides its assignee).
     confidential_roles: tuple[str, ...] = ("directie",)
-    # Template (``<slug>/…``) and ``context(case) -> dict`` for the case page summary.
+    # Template (``<slug>/…``) and its context for the case page summary; the context
+    # function is called with any of ``case``, ``detail``, ``user``, ``school``.
     summary_template: str | None = None
     summary_context: Callable | None = None
     # Permission needed to add notes, tick the checklist and (re)assign.
     handle_permission: str | None = None
+    # The plugin's one-to-one table of this type's details (a model with a unique ``case``
+    # foreign key); the core creates its row with the case and hands it to the callables.
+    detail: Any = None
+    # How a case of this type begins (``Start``); None: the plugin starts cases itself.
+    start: Start | None = None
 
     def state(self, name):
         for s in self.states:
@@ -126,7 +186,8 @@ class CaseType:
 
 @dataclass(frozen=True)
 class DocumentTemplate:
-    """A letter: ``template`` is a Jinja HTML template, ``context(case) -> dict``.
+    """A letter: ``template`` is a Jinja HTML template; ``context`` returns a dict and is
+    called with any of ``case``, ``detail``, ``user``, ``school``.
 
     Offered on the case page of ``case_type`` in ``states`` (all states when
     empty) to holders of ``permission``.

@@ -15,7 +15,11 @@ import re
 from flask import render_template
 
 from .audit import audit
+from .calls import Lazy
+from .calls import call
 from .cases.engine import add_event
+from .cases.engine import case_type
+from .cases.engine import detail_of
 from .dates import nl_date
 from .dates import today
 from .db import atomic
@@ -68,6 +72,18 @@ def render_letter(template, school, **context):
     return render_template(template, **letterhead(school), **context)
 
 
+def pdf_download(data, filename):
+    """A PDF as a download: never shown inline (a sandboxing CSP, nosniff from the core's
+    headers) and never kept in a browser cache."""
+    from flask import send_file
+
+    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
+                         download_name=filename)
+    response.headers["Content-Security-Policy"] = "sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def safe_filename(text):
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-")[:120] or "document"
 
@@ -75,7 +91,10 @@ def safe_filename(text):
 def produce(case, doc_name, user):
     """Render document ``doc_name`` for ``case``, archive it as a new version, return the row."""
     decl = get_registry().documents[doc_name]
-    html = render_letter(decl.template, case.school, case=case, **decl.context(case))
+    ct = case_type(case.case_type)
+    context = call(decl.context, case=case, detail=Lazy(lambda: detail_of(case, ct)), user=user,
+                   school=case.school)
+    html = render_letter(decl.template, case.school, case=case, **context)
     pdf = html_to_pdf(html)
     with atomic():
         last = (

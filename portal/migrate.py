@@ -20,7 +20,10 @@ transactional.
 """
 
 import importlib
+import importlib.util
+import os
 import pkgutil
+import re
 from collections import Counter
 
 import peewee
@@ -28,6 +31,7 @@ import peewee
 from .db import database
 from .db import is_sqlite
 from .models import utcnow
+from .plugins import results_by_plugin
 
 
 class MigrationError(RuntimeError):
@@ -49,20 +53,53 @@ class Migration(peewee.Model):
 def migration_sources(pm):
     """[(app, package name)]: the core first, then each plugin in slug order."""
     sources = [("portal", "portal.migrations")]
-    for impl in pm.hook.register_migrations.get_hookimpls():
-        result = impl.function()
+    for plugin, result in results_by_plugin(pm, "register_migrations"):
         if result:
             slug, package = result
-            if slug != impl.plugin_name:
-                raise RuntimeError(f"plugin {impl.plugin_name}: migrations named {slug!r}")
+            if slug != plugin:
+                raise RuntimeError(f"plugin {plugin}: migrations named {slug!r}")
             sources.append((slug, package))
     return [sources[0]] + sorted(sources[1:])
 
 
 def migration_names(package):
-    """The migration modules of a package, in the order they run."""
+    """The migrations of a package, in the order they run: modules ``mNNNN_<what>.py`` with
+    ``upgrade(db)``, and plain SQL ``mNNNN_<what>.sqlite.sql`` with its twin
+    ``mNNNN_<what>.postgresql.sql`` (what a first migration is: fixed DDL)."""
     pkg = importlib.import_module(package)
-    return sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("m"))
+    names = {m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("m")}
+    for folder in pkg.__path__:
+        names.update(f.split(".")[0] for f in os.listdir(folder)
+                     if f.startswith("m") and f.endswith(SQL_SUFFIXES))
+    return sorted(names)
+
+
+SQL_SUFFIXES = (".sqlite.sql", ".postgresql.sql")
+
+
+def _upgrade_function(package, name):
+    """The migration's ``upgrade(db)``: the module's, or one that runs its SQL file."""
+    if importlib.util.find_spec(f"{package}.{name}") is not None:
+        return importlib.import_module(f"{package}.{name}").upgrade
+    dialect = "sqlite" if is_sqlite() else "postgresql"
+    folder = next(f for f in importlib.import_module(package).__path__
+                  if os.path.exists(os.path.join(f, f"{name}.{dialect}.sql")))
+    with open(os.path.join(folder, f"{name}.{dialect}.sql"), encoding="utf-8") as f:
+        statements = sql_statements(f.read())
+
+    def upgrade(db):
+        for statement in statements:
+            db.execute_sql(statement)
+
+    return upgrade
+
+
+def sql_statements(text):
+    """The statements of a migration's SQL: ``--`` comment lines left out, each statement
+    ending with a semicolon at the end of a line (one inside a line, as in a trigger's
+    body, does not end it)."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+    return [part.strip() for part in re.split(r";[ \t]*(?:\n|$)", "\n".join(lines)) if part.strip()]
 
 
 def applied_migrations():
@@ -105,8 +142,7 @@ def upgrade(pm, log=print, until=None):
         for name in plan[app_name]:
             if (app_name, name) in done:
                 continue
-            module = importlib.import_module(f"{package}.{name}")
-            if apply_migration(app_name, name, module.upgrade):
+            if apply_migration(app_name, name, _upgrade_function(package, name)):
                 log(f"migration {app_name}.{name} toegepast")
                 applied += 1
     return applied
@@ -192,3 +228,22 @@ def _violation_message(app_name, name, broken, before):
             "migratie; herstel die eerst (PRAGMA foreign_key_check toont ze)."
         )
     return text
+
+
+def first_migration_sql(slug, models):
+    """{dialect: text} of a first migration for ``models``: their CREATE statements for SQLite
+    and PostgreSQL as peewee writes them today, to keep in ``m0001_initial.<dialect>.sql``
+    (``flask --app portal plugin ddl SLUG FOLDER`` writes them)."""
+    related = {field.rel_model for model in models for field in model._meta.refs} | set(models)
+    out = {}
+    for dialect, db in (("sqlite", peewee.SqliteDatabase(None)),
+                        ("postgresql", peewee.PostgresqlDatabase(None))):
+        with db.bind_ctx(list(related)):
+            statements = [db.get_sql_context().sql(query).query()[0]
+                          for model in models
+                          for query in [model._schema._create_table(safe=True),
+                                        *model._schema._create_indexes(safe=True)]]
+        out[dialect] = (f"-- The first tables of the plugin {slug}, as they were when it was "
+                        "written\n-- (one statement per line, as peewee wrote it).\n\n"
+                        + "".join(f"{s};\n" for s in statements))
+    return out

@@ -53,21 +53,23 @@ def make_manager(only=None, extra=()):
         except Exception:  # a broken plugin must not take the portal down
             log.exception("plugin %s could not be loaded and is skipped", ep.name)
             continue
-        pm.register(module, name=ep.name)
+        pm.register(declared(module), name=ep.name)
     for module in extra:
-        pm.register(module, name=getattr(module, "SLUG", module.__name__.rsplit(".", 1)[-1]))
+        pm.register(declared(module), name=getattr(module, "SLUG", module.__name__.rsplit(".", 1)[-1]))
     pm.check_pending()
     if os.environ.get("PORTAL_TRACE_PLUGINS"):
         _trace(pm)
     return pm
 
 
-def flatten(results):
-    out = []
-    for r in results:
-        if r:
-            out.extend(r)
-    return out
+def declared(module):
+    """What to register for a plugin: the ``Plugin`` object its package declares as
+    ``plugin`` (see portal/declared.py), or else the module with its ``@hookimpl``
+    functions."""
+    from .declared import Plugin
+
+    obj = getattr(module, "plugin", None)
+    return obj if isinstance(obj, Plugin) else module
 
 
 def slugs(pm):
@@ -79,28 +81,67 @@ def _check_prefix(kind, name, slug):
         raise PluginError(f"{kind} {name!r} of plugin {slug!r} must start with '{slug}.'")
 
 
+def _subset(pm, hook_name, keep):
+    """pluggy's own caller of ``hook_name`` for just the plugins named in ``keep``
+    (so tryfirst/trylast and wrappers behave as pluggy defines them). Kept per set."""
+    cache = pm.__dict__.setdefault("_portal_subsets", {})
+    registered = pm.list_name_plugin()
+    key = (hook_name, keep, frozenset(name for name, _ in registered))  # a plugin added later
+    if key not in cache:
+        drop = [plugin for name, plugin in registered if name not in keep]
+        cache[key] = pm.subset_hook_caller(hook_name, remove_plugins=drop)
+    return cache[key]
+
+
+def implementers(pm, hook_name):
+    """The names of the plugins implementing ``hook_name``, in pluggy's call order."""
+    hook = getattr(pm.hook, hook_name)
+    impls = [i for i in hook.get_hookimpls() if not (i.hookwrapper or i.wrapper)]
+    return [i.plugin_name for i in reversed(impls)]
+
+
+def results_by_plugin(pm, hook_name, **kwargs):
+    """[(plugin name, its result)] of a setup hook, each plugin called through pluggy on its
+    own, in pluggy's order: the core validates at start-up who declared what."""
+    out = []
+    for name in implementers(pm, hook_name):
+        results = _subset(pm, hook_name, frozenset((name,)))(**kwargs)
+        if isinstance(results, list):  # a firstresult hook returns one value
+            out.extend((name, r) for r in results)
+        else:
+            out.append((name, results))
+    return out
+
+
 def collect(pm, hook_name, only=None, **kwargs):
     """Call a collection hook and return [(slug, item), ...], checking name prefixes.
 
-    ``only``: call just these plugins (the core's own hooks always run).
-    """
-    hook = getattr(pm.hook, hook_name)
-    trace = os.environ.get("PORTAL_TRACE_PLUGINS")
-    out = []
-    for impl in hook.get_hookimpls():
-        slug = impl.plugin_name
-        if only is not None and slug != "portal" and slug not in only:
-            continue
-        if trace:
-            print(f"hook {hook_name} -> {slug}", file=sys.stderr)
-        result = impl.function(**{k: kwargs[k] for k in impl.argnames if k in kwargs})
-        for item in result or ():
+    At start-up (``only`` None) each plugin is called on its own so that every item is
+    checked against the plugin that returned it. At request time (``only``: the
+    school's enabled plugins; the core's own implementations always run) the hook is
+    called once, through pluggy, and each item's name must start with one of the
+    called plugins' slugs."""
+    if only is None:
+        # Declarations in plugin order (the core first), whatever order pluggy calls in.
+        by_plugin = sorted(results_by_plugin(pm, hook_name, **kwargs),
+                           key=lambda pair: (pair[0] != "portal", pair[0]))
+        pairs = [(slug, item) for slug, items in by_plugin for item in items or ()]
+        for slug, item in pairs:
             if slug != "portal":
                 _check_prefix(hook_name, item.name, slug)
-            out.append((slug, item))
+    else:
+        keep = frozenset(only) | {"portal"}
+        pairs = []
+        for items in _subset(pm, hook_name, keep)(**kwargs):
+            for item in items or ():
+                slug = item.name.split(".", 1)[0]
+                if slug not in keep:
+                    raise PluginError(f"{hook_name}: {item.name!r} does not start with the slug "
+                                      "of a plugin enabled here")
+                pairs.append((slug, item))
     seen = set()
-    for _, item in out:
+    for _, item in pairs:
         if item.name in seen:
             raise PluginError(f"{hook_name}: duplicate name {item.name!r}")
         seen.add(item.name)
-    return out
+    return pairs

@@ -5,6 +5,7 @@ from flask import current_app
 from .declarations import STAFF_ROLES
 from .plugins import PluginError
 from .plugins import collect
+from .plugins import results_by_plugin
 
 SETTING_KINDS = ("text", "textarea", "int", "email", "bool", "url")
 
@@ -37,14 +38,11 @@ class Registry:
             self._need_permission(d.permission, f"document {d.name}")
             self.documents[d.name] = d
         self.models = {}
-        for impl in pm.hook.register_models.get_hookimpls():
-            for model in impl.function() or ():
+        for slug, models in results_by_plugin(pm, "register_models"):
+            for model in models or ():
                 table = model._meta.table_name
-                if not table.startswith(impl.plugin_name + "_"):
-                    raise PluginError(
-                        f"plugin {impl.plugin_name!r}: table {table!r} must start with "
-                        f"'{impl.plugin_name}_'"
-                    )
+                if not table.startswith(slug + "_"):
+                    raise PluginError(f"plugin {slug!r}: table {table!r} must start with '{slug}_'")
                 self.models[table] = model
         self.settings = {}
         self.setting_owner = {}

@@ -1,65 +1,43 @@
 """Fixtures (flaskr style): an app per test on a fresh database, CSRF on.
 
-The database is a SQLite file in a temporary folder, or PostgreSQL when
-DATABASE_URL is set (CI runs the suite on both).
+The app, the client and the helpers come from the portal's testing kit
+(``portal.testing``), which plugin authors use too. The database is a SQLite file
+in a temporary folder, or PostgreSQL when DATABASE_URL is set (CI runs the suite
+on both). The core's tests add the test-only case type "testzaak".
 """
-
-import os
-import re
 
 import pytest
 
-from portal import create_app
-from portal import migrate
-from portal.db import database
-from portal.demo import create_demo
-from portal.demo import demo_password
-from portal.registry import get_pm
+from portal.testing import PG_URL  # noqa: F401 - imported by tests
+from portal.testing import ROLES  # noqa: F401
+from portal.testing import base_config
+from portal.testing import csrf_from  # noqa: F401
+from portal.testing import db_session
+from portal.testing import get_csrf  # noqa: F401
+from portal.testing import login  # noqa: F401
+from portal.testing import make_app
+from portal.testing import post  # noqa: F401
+from portal.testing import reset_postgres as _reset_postgres  # noqa: F401
 
 from . import caseplugin
 
 pytest_plugins = ["tests.browser_support"]
 
-PG_URL = os.environ.get("DATABASE_URL", "")
-
-
-def _reset_postgres():
-    import psycopg2
-
-    conn = psycopg2.connect(PG_URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    conn.close()
-
 
 @pytest.fixture
 def app_config(tmp_path):
-    url = PG_URL if PG_URL.startswith("postgres") else f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": url,
-        "WTF_CSRF_ENABLED": True,
-        "PORTAL_EXTRA_PLUGINS": (caseplugin,),
-        "SMTP_HOST": "",
-        # Cheap argon2id parameters: the suite logs in thousands of times.
-        "PASSWORD_HASH_FAST": True,
-    }
+    return {**base_config(tmp_path), "PORTAL_EXTRA_PLUGINS": (caseplugin,)}
 
 
 @pytest.fixture
 def app(app_config, tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    if PG_URL.startswith("postgres"):
-        _reset_postgres()
-    app = create_app(app_config)
-    with app.app_context():
-        database.connect(reuse_if_open=True)
-        migrate.upgrade(get_pm(), log=lambda *_: None)
-        create_demo(get_pm(), log=lambda *_: None)
-        database.close()
+    # The demo school enables the built-in plugins (and testzaak, by its demo hook); a
+    # third-party plugin stays off until a test enables it.
+    app = make_app(app_config, tmp_path / "instance", enable_all=False)
     yield app
+    from portal.db import database
+
     if not database.is_closed():
         database.close()
 
@@ -74,45 +52,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-
-def csrf_from(html):
-    m = CSRF_RE.search(html if isinstance(html, str) else html.decode())
-    assert m, "no csrf_token in page"
-    return m.group(1)
-
-
-def get_csrf(client, url="/login"):
-    return csrf_from(client.get(url).get_data(as_text=True))
-
-
-def login(client, who, password=None):
-    """Log in as a demo role ('directie') or an email address; return the response."""
-    email = who if "@" in who else (
-        f"{who}@asg.demo" if who in ("bestuur", "beheerder") else f"{who}@klaverweide.demo"
-    )
-    token = get_csrf(client, "/login")
-    return client.post(
-        "/login",
-        data={"email": email, "password": password or demo_password(), "csrf_token": token},
-    )
-
-
-def post(client, url, data=None, page=None, **kw):
-    """POST with a CSRF token taken from ``page`` (default: the same URL, or the dashboard)."""
-    data = dict(data or {})
-    data["csrf_token"] = get_csrf(client, page or "/klaverweide/")
-    return client.post(url, data=data, **kw)
-
-
 @pytest.fixture
 def ctx(app):
     """An app context with an open database connection, for engine-level tests."""
-    with app.test_request_context("/klaverweide/"):
-        database.connect(reuse_if_open=True)
+    with db_session(app):
         yield app
-        database.close()
-
-
-ROLES = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur", "beheerder")

@@ -16,7 +16,6 @@ a column or rewrites values on purpose has to teach ``changes()`` about it.
 """
 
 import datetime
-import importlib
 import sqlite3
 import sys
 import textwrap
@@ -426,7 +425,7 @@ def test_first_migrations_run_again_change_nothing(app):
         before, counts = schema(), row_counts()
         for _app, package in migrate.migration_sources(get_pm()):
             first = migrate.migration_names(package)[0]
-            importlib.import_module(f"{package}.{first}").upgrade(database)
+            migrate._upgrade_function(package, first)(database)
         assert schema() == before and row_counts() == counts
 
 
@@ -550,3 +549,25 @@ def test_database_made_by_ea7f12b_upgrades_with_init_db_keeping_every_row(tmp_pa
         migrate.upgrade(get_pm(), log=quiet)
         diff = differences(schema(), upgraded)
         assert not diff, "\n".join(diff)
+
+
+def test_sql_migrations_split_at_semicolons_that_end_a_line():
+    text = ("-- a comment; not a statement\n"
+            "CREATE TABLE a (x INTEGER);\n"
+            "CREATE TRIGGER t BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'nee'); END;\n"
+            "CREATE INDEX i ON a (x)")
+    assert migrate.sql_statements(text) == [
+        "CREATE TABLE a (x INTEGER)",
+        "CREATE TRIGGER t BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'nee'); END",
+        "CREATE INDEX i ON a (x)",
+    ]
+
+
+def test_plugin_ddl_writes_a_first_migration_in_sql(app, runner, tmp_path):
+    result = runner.invoke(args=["plugin", "ddl", "testzaak", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "m0001_initial.sqlite.sql").read_text()
+    assert 'CREATE TABLE IF NOT EXISTS "testzaak_extra"' in written
+    assert 'SERIAL' in (tmp_path / "m0001_initial.postgresql.sql").read_text()
+    again = runner.invoke(args=["plugin", "ddl", "testzaak", str(tmp_path)])
+    assert again.exit_code != 0 and "bestaat al" in again.output

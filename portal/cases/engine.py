@@ -8,13 +8,17 @@ data and any mail; after the commit the ``case_transitioned`` hook runs.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
 from .. import mail
 from ..access import has_permission
+from ..access import users_with_permission
 from ..audit import audit
+from ..calls import Lazy
+from ..calls import call
 from ..dates import local
 from ..db import atomic
 from ..db import database
@@ -47,6 +51,34 @@ class Outcome:
 
 def case_type(name):
     return get_registry().case_types[name]
+
+
+def detail_of(case, ct=None):
+    """The case's row in its type's detail table (``CaseType.detail``), or None."""
+    ct = ct or case_type(case.case_type)
+    if ct.detail is None:
+        return None
+    return ct.detail.get_or_none(ct.detail.case == case.id)
+
+
+def _arguments(case, ct, form=None, user=None):
+    """What a plugin function of this case may ask for (the detail row only when it does)."""
+    return {"case": case, "detail": Lazy(lambda: detail_of(case, ct)), "form": form,
+            "user": user, "school": case.school}
+
+
+def _copy_to_detail(case, ct, t, form):
+    """Write the form fields a transition names in ``copy`` onto the detail row."""
+    if not t.copy:
+        return
+    if ct.detail is None:
+        raise RuntimeError(f"transition {t.name} copies fields, but {ct.name} has no detail model")
+    values = {column: _stored(form[field].data) for field, column in t.copied_fields()}
+    ct.detail.update(**values).where(ct.detail.case == case.id).execute()
+
+
+def _stored(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 # ------------------------------------------------------------ references ----
@@ -107,6 +139,77 @@ def create_case(school, type_name, title, user=None, *, confidential=False, acto
     return case
 
 
+def start_case(school, type_name, form, user=None, *, title=None, actor="", text="",
+               confidential=None, submitter_email="", access_code_hash="", values=None,
+               after=None):
+    """Begin a case of ``type_name`` from its start form: the one way every case begins.
+
+    In one transaction: the case in its initial state (reference, checklist, the first
+    timeline entry, deadlines), its detail row (the form fields whose names are columns
+    of the type's detail model, plus ``Start.values`` and ``values``), ``Start.after``
+    and ``after`` (more rows of the plugin), mail to the holders of ``Start.notify``
+    (the reference only, never details) and the audit row ``case.create``. A public
+    start (a parent's form) passes its submitter's address and code hash.
+    """
+    ct = case_type(type_name)
+    start = ct.start
+    kw = {"form": form, "user": user, "school": school}
+    if title is None:
+        title = call(start.title, **kw) if callable(start.title) else fill_title(start.title, form)
+    detail_values = _form_values(ct.detail, form)
+    if start.values:
+        detail_values.update(call(start.values, **kw))
+    detail_values.update(values or {})
+    with atomic():
+        case = create_case(
+            school, type_name, title or ct.title, user,
+            confidential=start.confidential if confidential is None else confidential,
+            actor=actor, text=text or start.text, submitter_email=submitter_email,
+            access_code_hash=access_code_hash, assignee=user if start.assign_to_starter else None,
+        )
+        detail = ct.detail.create(case=case.id, **detail_values) if ct.detail else None
+        for extra in (start.after, after):
+            if extra is not None:
+                call(extra, case=case, detail=detail, **kw)
+        if start.notify:
+            _notify_start(case, ct, start.notify, user)
+        audit("case.create", case=case, school=school, detail=type_name)
+    return case
+
+
+def _form_values(model, form):
+    """The form's values for the detail model's columns of the same name (text stripped)."""
+    if model is None or form is None:
+        return {}
+    columns = set(model._meta.fields) - {"id", "case"}
+    return {f.name: _stored(f.data) for f in form if f.name in columns and not isinstance(f.data, list)}
+
+
+def fill_title(template, form):
+    """A title from a text with ``{field}`` placeholders: a choice shows its label. A plain
+    substitution on purpose: ``str.format`` on user input could reach attributes."""
+    if not template:
+        return ""
+
+    def value(m):
+        name = m.group(1)
+        return display(form[name]).strip() if form is not None and name in form else m.group(0)
+
+    return re.sub(r"\{(\w+)\}", value, template)
+
+
+def _notify_start(case, ct, permission, starter):
+    """Mail who must know a case began: the reference only, never what it is about."""
+    for person in users_with_permission(case.school, permission):
+        if starter is not None and person.id == starter.id:
+            continue
+        mail.queue(
+            person.email, f"Nieuwe zaak {case.reference}: {ct.title.lower()}",
+            f"Bij {case.school.name} is een nieuwe zaak gestart: {case.reference} "
+            f"({ct.title.lower()}).\nLog in op het Veiligheidsportaal om die te bekijken. Deze "
+            "e-mail bevat bewust geen details.", case=case)
+
+
 # ------------------------------------------------------------ transitions ----
 
 def allowed_transitions(case, user):
@@ -142,7 +245,7 @@ def run_transition(case, name, user, formdata=None):
     elif form is not None and not form.validate():
         reason = "Controleer de gemarkeerde velden."
     else:
-        reason = t.guard(case, form, user) if t.guard else None
+        reason = call(t.guard, **_arguments(case, ct, form, user)) if t.guard else None
         reason = reason or get_pm().hook.check_transition(case=case, transition=t, user=user)
         if not reason and target.closed:
             reason = closing_blocker(case, ct)
@@ -180,7 +283,8 @@ def _commit_transition(case, ct, t, target, form, user, now):
             raise TransitionRefused("De zaak is intussen door iemand anders gewijzigd. Bekijk de "
                                     "nieuwe stand en probeer het zo nodig opnieuw.", form)
         data = _form_data(form)
-        extra_text = t.apply(case, form, user) if t.apply else None
+        _copy_to_detail(case, ct, t, form)
+        extra_text = call(t.apply, **_arguments(case, ct, form, user)) if t.apply else None
         case.state = t.target
         case.updated_at = now
         if target.closed:
@@ -212,7 +316,7 @@ def closing_blocker(case, ct):
         decl = decls.get(item.name)
         required = item.required
         if decl is not None and callable(decl.required):
-            required = bool(decl.required(case))
+            required = bool(call(decl.required, **_arguments(case, ct)))
         if required:
             missing.append(item.label)
     if missing:
@@ -221,9 +325,10 @@ def closing_blocker(case, ct):
 
 
 def is_required(case, item):
-    decl = {c.name: c for c in case_type(case.case_type).checklist}.get(item.name)
+    ct = case_type(case.case_type)
+    decl = {c.name: c for c in ct.checklist}.get(item.name)
     if decl is not None and callable(decl.required):
-        return bool(decl.required(case))
+        return bool(call(decl.required, **_arguments(case, ct)))
     return item.required
 
 
@@ -271,7 +376,7 @@ def _start_deadlines(case, ct, event_name, day):
     for d in ct.deadlines:
         if d.start != event_name:
             continue
-        days = d.days(case) if callable(d.days) else d.days
+        days = call(d.days, **_arguments(case, ct)) if callable(d.days) else d.days
         if d.school_days:
             cal = cal or SchoolCalendar.for_school(case.school)
             due = cal.add_school_days(day, days)
@@ -323,7 +428,7 @@ def add_note(case, user, text, visible_to_submitter=False):
                 f"Nieuw bericht over {case.reference}",
                 f"De school heeft een nieuw bericht geplaatst bij {case.reference}.\n"
                 "U leest het op de volgpagina van de school met uw referentie en uw code.",
-                school=case.school,
+                case=case,
             )
     audit("case.message" if visible_to_submitter else "case.note", case=case)
     return event
@@ -370,16 +475,68 @@ def add_checklist_item(case, name, label, required=False, due_date=None, assigne
 
 
 def assign(case, assignee, user):
+    """Make ``assignee`` (None: nobody) the case's handler; on the timeline, in the audit log,
+    and a mail to the new assignee unless they assigned themselves. Inside a transition's
+    ``apply`` it joins that transaction."""
     with atomic():
         Case.update(assignee=assignee.id if assignee else None).where(Case.id == case.id).execute()
         case.assignee = assignee
         text = f"Toegewezen aan {assignee.name}" if assignee else "Toewijzing opgeheven"
         add_event(case, "assign", user, text)
-        if assignee is not None and assignee.email:
+        if assignee is not None and assignee.email and (user is None or assignee.id != user.id):
             mail.queue(
                 assignee.email,
                 f"Zaak {case.reference} is aan u toegewezen",
                 f"De zaak {case.reference} is aan u toegewezen. Log in om die te bekijken.",
-                school=case.school,
+                case=case,
             )
-    audit("case.assign", case=case, detail=str(assignee.id if assignee else ""))
+        audit("case.assign", case=case, detail=str(assignee.id if assignee else ""))
+
+
+def set_checklist_due(case, name, due_date):
+    """Give checklist item ``name`` of the case a due date, which also becomes the deadline
+    ``checklist:<name>`` that ticking the item meets (call inside a transaction)."""
+    item = CaseChecklistItem.get_or_none((CaseChecklistItem.case == case.id)
+                                         & (CaseChecklistItem.name == name))
+    if item is None:
+        raise KeyError(f"{case.reference} has no checklist item {name!r}")
+    CaseChecklistItem.update(due_date=due_date).where(CaseChecklistItem.id == item.id).execute()
+    add_deadline(case, f"checklist:{name}", item.label, due_date)
+
+
+def exclude(case, person, by, reason=""):
+    """``person`` never sees this case again (the staff member a complaint is about): not in
+    any list, count or page; an assignment to them ends. On the timeline; audited."""
+    from ..models import CaseExclusion
+
+    with atomic():
+        CaseExclusion.insert(case=case.id, user=person.id).on_conflict_ignore().execute()
+        if case.assignee_id == person.id:
+            Case.update(assignee=None).where(Case.id == case.id).execute()
+            case.assignee = None
+        add_event(case, "note", by, reason or f"{person.name} is uitgesloten van deze zaak en ziet "
+                  "die nergens.")
+        audit("case.exclude", case=case, detail=f"user={person.id}")
+
+
+def set_confidential(case, confidential, by=None, text=""):
+    """Make a case confidential (only its assignee and the type's confidential roles see it)
+    or open to every holder of the type's view permission (e.g. shared with the board)."""
+    with atomic():
+        Case.update(confidential=confidential).where(Case.id == case.id).execute()
+        case.confidential = confidential
+        if text:
+            add_event(case, "note", by, text, actor="" if by else "Veiligheidsportaal")
+        audit("case.confidential", case=case, detail="on" if confidential else "off")
+
+
+def backdate(case, created_at, closed_at=None):
+    """Move a case's creation (and closing) into the past: for demo data and imports only,
+    so that deadlines and figures have something to show. Deadlines are not moved."""
+    with atomic():
+        values = {Case.created_at: created_at, Case.updated_at: max(created_at, closed_at or created_at)}
+        if closed_at is not None:
+            values[Case.closed_at] = closed_at
+        Case.update(values).where(Case.id == case.id).execute()
+        CaseEvent.update(at=created_at).where(
+            (CaseEvent.case == case.id) & (CaseEvent.kind == "created")).execute()

@@ -1,7 +1,6 @@
 """Case pages shared by every plugin: the list, the detail page and its actions."""
 
 import datetime
-import io
 from urllib.parse import urlencode
 
 from flask import Blueprint
@@ -11,7 +10,6 @@ from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -26,6 +24,8 @@ from .. import documents
 from ..access import has_permission
 from ..access import requires
 from ..audit import audit
+from ..calls import Lazy
+from ..calls import call
 from ..dates import nl_datetime
 from ..dates import today
 from ..forms import no_nul
@@ -120,7 +120,7 @@ def _render_detail(case, forms=None, note_form=None, status=200):
     ct = engine.case_type(case.case_type)
     summary = None
     if ct.summary_template:
-        ctx = ct.summary_context(case) if ct.summary_context else {}
+        ctx = call(ct.summary_context, **_summary_arguments(case, ct)) if ct.summary_context else {}
         # The plugin's template was autoescaped when rendered: insert it as markup,
         # not as text (else its tags show up escaped on the page).
         summary = Markup(render_template(ct.summary_template, case=case, **ctx))  # noqa: S704
@@ -157,6 +157,11 @@ def _render_detail(case, forms=None, note_form=None, status=200):
     ), status
 
 
+def _summary_arguments(case, ct):
+    return {"case": case, "detail": Lazy(lambda: engine.detail_of(case, ct)),
+            "user": current_user, "school": g.school}
+
+
 def _assignable(case, permission):
     from ..access import roles_for_permission
     from ..models import CaseExclusion
@@ -171,6 +176,16 @@ def _assignable(case, permission):
             & User.id.not_in(excluded)
         ).order_by(User.name)
     )
+
+
+@bp.route("/gemeld/<reference>")
+@requires("portal.cases")
+def started(reference):
+    """The receipt after starting a case the starter may not see (see starts.py)."""
+    from .starts import started as receipt
+
+    case = Case.get_or_none((Case.school == g.school.id) & (Case.reference == reference[:40]))
+    return receipt(case)
 
 
 @bp.route("/<reference>")
@@ -300,13 +315,7 @@ def download(reference, doc_id):
     if doc is None:
         abort(404)
     audit("case.document.download", case=case, detail=f"{doc.name} v{doc.version}")
-    response = send_file(
-        io.BytesIO(bytes(doc.content)), mimetype="application/pdf", as_attachment=True,
-        download_name=doc.filename,
-    )
-    response.headers["Content-Security-Policy"] = "sandbox"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return documents.pdf_download(bytes(doc.content), doc.filename)
 
 
 def init_app(app):

@@ -1,0 +1,230 @@
+"""The public plugin API: everything a plugin may use of the core, in one module.
+
+A plugin imports core names from here and from nowhere else (a test checks the
+built-in plugins). What is not here is the core's own business and may change.
+docs/plugins.md lists every name with what it is for.
+
+Plugins read the core's tables (``Case``, ``CaseEvent``, ...) for their pages and
+figures, but they never write them: a case changes only through the engine
+functions below (``start_case``, ``run_transition``, ``add_event``, ``assign``,
+``add_deadline``, ``set_checklist_due``, ``tick``, ...).
+"""
+
+from .access import LOGIN
+from .access import has_permission
+from .access import public
+from .access import requires
+from .access import staff_of
+from .access import users_with_permission
+from .audit import audit
+from .auth import PortalUser
+from .calls import call
+from .cases.engine import TransitionRefused
+from .cases.engine import add_checklist_item
+from .cases.engine import add_deadline
+from .cases.engine import add_event
+from .cases.engine import add_note
+from .cases.engine import assign
+from .cases.engine import backdate
+from .cases.engine import case_type
+from .cases.engine import detail_of
+from .cases.engine import exclude
+from .cases.engine import run_transition
+from .cases.engine import set_checklist_due
+from .cases.engine import set_confidential
+from .cases.engine import start_case
+from .cases.engine import tick
+from .cases.starts import endpoint as start_endpoint
+from .cases.visibility import can_view
+from .cases.visibility import get_visible
+from .cases.visibility import visible_condition
+from .dates import local
+from .dates import nl_date
+from .dates import nl_datetime
+from .dates import school_year_bounds
+from .dates import school_year_of
+from .dates import today
+from .db import BaseModel
+from .db import atomic
+from .db import is_sqlite
+from .declarations import ROLES
+from .declarations import STAFF_ROLES
+from .declarations import CaseType
+from .declarations import ChecklistItem
+from .declarations import Deadline
+from .declarations import DocumentTemplate
+from .declarations import NavItem
+from .declarations import Panel
+from .declarations import Permission
+from .declarations import ReportFigure
+from .declarations import Setting
+from .declarations import Start
+from .declarations import State
+from .declarations import Transition
+from .declared import Plugin
+from .documents import html_to_pdf
+from .documents import pdf_download
+from .documents import render_letter
+from .forms import BooleanField
+from .forms import DataRequired
+from .forms import DateField
+from .forms import Email
+from .forms import EmailField
+from .forms import Form
+from .forms import HiddenField
+from .forms import InputRequired
+from .forms import IntegerField
+from .forms import Length
+from .forms import MultiCheckboxField
+from .forms import NumberRange
+from .forms import Optional
+from .forms import PupilField
+from .forms import RadioField
+from .forms import SelectField
+from .forms import StringField
+from .forms import TelField
+from .forms import TextAreaField
+from .forms import TimeField
+from .forms import ValidationError
+from .forms import clean
+from .forms import email_field
+from .forms import line
+from .forms import name_field
+from .forms import no_nul
+from .forms import not_in_future
+from .forms import phone_field
+from .forms import text
+from .hookspecs import hookimpl
+from .mail import queue as queue_mail
+from .models import Case
+from .models import CaseChecklistItem
+from .models import CaseDeadline
+from .models import CaseDocument
+from .models import CaseEvent
+from .models import CaseExclusion
+from .models import School
+from .models import User
+from .models import utcnow
+from .schoolcalendar import SchoolCalendar
+from .settings import get_setting
+from .settings import set_setting
+from .throttle import record_failure as throttle_record
+from .throttle import wait_seconds as throttle_wait
+
+
+def acting_user(user):
+    """A ``User`` row as the engine expects the one who acts (outside a request: demo data,
+    commands)."""
+    return PortalUser(user, None)
+
+
+def open_cases(user, school, type_name):
+    """How many open cases of ``type_name`` at ``school`` ``user`` may see (for a panel)."""
+    return Case.select().where(
+        visible_condition(user, school) & (Case.case_type == type_name) & Case.closed_at.is_null()
+    ).count()
+
+
+__all__ = [
+    "acting_user",
+    "add_checklist_item",
+    "add_deadline",
+    "add_event",
+    "add_note",
+    "assign",
+    "atomic",
+    "audit",
+    "backdate",
+    "BaseModel",
+    "BooleanField",
+    "call",
+    "can_view",
+    "Case",
+    "case_type",
+    "CaseChecklistItem",
+    "CaseDeadline",
+    "CaseDocument",
+    "CaseEvent",
+    "CaseExclusion",
+    "CaseType",
+    "ChecklistItem",
+    "clean",
+    "DataRequired",
+    "DateField",
+    "Deadline",
+    "detail_of",
+    "DocumentTemplate",
+    "Email",
+    "email_field",
+    "EmailField",
+    "exclude",
+    "Form",
+    "get_setting",
+    "get_visible",
+    "has_permission",
+    "HiddenField",
+    "hookimpl",
+    "html_to_pdf",
+    "InputRequired",
+    "IntegerField",
+    "is_sqlite",
+    "Length",
+    "line",
+    "local",
+    "LOGIN",
+    "MultiCheckboxField",
+    "name_field",
+    "NavItem",
+    "nl_date",
+    "nl_datetime",
+    "no_nul",
+    "not_in_future",
+    "NumberRange",
+    "open_cases",
+    "Optional",
+    "Panel",
+    "pdf_download",
+    "Permission",
+    "phone_field",
+    "Plugin",
+    "public",
+    "PupilField",
+    "queue_mail",
+    "RadioField",
+    "render_letter",
+    "ReportFigure",
+    "requires",
+    "ROLES",
+    "run_transition",
+    "School",
+    "school_year_bounds",
+    "school_year_of",
+    "SchoolCalendar",
+    "SelectField",
+    "set_checklist_due",
+    "set_confidential",
+    "set_setting",
+    "Setting",
+    "staff_of",
+    "STAFF_ROLES",
+    "Start",
+    "start_case",
+    "start_endpoint",
+    "State",
+    "StringField",
+    "TelField",
+    "text",
+    "TextAreaField",
+    "throttle_record",
+    "throttle_wait",
+    "tick",
+    "TimeField",
+    "today",
+    "Transition",
+    "TransitionRefused",
+    "User",
+    "users_with_permission",
+    "utcnow",
+    "ValidationError",
+    "visible_condition",
+]

@@ -1,0 +1,92 @@
+"""The start pages: where a case of each type begins (``CaseType.start``).
+
+The core adds one page per case type with a (non-public) start to the plugin's
+blueprint, at ``/<school>/<slug>/<path>``, guarded by the start's permission like
+any view. It checks the form (422 with everything typed kept, the errors next to
+the fields and in a summary at the top), asks the start's guard and check, creates
+the case through ``engine.start_case`` and shows it; a reporter who may not see
+the case (an incident is for the directie) gets a receipt with the reference.
+Public starts (the parents' complaint form) keep their own page and receipt but
+create the case through the same ``engine.start_case``.
+"""
+
+from flask import abort
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+
+from ..calls import call
+from . import engine
+from .visibility import can_view
+
+
+def endpoint(ct):
+    """The start page's endpoint: ``<slug>.start_<type>`` (e.g. ``trauma.start_gebeurtenis``)."""
+    slug, _, kind = ct.name.partition(".")
+    return f"{slug}.start_{kind}"
+
+
+def attach(bp, case_types):
+    """Add the start page of each of ``case_types`` (those of one plugin) to its blueprint.
+
+    A plugin's blueprint is one object for every app the process makes (tests make
+    many); Flask takes no new rules once it was registered, and needs none: the pages
+    are added the first time only."""
+    added = bp.__dict__.setdefault("portal_start_pages", set())
+    for ct in case_types:
+        if ct.start is None or ct.start.public or ct.name in added:
+            continue
+        added.add(ct.name)
+        view = _start_view(ct.name)
+        view.portal_permission = ct.start.permission
+        bp.add_url_rule(f"/{ct.start.path}", endpoint=endpoint(ct).partition(".")[2],
+                        view_func=view, methods=["GET", "POST"])
+
+
+def _start_view(type_name):
+    def start_page():
+        ct = engine.case_type(type_name)
+        start = ct.start
+        kw = {"user": current_user, "school": g.school}
+        if request.method == "POST":
+            form = start.form(request.form)
+        else:
+            initial = call(start.prefill, args=request.args, **kw) if start.prefill else None
+            form = start.form(data=initial or None)
+        notice, status = None, 200
+        if request.method == "POST":
+            if not form.validate():
+                status = 422
+            elif start.guard and (reason := call(start.guard, form=form, **kw)):
+                flash(reason, "error")
+                status = 422
+            elif start.check and (notice := call(start.check, form=form, **kw)):
+                pass  # nothing to start: the notice says why (e.g. "dit mag al")
+            else:
+                case = engine.start_case(g.school, type_name, form, current_user)
+                return _show(case, ct)
+        extra = call(start.context, form=form, **kw) if start.context else {}
+        return render_template(start.template or "cases/start.html", form=form, start=start,
+                               ct=ct, notice=notice, **extra), status
+
+    start_page.__name__ = f"start_{type_name.replace('.', '_')}"
+    return start_page
+
+
+def _show(case, ct):
+    if can_view(case, current_user):
+        flash(f"Opgeslagen als {case.reference}.")
+        return redirect(url_for("cases.detail", reference=case.reference))
+    return redirect(url_for("cases.started", reference=case.reference))
+
+
+def started(case):
+    """The receipt for a starter who may not see the case itself (only for that starter)."""
+    if case is None or case.created_by_id != current_user.id:
+        abort(404)
+    return render_template("cases/started.html", case=case,
+                           title=engine.case_type(case.case_type).title.lower())
