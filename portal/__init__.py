@@ -60,6 +60,7 @@ def create_app(test_config=None):
 
     schools.init_app(app)
     app.before_request(access.enforce)
+    app.before_request(mfa.require_enrolment)  # after access: a second factor, where required
     case_views.init_app(app)
     calendar_views.init_app(app)
     admin.init_app(app)

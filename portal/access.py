@@ -267,10 +267,6 @@ def enforce():
         abort(401)
     if kind is None:
         abort(403)  # deny by default: the view declared nothing
-    from .mfa import needs_enrolment
-
-    if needs_enrolment(request.endpoint):
-        return redirect(url_for("mfa.setup"))
     if perm == LOGIN:
         return None
     if not has_permission(current_user, g.get("school"), perm):

@@ -17,7 +17,6 @@ from .access import requires
 from .access import staff_of
 from .access import users_with_permission
 from .audit import audit
-from .auth import PortalUser
 from .calls import call
 from .cases.engine import TransitionRefused
 from .cases.engine import add_checklist_item
@@ -106,6 +105,7 @@ from .models import School
 from .models import User
 from .models import utcnow
 from .schoolcalendar import SchoolCalendar
+from .sessions import PortalUser
 from .settings import get_setting
 from .settings import set_setting
 from .throttle import record_failure as throttle_record

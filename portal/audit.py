@@ -5,12 +5,11 @@ from flask import has_request_context
 from flask import request
 from flask_login import current_user
 
+from .access import roles_at
 from .models import AuditLog
 
 
 def _roles_here():
-    from .access import roles_at
-
     school = g.get("school") if has_request_context() else None
     if school is None or not current_user.is_authenticated:
         return ""

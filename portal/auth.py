@@ -9,8 +9,6 @@ flask-login alone it would keep working, also with session_protection="strong").
 """
 
 import datetime
-import hashlib
-import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -23,9 +21,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_login import LoginManager
-from flask_login import UserMixin
 from flask_login import current_user
-from flask_login import login_user
 from flask_login import logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField
@@ -34,7 +30,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
 from . import access
-from . import csrf
+from . import mfa
 from . import passwords
 from . import throttle
 from .access import LOGIN
@@ -53,32 +49,14 @@ from .passwords import hash_password
 from .passwords import needs_rehash
 from .passwords import policy_error
 from .passwords import verify_password
+from .sessions import PortalUser
+from .sessions import start_session
+from .sessions import token_hash
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 GENERIC_FAILURE = "Onbekend e-mailadres of onjuist wachtwoord."
-
-
-class PortalUser(UserMixin):
-    """The logged-in user as flask-login sees it: the User row plus its session."""
-
-    def __init__(self, row, session_row, roles=None):
-        self.row = row
-        self.session_row = session_row
-        self.id = row.id
-        self.email = row.email
-        self.name = row.name
-        # ((role, school id as text or "*"), ...) when loaded with the session; access
-        # control then needs no query of its own (access._from_loaded).
-        self.roles = roles
-
-    def get_id(self):
-        return str(self.row.id)
-
-
-def _token_hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # Runs on every authenticated request, so it is one constant, parameterised query
@@ -101,7 +79,7 @@ def load_user(user_id):
         # particular rather than asking the database who this is.
         return None
     found = database.execute_sql(
-        constant_sql(SESSION_SQL), (*access.USER_ACCESS_PARAMS, _token_hash(token))
+        constant_sql(SESSION_SQL), (*access.USER_ACCESS_PARAMS, token_hash(token))
     ).fetchone()
     if found is None or str(found[4]) != str(user_id):
         return None
@@ -161,17 +139,6 @@ class PasswordForm(FlaskForm):
                            validators=[DataRequired("Herhaal het nieuwe wachtwoord.")])
 
 
-def start_session(user):
-    """Log ``user`` in with a fresh session id (no fixation)."""
-    session.clear()
-    forget_user()  # who "current_user" is changes now
-    token = secrets.token_urlsafe(32)
-    row = UserSession.create(token_hash=_token_hash(token), user=user)
-    session["sid"] = token
-    login_user(PortalUser(user, row))
-    csrf.new_secret()
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -200,10 +167,8 @@ def login():
                 User.update(password_hash=hash_password(form.password.data)).where(
                     User.id == user.id).execute()
             if user and ok and user.active and user.totp_secret:
-                from .mfa import begin_second_step
-
                 audit("login.password", user=user)
-                return begin_second_step(user, next_url)
+                return mfa.begin_second_step(user, next_url)
             if user and ok and user.active:
                 start_session(user)
                 audit("login", user=user)

@@ -210,11 +210,3 @@ def atomic():
     """A write transaction (IMMEDIATE on SQLite, retried while another writer holds the lock)."""
     return database.atomic()
 
-
-def retry_locked(fn, budget=SQLITE_LOCK_RETRY_SECONDS):
-    """Run ``fn()`` and run it again while it fails because SQLite's write lock is taken.
-
-    ``atomic()`` and single statements already retry by themselves (see
-    ``PortalSqliteDatabase``); this is for a caller whose whole unit of work may be
-    repeated safely."""
-    return _retrying("unit of work", fn, budget)

@@ -45,7 +45,6 @@ from peewee import fn
 from .db import atomic
 from .db import database
 from .db import is_sqlite
-from .db import retry_locked
 from .models import Outbox
 from .models import utcnow
 
@@ -159,11 +158,8 @@ def claim(limit, now=None, lease=None):
         .returning(Outbox)
     )
 
-    def run():
-        with atomic():
-            return list(query.execute())
-
-    return sorted(retry_locked(run), key=lambda row: row.id)
+    with atomic():  # BEGIN IMMEDIATE on SQLite, retried while another writer holds the lock
+        return sorted(query.execute(), key=lambda row: row.id)
 
 
 def _held(row):
@@ -171,7 +167,7 @@ def _held(row):
 
 
 def _write(query):
-    return retry_locked(query.execute)
+    return query.execute()  # one statement: retried by the database layer while locked
 
 
 def mark_sent(row, now=None):
@@ -223,7 +219,7 @@ def _renew(rows, until):
         .where(Outbox.id.in_(ids) & (Outbox.claim_token == token) & Outbox.sent_at.is_null())
         .returning(Outbox.id)
     )
-    return {r.id for r in retry_locked(lambda: list(query.execute()))}
+    return {r.id for r in query.execute()}
 
 
 def describe(exc):

@@ -26,8 +26,10 @@ from . import throttle
 from .access import LOGIN
 from .access import public
 from .access import requires
+from .access import view_rule
 from .audit import audit
 from .models import User
+from .sessions import start_session
 
 bp = Blueprint("mfa", __name__)
 
@@ -71,8 +73,6 @@ def begin_second_step(user, next_url):
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
 def code():
-    from .auth import start_session
-
     user_id = session.get("mfa_user")
     if not user_id and current_user.is_authenticated:
         # Already logged in: a GET here must not end the session (no logout via GET/CSRF).
@@ -133,6 +133,18 @@ def setup():
     png = segno.make(uri, error="m").png_data_uri(scale=5)
     return render_template("auth/mfa.html", enrolled=False, form=form, qr=png,
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
+def require_enrolment():
+    """before_request, after access.enforce: with PORTAL_REQUIRE_MFA a logged-in user without
+    a second factor may only enrol or log out (public pages stay open)."""
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    if view_rule(current_app.view_functions[request.endpoint])[0] == "public":
+        return None
+    if needs_enrolment(request.endpoint):
+        return redirect(url_for("mfa.setup"))
+    return None
 
 
 def needs_enrolment(endpoint):

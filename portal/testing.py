@@ -185,7 +185,7 @@ def user(role):
 
 def actor(role):
     """The demo user of ``role`` as the engine expects the one who acts."""
-    from .auth import PortalUser
+    from .sessions import PortalUser
 
     return PortalUser(user(role), None)
 

@@ -3,7 +3,6 @@
 import contextlib
 import re
 
-from portal.auth import PortalUser
 from portal.cases import engine
 from portal.db import database
 from portal.models import AuditLog
@@ -11,6 +10,7 @@ from portal.models import Case
 from portal.models import CaseEvent
 from portal.models import School
 from portal.models import User
+from portal.sessions import PortalUser
 
 from .conftest import ROLES
 

@@ -205,6 +205,7 @@ def test_context_loaded_with_school_and_session_equals_the_context_query(app):
 
     from portal import access
     from portal import auth
+    from portal import sessions
     from portal.db import database
     from portal.models import RolePermission
     from portal.models import SchoolPlugin
@@ -230,7 +231,7 @@ def test_context_loaded_with_school_and_session_equals_the_context_query(app):
         tokens = {}
         for person in people:
             tokens[person.id] = secrets.token_urlsafe(16)
-            UserSession.create(token_hash=auth._token_hash(tokens[person.id]), user=person)
+            UserSession.create(token_hash=sessions.token_hash(tokens[person.id]), user=person)
         here_id, other_id = here.id, other.id
 
     for slug, school_id in (("klaverweide", here_id), ("anderschool", other_id)):
