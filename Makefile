@@ -31,6 +31,9 @@ browser:
 # The outbox worker runs beside the web server (the web server never sends mail).
 # Both run in the background and the shell waits, so that Ctrl-C, a SIGTERM to make
 # or the web server ending all reach the EXIT trap, which stops both.
+# The demo's logins have a published password and no second factor: PORTAL_REQUIRE_MFA=0
+# is the deliberate opt-out that a real deployment never sets.
+run: export PORTAL_REQUIRE_MFA ?= 0
 run: install
 	$(FLASK) init-db --demo
 	@$(FLASK) outbox work & worker=$$!; \

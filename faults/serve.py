@@ -86,6 +86,9 @@ class Checkout:
             "DATABASE_URL": database_url,
             "PORTAL_ENV": "production",
             "SECRET_KEY": SECRET_KEY,
+            # Production requires an https PORTAL_URL (links in mail) and then refuses
+            # other hosts; the suite talks plain HTTP to 127.0.0.1.
+            "PORTAL_URL": "https://127.0.0.1",
         })
         for key, value in extra.items():
             if value is None:

@@ -17,6 +17,7 @@ def create_app(test_config=None):
         instance_relative_config=True,
     )
     _private_folder(app.instance_path)
+    _bounded_int_urls(app)
 
     from . import config
     from . import csrf
@@ -71,6 +72,21 @@ def create_app(test_config=None):
     cli.init_app(app)
     pm.hook.register_commands(cli=app.cli)
     return app
+
+
+def _bounded_int_urls(app):
+    """``<int:...>`` in a URL takes only numbers a database column can hold: a larger one is
+    a 404, not an OverflowError in SQLite (a 500)."""
+    from werkzeug.routing import IntegerConverter
+
+    from .forms import MAX_INT
+
+    class BoundedInt(IntegerConverter):
+        def __init__(self, map, **kw):
+            kw.setdefault("max", MAX_INT)
+            super().__init__(map, **kw)
+
+    app.url_map.converters["int"] = BoundedInt
 
 
 def _private_folder(path):

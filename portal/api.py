@@ -85,6 +85,7 @@ from .forms import TelField
 from .forms import TextAreaField
 from .forms import TimeField
 from .forms import ValidationError
+from .forms import bounded_int
 from .forms import clean
 from .forms import email_field
 from .forms import line
@@ -108,8 +109,12 @@ from .schoolcalendar import SchoolCalendar
 from .sessions import PortalUser
 from .settings import get_setting
 from .settings import set_setting
+from .throttle import Limit as ThrottleLimit
+from .throttle import attempt as throttle_attempt
+from .throttle import forgive as throttle_forgive
 from .throttle import record_failure as throttle_record
 from .throttle import wait_seconds as throttle_wait
+from .urls import external_url
 
 
 def acting_user(user):
@@ -137,6 +142,7 @@ __all__ = [
     "backdate",
     "BaseModel",
     "BooleanField",
+    "bounded_int",
     "call",
     "can_view",
     "Case",
@@ -158,6 +164,7 @@ __all__ = [
     "email_field",
     "EmailField",
     "exclude",
+    "external_url",
     "Form",
     "get_setting",
     "get_visible",
@@ -214,7 +221,10 @@ __all__ = [
     "StringField",
     "TelField",
     "text",
+    "ThrottleLimit",
     "TextAreaField",
+    "throttle_attempt",
+    "throttle_forgive",
     "throttle_record",
     "throttle_wait",
     "tick",

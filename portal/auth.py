@@ -111,6 +111,17 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def login_limits(email, address):
+    """Wrong passwords count per (account, address) first: a stranger guessing at an account
+    slows down himself, not the colleague who owns it. Guessing at many accounts from one
+    address, or at one account from many addresses, is slowed down later (docs/security.md
+    A1)."""
+    free = current_app.config["THROTTLE_FREE_ATTEMPTS"]
+    return [throttle.Limit(f"pair:{email}|{address}", free),
+            throttle.Limit(f"ip:{address}", free * 4),
+            throttle.Limit(f"acct:{email}", free * 10)]
+
+
 def safe_next(target):
     """Only a path inside the portal: no scheme, no host, no '//' or backslash tricks."""
     if not target or not isinstance(target, str):
@@ -149,12 +160,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        keys = [f"acct:{email}", f"ip:{request.remote_addr}"]
-        wait = throttle.wait_seconds("login", keys)
-        if wait:
+        counted = throttle.attempt("login", login_limits(email, request.remote_addr))
+        if not counted.allowed:
             audit("login", outcome="throttled", email=email, user=None)
             form.email.errors.append(
-                f"Te veel mislukte pogingen. Probeer het over {wait} seconden opnieuw."
+                f"Te veel mislukte pogingen. Probeer het over {counted.wait} seconden opnieuw."
             )
             status = 429
         else:
@@ -166,6 +176,8 @@ def login():
                 # the password (the old scrypt hash is gone after this login).
                 User.update(password_hash=hash_password(form.password.data)).where(
                     User.id == user.id).execute()
+            if user and ok and user.active:
+                throttle.forgive(counted)  # the right password: this attempt does not count
             if user and ok and user.active and user.totp_secret:
                 audit("login.password", user=user)
                 return mfa.begin_second_step(user, next_url)
@@ -173,7 +185,6 @@ def login():
                 start_session(user)
                 audit("login", user=user)
                 return redirect(next_url or url_for("schools.home"))
-            throttle.record_failure("login", keys)
             audit("login", outcome="failed", email=email, user=None)
             form.password.errors.append(GENERIC_FAILURE)
             status = 401

@@ -33,6 +33,10 @@ def init_db(demo):
 
     Before it migrates an existing SQLite database it writes a backup to
     <instance>/backups/ (encrypted for PORTAL_BACKUP_RECIPIENT when that is set)."""
+    if demo and current_app.config["PORTAL_ENV"] == "production":
+        # The demo school comes with a board-wide beheerder whose password is published.
+        raise click.ClickException("De demoschool wordt in productie niet aangemaakt: de "
+                                   "demologins hebben een openbaar wachtwoord.")
     from . import migrate
     from .backup import BackupError
     from .backup import configured_recipient

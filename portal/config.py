@@ -6,6 +6,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlparse
 
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme", "development"}
 
@@ -26,8 +27,9 @@ def defaults(instance_path):
         # Idle and absolute session limits (docs/security.md A4).
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_MAX_HOURS": 10,
-        # Every staff member must enrol a TOTP second factor (recommended in production).
-        "PORTAL_REQUIRE_MFA": False,
+        # Every role that sees case content logs in with a second factor (TOTP); 0 is a
+        # deliberate opt-out (the demo), which production mode warns about.
+        "PORTAL_REQUIRE_MFA": True,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         # Throttling: this many failures in the window are free, then the wait doubles.
@@ -48,7 +50,11 @@ def defaults(instance_path):
         "OUTBOX_LEASE_SECONDS": 300,
         "OUTBOX_POLL_SECONDS": 5,
         "OUTBOX_MAX_ATTEMPTS": 8,
-        "PORTAL_URL": "http://127.0.0.1:5000",
+        # The portal's own address (https://portaal.school.nl): links in mail are made from it,
+        # never from a request's Host header; when set, requests for other hosts are refused
+        # (TRUSTED_HOSTS, plus PORTAL_EXTRA_HOSTS). Required in production.
+        "PORTAL_URL": "",
+        "PORTAL_EXTRA_HOSTS": (),
         # /health answers 503 when due mail has waited longer than this (worker not running).
         "HEALTH_OUTBOX_MAX_MINUTES": 15,
         # The number of reverse proxies in front of the portal (werkzeug's ProxyFix). With 0
@@ -76,6 +82,7 @@ ENV_KEYS = (
     "PORTAL_URL",
     "PORTAL_REQUIRE_MFA",
     "PORTAL_PROXIES",
+    "PORTAL_EXTRA_HOSTS",
     "PORTAL_BACKUP_RECIPIENT",
 )
 
@@ -93,12 +100,18 @@ def load(app, test_config=None):
         raise ConfigError("PORTAL_PROXIES moet een geheel getal zijn (het aantal proxy's "
                           "voor het portaal, meestal 0 of 1).") from None
     if isinstance(app.config["PORTAL_REQUIRE_MFA"], str):
-        app.config["PORTAL_REQUIRE_MFA"] = app.config["PORTAL_REQUIRE_MFA"].lower() in ("1", "true", "ja")
+        app.config["PORTAL_REQUIRE_MFA"] = app.config["PORTAL_REQUIRE_MFA"].strip().lower() not in (
+            "0", "false", "nee", "no", "off", "")
     if test_config:
         app.config.update(test_config)
     production = app.config["PORTAL_ENV"] == "production"
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = production
+    if app.config["PORTAL_URL"] and not app.config.get("TRUSTED_HOSTS"):
+        host = urlparse(app.config["PORTAL_URL"]).hostname
+        extra = app.config["PORTAL_EXTRA_HOSTS"]
+        extra = extra.split(",") if isinstance(extra, str) else list(extra)
+        app.config["TRUSTED_HOSTS"] = [h for h in [host, *extra] if h]
     if production:
         check_production(app.config, debug=app.debug)
     elif not app.config.get("SECRET_KEY"):
@@ -118,8 +131,19 @@ def check_production(config, debug):
         problems.append("SECRET_KEY ontbreekt of is een standaardwaarde")
     elif len(config["SECRET_KEY"]) < 32:
         problems.append("SECRET_KEY is korter dan 32 tekens")
+    elif len(set(config["SECRET_KEY"])) < 16:
+        problems.append("SECRET_KEY is niet willekeurig genoeg (te weinig verschillende tekens)")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE staat uit (cookies zonder Secure)")
+    if config.get("SESSION_COOKIE_HTTPONLY") is not True:
+        problems.append("SESSION_COOKIE_HTTPONLY staat uit (scripts kunnen de sessie lezen)")
+    if config.get("SESSION_COOKIE_SAMESITE") not in ("Lax", "Strict"):
+        problems.append("SESSION_COOKIE_SAMESITE is niet Lax of Strict")
+    if config.get("WTF_CSRF_ENABLED") is False:
+        problems.append("WTF_CSRF_ENABLED staat uit (geen bescherming tegen CSRF)")
+    if not (config.get("PORTAL_URL") or "").startswith("https://"):
+        problems.append("PORTAL_URL ontbreekt of begint niet met https:// (links in e-mail komen "
+                        "daarvandaan)")
     if config.get("PASSWORD_HASH_FAST"):
         problems.append("PASSWORD_HASH_FAST staat aan (alleen voor de tests)")
     if problems:

@@ -22,6 +22,10 @@ ROLES = {
 
 STAFF_ROLES = tuple(ROLES)
 
+# The roles that can see the content of cases: they must log in with a second factor
+# (unless a deployment deliberately sets PORTAL_REQUIRE_MFA=0).
+DOSSIER_ROLES = ("ib", "contactpersoon", "directie", "bestuur", "beheerder")
+
 
 @dataclass(frozen=True)
 class Permission:

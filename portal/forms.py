@@ -24,7 +24,7 @@ from wtforms.validators import ValidationError
 from .dates import today
 
 __all__ = [
-    "BooleanField", "DataRequired", "DateField", "Email", "EmailField", "Form", "HiddenField",
+    "BooleanField", "bounded_int", "DataRequired", "DateField", "Email", "EmailField", "Form", "HiddenField",
     "InputRequired", "IntegerField", "Length", "MultiCheckboxField", "NumberRange", "Optional",
     "PupilField", "RadioField", "SelectField", "StringField", "TelField", "TextAreaField",
     "TimeField", "ValidationError", "clean", "email_field", "line", "name_field", "no_nul",
@@ -41,6 +41,16 @@ class Form(wtforms.Form):
     class Meta:
         locales = ("nl_NL", "nl")
         cache_translations = True
+
+
+def bounded_int(value):
+    """``int`` for a request value that a database column can hold: use as
+    ``request.args.get("x", type=bounded_int)``, which then answers the default for
+    "99999999999999999999" instead of letting the database fail on it."""
+    number = int(value)
+    if abs(number) > MAX_INT:
+        raise ValueError("out of range")
+    return number
 
 
 def no_nul(form, field):

@@ -78,8 +78,9 @@ class User(BaseModel):
     active = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
     password_changed_at = peewee.DateTimeField(default=utcnow)
-    # TOTP second factor (migration m0002); empty: not enrolled.
-    totp_secret = peewee.CharField(max_length=64, default="")
+    # TOTP second factor (migrations m0002, m0005): the secret sealed with a key derived from
+    # SECRET_KEY (portal/secretbox.py); empty: not enrolled.
+    totp_secret = peewee.CharField(max_length=255, default="")
     totp_last_step = peewee.BigIntegerField(default=0)
 
     class Meta:
@@ -96,6 +97,22 @@ class UserRole(BaseModel):
     class Meta:
         table_name = "portal_user_role"
         indexes = ((("user", "school", "role"), True),)
+
+
+class RecoveryCode(BaseModel):
+    """A single-use code for logging in without the authenticator app (migration m0005).
+
+    Stored as a salted SHA-256 hash: the codes carry 50 random bits and guessing is
+    throttled, so a slow hash buys nothing."""
+
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    code_hash = peewee.CharField(max_length=64)
+    salt = peewee.CharField(max_length=32)
+    used_at = peewee.DateTimeField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_recovery_code"
 
 
 class UserSession(BaseModel):
@@ -298,6 +315,7 @@ CORE_MODELS = [
     RolePermission,
     User,
     UserRole,
+    RecoveryCode,
     UserSession,
     LoginAttempt,
     AuditLog,

@@ -105,7 +105,10 @@ class _AuditedCase:
 
 
 def purge_housekeeping(now=None):
-    """Old throttling rows (a day) and ended or expired sessions (30 days) go too."""
+    """Throttling rows older than the longest window and ended or expired sessions
+    (30 days) go too."""
+    from .throttle import longest_window
+
     now = now or utcnow()
-    LoginAttempt.delete().where(LoginAttempt.at < now - datetime.timedelta(days=1)).execute()
+    LoginAttempt.delete().where(LoginAttempt.at < now - longest_window()).execute()
     UserSession.delete().where(UserSession.last_seen < now - datetime.timedelta(days=30)).execute()

@@ -1,50 +1,138 @@
-"""Throttling of guesses (logins, follow-up codes) with a growing delay.
+"""Throttling of guesses and floods (logins, second-factor codes, follow-up codes, public
+submissions) with a growing delay, shared by every worker process.
 
-Attempts are rows in the database, so every worker process sees the same
-count. A number of failures in the window is free; after that each further
-attempt must wait twice as long since the last failure. No permanent lockout.
+An attempt is counted *before* it is checked (a password verified, a code compared, a
+complaint stored), in the same transaction that looks at the earlier attempts: 40
+parallel guesses cannot all slip through while none has been counted yet. On SQLite
+the write transaction (BEGIN IMMEDIATE) already runs alone; on PostgreSQL a
+transaction-scoped advisory lock per key does the same for the attempts of one key.
+A correct password or code then ``forgive``s its own attempt.
+
+Each key has its own number of free attempts in the window; after that every further
+attempt must wait twice as long since the last one (no permanent lockout). Keys are
+chosen so that a stranger slows down himself rather than the person he targets: a
+login counts per (account, address) first, and only far later per account.
+
+Keys are stored as a keyed hash (HMAC with the secret key), never as the e-mail
+address or the reference someone typed, and rows older than the longest window are
+purged (retention.purge_housekeeping).
 """
 
 import datetime
+import hashlib
+import hmac
 import math
+from dataclasses import dataclass
 
 from flask import current_app
+from peewee import fn
 
+from .db import atomic
+from .db import database
+from .db import is_sqlite
 from .models import LoginAttempt
 from .models import utcnow
 
 
-def _window():
-    return datetime.timedelta(minutes=current_app.config["THROTTLE_WINDOW_MINUTES"])
+@dataclass(frozen=True)
+class Limit:
+    """A throttle key: ``free`` attempts within ``window_minutes`` (None: the configured
+    THROTTLE_FREE_ATTEMPTS and THROTTLE_WINDOW_MINUTES), then a doubling wait."""
 
+    key: str
+    free: int | None = None
+    window_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The answer of ``attempt``: ``wait`` seconds (0: go ahead; nothing was counted when it
+    is more), and the rows that count this attempt (for ``forgive``)."""
+
+    wait: int
+    ids: tuple = ()
+
+    @property
+    def allowed(self):
+        return self.wait == 0
+
+
+def hashed(key):
+    """The stored form of a key: keyed, so the table holds no typed address or reference."""
+    secret = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) \
+        else current_app.secret_key
+    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _limits(keys):
+    cfg = current_app.config
+    out = []
+    for k in keys:
+        limit = k if isinstance(k, Limit) else Limit(k)
+        out.append((hashed(limit.key),
+                    cfg["THROTTLE_FREE_ATTEMPTS"] if limit.free is None else limit.free,
+                    cfg["THROTTLE_WINDOW_MINUTES"] if limit.window_minutes is None else limit.window_minutes))
+    return out
+
+
+def _lock(kind, key):
+    """PostgreSQL: the attempts of one key, one transaction at a time (until it ends)."""
+    database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{kind}|{key}",))
+
+
+def _wait(kind, key, free, window, now):
+    count, last = (
+        LoginAttempt.select(fn.COUNT(LoginAttempt.id), fn.MAX(LoginAttempt.at))
+        .where((LoginAttempt.kind == kind) & (LoginAttempt.key == key)
+               & (LoginAttempt.at > now - datetime.timedelta(minutes=window)))
+        .tuples().get()
+    )
+    if count < free:
+        return 0
+    last = LoginAttempt.at.python_value(last)
+    delay = min(2 ** (count - free), current_app.config["THROTTLE_MAX_SECONDS"])
+    return max(0, math.ceil(delay - (now - last).total_seconds()))
+
+
+def attempt(kind, keys, now=None):
+    """Check and count one attempt for every key in one step; ``Attempt.wait`` is 0 when it
+    may go ahead (then it is counted), else the seconds still to wait (nothing counted).
+
+    Called inside a caller's transaction (a complaint and its count commit together) it
+    joins that transaction, and the key's lock holds until it commits."""
+    now = now or utcnow()
+    limits = _limits(keys)
+    with atomic():
+        if not is_sqlite():
+            for key, _free, _window in sorted(limits):
+                _lock(kind, key)
+        wait = max((_wait(kind, key, free, window, now) for key, free, window in limits), default=0)
+        if wait:
+            return Attempt(wait)
+        ids = tuple(LoginAttempt.create(kind=kind, key=key, at=now).id for key, _f, _w in limits)
+    return Attempt(0, ids)
+
+
+def forgive(counted):
+    """The attempt turned out right (the password or code was correct): it does not count."""
+    if counted.ids:
+        LoginAttempt.delete().where(LoginAttempt.id.in_(list(counted.ids))).execute()
+
+
+def longest_window():
+    """How long attempt rows are needed: the housekeeping purge removes older ones."""
+    return datetime.timedelta(minutes=max(current_app.config["THROTTLE_WINDOW_MINUTES"], 60))
+
+
+# The old two-step interface (look, then record), kept only until the last caller has
+# moved to ``attempt``: between the two steps parallel attempts are not counted.
 
 def wait_seconds(kind, keys, now=None):
-    """Seconds the caller must still wait before another attempt for any of ``keys`` (0: go)."""
     now = now or utcnow()
-    cfg = current_app.config
-    free = cfg["THROTTLE_FREE_ATTEMPTS"]
-    worst = 0
-    for key in keys:
-        rows = (
-            LoginAttempt.select(LoginAttempt.at)
-            .where(
-                (LoginAttempt.kind == kind)
-                & (LoginAttempt.key == key)
-                & (LoginAttempt.at > now - _window())
-            )
-            .order_by(LoginAttempt.at.desc())
-        )
-        times = [r.at for r in rows]
-        if len(times) < free:
-            continue
-        delay = min(2 ** (len(times) - free), cfg["THROTTLE_MAX_SECONDS"])
-        remaining = delay - (now - times[0]).total_seconds()
-        worst = max(worst, math.ceil(remaining))
-    return max(worst, 0)
+    return max((_wait(kind, key, free, window, now) for key, free, window in _limits(keys)),
+               default=0)
 
 
 def record_failure(kind, keys):
-    for key in keys:
-        LoginAttempt.create(kind=kind, key=key[:300])
-
-
+    for key, _free, _window in _limits(keys):
+        LoginAttempt.create(kind=kind, key=key)

@@ -5,7 +5,7 @@ import pytest
 from portal import create_app
 from portal.config import ConfigError
 
-GOOD_KEY = "k" * 48
+GOOD_KEY = "Zq8vN3kLp0Xw7RtY2bHc9MdF4sJgA6uE1oIiVnBz"  # a key as secrets.token_urlsafe makes
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def prod(tmp_path, monkeypatch):
             "PORTAL_ENV": "production",
             "SECRET_KEY": GOOD_KEY,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+            "PORTAL_URL": "https://portaal.school.nl",
         }
         config.update(overrides)
         return create_app({k: v for k, v in config.items() if v is not ...})
@@ -34,6 +35,13 @@ def prod(tmp_path, monkeypatch):
     ({"SECRET_KEY": "change-me"}, "standaardwaarde"),
     ({"SECRET_KEY": "kort-maar-niet-standaard"}, "korter dan 32 tekens"),
     ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE staat uit"),
+    ({"SECRET_KEY": "a" * 32}, "niet willekeurig genoeg"),
+    ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY staat uit"),
+    ({"SESSION_COOKIE_SAMESITE": None}, "SESSION_COOKIE_SAMESITE is niet Lax of Strict"),
+    ({"WTF_CSRF_ENABLED": False}, "WTF_CSRF_ENABLED staat uit"),
+    ({"PORTAL_URL": ...}, "PORTAL_URL ontbreekt"),
+    ({"PORTAL_URL": "http://portaal.school.nl"}, "begint niet met https://"),
+    ({"PASSWORD_HASH_FAST": True}, "PASSWORD_HASH_FAST staat aan"),
 ])
 def test_production_refuses(prod, overrides, reason):
     with pytest.raises(ConfigError) as err:
@@ -56,6 +64,7 @@ def test_production_from_environment(prod, monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    monkeypatch.setenv("PORTAL_URL", "https://portaal.school.nl")
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app()
     monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
@@ -74,7 +83,7 @@ def test_production_starts_with_a_good_config(prod, tmp_path):
     # No key was written into the instance folder: production brings its own.
     assert not (tmp_path / "instance" / "secret_key").exists()
     client = app.test_client()
-    r = client.get("/login", base_url="https://localhost")
+    r = client.get("/login", base_url="https://portaal.school.nl")
     assert r.status_code == 200
     cookie = next(h for h in r.headers.getlist("Set-Cookie") if h.startswith("__Host-portal="))
     flags = [p.strip().lower() for p in cookie.split(";")]
@@ -104,3 +113,18 @@ def test_an_open_instance_folder_is_made_private(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(folder))
     create_app({"DATABASE_URL": f"sqlite:///{folder / 'x.sqlite3'}", "SECRET_KEY": "k" * 40})
     assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_with_portal_url_set_other_hosts_are_refused(prod):
+    app = prod()
+    client = app.test_client()
+    assert client.get("/login", base_url="https://portaal.school.nl").status_code == 200
+    assert client.get("/login", base_url="https://evil.example").status_code == 400
+    assert prod(PORTAL_EXTRA_HOSTS="portaal.asg.nl").test_client().get(
+        "/login", base_url="https://portaal.asg.nl").status_code == 200
+
+
+def test_production_refuses_the_demo_school(prod):
+    app = prod()
+    result = app.test_cli_runner().invoke(args=["init-db", "--demo"])
+    assert result.exit_code != 0 and "niet aangemaakt" in result.output

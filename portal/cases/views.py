@@ -28,6 +28,7 @@ from ..calls import Lazy
 from ..calls import call
 from ..dates import nl_datetime
 from ..dates import today
+from ..forms import bounded_int
 from ..forms import no_nul
 from ..models import Case
 from ..models import CaseChecklistItem
@@ -60,7 +61,7 @@ def _cursor(value):
         return None
     stamp, _, ident = value.rpartition("_")
     try:
-        return datetime.datetime.fromisoformat(stamp), int(ident)
+        return datetime.datetime.fromisoformat(stamp), bounded_int(ident)
     except ValueError:
         return None
 

@@ -1,0 +1,22 @@
+"""Addresses that leave the portal (links in mail), made from PORTAL_URL, never from the request.
+
+``url_for(..., _external=True)`` takes the host from the request's Host header, so a
+request with ``Host: evil.example`` once put a phishing link under the school's name
+into a parent's mail. Links in mail are the configured PORTAL_URL (required in
+production) plus the path; when PORTAL_URL is set, requests for any other host are
+refused (Flask's TRUSTED_HOSTS, config.py).
+"""
+
+from flask import current_app
+from flask import url_for
+
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+def base_url():
+    return (current_app.config.get("PORTAL_URL") or DEVELOPMENT_URL).rstrip("/")
+
+
+def external_url(endpoint, **values):
+    """The full address of ``endpoint`` for a mail: PORTAL_URL and the path."""
+    return base_url() + url_for(endpoint, **values)
