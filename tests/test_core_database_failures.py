@@ -175,7 +175,7 @@ def test_disk_full_or_read_only_refuses_the_complaint_whole(app, client, monkeyp
     says nothing was saved and whom to call, and no half-saved complaint."""
     import re
 
-    from plugins.klachten import submission
+    from plugins.klachten import models as submission
     from portal.models import Case
 
     from .core_helpers import db_ctx

@@ -207,6 +207,32 @@ def test_invalid_input_keeps_what_was_typed_with_errors_next_to_fields(app, clie
                    .count()) == 4  # the demo complaints only
 
 
+def test_a_post_with_only_the_required_fields_is_stored_through_the_core(app, client):
+    """A post without the optional fields (a script, an old page) is a complaint like any
+    other: its details are empty texts, and the core's one creation path wrote it (the
+    audit row ``case.create``, the first timeline entry by the parent)."""
+    csrf, token = form_page(client)
+    r = client.post(FORM, data={"category": "anders", "what_happened": "Kort.",
+                                "csrf_token": csrf, "form_token": token})
+    assert r.status_code == 200 and CODE_RE.search(r.get_data(as_text=True))
+    ref = REF_RE.search(r.get_data(as_text=True)).group(1)
+
+    def check():
+        from plugins.klachten.models import Klacht
+
+        case = Case.get(Case.reference == ref)
+        k = Klacht.get(Klacht.case == case.id)
+        assert (k.pupil_name, k.contact_email, k.staff_named, k.hoped_for) == ("", "", "", "")
+        assert case.title == "Klacht: anders" and case.submitter_email == ""
+        created = CaseEvent.get((CaseEvent.case == case.id) & (CaseEvent.kind == "created"))
+        assert created.actor == "Indiener (ouder/verzorger)"
+        assert created.text == "Klacht ingediend via het klachtformulier."
+        actions = [a.action for a in AuditLog.select().where(AuditLog.case_ref == ref)]
+        assert actions == ["case.create"]
+
+    with_db(app, check)
+
+
 def test_nul_and_control_characters_give_a_message_not_an_error(client):
     r = submit(client, what_happened="tekst\x07met bel")
     assert r.status_code == 422
@@ -246,7 +272,8 @@ def test_a_complaint_is_stored_only_with_its_receipt(app, client, monkeypatch, f
     code. Never "stored, but the parent got an error and no code"."""
     import peewee
 
-    from plugins.klachten import submission
+    from portal import api
+    from portal.cases import engine
 
     def locked(*args, **kw):
         raise peewee.OperationalError("database is locked")
@@ -258,10 +285,10 @@ def test_a_complaint_is_stored_only_with_its_receipt(app, client, monkeypatch, f
     csrf, token = form_page(client)
     data = {**COMPLAINT, "csrf_token": csrf, "form_token": token}
     with monkeypatch.context() as m:
-        if failing == "audit":
-            m.setattr(submission, "audit", locked)
+        if failing == "audit":  # the case.create row, written by the core's start_case
+            m.setattr(engine, "audit", locked)
         else:
-            m.setattr(submission.throttle, "record_failure", locked)
+            m.setattr(api, "throttle_record", locked)
         refused = client.post(FORM, data=data)
     assert refused.status_code == 503
     assert "Tijdelijk niet beschikbaar" in refused.get_data(as_text=True)
@@ -495,6 +522,31 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
     assert r.status_code == 404
     r = follow(client, ref, code, url=ADD, text="Nog iets.")
     assert r.status_code == 422 and "afgerond" in r.get_data(as_text=True)
+
+
+def test_closing_writes_the_outcome_and_reopening_clears_it(app, client):
+    ref, code = submitted(client)
+    cp = as_role(app, "contactpersoon")
+    take(cp, ref)
+
+    def klacht():
+        from plugins.klachten.models import Klacht
+
+        return Klacht.get(Klacht.case == Case.get(Case.reference == ref).id)
+
+    assert step(cp, ref, "klachten.afronden", {"close_outcome": "opgelost",
+                                               "close_summary": " Opgelost op school. "}
+                ).status_code == 302
+    k = with_db(app, klacht)
+    assert (k.outcome, k.closing_summary) == ("opgelost", "Opgelost op school.")
+    assert "Uitkomst</dt><dd>Opgelost: Opgelost op school." in cp.get(case_url(ref)).get_data(
+        as_text=True)
+    r = step(cp, ref, "klachten.heropenen", {"reopen_reason": "De ouder belde opnieuw."})
+    assert r.status_code == 302
+    k = with_db(app, klacht)
+    assert (k.outcome, k.closing_summary) == ("", "")
+    assert get_case(app, ref).state == "in_behandeling"
+    assert "In behandeling" in follow(client, ref, code).get_data(as_text=True)
 
 
 def test_case_refuses_to_close_without_an_outcome(app, client):

@@ -1,6 +1,8 @@
 """Fixed choices and their Dutch labels, shared by the forms, the letters and the figures."""
 
 TYPE_NAME = "klachten.klacht"
+# The states of a complaint that is still being handled (the letters of the route).
+OPEN_STATES = ("ontvangen", "in_behandeling", "bemiddeling", "doorverwezen")
 
 CATEGORIES = [
     ("agressie", "Agressie en geweld"),

@@ -1,75 +1,102 @@
-"""The public forms: submitting a complaint and following it up."""
+"""The forms: the parents' complaint form and follow-up, and the steps of the route."""
 
-from wtforms import BooleanField
-from wtforms import EmailField
-from wtforms import Form
-from wtforms import HiddenField
-from wtforms import RadioField
-from wtforms import StringField
-from wtforms import TelField
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
-from wtforms.validators import Email
-from wtforms.validators import InputRequired
-from wtforms.validators import Length
-from wtforms.validators import Optional
-from wtforms.validators import Regexp
+import re
 
-from portal.forms import no_nul
+from portal import api
 
 from .choices import CATEGORIES
+from .choices import CONVERSATION_WITH
+from .choices import FIRST_CONTACT
+from .choices import OUTCOMES
+from .choices import REFERRALS
 
 TEXT_MAX = 10000
+DATE_ERROR = "Vul een geldige datum in."
 
 
-class ComplaintForm(Form):
-    category = RadioField("Waar gaat uw klacht over?", choices=CATEGORIES,
-                          validators=[InputRequired("Kies waar uw klacht over gaat.")])
-    staff_named = StringField(
-        "Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam",
-        validators=[Optional(), Length(max=200, message="Gebruik hoogstens 200 tekens."), no_nul])
-    pupil_name = StringField("Naam van de leerling", validators=[
-        Optional(), Length(max=200, message="Gebruik hoogstens 200 tekens."), no_nul])
-    pupil_group = StringField("Groep", validators=[
-        Optional(), Length(max=40, message="Gebruik hoogstens 40 tekens."), no_nul])
-    what_happened = TextAreaField("Wat is er gebeurd?", validators=[
-        DataRequired("Beschrijf wat er is gebeurd."),
-        Length(max=TEXT_MAX, message=f"Gebruik hoogstens {TEXT_MAX} tekens."), no_nul])
-    happened_when = StringField("Wanneer gebeurde het?", validators=[
-        Optional(), Length(max=200, message="Gebruik hoogstens 200 tekens."), no_nul],
-        description="Bijvoorbeeld: vorige week dinsdag, of sinds de herfstvakantie.")
-    tried_teacher = BooleanField("Ik heb er al met de leerkracht over gesproken")
-    tried_directie = BooleanField("Ik heb er al met de directie over gesproken")
-    tried_other = TextAreaField("Wat heeft u verder al geprobeerd?", validators=[
-        Optional(), Length(max=TEXT_MAX, message=f"Gebruik hoogstens {TEXT_MAX} tekens."), no_nul])
-    hoped_for = TextAreaField("Wat hoopt u dat er gebeurt?", validators=[
-        Optional(), Length(max=TEXT_MAX, message=f"Gebruik hoogstens {TEXT_MAX} tekens."), no_nul])
-    contact_name = StringField("Uw naam", validators=[
-        Optional(), Length(max=200, message="Gebruik hoogstens 200 tekens."), no_nul])
-    contact_email = EmailField("Uw e-mailadres", validators=[
-        Optional(), Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
-        Length(max=254)],
+def phone_characters(form, field):
+    if field.data and not re.fullmatch(r"[0-9+()\- ]{6,20}", field.data):
+        raise api.ValidationError("Vul een telefoonnummer in met alleen cijfers, spaties of +.")
+
+
+# ----------------------------------------------------------- the parents ----
+
+class ComplaintForm(api.Form):
+    category = api.RadioField("Waar gaat uw klacht over?", choices=CATEGORIES,
+                              validators=[api.InputRequired("Kies waar uw klacht over gaat.")])
+    staff_named = api.line(
+        "Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam", 200)
+    pupil_name = api.line("Naam van de leerling", 200)
+    pupil_group = api.line("Groep", 40)
+    what_happened = api.text("Wat is er gebeurd?", TEXT_MAX, "Beschrijf wat er is gebeurd.")
+    happened_when = api.line("Wanneer gebeurde het?", 200, description=(
+        "Bijvoorbeeld: vorige week dinsdag, of sinds de herfstvakantie."))
+    tried_teacher = api.BooleanField("Ik heb er al met de leerkracht over gesproken")
+    tried_directie = api.BooleanField("Ik heb er al met de directie over gesproken")
+    tried_other = api.text("Wat heeft u verder al geprobeerd?", TEXT_MAX)
+    hoped_for = api.text("Wat hoopt u dat er gebeurt?", TEXT_MAX)
+    contact_name = api.name_field("Uw naam")
+    contact_email = api.EmailField("Uw e-mailadres", validators=[
+        api.Optional(), api.Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+        api.Length(max=254)], render_kw={"autocomplete": "email"},
         description="Wij sturen u een bevestiging met het referentienummer, nooit met uw code.")
-    contact_phone = TelField("Uw telefoonnummer", validators=[
-        Optional(), Regexp(r"^[0-9+()\- ]{6,20}$",
-                           message="Vul een telefoonnummer in met alleen cijfers, spaties of +.")])
+    contact_phone = api.TelField("Uw telefoonnummer", validators=[api.Optional(), phone_characters],
+                                 render_kw={"autocomplete": "tel"})
     # Honeypot: hidden from people (CSS class "hp", aria-hidden wrapper); bots fill it in.
-    website = StringField("Laat dit veld leeg")
+    website = api.StringField("Laat dit veld leeg")
     # One-time token: a refreshed or double-clicked form does not make a second complaint.
-    form_token = HiddenField()
+    form_token = api.HiddenField()
 
 
-class FollowForm(Form):
-    reference = StringField("Referentie", validators=[
-        DataRequired("Vul de referentie in, bijvoorbeeld KL-2026-0001."), Length(max=40), no_nul],
-        description="Bijvoorbeeld KL-2026-0001.")
-    code = StringField("Code", validators=[
-        DataRequired("Vul uw code in."), Length(max=80), no_nul],
+class FollowForm(api.Form):
+    reference = api.line("Referentie", 40, "Vul de referentie in, bijvoorbeeld KL-2026-0001.",
+                         description="Bijvoorbeeld KL-2026-0001.")
+    code = api.line(
+        "Code", 80, "Vul uw code in.",
         description="De code van 24 tekens die u kreeg bij het indienen; met of zonder spaties.",
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"})
 
 
-class AddInfoForm(Form):
-    text = TextAreaField("Aanvulling of reactie", validators=[
-        DataRequired("Schrijf eerst uw aanvulling."),
-        Length(max=TEXT_MAX, message=f"Gebruik hoogstens {TEXT_MAX} tekens."), no_nul])
+class AddInfoForm(api.Form):
+    text = api.text("Aanvulling of reactie", TEXT_MAX, "Schrijf eerst uw aanvulling.")
+
+
+# ------------------------------------------------------------- the route ----
+# Every form is on the same case page: field names differ between forms, so that
+# the ids (and the labels pointing at them) are unique on that page.
+
+class TakeForm(api.Form):
+    contact_on = api.DateField("Datum van het eerste contact met de indiener",
+                               validators=[api.InputRequired(DATE_ERROR)])
+    contact_how = api.RadioField("Hoe was het eerste contact?", choices=FIRST_CONTACT,
+                                 validators=[api.InputRequired("Kies hoe het eerste contact was.")])
+    contact_note = api.text("Verslag van het eerste contact (intern)", TEXT_MAX)
+
+
+class ConversationForm(api.Form):
+    talk_with = api.RadioField("Met wie is gesproken?", choices=CONVERSATION_WITH,
+                               validators=[api.InputRequired("Kies met wie is gesproken.")])
+    talk_names = api.line("Namen van de deelnemers", 200)
+    talk_on = api.DateField("Datum van het gesprek", validators=[api.InputRequired(DATE_ERROR)])
+    talk_outcome = api.text("Uitkomst van het gesprek", TEXT_MAX,
+                            "Beschrijf de uitkomst van het gesprek.")
+
+
+class ReferForm(api.Form):
+    refer_to = api.RadioField("Doorverwijzen naar", choices=REFERRALS,
+                              validators=[api.InputRequired("Kies waarnaar u doorverwijst.")])
+    refer_consent = api.BooleanField("De indiener stemt in met de doorverwijzing")
+    refer_consent_on = api.DateField("Datum van de instemming", validators=[api.Optional()])
+    refer_summary = api.text("Samenvatting van de klacht voor de doorverwijzing", TEXT_MAX,
+                             "Schrijf een samenvatting.")
+
+
+class CloseForm(api.Form):
+    close_outcome = api.RadioField("Uitkomst", choices=OUTCOMES,
+                                   validators=[api.InputRequired("Kies de uitkomst.")])
+    close_summary = api.text("Samenvatting bij het afsluiten", TEXT_MAX,
+                             "Schrijf een korte samenvatting.")
+
+
+class ReopenForm(api.Form):
+    reopen_reason = api.text("Waarom wordt de klacht heropend?", 5000, "Vul een reden in.")

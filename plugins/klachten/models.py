@@ -3,16 +3,14 @@ retention purge of a case also removes the complaint's details."""
 
 import peewee
 
-from portal.db import BaseModel
-from portal.models import Case
-from portal.models import User
-from portal.models import utcnow
+from portal import api
 
 
-class Klacht(BaseModel):
-    """What the parent wrote, plus what the contactpersoon recorded along the route."""
+class Klacht(api.BaseModel):
+    """What the parent wrote, plus what the contactpersoon recorded along the route (the
+    case type's detail row: the core creates it with the case)."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
     category = peewee.CharField(max_length=40)
     pupil_name = peewee.CharField(max_length=200, default="")
     pupil_group = peewee.CharField(max_length=40, default="")
@@ -28,7 +26,7 @@ class Klacht(BaseModel):
     # The staff member as the parent named them (free text) and, once the
     # contactpersoon has linked it, the account; that account is then excluded.
     staff_named = peewee.CharField(max_length=200, default="")
-    staff_user = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    staff_user = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
     # Possible sexual abuse or intimidation by a staff member: legal reporting duty.
     sexual_by_staff = peewee.BooleanField(default=False)
     # When the complaint was acknowledged (taken into handling): for the annual figures.
@@ -46,19 +44,16 @@ class Klacht(BaseModel):
         table_name = "klachten_klacht"
 
 
-class Gesprek(BaseModel):
+class Gesprek(api.BaseModel):
     """A conversation on the route: first contact, with the person concerned, with the directie."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
     kind = peewee.CharField(max_length=40)  # eerste_contact, betrokkene, directie, ...
     held_on = peewee.DateField()
     with_whom = peewee.CharField(max_length=200, default="")
     outcome = peewee.TextField(default="")
-    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_by = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=api.utcnow)
 
     class Meta:
         table_name = "klachten_gesprek"
-
-
-MODELS = [Klacht, Gesprek]

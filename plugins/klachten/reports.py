@@ -1,22 +1,14 @@
 """Dashboard panel and annual figures for complaints."""
 
 import datetime
+import functools
 import statistics
 
 from flask import url_for
 
-from portal.cases.visibility import visible_condition
-from portal.dates import local
-from portal.dates import school_year_bounds
-from portal.dates import today
-from portal.declarations import Panel
-from portal.declarations import ReportFigure
-from portal.models import Case
-from portal.models import CaseDeadline
-from portal.models import School
-from portal.models import utcnow
-from portal.schoolcalendar import SchoolCalendar
-from portal.settings import get_setting
+from portal import api
+from portal.api import Case
+from portal.api import CaseDeadline
 
 from .choices import CATEGORIES
 from .choices import OUTCOMES
@@ -25,13 +17,13 @@ from .models import Klacht
 
 
 def panels(user, school):
-    mine = visible_condition(user, school) & (Case.case_type == TYPE_NAME)
+    mine = api.visible_condition(user, school) & (Case.case_type == TYPE_NAME)
     is_open = Case.closed_at.is_null()
     late_ack = CaseDeadline.select(CaseDeadline.case).where(
         (CaseDeadline.name == "klachten.ontvangst") & CaseDeadline.met_at.is_null()
-        & (CaseDeadline.due_date < today()))
-    weeks = get_setting(school, "klachten.warn_weeks")
-    long_ago = utcnow() - datetime.timedelta(weeks=weeks)
+        & (CaseDeadline.due_date < api.today()))
+    weeks = api.get_setting(school, "klachten.warn_weeks")
+    long_ago = api.utcnow() - datetime.timedelta(weeks=weeks)
 
     def count(cond):
         return Case.select().where(mine & cond).count()
@@ -43,11 +35,11 @@ def panels(user, school):
         ("Nieuw (nog niet in behandeling)", count(Case.state == "ontvangen"),
          cases(status="ontvangen")),
         ("Ontvangst te laat bevestigd", count(is_open & Case.id.in_(late_ack)), cases(te_laat="1")),
-        ("Open", count(is_open), cases()),
+        ("Open", api.open_cases(user, school, TYPE_NAME), cases()),
         (f"Langer open dan {weeks} weken", count(is_open & (Case.created_at < long_ago)), None),
         ("Klachtformulier voor ouders", "", url_for("klachten.indienen", school=school.slug)),
     )
-    return [Panel("klachten.overzicht", "Klachten", lines, "klachten.handle", order=20)]
+    return [api.Panel("klachten.overzicht", "Klachten", lines, "klachten.handle", order=20)]
 
 
 def _median(values):
@@ -59,7 +51,7 @@ def _median(values):
 
 
 def figures(school, year):
-    first, last = school_year_bounds(year)
+    first, last = api.school_year_bounds(year)
     start = datetime.datetime.combine(first, datetime.time()) - datetime.timedelta(hours=2)
     end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
     cond = (Case.case_type == TYPE_NAME) & (Case.created_at >= start) & (Case.created_at < end)
@@ -67,18 +59,15 @@ def figures(school, year):
         cond &= Case.school == school.id
     rows = list(Klacht.select(Klacht, Case).join(Case).where(cond))
     # The school year is in local time; the window above is a little wide, so filter exactly.
-    rows = [k for k in rows if first <= local(k.case.created_at).date() <= last]
+    rows = [k for k in rows if first <= api.local(k.case.created_at).date() <= last]
 
-    calendars = {}
-
+    @functools.cache
     def calendar(school_id):
-        if school_id not in calendars:
-            calendars[school_id] = SchoolCalendar.for_school(School.get_by_id(school_id))
-        return calendars[school_id]
+        return api.SchoolCalendar.for_school(api.School.get_by_id(school_id))
 
     def school_days(k, until):
         return calendar(k.case.school_id).school_days_between(
-            local(k.case.created_at).date(), local(until).date())
+            api.local(k.case.created_at).date(), api.local(until).date())
 
     per_category = tuple((lbl, sum(1 for k in rows if k.category == key)) for key, lbl in CATEGORIES)
     closed = [k for k in rows if k.case.closed_at is not None]
@@ -86,10 +75,10 @@ def figures(school, year):
     to_ack = [school_days(k, k.acknowledged_at) for k in rows if k.acknowledged_at]
     to_close = [school_days(k, k.case.closed_at) for k in closed]
     return [
-        ReportFigure("klachten.aantal", "Klachten ingediend", len(rows), per_category),
-        ReportFigure("klachten.uitkomst", "Afgeronde klachten per uitkomst", len(closed),
-                     per_outcome),
-        ReportFigure("klachten.dagen_ontvangst", "Mediaan tot bevestiging van de ontvangst",
-                     _median(to_ack)),
-        ReportFigure("klachten.dagen_afsluiten", "Mediaan tot afsluiten", _median(to_close)),
+        api.ReportFigure("klachten.aantal", "Klachten ingediend", len(rows), per_category),
+        api.ReportFigure("klachten.uitkomst", "Afgeronde klachten per uitkomst", len(closed),
+                         per_outcome),
+        api.ReportFigure("klachten.dagen_ontvangst", "Mediaan tot bevestiging van de ontvangst",
+                         _median(to_ack)),
+        api.ReportFigure("klachten.dagen_afsluiten", "Mediaan tot afsluiten", _median(to_close)),
     ]

@@ -1,0 +1,33 @@
+"""Reading a complaint's own rows for the case page (klachten/summary.html) and the letters."""
+
+from portal import api
+
+from .choices import CATEGORIES
+from .choices import GESPREK_KINDS
+from .choices import OUTCOMES
+from .choices import REFERRAL_SHORT
+from .choices import label
+from .models import Gesprek
+
+
+def _complaint(case, detail):
+    return {
+        "klacht": detail,
+        "category": label(CATEGORIES, detail.category),
+        "outcome": label(OUTCOMES, detail.outcome),
+        "referral": REFERRAL_SHORT.get(detail.referral_to, ""),
+        "conversations": list(Gesprek.select().where(Gesprek.case == case.id)
+                              .order_by(Gesprek.held_on, Gesprek.id)),
+        "kinds": GESPREK_KINDS,
+    }
+
+
+def context(case, detail, school):
+    # ``staff``: whom the complaint may be about, for the form that links and excludes them.
+    return {**_complaint(case, detail), "staff": api.staff_of(school)}
+
+
+def letter_context(case, detail, school):
+    return {**_complaint(case, detail),
+            "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
+            "handler_name": case.assignee.name if case.assignee_id else "De contactpersoon"}
