@@ -11,13 +11,17 @@ from pypdf import PdfReader
 
 from plugins.schorsing import period
 from plugins.schorsing import reports
+from plugins.schorsing.models import Expulsion
 from plugins.schorsing.models import Incident
 from plugins.schorsing.models import Suspension
 from portal.db import database
+from portal.models import AuditLog
 from portal.models import Case
 from portal.models import CaseDocument
+from portal.models import CaseEvent
 from portal.models import Outbox
 from portal.models import School
+from portal.testing import access_problems
 
 from .conftest import login
 from .conftest import post
@@ -124,14 +128,26 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
     assert "Beschrijf het soort incident bij ‘Anders, namelijk’." in html
     assert "Vul een tijd in" in html
     assert "Gang bij de gymzaal" in html  # what was typed is kept
+    assert 'class="error-summary"' in html and 'href="#pupil_name"' in html
+    assert "<legend>Wanneer en waar</legend>" in html  # the page keeps its fieldsets
+    _db(app)
+    assert Case.select().where(Case.case_type == "schorsing.schorsing").count() == 2  # the demo's
 
     ref = report_incident(client)
-    assert client.get(f"{BASE}/schorsing/gemeld/{ref}").status_code == 200
+    receipt = client.get(f"{BASE}/zaken/gemeld/{ref}")
+    assert receipt.status_code == 200 and ref in receipt.get_data(as_text=True)
     # The teacher does not see the case itself; nor another teacher's receipt.
     assert client.get(f"{BASE}/zaken/{ref}").status_code == 404
+    assert as_role(app, "ib").get(f"{BASE}/zaken/gemeld/{ref}").status_code == 404
     _db(app)
-    incident = Incident.select().join(Case).where(Case.reference == ref).get()
+    case = Case.get(Case.reference == ref)
+    assert case.confidential and case.title == "Ernstig incident groep 5a: Mila de Graaf"
+    assert AuditLog.select().where((AuditLog.action == "case.create")
+                                   & (AuditLog.case_ref == ref)).exists()
+    incident = Incident.get(Incident.case == case.id)
     assert incident.occurred_time == "11:40" and incident.category_label.startswith("Voortdurend")
+    assert incident.reported_by.email == "leerkracht@klaverweide.demo"
+    assert incident.category_other == ""  # only kept for "anders"
     mails = list(Outbox.select().where(Outbox.to == "directie@klaverweide.demo"))
     assert mails and all("Mila" not in m.body + m.subject for m in mails)
 
@@ -284,6 +300,13 @@ def test_expulsion_only_with_an_accepting_school(app, client):
              page=f"{BASE}/schorsing/verwijdering/nieuw")
     assert r.status_code == 302, r.get_data(as_text=True)
     ref = re.search(r"(VRW-\d{4}-\d{4})", r.headers["Location"]).group(1)
+    _db(app)
+    incident_case = Case.get(Case.reference == incident_ref)
+    assert Expulsion.get(Expulsion.case == Case.get(Case.reference == ref).id
+                         ).incident_case_id == incident_case.id
+    assert CaseEvent.select().where((CaseEvent.case == incident_case.id) & (CaseEvent.kind == "note")
+                                    & (CaseEvent.text == f"Verwijderingstraject gestart: {ref}.")
+                                    ).exists()
 
     client = as_role(app, "bestuur")
     r = step(client, ref, "schorsing.v_voornemen", {
@@ -339,6 +362,29 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     for item in ("schorsing.v_brief", "schorsing.v_inspectie", "schorsing.v_leerplicht"):
         tick(client, ref, item)
     assert step(client, ref, "schorsing.v_afsluiten", {}).status_code == 302
+
+
+def test_expulsion_start_refuses_an_unknown_or_invisible_incident(app, client):
+    login(client, "directie")
+    start = f"{BASE}/schorsing/verwijdering/nieuw"
+    data = {"incident": "SCH-2026-0999", "pupil_name": "Mila de Graaf", "pupil_group": "5a",
+            "grounds": "Herhaald ernstig geweld."}
+    r = post(client, start, data, page=start)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    assert "Er is geen incident met dit kenmerk." in html and 'class="error-summary"' in html
+    assert "Herhaald ernstig geweld." in html  # what was typed is kept
+    # A reference of another kind of case is no incident either, nor is it prefilled.
+    assert 'value="Mila' not in client.get(f"{start}?incident=VRW-2026-0001").get_data(as_text=True)
+    _db(app)
+    assert not Case.select().where(Case.case_type == "schorsing.verwijdering").exists()
+    # Without a reference the route starts on its own.
+    r = post(client, start, {**data, "incident": ""}, page=start)
+    assert r.status_code == 302 and "/zaken/VRW-" in r.headers["Location"]
+
+
+def test_every_route_of_the_plugin_with_every_role(app):
+    assert access_problems(app, {"reference": "SCH-2026-0001"}, blueprint="schorsing") == []
 
 
 # ------------------------------------------------------- figures, dashboard ----

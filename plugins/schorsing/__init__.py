@@ -1,96 +1,47 @@
 """Plugin schorsing: serious incidents, suspension and expulsion (veiligheidsplan 3.2.2).
 
-Only hook implementations live here; the work is done in the modules below:
-models (tables), workflow (the two case types), forms, period (the school
-calendar), documents (letters), views (pages), reports (figures), demo.
+A declaration only: the core serves the start pages (``/melden`` for an incident,
+``/verwijdering/nieuw`` for an expulsion route), the case pages, the letters and
+the receipt for a reporter who may not see the incident. The modules: models
+(tables), choices, forms, workflow (the two case types), period (the school
+calendar), details (a case's rows for the page and the letters), documents,
+reports (panels, figures), demo.
 """
 
-from portal import hookimpl
-from portal.declarations import NavItem
-from portal.declarations import Permission
-from portal.declarations import Setting
+from portal import api
 
 from . import demo
 from . import reports
+from . import workflow
 from .documents import DOCUMENTS
 from .models import MODELS
-from .views import bp
-from .workflow import CASE_TYPES
-from .workflow import DECIDE
-from .workflow import EXPEL
-from .workflow import HANDLE
-from .workflow import REPORT
-from .workflow import VIEW
 
 STAFF = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur")
 
-
-@hookimpl
-def register_blueprints():
-    return [bp]
-
-
-@hookimpl
-def register_models():
-    return MODELS
-
-
-@hookimpl
-def register_migrations():
-    return ("schorsing", "plugins.schorsing.migrations")
-
-
-@hookimpl
-def register_case_types():
-    return CASE_TYPES
-
-
-@hookimpl
-def register_permissions():
-    return [
-        Permission(REPORT, "Een ernstig incident melden", STAFF),
-        Permission(VIEW, "Incidenten, schorsingen en verwijderingen zien", ("directie", "bestuur")),
-        Permission(HANDLE, "Incidenten afhandelen: overleg, horen, checklist, brieven",
-                   ("directie",)),
-        Permission(DECIDE, "Besluiten tot schorsing", ("directie",)),
+plugin = api.Plugin(
+    "schorsing", __name__, title="Schorsen en verwijderen",
+    case_types=workflow.CASE_TYPES, documents=DOCUMENTS, models=MODELS,
+    permissions=[
+        api.Permission(workflow.REPORT, "Een ernstig incident melden", STAFF),
+        api.Permission(workflow.VIEW, "Incidenten, schorsingen en verwijderingen zien",
+                       ("directie", "bestuur")),
+        api.Permission(workflow.HANDLE, "Incidenten afhandelen: overleg, horen, checklist, brieven",
+                       ("directie",)),
+        api.Permission(workflow.DECIDE, "Besluiten tot schorsing", ("directie",)),
         # The bevoegd gezag (the board) decides on an expulsion, not the school.
-        Permission(EXPEL, "Besluiten tot verwijdering", ("bestuur",)),
-    ]
-
-
-@hookimpl
-def register_documents():
-    return DOCUMENTS
-
-
-@hookimpl
-def register_settings():
-    return [
-        Setting("schorsing.inspectie_adres", "Adres van de onderwijsinspectie (voor de melding)",
-                "", kind="textarea",
-                help="Komt boven de melding van een schorsing aan de inspectie."),
-        Setting("schorsing.bezwaar_adres", "Adres voor bezwaar tegen schorsing of verwijdering",
-                "", kind="textarea",
-                help="Staat in de brieven aan de ouders. Leeg: de naam van het bestuur."),
-    ]
-
-
-@hookimpl
-def nav_items(user, school):
-    return [NavItem("schorsing.melden", "Incident melden", "schorsing.new_incident", REPORT,
-                    order=40)]
-
-
-@hookimpl
-def dashboard_panels(user, school):
-    return reports.panels(user, school)
-
-
-@hookimpl
-def annual_report(school, year):
-    return reports.figures(school, year)
-
-
-@hookimpl
-def demo_data(school):
-    demo.add_demo(school)
+        api.Permission(workflow.EXPEL, "Besluiten tot verwijdering", ("bestuur",)),
+    ],
+    settings=[
+        api.Setting("schorsing.inspectie_adres", "Adres van de onderwijsinspectie (voor de melding)",
+                    "", kind="textarea",
+                    help="Komt boven de melding van een schorsing aan de inspectie."),
+        api.Setting("schorsing.bezwaar_adres", "Adres voor bezwaar tegen schorsing of verwijdering",
+                    "", kind="textarea",
+                    help="Staat in de brieven aan de ouders. Leeg: de naam van het bestuur."),
+    ],
+    # Its own menu item rather than Start.nav_order: the menu says "Incident melden",
+    # shorter than the page's title.
+    nav=[api.NavItem("schorsing.melden", "Incident melden",
+                     api.start_endpoint(workflow.SUSPENSION_TYPE), workflow.REPORT, order=40)],
+    panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
+)

@@ -6,13 +6,11 @@ the other already has the board consultation recorded. Names are invented.
 
 import datetime
 
-from portal.auth import PortalUser
-from portal.cases import engine
-from portal.dates import today
-from portal.db import atomic
-from portal.models import User
+from werkzeug.datastructures import MultiDict
 
-from .models import Incident
+from portal import api
+
+from .forms import IncidentForm
 from .workflow import SUSPENSION
 
 INCIDENTS = [
@@ -34,24 +32,19 @@ INCIDENTS = [
 
 
 def add_demo(school):
-    reporter = User.get_or_none(User.email == "leerkracht@klaverweide.demo")
-    director = User.get_or_none(User.email == "directie@klaverweide.demo")
+    reporter = api.User.get_or_none(api.User.email == "leerkracht@klaverweide.demo")
+    director = api.User.get_or_none(api.User.email == "directie@klaverweide.demo")
     if reporter is None or director is None:
         return
     cases = []
     for item in INCIDENTS:
         item = dict(item)
-        occurred = today() - datetime.timedelta(days=item.pop("days_ago"))
-        with atomic():
-            case = engine.create_case(
-                school, SUSPENSION,
-                f"Ernstig incident groep {item['pupil_group']}: {item['pupil_name']}",
-                reporter, confidential=True)
-            Incident.create(case=case.id, occurred_on=occurred, reported_by=reporter.id, **item)
-        cases.append(case)
+        occurred = api.today() - datetime.timedelta(days=item.pop("days_ago"))
+        # Through the start form, as the teacher would: the same checks, the same rows.
+        form = IncidentForm(MultiDict({**item, "occurred_on": occurred.isoformat()}))
+        assert form.validate(), form.errors
+        cases.append(api.start_case(school, SUSPENSION, form, api.acting_user(reporter)))
     # The second incident: the director already consulted the board.
-    # The engine checks permissions on a logged-in user; outside a request we
-    # wrap the row the way flask-login does.
-    engine.run_transition(cases[1], "schorsing.overleg", PortalUser(director, None), {
-        "held_on": today().isoformat(), "with_whom": "Ingrid Verbeek, clusterdirecteur",
+    api.run_transition(cases[1], "schorsing.overleg", api.acting_user(director), {
+        "held_on": api.today().isoformat(), "with_whom": "Ingrid Verbeek, clusterdirecteur",
         "outcome": "Het bestuur steunt een schorsing van enkele dagen."})

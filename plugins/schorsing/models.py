@@ -1,48 +1,25 @@
 """The schorsing plugin's own tables; every row points to its case.
 
 ``on_delete="CASCADE"`` on each case link means the retention purge of a case
-also removes these rows: a suspension file never outlives its case.
+also removes these rows: a suspension file never outlives its case. ``Incident``
+and ``Expulsion`` are the detail rows of the two case types: the core creates
+them with the case.
 """
 
 import peewee
 
-from portal.db import BaseModel
-from portal.models import Case
-from portal.models import User
-from portal.models import utcnow
+from portal import api
 
-# The plan's list of serious incidents (veiligheidsplan 3.2.2), plus "anders".
-CATEGORIES = (
-    ("storend_agressief_leerling",
-     "Voortdurend storend en/of agressief gedrag van de leerling"),
-    ("bedreigend_ouders", "Bedreigend of agressief gedrag van ouders/verzorgers"),
-    ("wapens", "Het meenemen van wapens"),
-    ("seksuele_intimidatie", "Seksuele intimidatie"),
-    ("anders", "Anders"),
-)
-CATEGORY_LABELS = dict(CATEGORIES)
-
-# Who was heard: the suspension route hears pupil and parents together, the
-# expulsion route hears the teacher and the parents separately.
-PARTIES = {
-    "leerling_ouders": "De leerling en de ouders/verzorgers",
-    "leerkracht": "De leerkracht",
-    "ouders": "De ouders/verzorgers",
-}
-
-# Outcome of asking another school to take the pupil in (expulsion route).
-OUTCOMES = (
-    ("in_afwachting", "In afwachting"),
-    ("geaccepteerd", "Geaccepteerd: de school neemt de leerling aan"),
-    ("afgewezen", "Afgewezen"),
-)
-OUTCOME_LABELS = dict(OUTCOMES)
+from .choices import CATEGORIES
+from .choices import OUTCOMES
+from .choices import PARTIES
+from .choices import label
 
 
-class Incident(BaseModel):
+class Incident(api.BaseModel):
     """A serious incident as reported by staff; the details of a suspension case."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
     pupil_name = peewee.CharField(max_length=200)
     pupil_group = peewee.CharField(max_length=40)
     occurred_on = peewee.DateField()
@@ -53,7 +30,7 @@ class Incident(BaseModel):
     description = peewee.TextField()
     involved = peewee.TextField(default="")
     immediate_action = peewee.TextField()
-    reported_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    reported_by = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
 
     class Meta:
         table_name = "schorsing_incident"
@@ -62,43 +39,43 @@ class Incident(BaseModel):
     def category_label(self):
         if self.category == "anders" and self.category_other:
             return f"Anders: {self.category_other}"
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return label(CATEGORIES, self.category)
 
 
-class BoardConsultation(BaseModel):
+class BoardConsultation(api.BaseModel):
     """Overleg met het bestuur: required before a suspension may be decided."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
     held_on = peewee.DateField()
     with_whom = peewee.CharField(max_length=200)
     outcome = peewee.TextField()
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=api.utcnow)
 
     class Meta:
         table_name = "schorsing_overleg"
 
 
-class Hearing(BaseModel):
+class Hearing(api.BaseModel):
     """A hearing (horen) of pupil and parents, the teacher, or the parents."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
     party = peewee.CharField(max_length=40)  # a key of PARTIES
     held_on = peewee.DateField()
     summary = peewee.TextField()
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=api.utcnow)
 
     class Meta:
         table_name = "schorsing_horen"
 
     @property
     def party_label(self):
-        return PARTIES.get(self.party, self.party)
+        return label(PARTIES, self.party)
 
 
-class Suspension(BaseModel):
+class Suspension(api.BaseModel):
     """The decision to suspend: one per case. ``last_day`` comes from the school calendar."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
     decided_on = peewee.DateField()
     first_day = peewee.DateField()
     last_day = peewee.DateField()
@@ -106,14 +83,14 @@ class Suspension(BaseModel):
     reason = peewee.TextField()
     schoolwork = peewee.TextField()
     meeting_on = peewee.DateField(null=True)  # conversation with the parents, for the letter
-    decided_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    decided_by = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
 
     class Meta:
         table_name = "schorsing_besluit"
 
 
-class Evaluation(BaseModel):
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+class Evaluation(api.BaseModel):
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
     held_on = peewee.DateField()
     summary = peewee.TextField()
 
@@ -121,16 +98,16 @@ class Evaluation(BaseModel):
         table_name = "schorsing_evaluatie"
 
 
-class Expulsion(BaseModel):
+class Expulsion(api.BaseModel):
     """The details of an expulsion (verwijdering) case."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
     pupil_name = peewee.CharField(max_length=200)
     pupil_group = peewee.CharField(max_length=40)
     grounds = peewee.TextField()
     # The suspension case this route grew out of, if any. SET NULL: purging the
     # incident must not take the expulsion file with it.
-    incident_case = peewee.ForeignKeyField(Case, null=True, on_delete="SET NULL", backref="+")
+    incident_case = peewee.ForeignKeyField(api.Case, null=True, on_delete="SET NULL", backref="+")
     intent_on = peewee.DateField(null=True)
     intent_text = peewee.TextField(default="")
     decided_on = peewee.DateField(null=True)
@@ -141,10 +118,10 @@ class Expulsion(BaseModel):
         table_name = "schorsing_verwijdering"
 
 
-class SchoolApproach(BaseModel):
+class SchoolApproach(api.BaseModel):
     """One contact with another school about taking the pupil in."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
     school_name = peewee.CharField(max_length=200)
     approached_on = peewee.DateField()
     outcome = peewee.CharField(max_length=20)  # a key of OUTCOMES
@@ -153,14 +130,14 @@ class SchoolApproach(BaseModel):
     tlv_on = peewee.DateField(null=True)
     tlv_reference = peewee.CharField(max_length=100, default="")
     note = peewee.TextField(default="")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_at = peewee.DateTimeField(default=api.utcnow)
 
     class Meta:
         table_name = "schorsing_school_contact"
 
     @property
     def outcome_label(self):
-        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+        return label(OUTCOMES, self.outcome)
 
     @property
     def counts_as_accepted(self):
@@ -168,6 +145,7 @@ class SchoolApproach(BaseModel):
         if self.outcome != "geaccepteerd":
             return False
         return not self.special_education or self.tlv_on is not None
+
 
 
 MODELS = [Incident, BoardConsultation, Hearing, Suspension, Evaluation, Expulsion, SchoolApproach]

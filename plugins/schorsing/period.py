@@ -4,8 +4,7 @@ One place computes it, so the confirmation on the form, the stored decision,
 the letters and the figures all agree on the same days.
 """
 
-from portal.dates import nl_date
-from portal.schoolcalendar import SchoolCalendar
+from portal import api
 
 
 def suspension_days(school, first_day, days):
@@ -14,12 +13,12 @@ def suspension_days(school, first_day, days):
     Weekends, public holidays (Koningsdag, Tweede Pinksterdag …) and the
     school's own vacations are skipped, as the school calendar knows them.
     """
-    return SchoolCalendar.for_school(school).school_days_from(first_day, days)
+    return api.SchoolCalendar.for_school(school).school_days_from(first_day, days)
 
 
 def closed_reason(school, day):
     """Why ``day`` is no school day at this school (Dutch), or None."""
-    return SchoolCalendar.for_school(school).closed_reason(day)
+    return api.SchoolCalendar.for_school(school).closed_reason(day)
 
 
 def describe(days):
@@ -27,8 +26,8 @@ def describe(days):
     first, last = days[0], days[-1]
     count = "1 schooldag" if len(days) == 1 else f"{len(days)} schooldagen"
     if first == last:
-        return f"{nl_date(first, weekday=True)} ({count})"
-    return f"{nl_date(first, weekday=True)} tot en met {nl_date(last, weekday=True)} ({count})"
+        return f"{api.nl_date(first, weekday=True)} ({count})"
+    return f"{api.nl_date(first, weekday=True)} tot en met {api.nl_date(last, weekday=True)} ({count})"
 
 
 def token(days):

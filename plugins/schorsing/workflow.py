@@ -7,31 +7,19 @@ onderwijsinspectie too. In the last resort the board expels, and only when
 another school will take the pupil in.
 """
 
-from portal.cases import engine
-from portal.dates import nl_date
-from portal.dates import today
-from portal.declarations import CaseType
-from portal.declarations import ChecklistItem
-from portal.declarations import State
-from portal.declarations import Transition
-from portal.models import CaseChecklistItem
+from portal import api
 
-from . import data
+from . import details
 from . import forms
+from . import models
 from . import period
-from .forms import for_step as step_form
-from .models import OUTCOME_LABELS
-from .models import BoardConsultation
-from .models import Evaluation
-from .models import Expulsion
-from .models import Hearing
-from .models import SchoolApproach
-from .models import Suspension
+from .choices import OUTCOMES
+from .choices import label
 
 SUSPENSION = "schorsing.schorsing"
 EXPULSION = "schorsing.verwijdering"
 
-# Who may do what (declared in __init__.register_permissions).
+# Who may do what (declared in __init__).
 REPORT = "schorsing.report"      # every staff member: report a serious incident
 VIEW = "schorsing.view"          # directie and bestuur: see the cases
 HANDLE = "schorsing.handle"      # directie: record steps, checklist, letters
@@ -41,32 +29,42 @@ EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 # ------------------------------------------------------- suspension route ----
 
-def record_consultation(case, form, user):
-    BoardConsultation.create(case=case.id, held_on=form.held_on.data,
-                             with_whom=form.with_whom.data.strip(), outcome=form.outcome.data)
-    return "Overleg met het bestuur vastgelegd."
+def incident_values(form, user):
+    """The incident's columns that are not a plain copy of a form field."""
+    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"),
+            "category_other": api.clean(form.category_other) if form.category.data == "anders" else "",
+            "involved": api.clean(form.involved), "reported_by": user.id}
 
 
-def record_pupil_hearing(case, form, user):
-    Hearing.create(case=case.id, party="leerling_ouders", held_on=form.held_on.data,
-                   summary=form.summary.data)
-    return "Leerling en ouders gehoord."
+def _store(model, text, *names, **fixed):
+    """An apply function: the step's form fields ``names`` (text stripped, as ``copy`` does)
+    as a new row of ``model``, with ``fixed`` values; ``text`` goes on the timeline."""
+    def apply(case, form):
+        values = {n: form[n].data.strip() if isinstance(form[n].data, str) else form[n].data
+                  for n in names}
+        model.create(case=case.id, **values, **fixed)
+        return text
+    return apply
 
 
-def decision_guard(case, form, user):
+def _hearing(party, text):
+    return _store(models.Hearing, text, "held_on", "summary", party=party)
+
+
+def decision_guard(case, form, school):
     """Board consulted, a school day to start on, and the computed period confirmed."""
-    if not data.consultations(case):
+    if not details.consultations(case):
         return ("Een schorsing kan pas na overleg met het bestuur. Leg eerst het overleg met "
                 "het bestuur vast (datum, met wie, uitkomst) met de stap ‘Overleg met het "
                 "bestuur’.")
     first = form.first_day.data
-    closed = period.closed_reason(case.school, first)
+    closed = period.closed_reason(school, first)
     if closed:
         form.first_day.errors.append(
-            f"{nl_date(first, weekday=True).capitalize()} is geen schooldag ({closed}). "
+            f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag ({closed}). "
             "Kies een schooldag.")
         return "Controleer de gemarkeerde velden."
-    days = period.suspension_days(case.school, first, form.days.data)
+    days = period.suspension_days(school, first, form.days.data)
     shown = period.token(days)
     confirmed = form.confirmed.data and (form.confirmed.raw_data or [""])[0] == shown
     if not confirmed:
@@ -81,134 +79,144 @@ def decision_guard(case, form, user):
     return None
 
 
-def record_decision(case, form, user):
-    days = period.suspension_days(case.school, form.first_day.data, form.days.data)
-    Suspension.create(
-        case=case.id, decided_on=today(), first_day=days[0], last_day=days[-1], days=len(days),
+def record_decision(case, form, user, school):
+    days = period.suspension_days(school, form.first_day.data, form.days.data)
+    models.Suspension.create(
+        case=case.id, decided_on=api.today(), first_day=days[0], last_day=days[-1], days=len(days),
         reason=form.reason.data, schoolwork=form.schoolwork.data,
         meeting_on=form.meeting_on.data, decided_by=user.id,
     )
     # The parents must have the letter before the suspension starts; the
     # inspectie is told at the same time when it lasts longer than one day.
-    due = {"schorsing.brief_ouders": days[0]}
+    api.set_checklist_due(case, "schorsing.brief_ouders", days[0])
     if len(days) > 1:
-        due["schorsing.inspectie"] = days[0]
-    for item in CaseChecklistItem.select().where(
-        (CaseChecklistItem.case == case.id) & CaseChecklistItem.name.in_(list(due))
-    ):
-        item.due_date = due[item.name]
-        item.save(only=[CaseChecklistItem.due_date])
-        engine.add_deadline(case, f"checklist:{item.name}", item.label, item.due_date)
+        api.set_checklist_due(case, "schorsing.inspectie", days[0])
     return f"Geschorst: {period.describe(days)}."
-
-
-def record_evaluation(case, form, user):
-    Evaluation.create(case=case.id, held_on=form.held_on.data, summary=form.summary.data)
-    return "Evaluatie vastgelegd."
-
-
-def is_suspended(case):
-    return data.suspension(case) is not None
 
 
 def longer_than_one_day(case):
     """The plan: the inspectie is told in writing when a suspension lasts more than a day."""
-    s = data.suspension(case)
+    s = details.suspension(case)
     return s is not None and s.days > 1
 
 
-def suspension_summary(case):
-    return {
-        "incident": data.incident(case), "consultations": data.consultations(case),
-        "hearings": data.hearings(case), "suspension": data.suspension(case),
-        "evaluations": data.evaluations(case),
-    }
-
-
-SUSPENSION_TYPE = CaseType(
+SUSPENSION_TYPE = api.CaseType(
     name=SUSPENSION,
     title="Ernstig incident en schorsing",
     prefix="SCH",
     states=(
-        State("gemeld", "Gemeld"),
-        State("in_behandeling", "In behandeling"),
-        State("geschorst", "Geschorst"),
-        State("geevalueerd", "Geëvalueerd"),
-        State("afgesloten", "Afgesloten", closed=True),
-        State("zonder_schorsing", "Afgehandeld zonder schorsing", closed=True),
+        api.State("gemeld", "Gemeld"),
+        api.State("in_behandeling", "In behandeling"),
+        api.State("geschorst", "Geschorst"),
+        api.State("geevalueerd", "Geëvalueerd"),
+        api.State("afgesloten", "Afgesloten", closed=True),
+        api.State("zonder_schorsing", "Afgehandeld zonder schorsing", closed=True),
     ),
     initial="gemeld",
     transitions=(
-        Transition("schorsing.overleg", "Overleg met het bestuur", ("gemeld", "in_behandeling"),
-                   "in_behandeling", HANDLE, form=step_form(forms.ConsultationForm, "overleg"),
-                   apply=record_consultation, order=10),
-        Transition("schorsing.horen", "Leerling en ouders gehoord", ("gemeld", "in_behandeling"),
-                   "in_behandeling", HANDLE, form=step_form(forms.HearingForm, "horen"),
-                   apply=record_pupil_hearing, order=20),
-        Transition("schorsing.besluit", "Besluit schorsing", ("gemeld", "in_behandeling"),
-                   "geschorst", DECIDE, form=step_form(forms.DecisionForm, "besluit"),
-                   guard=decision_guard, apply=record_decision, order=30),
-        Transition("schorsing.geen_schorsing", "Afhandelen zonder schorsing",
-                   ("gemeld", "in_behandeling"), "zonder_schorsing", DECIDE,
-                   form=step_form(forms.NoSuspensionForm, "geen_schorsing"), order=40),
-        Transition("schorsing.evaluatie", "Evaluatie vastleggen", ("geschorst",), "geevalueerd",
-                   HANDLE, form=step_form(forms.EvaluationForm, "evaluatie"),
-                   apply=record_evaluation, order=50),
-        Transition("schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", HANDLE,
-                   form=step_form(forms.CloseForm, "afsluiten"), order=60),
+        api.Transition("schorsing.overleg", "Overleg met het bestuur", ("gemeld", "in_behandeling"),
+                       "in_behandeling", HANDLE, form=forms.ConsultationForm,
+                       apply=_store(models.BoardConsultation, "Overleg met het bestuur vastgelegd.",
+                                    "held_on", "with_whom", "outcome"), order=10),
+        api.Transition("schorsing.horen", "Leerling en ouders gehoord", ("gemeld", "in_behandeling"),
+                       "in_behandeling", HANDLE, form=forms.HearingForm,
+                       apply=_hearing("leerling_ouders", "Leerling en ouders gehoord."), order=20),
+        api.Transition("schorsing.besluit", "Besluit schorsing", ("gemeld", "in_behandeling"),
+                       "geschorst", DECIDE, form=forms.DecisionForm,
+                       guard=decision_guard, apply=record_decision, order=30),
+        api.Transition("schorsing.geen_schorsing", "Afhandelen zonder schorsing",
+                       ("gemeld", "in_behandeling"), "zonder_schorsing", DECIDE,
+                       form=forms.NoSuspensionForm, order=40),
+        api.Transition("schorsing.evaluatie", "Evaluatie vastleggen", ("geschorst",), "geevalueerd",
+                       HANDLE, form=forms.EvaluationForm, order=50,
+                       apply=_store(models.Evaluation, "Evaluatie vastgelegd.", "held_on", "summary")),
+        api.Transition("schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", HANDLE,
+                       form=forms.CloseForm, order=60),
     ),
     view_permission=VIEW,
     handle_permission=HANDLE,
     checklist=(
-        ChecklistItem("schorsing.brief_ouders", "Schorsingsbrief aan de ouders verstuurd",
-                      required=is_suspended),
-        ChecklistItem("schorsing.inspectie",
-                      "Onderwijsinspectie schriftelijk geïnformeerd (schorsing langer dan "
-                      "één schooldag)", required=longer_than_one_day),
-        ChecklistItem("schorsing.leerplicht", "Leerplichtambtenaar geïnformeerd"),
+        api.ChecklistItem("schorsing.brief_ouders", "Schorsingsbrief aan de ouders verstuurd",
+                          required=lambda case: details.suspension(case) is not None),
+        api.ChecklistItem("schorsing.inspectie",
+                          "Onderwijsinspectie schriftelijk geïnformeerd (schorsing langer dan "
+                          "één schooldag)", required=longer_than_one_day),
+        api.ChecklistItem("schorsing.leerplicht", "Leerplichtambtenaar geïnformeerd"),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_schorsing.html",
-    summary_context=suspension_summary,
+    summary_context=details.suspension_summary,
+    detail=models.Incident,
+    # Confidential: only the directie and the bestuur (and an assignee) see it; the
+    # directie's mail carries only the reference, nothing about the child.
+    start=api.Start(
+        forms.IncidentForm, "Ernstig incident melden", REPORT, path="melden",
+        title="Ernstig incident groep {pupil_group}: {pupil_name}", confidential=True,
+        notify=DECIDE, submit="Incident melden", values=incident_values,
+        intro="Meld hier een ernstig incident (veiligheidsplan 3.2.2). De directie handelt de "
+              "melding af; alleen de directie en het bestuur zien wat u invult.",
+        template="schorsing/incident_form.html"),
 )
 
 
 # -------------------------------------------------------- expulsion route ----
 
-def record_intent(case, form, user):
-    Expulsion.update(intent_on=form.intent_on.data, intent_text=form.intent_text.data).where(
-        Expulsion.case == case.id).execute()
-    return "Voornemen tot verwijdering vastgelegd."
+def _visible_incident(school, reference, user):
+    """The incident case with ``reference`` if ``user`` may see it, else None."""
+    case = api.get_visible(school, reference.strip().upper()[:40], user) if reference else None
+    return case if case is not None and case.case_type == SUSPENSION else None
 
 
-def _hearing(party, text):
-    def apply(case, form, user):
-        Hearing.create(case=case.id, party=party, held_on=form.held_on.data,
-                       summary=form.summary.data)
-        return text
-    return apply
+def prefill(args, user, school):
+    """Pupil data from the incident in ``?incident=``, so it is not typed twice."""
+    case = _visible_incident(school, args.get("incident", ""), user)
+    incident = api.detail_of(case) if case else None
+    if incident is None:
+        return {}
+    return {"pupil_name": incident.pupil_name, "pupil_group": incident.pupil_group,
+            "incident": case.reference}
 
 
-def record_approach(case, form, user):
+def known_incident(form, user, school):
+    """An incident reference, when given, names an incident the starter may see."""
+    if api.clean(form.incident) and _visible_incident(school, form.incident.data, user) is None:
+        form.incident.errors.append("Er is geen incident met dit kenmerk.")
+        return "Controleer de gemarkeerde velden."
+    return None
+
+
+def expulsion_values(form, user, school):
+    incident_case = _visible_incident(school, form.incident.data or "", user)
+    return {"incident_case": incident_case.id if incident_case else None}
+
+
+def note_on_incident(case, detail, user):
+    """The incident's timeline shows that an expulsion route grew out of it."""
+    if detail.incident_case_id:
+        api.add_event(detail.incident_case, "note", user,
+                      f"Verwijderingstraject gestart: {case.reference}.")
+
+
+def record_approach(case, form):
     special = bool(form.special_education.data)
-    SchoolApproach.create(
-        case=case.id, school_name=form.school_name.data.strip(),
+    models.SchoolApproach.create(
+        case=case.id, school_name=api.clean(form.school_name),
         approached_on=form.approached_on.data, outcome=form.outcome.data,
         special_education=special, tlv_on=form.tlv_on.data if special else None,
-        tlv_reference=(form.tlv_reference.data or "").strip() if special else "",
+        tlv_reference=api.clean(form.tlv_reference) if special else "",
         note=form.note.data or "",
     )
-    return f"Contact met {form.school_name.data.strip()}: {OUTCOME_LABELS[form.outcome.data]}."
+    return f"Contact met {api.clean(form.school_name)}: {label(OUTCOMES, form.outcome.data)}."
 
 
-def expulsion_guard(case, form, user):
+def expulsion_guard(case, form):
     """The board decides only after hearing teacher and parents, and with a school that accepts."""
     missing = []
-    if not data.hearings(case, "leerkracht"):
+    if not details.hearings(case, "leerkracht"):
         missing.append("de leerkracht is nog niet gehoord")
-    if not data.hearings(case, "ouders"):
+    if not details.hearings(case, "ouders"):
         missing.append("de ouders/verzorgers zijn nog niet gehoord")
-    if data.accepting_school(case) is None:
+    if details.accepting_school(case) is None:
         missing.append("er is nog geen andere school die de leerling aanneemt (bij speciaal "
                        "onderwijs: met een toelaatbaarheidsverklaring)")
     if missing:
@@ -220,76 +228,69 @@ def expulsion_guard(case, form, user):
     return None
 
 
-def record_expulsion(case, form, user):
-    school = data.accepting_school(case)
-    Expulsion.update(decided_on=form.decided_on.data, effective_on=form.effective_on.data,
-                     new_school=school.school_name).where(Expulsion.case == case.id).execute()
-    return f"Besloten tot verwijdering; de leerling gaat naar {school.school_name}."
+def record_expulsion(case, detail):
+    detail.new_school = details.accepting_school(case).school_name
+    detail.save(only=[models.Expulsion.new_school])
+    return f"Besloten tot verwijdering; de leerling gaat naar {detail.new_school}."
 
 
-def is_expelled(case):
-    e = data.expulsion(case)
-    return e is not None and e.decided_on is not None
+def is_expelled(detail):
+    return detail is not None and detail.decided_on is not None
 
 
-def expulsion_summary(case):
-    e = data.expulsion(case)
-    incident_case = None
-    if e and e.incident_case_id:
-        from portal.models import Case
-
-        incident_case = Case.get_or_none(Case.id == e.incident_case_id)
-    return {"expulsion": e, "incident_case": incident_case, "hearings": data.hearings(case),
-            "approaches": data.approaches(case)}
-
-
-EXPULSION_TYPE = CaseType(
+EXPULSION_TYPE = api.CaseType(
     name=EXPULSION,
     title="Verwijdering",
     prefix="VRW",
     states=(
-        State("voorbereiding", "Voorbereiding"),
-        State("voornemen", "Voornemen tot verwijdering"),
-        State("besloten", "Besloten tot verwijdering"),
-        State("afgesloten", "Afgesloten", closed=True),
-        State("niet_verwijderd", "Niet verwijderd", closed=True),
+        api.State("voorbereiding", "Voorbereiding"),
+        api.State("voornemen", "Voornemen tot verwijdering"),
+        api.State("besloten", "Besloten tot verwijdering"),
+        api.State("afgesloten", "Afgesloten", closed=True),
+        api.State("niet_verwijderd", "Niet verwijderd", closed=True),
     ),
     initial="voorbereiding",
     transitions=(
-        Transition("schorsing.v_voornemen", "Voornemen tot verwijdering", ("voorbereiding",),
-                   "voornemen", EXPEL, form=step_form(forms.IntentForm, "v_voornemen"),
-                   apply=record_intent, order=10),
-        Transition("schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",),
-                   "voornemen", HANDLE, form=step_form(forms.HearingForm, "v_horen_leerkracht"),
-                   apply=_hearing("leerkracht", "Leerkracht gehoord."), order=20),
-        Transition("schorsing.v_horen_ouders", "Ouders gehoord", ("voornemen",), "voornemen",
-                   HANDLE, form=step_form(forms.HearingForm, "v_horen_ouders"),
-                   apply=_hearing("ouders", "Ouders/verzorgers gehoord."), order=30),
-        Transition("schorsing.v_school", "Andere school benaderd", ("voornemen",), "voornemen",
-                   HANDLE, form=step_form(forms.ApproachForm, "v_school"),
-                   apply=record_approach, order=40),
-        Transition("schorsing.v_besluit", "Besluit tot verwijdering", ("voornemen",),
-                   "besloten", EXPEL, form=step_form(forms.ExpulsionDecisionForm, "v_besluit"),
-                   guard=expulsion_guard, apply=record_expulsion, order=50),
-        Transition("schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", HANDLE,
-                   form=step_form(forms.CloseForm, "v_afsluiten"), order=60),
-        Transition("schorsing.v_niet", "Niet verwijderen", ("voorbereiding", "voornemen"),
-                   "niet_verwijderd", EXPEL, form=step_form(forms.WithdrawForm, "v_niet"),
-                   order=70),
+        api.Transition("schorsing.v_voornemen", "Voornemen tot verwijdering", ("voorbereiding",),
+                       "voornemen", EXPEL, form=forms.IntentForm, copy=("intent_on", "intent_text"),
+                       apply=lambda: "Voornemen tot verwijdering vastgelegd.", order=10),
+        api.Transition("schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",),
+                       "voornemen", HANDLE, form=forms.HearingForm,
+                       apply=_hearing("leerkracht", "Leerkracht gehoord."), order=20),
+        api.Transition("schorsing.v_horen_ouders", "Ouders gehoord", ("voornemen",), "voornemen",
+                       HANDLE, form=forms.HearingForm,
+                       apply=_hearing("ouders", "Ouders/verzorgers gehoord."), order=30),
+        api.Transition("schorsing.v_school", "Andere school benaderd", ("voornemen",), "voornemen",
+                       HANDLE, form=forms.ApproachForm, apply=record_approach, order=40),
+        api.Transition("schorsing.v_besluit", "Besluit tot verwijdering", ("voornemen",),
+                       "besloten", EXPEL, form=forms.ExpulsionDecisionForm, guard=expulsion_guard,
+                       copy=("decided_on", "effective_on"), apply=record_expulsion, order=50),
+        api.Transition("schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", HANDLE,
+                       form=forms.CloseForm, order=60),
+        api.Transition("schorsing.v_niet", "Niet verwijderen", ("voorbereiding", "voornemen"),
+                       "niet_verwijderd", EXPEL, form=forms.WithdrawForm, order=70),
     ),
     view_permission=VIEW,
     handle_permission=HANDLE,
     checklist=(
-        ChecklistItem("schorsing.v_brief", "Besluit tot verwijdering aan de ouders verstuurd",
-                      required=is_expelled),
-        ChecklistItem("schorsing.v_inspectie", "Onderwijsinspectie geïnformeerd",
-                      required=is_expelled),
-        ChecklistItem("schorsing.v_leerplicht", "Leerplichtambtenaar geïnformeerd",
-                      required=is_expelled),
+        api.ChecklistItem("schorsing.v_brief", "Besluit tot verwijdering aan de ouders verstuurd",
+                          required=is_expelled),
+        api.ChecklistItem("schorsing.v_inspectie", "Onderwijsinspectie geïnformeerd",
+                          required=is_expelled),
+        api.ChecklistItem("schorsing.v_leerplicht", "Leerplichtambtenaar geïnformeerd",
+                          required=is_expelled),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_verwijdering.html",
-    summary_context=expulsion_summary,
+    summary_context=details.expulsion_summary,
+    detail=models.Expulsion,
+    start=api.Start(
+        forms.ExpulsionStartForm, "Verwijderingstraject starten", HANDLE,
+        path="verwijdering/nieuw", title="Verwijdering groep {pupil_group}: {pupil_name}",
+        confidential=True, submit="Traject starten", prefill=prefill, guard=known_incident,
+        values=expulsion_values, after=note_on_incident,
+        intro="In het uiterste geval kan het bestuur besluiten een leerling te verwijderen, en "
+              "alleen als een andere school de leerling aanneemt (veiligheidsplan 3.2.2)."),
 )
 
 CASE_TYPES = [SUSPENSION_TYPE, EXPULSION_TYPE]

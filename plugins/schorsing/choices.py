@@ -1,0 +1,31 @@
+"""The plugin's vocabularies: (key, label) pairs, and ``label`` to look one up."""
+
+# The plan's list of serious incidents (veiligheidsplan 3.2.2), plus "anders".
+CATEGORIES = (
+    ("storend_agressief_leerling",
+     "Voortdurend storend en/of agressief gedrag van de leerling"),
+    ("bedreigend_ouders", "Bedreigend of agressief gedrag van ouders/verzorgers"),
+    ("wapens", "Het meenemen van wapens"),
+    ("seksuele_intimidatie", "Seksuele intimidatie"),
+    ("anders", "Anders"),
+)
+
+# Who was heard: the suspension route hears pupil and parents together, the
+# expulsion route hears the teacher and the parents separately.
+PARTIES = (
+    ("leerling_ouders", "De leerling en de ouders/verzorgers"),
+    ("leerkracht", "De leerkracht"),
+    ("ouders", "De ouders/verzorgers"),
+)
+
+# Outcome of asking another school to take the pupil in (expulsion route).
+OUTCOMES = (
+    ("in_afwachting", "In afwachting"),
+    ("geaccepteerd", "Geaccepteerd: de school neemt de leerling aan"),
+    ("afgewezen", "Afgewezen"),
+)
+
+
+def label(choices, key):
+    """The label of ``key`` in ``choices``; an unknown key (an old value) as it is."""
+    return dict(choices).get(key, key)

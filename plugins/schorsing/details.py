@@ -1,0 +1,83 @@
+"""Reading a case's own rows: the small queries the workflow, the case page and the
+letters share, and the summary and letter contexts built from them.
+
+Every fact in a letter comes from these rows, so nothing is typed twice: change the
+decision and the next version of the letter follows.
+"""
+
+from portal import api
+
+from .models import BoardConsultation
+from .models import Evaluation
+from .models import Hearing
+from .models import SchoolApproach
+from .models import Suspension
+
+# Objection (bezwaar) against a suspension or expulsion: within six weeks, to the
+# bevoegd gezag (the board), as the issue and the law (Awb) require.
+OBJECTION_WEEKS = 6
+
+
+def suspension(case):
+    return Suspension.get_or_none(Suspension.case == case.id)
+
+
+def consultations(case):
+    return list(BoardConsultation.select().where(BoardConsultation.case == case.id)
+                .order_by(BoardConsultation.held_on, BoardConsultation.id))
+
+
+def hearings(case, party=None):
+    q = Hearing.select().where(Hearing.case == case.id)
+    if party:
+        q = q.where(Hearing.party == party)
+    return list(q.order_by(Hearing.held_on, Hearing.id))
+
+
+def evaluations(case):
+    return list(Evaluation.select().where(Evaluation.case == case.id).order_by(Evaluation.held_on))
+
+
+def approaches(case):
+    return list(SchoolApproach.select().where(SchoolApproach.case == case.id)
+                .order_by(SchoolApproach.approached_on, SchoolApproach.id))
+
+
+def accepting_school(case):
+    """The latest approach that counts as an acceptance, or None."""
+    accepted = [a for a in approaches(case) if a.counts_as_accepted]
+    return accepted[-1] if accepted else None
+
+
+# ------------------------------------------------------------- case page ----
+
+def suspension_summary(case, detail):
+    return {"incident": detail, "consultations": consultations(case), "hearings": hearings(case),
+            "suspension": suspension(case), "evaluations": evaluations(case)}
+
+
+def expulsion_summary(case, detail):
+    incident_case = detail.incident_case if detail and detail.incident_case_id else None
+    return {"expulsion": detail, "incident_case": incident_case, "hearings": hearings(case),
+            "approaches": approaches(case)}
+
+
+# --------------------------------------------------------------- letters ----
+
+def _addresses(school):
+    board = school.board_name or "het bevoegd gezag"
+    return {"board": board, "objection_weeks": OBJECTION_WEEKS,
+            "objection_address": api.get_setting(school, "schorsing.bezwaar_adres") or board}
+
+
+def suspension_letter(case, detail, school):
+    decision = suspension(case)
+    signer = decision.decided_by if decision and decision.decided_by_id else None
+    return {"incident": detail, "suspension": decision, "decided_by_name": signer.name if signer else "",
+            "consultations": consultations(case), **_addresses(school),
+            "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres")}
+
+
+def expulsion_letter(case, detail, school):
+    return {"expulsion": detail, "hearings": hearings(case), "accepting": accepting_school(case),
+            **_addresses(school)}
