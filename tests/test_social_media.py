@@ -15,6 +15,8 @@ from plugins.social_media.domains import normalise_domain
 from plugins.social_media.domains import split_address
 from portal.dates import today
 from portal.db import database
+from portal.testing import access_problems
+from portal.testing import db_session
 
 from .conftest import login
 from .conftest import post
@@ -192,6 +194,7 @@ def test_already_allowed_says_so_and_makes_no_case(teacher, app):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "Dit mag al" in html and "Gynzy" in html and "gynzy.com" in html
+    assert 'value="https://app.gynzy.com/les/breuken"' in html  # the form is kept
     assert count_requests(app) == 1  # only the demo request
     # A look-alike domain is not covered.
     assert ask(teacher, address="https://gynzy.com.spelletjes.example").status_code == 302
@@ -204,7 +207,11 @@ def test_bad_request_input_keeps_what_was_typed(teacher, app):
     assert "Alleen webadressen die beginnen met http:// of https://" in html
     assert "Kies minstens één groep." in html
     assert "Schrijf op voor welke les" in html
-    assert 'value="javascript:alert(1)"' in html
+    assert 'value="javascript:alert(1)"' in html and 'value="YouTube"' in html
+    # The core's start page: a summary of the errors at the top, each linked to its field.
+    assert 'class="error-summary"' in html and "3 velden moeten nog worden verbeterd" in html
+    assert 'href="#address"' in html and 'href="#groups-0"' in html
+    assert "<title>Fout: Toestemming vragen" in html
     assert count_requests(app) == 1
 
 
@@ -230,6 +237,51 @@ def test_nul_and_unknown_group_are_refused(teacher, app):
     r = ask(teacher, groups=("9",))
     assert r.status_code == 422 and "Kies uit de groepen" in r.get_data(as_text=True)
     assert count_requests(app) == 1
+
+
+def test_the_core_makes_the_case_with_its_details_mail_and_audit(teacher, app):
+    from plugins.social_media.models import AppRequest
+    from portal.models import AuditLog
+    from portal.models import Case
+
+    assert ask(teacher, address="HTTPS://WWW.YouTube.com/watch?v=1", groups=("4", "5")).status_code == 302
+    ref = reference_of(teacher)
+    with db_session(app):
+        case = Case.get(Case.reference == ref)
+        req = AppRequest.get(AppRequest.case == case.id)
+        assert case.title == "YouTube voor groep 4 en 5" and case.state == "aangevraagd"
+        assert (req.address, req.domain, req.name, req.groups) == (
+            "https://WWW.YouTube.com/watch?v=1", "youtube.com", "YouTube", "4,5")
+        assert req.requested_by.email == "leerkracht@klaverweide.demo"
+        assert req.school_id == case.school_id and req.decision == ""
+        assert (req.kind, req.start_date, req.end_date) == ("eenmalig", today() + datetime.timedelta(
+            days=3), today() + datetime.timedelta(days=3))
+        assert [a.action for a in AuditLog.select().where(AuditLog.case_ref == ref)] == ["case.create"]
+    (to, subject, body), = [m for m in outbox(app) if ref in m[1]]
+    assert to == "directie@klaverweide.demo"
+    assert subject == f"Nieuwe aanvraag: YouTube ({ref})"
+    assert "Sanne de Boer vraagt toestemming om YouTube (youtube.com) te gebruiken in groep 4 en 5" in body
+    assert f"Besluit hier: http://localhost/klaverweide/zaken/{ref}" in body
+
+
+def test_without_a_name_the_domain_is_the_label(teacher, app):
+    data = {"address": "schooltv.nl", "groups": "3", "purpose": "Les", "kind": "eenmalig",
+            "start_date": in_days(1)}  # no "name" in the post at all
+    assert post(teacher, ASK, data, page=ASK).status_code == 302
+    assert "schooltv.nl voor groep 3" in teacher.get("/klaverweide/zaken/").get_data(as_text=True)
+
+
+def test_demo_request_mails_nobody(app):
+    assert not [m for m in outbox(app) if "Nieuwe aanvraag" in m[1]]
+
+
+def test_a_link_prefills_the_address(teacher):
+    html = teacher.get(ASK + "?adres=" + "x" * 600).get_data(as_text=True)
+    assert 'value="' + "x" * 500 + '"' in html and "x" * 501 not in html
+
+
+def test_access_to_every_page_of_the_plugin(app):
+    assert access_problems(app, blueprint="social_media") == []
 
 
 # ----------------------------------------------------------- decisions ----
@@ -274,7 +326,7 @@ def test_a_future_approval_is_not_yet_in_force(teacher, directie, app):
 
 
 def test_period_ends_by_itself(teacher, directie, app):
-    from plugins.social_media import queries
+    from plugins.social_media import details
     from plugins.social_media.models import AppRequest
     from portal.models import School
 
@@ -286,7 +338,7 @@ def test_period_ends_by_itself(teacher, directie, app):
         day = today()
         for offset, expected in ((0, True), (10, True), (11, False)):
             later = day + datetime.timedelta(days=offset)
-            domains = queries.feed(school, later)["domains"]
+            domains = details.feed(school, later)["domains"]
             assert ("youtube.com" in domains) is expected, offset
         # Move the period into the past, as if three weeks went by.
         AppRequest.update(start_date=day - datetime.timedelta(days=20),

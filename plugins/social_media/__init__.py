@@ -2,25 +2,20 @@
 
 Safety plan 3.1.3 (Gebruik social media): only the apps on the school's list may
 be started; for everything else a teacher asks the directie first. This module
-only holds the hook implementations; the work is done in the modules they import.
-See README.md for the pages and the public JSON feed.
+declares the plugin; the request is a case type (workflow.py) whose start page
+the core serves, and the pages the core does not have are in views.py. See
+README.md for the pages and the public JSON feed.
 """
 
-from portal import hookimpl
-from portal.declarations import NavItem
-from portal.declarations import Permission
-from portal.declarations import Setting
+from portal import api
 
 from . import demo
 from . import reports
-from .models import MODELS
+from .models import AllowedApp
 from .views import bp
 from .workflow import CASE_TYPE
 
 SLUG = "social_media"
-
-STAFF = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur",
-         "beheerder")
 
 DEFAULT_RULES = (
     "Alleen Basispoort, Gynzy en Squla mogen in de klas worden opgestart.\n"
@@ -28,70 +23,30 @@ DEFAULT_RULES = (
     "directie."
 )
 
-
-@hookimpl
-def register_permissions():
-    return [
-        Permission("social_media.use", "Zien welke apps en sites in de klas mogen", STAFF),
-        Permission("social_media.request", "Toestemming vragen voor een app of site",
-                   ("leerkracht", "ondersteunend", "ib", "directie")),
-        Permission("social_media.view", "Aanvragen voor apps en sites inzien",
-                   ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie")),
-        Permission("social_media.decide", "Aanvragen voor apps en sites goedkeuren of afwijzen",
-                   ("directie",)),
-        Permission("social_media.manage", "De lijst met toegestane apps beheren", ("directie",)),
-    ]
-
-
-@hookimpl
-def register_settings():
-    return [
-        Setting("social_media.guidelines_url", "Adres van de ASG-richtlijnen social media", "",
-                kind="url", help="Een webadres dat begint met https://. Staat op de pagina "
-                "‘Wat mag ik gebruiken?’."),
-        Setting("social_media.school_rules", "Eigen afspraken van de school over social media",
-                DEFAULT_RULES, kind="textarea",
-                help="Aanvullende afspraken van de school; staan op de pagina ‘Wat mag ik "
-                "gebruiken?’."),
-    ]
-
-
-@hookimpl
-def register_models():
-    return list(MODELS)
-
-
-@hookimpl
-def register_migrations():
-    return (SLUG, "plugins.social_media.migrations")
-
-
-@hookimpl
-def register_case_types():
-    return [CASE_TYPE]
-
-
-@hookimpl
-def register_blueprints():
-    return [bp]
-
-
-@hookimpl
-def nav_items(user, school):
-    return [NavItem("social_media.index", "Wat mag ik gebruiken?", "social_media.index",
-                    "social_media.use", order=50)]
-
-
-@hookimpl
-def dashboard_panels(user, school):
-    return reports.panels(user, school)
-
-
-@hookimpl
-def annual_report(school, year):
-    return reports.figures(school, year)
-
-
-@hookimpl
-def demo_data(school):
-    demo.add_demo(school)
+plugin = api.Plugin(
+    SLUG, __name__, title="Social media en apps",
+    case_types=[CASE_TYPE], models=[AllowedApp], blueprint=bp,
+    panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
+    permissions=[
+        api.Permission("social_media.use", "Zien welke apps en sites in de klas mogen",
+                       api.STAFF_ROLES),
+        api.Permission("social_media.request", "Toestemming vragen voor een app of site",
+                       ("leerkracht", "ondersteunend", "ib", "directie")),
+        api.Permission("social_media.view", "Aanvragen voor apps en sites inzien",
+                       ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie")),
+        api.Permission("social_media.decide", "Aanvragen voor apps en sites goedkeuren of afwijzen",
+                       ("directie",)),
+        api.Permission("social_media.manage", "De lijst met toegestane apps beheren",
+                       ("directie",)),
+    ],
+    settings=[
+        api.Setting("social_media.guidelines_url", "Adres van de ASG-richtlijnen social media",
+                    "", kind="url", help="Een webadres dat begint met https://. Staat op de "
+                    "pagina ‘Wat mag ik gebruiken?’."),
+        api.Setting("social_media.school_rules", "Eigen afspraken van de school over social "
+                    "media", DEFAULT_RULES, kind="textarea", help="Aanvullende afspraken van de "
+                    "school; staan op de pagina ‘Wat mag ik gebruiken?’."),
+    ],
+    nav=[api.NavItem("social_media.index", "Wat mag ik gebruiken?", "social_media.index",
+                     "social_media.use", order=50)],
+)

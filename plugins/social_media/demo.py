@@ -5,13 +5,10 @@ Fictional: the teacher is the demo account Sanne de Boer; nothing here is about 
 
 import datetime
 
-from portal.cases import engine
-from portal.dates import today
-from portal.db import atomic
-from portal.models import User
+from portal import api
 
+from .forms import RequestForm
 from .models import AllowedApp
-from .models import AppRequest
 from .workflow import TYPE_NAME
 
 # Safety plan 3.1.3: "Alleen Basispoort, Gynzy, Squla mogen worden opgestart."
@@ -24,21 +21,20 @@ APPS = [
 
 
 def add_demo(school):
-    with atomic():
+    with api.atomic():
         for name, domain, address, purpose in APPS:
             AllowedApp.insert(
                 school=school.id, name=name, domain=domain, address=address, purpose=purpose,
                 since=datetime.date(2024, 8, 1), approved_by="Directie De Klaverweide",
             ).on_conflict_ignore().execute()
-    teacher = User.get_or_none(User.email == "leerkracht@klaverweide.demo")
+    teacher = api.User.get_or_none(api.User.email == "leerkracht@klaverweide.demo")
     if teacher is None:
         return
-    day = today() + datetime.timedelta(days=7)
-    with atomic():
-        case = engine.create_case(school, TYPE_NAME, "spelen.nl voor groep 5", teacher)
-        AppRequest.create(
-            case=case, school=school.id, requested_by=teacher.id, name="spelen.nl",
-            address="https://www.spelen.nl", domain="spelen.nl", groups="5",
-            purpose="Spelletjesmiddag als afsluiting van de Kinderboekenweek.",
-            kind="eenmalig", start_date=day, end_date=day,
-        )
+    # Through the start form, as a teacher would ask it: the same checks, the same rows.
+    form = RequestForm(data={
+        "address": "https://www.spelen.nl", "name": "spelen.nl", "groups": ["5"],
+        "purpose": "Spelletjesmiddag als afsluiting van de Kinderboekenweek.",
+        "kind": "eenmalig", "start_date": api.today() + datetime.timedelta(days=7)})
+    if not form.validate():
+        raise RuntimeError(f"demo request refused: {form.errors}")
+    api.start_case(school, TYPE_NAME, form, api.acting_user(teacher))

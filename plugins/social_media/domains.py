@@ -95,10 +95,3 @@ def covers(allowed, domain):
     """Does an entry for ``allowed`` (``gynzy.com``) cover ``domain`` (``app.gynzy.com``)?"""
     return domain == allowed or domain.endswith("." + allowed)
 
-
-def covering(domain, allowed_domains):
-    """The first of ``allowed_domains`` that covers ``domain``, or None."""
-    for allowed in allowed_domains:
-        if covers(allowed, domain):
-            return allowed
-    return None

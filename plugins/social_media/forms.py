@@ -1,103 +1,62 @@
-"""The plugin's own forms: a teacher's request and the directie's allowed-list entry.
-
-Plain WTForms ``Form`` classes: CSRF is checked globally by the core, and the
-templates add the token with ``{{ csrf() }}``.
-"""
+"""The plugin's forms: a teacher's request, the directie's decisions and allowed-list entry."""
 
 import datetime
 
-from wtforms import DateField
-from wtforms import Form
-from wtforms import RadioField
-from wtforms import SelectMultipleField
-from wtforms import StringField
-from wtforms import TextAreaField
-from wtforms import widgets
-from wtforms.validators import DataRequired
-from wtforms.validators import Length
-from wtforms.validators import Optional
-from wtforms.validators import ValidationError
+from portal import api
 
-from portal.dates import today
-from portal.forms import no_nul
-
+from .choices import GROUPS
+from .choices import KINDS
 from .domains import AddressError
 from .domains import split_address
-from .models import GROUPS
-from .models import KINDS
 
 # A period may last at most this long: it keeps the case (and so the record of
 # the approval) within the retention period of the case type.
 MAX_PERIOD_DAYS = 366
 
 
-class MultiCheckbox(SelectMultipleField):
-    """Checkboxes; the core's ``field`` macro renders this type as a fieldset."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-    def pre_validate(self, form):
-        allowed = {value for value, _ in self.choices}
-        if any(value not in allowed for value in self.data or ()):
-            raise ValidationError("Kies uit de groepen in de lijst.")
-
-
-class Choice(RadioField):
-    """Radio buttons with a Dutch message for a value that was not offered."""
-
-    def pre_validate(self, form):
-        if self.data not in {value for value, _ in self.choices}:
-            raise ValidationError("Kies een van de mogelijkheden.")
-
-
-class DutchDateField(DateField):
-    """A date field whose parse error is Dutch (WTForms' own message is English)."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Vul een geldige datum in (dag-maand-jaar).") from None
-
-
-def web_address(form, field):
-    """Validate and remember the normalised address on the form (``form.url``, ``form.domain``)."""
-    try:
-        form.url, form.domain = split_address(field.data)
-    except AddressError as exc:
-        raise ValidationError(str(exc)) from None
-
-
-class RequestForm(Form):
-    address = StringField(
-        "Webadres", validators=[DataRequired("Vul een webadres in, zoals www.youtube.com."),
-                                Length(max=500), no_nul, web_address],
-        description="Plak het adres van de video, het spel of de site, of typ de naam van de "
-                    "site, zoals www.youtube.com.")
-    name = StringField("Naam van de app of site (niet verplicht)",
-                       validators=[Length(max=120), no_nul],
-                       description="Bijvoorbeeld: YouTube, filmpje over de watercyclus.")
-    groups = MultiCheckbox("Voor welke groep(en)?", choices=GROUPS,
-                           validators=[DataRequired("Kies minstens één groep.")])
-    purpose = TextAreaField("Voor welke les of welk doel?", validators=[
-        DataRequired("Schrijf op voor welke les of welk doel u het wilt gebruiken."),
-        Length(max=1000), no_nul])
-    kind = Choice("Hoe lang?", choices=list(KINDS.items()), default="eenmalig",
-                      validators=[DataRequired("Kies hoe lang u het wilt gebruiken.")])
-    start_date = DutchDateField("Datum (bij een periode: de eerste dag)",
-                                validators=[Optional()])
-    end_date = DutchDateField("Laatste dag (alleen bij een periode)", validators=[Optional()],
-                              description="Na deze dag vervalt de toestemming vanzelf.")
+class AddressForm(api.Form):
+    """A form with an ``address`` field; validating it keeps the normalised address on the
+    form (``form.url``, safe as a link, and ``form.domain``)."""
 
     url = ""
     domain = ""
 
+    def validate_address(self, field):
+        try:
+            self.url, self.domain = split_address(field.data)
+        except AddressError as exc:
+            raise api.ValidationError(str(exc)) from None
+
+
+class RequestForm(AddressForm):
+    address = api.line(
+        "Webadres", 500, "Vul een webadres in, zoals www.youtube.com.",
+        description="Plak het adres van de video, het spel of de site, of typ de naam van de "
+                    "site, zoals www.youtube.com.")
+    name = api.line("Naam van de app of site (niet verplicht)", 120,
+                    description="Bijvoorbeeld: YouTube, filmpje over de watercyclus.")
+    groups = api.MultiCheckboxField("Voor welke groep(en)?", choices=GROUPS,
+                                    validators=[api.DataRequired("Kies minstens één groep.")])
+    purpose = api.text("Voor welke les of welk doel?", 1000,
+                       "Schrijf op voor welke les of welk doel u het wilt gebruiken.")
+    kind = api.RadioField(
+        "Hoe lang?", choices=KINDS, default="eenmalig",
+        validators=[api.DataRequired("Kies hoe lang u het wilt gebruiken.")],
+        description="Structureel: na goedkeuring komt het op de lijst met toegestane apps.")
+    start_date = api.DateField("Datum (bij een periode: de eerste dag)",
+                               validators=[api.Optional()])
+    end_date = api.DateField("Laatste dag (alleen bij een periode)", validators=[api.Optional()],
+                             description="Na deze dag vervalt de toestemming vanzelf.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kit's "Kies een van de mogelijkheden." says less than this about checkboxes.
+        self.groups.choice_message = "Kies uit de groepen in de lijst."
+
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         kind, start, end = self.kind.data, self.start_date.data, self.end_date.data
-        first = today()
+        first = api.today()
         if kind == "structureel":
             start = start or first
             self.start_date.data, self.end_date.data = start, None
@@ -125,20 +84,29 @@ class RequestForm(Form):
         return ok
 
 
-class AllowedAppForm(Form):
+class ApproveForm(api.Form):
+    add_to_list = api.BooleanField(
+        "Ook op de lijst met toegestane apps zetten (dan mag iedereen het gebruiken, zonder "
+        "einddatum). Bij een structurele aanvraag gebeurt dit altijd.")
+    # default "": a post without the field still gives the (not null) column a text.
+    remark = api.text("Toelichting voor de leerkracht (niet verplicht)", 2000, default="")
+
+
+class DeclineForm(api.Form):
+    reason = api.text("Reden van afwijzing", 2000, "Schrijf op waarom de aanvraag wordt afgewezen.")
+
+
+class WithdrawForm(api.Form):
+    reason = api.text("Reden van intrekken", 2000,
+                      "Schrijf op waarom de toestemming wordt ingetrokken.")
+
+
+class AllowedAppForm(AddressForm):
     """A new entry on the allowed list, added by the directie."""
 
-    name = StringField("Naam", validators=[DataRequired("Vul de naam van de app of site in."),
-                                           Length(max=120), no_nul])
-    address = StringField("Webadres of domein", validators=[
-        DataRequired("Vul een webadres in, zoals www.basispoort.nl."), Length(max=500), no_nul,
-        web_address])
-    purpose = StringField("Waarvoor", validators=[Length(max=500), no_nul],
-                          description="Bijvoorbeeld: rekenen en taal op het digibord.")
-    since = DutchDateField("Toegestaan sinds", validators=[
-        DataRequired("Vul een geldige datum in (dag-maand-jaar).")])
-    approved_by = StringField("Goedgekeurd door", validators=[
-        DataRequired("Vul in wie het heeft goedgekeurd."), Length(max=200), no_nul])
-
-    url = ""
-    domain = ""
+    name = api.line("Naam", 120, "Vul de naam van de app of site in.")
+    address = api.line("Webadres of domein", 500, "Vul een webadres in, zoals www.basispoort.nl.")
+    purpose = api.line("Waarvoor", 500, description="Bijvoorbeeld: rekenen en taal op het digibord.")
+    since = api.DateField("Toegestaan sinds", validators=[
+        api.DataRequired("Vul een geldige datum in (dag-maand-jaar).")])
+    approved_by = api.line("Goedgekeurd door", 200, "Vul in wie het heeft goedgekeurd.")

@@ -1,15 +1,24 @@
-"""Reading what is allowed: the list, the approvals in force, the public feed, the search.
+"""Reading what is allowed: the list, the approvals in force, a teacher's own requests, the
+public feed, the search, and a request's details on its case page.
 
 "In force" is always computed from the dates at the moment of reading, so an
 approval for a period ends by itself without any scheduled job.
 """
 
-from portal.models import Case
+from portal import api
 
-from .domains import covering
+from .choices import KINDS
+from .choices import label
+from .domains import covers
 from .models import AllowedApp
 from .models import AppRequest
 from .models import in_force_condition
+
+
+def summary_context(detail):
+    day = api.today()
+    return {"req": detail, "kind": label(KINDS, detail.kind), "in_force": detail.in_force(day),
+            "ended": detail.ended(day)}
 
 
 def allowed_apps(school):
@@ -19,17 +28,17 @@ def allowed_apps(school):
 
 def already_allowed(school, domain):
     """The allowed-list entry that covers ``domain`` (same domain or a parent), or None."""
-    apps = allowed_apps(school)
-    hit = covering(domain, [a.domain for a in apps])
-    return next((a for a in apps if a.domain == hit), None) if hit else None
+    return next((a for a in allowed_apps(school) if covers(a.domain, domain)), None)
+
+
+def _with_case():
+    return AppRequest.select(AppRequest, api.Case).join(api.Case)
 
 
 def approvals_in_force(school, day, group=None):
     """Approved requests whose dates include ``day``, with their case, soonest ending first."""
-    q = (AppRequest.select(AppRequest, Case).join(Case)
-         .where((AppRequest.school == school.id) & in_force_condition(day))
-         .order_by(AppRequest.domain, AppRequest.end_date, AppRequest.id))
-    rows = list(q)
+    rows = list(_with_case().where((AppRequest.school == school.id) & in_force_condition(day))
+                .order_by(AppRequest.domain, AppRequest.end_date, AppRequest.id))
     if group:
         rows = [r for r in rows if group in r.group_list]
     return rows
@@ -37,19 +46,14 @@ def approvals_in_force(school, day, group=None):
 
 def requests_of(school, user, limit=50):
     """A teacher's own requests, newest first."""
-    return list(
-        AppRequest.select(AppRequest, Case).join(Case)
-        .where((AppRequest.school == school.id) & (AppRequest.requested_by == user.id))
-        .order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
-    )
+    return list(_with_case()
+                .where((AppRequest.school == school.id) & (AppRequest.requested_by == user.id))
+                .order_by(api.Case.created_at.desc(), api.Case.id.desc()).limit(limit))
 
 
 def pending(school):
-    return list(
-        AppRequest.select(AppRequest, Case).join(Case)
-        .where((AppRequest.school == school.id) & (AppRequest.decision == ""))
-        .order_by(Case.created_at, Case.id)
-    )
+    return list(_with_case().where((AppRequest.school == school.id) & (AppRequest.decision == ""))
+                .order_by(api.Case.created_at, api.Case.id))
 
 
 def matches(query, *texts):
@@ -65,7 +69,7 @@ def feed(school, day):
     # One entry per approved domain: the latest end date wins (None: no end).
     until = {}
     for r in approved:
-        if covering(r.domain, [a.domain for a in allowed]):
+        if any(covers(a.domain, r.domain) for a in allowed):
             continue  # already on the allowed list
         current = until.get(r.domain, r.end_date)
         until[r.domain] = None if None in (current, r.end_date) else max(current, r.end_date)
