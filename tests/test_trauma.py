@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from portal.db import database
+from portal.models import AuditLog
 from portal.models import Case
 from portal.models import CaseChecklistItem
 from portal.models import CaseDeadline
@@ -133,6 +134,63 @@ def test_report_form_errors_are_dutch_and_keep_input(client, app):
     r = report(client, occurred_on="gisteren")
     assert "Vul een geldige datum in" in r.get_data(as_text=True)
     assert with_db(app, lambda: Case.select().count()) == 0
+
+
+def test_report_page_is_the_cores_start_page_with_its_own_texts(client, app):
+    from flask import url_for
+
+    login(client, "leerkracht")
+    html = client.get(REPORT).get_data(as_text=True)
+    assert "<h1>Traumatische gebeurtenis melden</h1>" in html
+    assert "Stap 1 van het stappenplan: leg vast wat er is gebeurd." in html
+    assert ">Melding opslaan</button>" in html
+    assert 'href="/klaverweide/trauma/partners"' in html  # under the form, as before
+    assert 'href="/klaverweide/trauma/melden"' in client.get("/klaverweide/").get_data(as_text=True)
+    with app.test_request_context("/klaverweide/"):
+        assert url_for("trauma.start_gebeurtenis", school="klaverweide") == REPORT
+
+
+def test_refused_report_keeps_everything_typed_and_shows_the_summary(client, app):
+    login(client, "leerkracht")
+    r = report(client, kind="", description="Een leerling is van het klimrek gevallen.",
+               group_name="groep 3")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert 'class="error-summary"' in html and "Kies wat er is gebeurd." in html
+    assert "<title>Fout: Traumatische gebeurtenis melden" in html
+    assert "Een leerling is van het klimrek gevallen." in html and 'value="groep 3"' in html
+    assert "De oom van een leerling" in html
+    assert '<input checked id="scope-1" name="scope"' in html  # the scope that was chosen
+    assert with_db(app, lambda: Case.select().count()) == 0
+
+
+def test_report_about_pupils_names_them(client, app):
+    # The rule of the form: "one or more pupils" needs their names (before the port an
+    # Optional() validator stopped this check from running).
+    login(client, "leerkracht")
+    r = report(client, scope="leerlingen", group_name="", pupils="")
+    assert r.status_code == 422
+    assert "Vul in om welke leerlingen het gaat." in r.get_data(as_text=True)
+    r = report(client, scope="leerlingen", group_name="", pupils="  Ahmed (groep 4)  ")
+    ref = reference_of(r)
+    from plugins.trauma.models import TraumaEvent
+
+    ev = with_db(app, lambda: TraumaEvent.get(TraumaEvent.case == Case.get(Case.reference == ref)))
+    assert (ev.pupils, ev.group_name, ev.scope) == ("Ahmed (groep 4)", "", "leerlingen")
+
+
+def test_report_is_confidential_assigned_and_audited(client, app):
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+
+    def check():
+        case = Case.get(Case.reference == ref)
+        assert case.confidential and case.assignee_id == case.created_by_id
+        assert case.title == "Overlijden van een ouder (groep 5b)"
+        row = AuditLog.get((AuditLog.case_ref == ref) & (AuditLog.action == "case.create"))
+        assert row.detail == "trauma.gebeurtenis" and row.outcome == "ok"
+
+    with_db(app, check)
 
 
 def test_checklist_copy_has_due_dates_that_are_deadlines(client, app):
@@ -472,3 +530,14 @@ def test_missing_or_odd_fields_never_give_500(client, app):
         assert r.status_code in (302, 422), (url, r.status_code)
     r = post(client, PLAN, {"steps-0-label": "x", "steps-0-due_days": "veel"}, page=PLAN)
     assert "Vul een heel getal in." in r.get_data(as_text=True)
+
+
+def test_every_route_of_the_plugin_with_every_role(client, app):
+    """The testing kit's walk: anonymous visitors reach nothing, no POST without CSRF, a role
+    without a route's permission gets 403 or 404, nothing answers with a server error."""
+    from portal.testing import access_problems
+
+    login(client, "leerkracht")
+    ref = reference_of(report(client))
+    values = {"reference": ref, "partner_id": partner_ids(app)[0]}
+    assert access_problems(app, values, blueprint="trauma") == []

@@ -1,19 +1,15 @@
-"""What the case page, the letters and the figures need to know about one event."""
+"""What the case page and the letters need to know about one event (its ``detail`` row,
+``TraumaEvent``, handed over by the core)."""
 
 import re
 
-from portal.cases.engine import case_type
-from portal.dates import nl_date
-from portal.models import CaseChecklistItem
-from portal.models import User
-from portal.settings import get_setting
+from portal import api
 
+from .choices import HANDLED
+from .choices import KINDS
+from .choices import SCOPES
+from .choices import label
 from .models import TraumaEngagement
-from .models import TraumaEvent
-from .vocab import HANDLED
-from .vocab import KINDS
-from .vocab import SCOPES
-from .vocab import label
 
 LETTER_SETTING = "trauma.ouderbrief"
 
@@ -42,25 +38,20 @@ PLACEHOLDERS = (
 )
 
 
-def event_of(case):
-    return TraumaEvent.get(TraumaEvent.case == case.id)
+def _name(user_id):
+    person = api.User.get_or_none(api.User.id == user_id) if user_id else None
+    return person.name if person else ""
 
 
-def engagements_of(case):
-    return list(TraumaEngagement.select().where(TraumaEngagement.case == case.id)
-                .order_by(TraumaEngagement.contacted_on, TraumaEngagement.id))
-
-
-def summary_data(case):
-    ev = event_of(case)
-    reporter = User.get_or_none(User.id == case.created_by_id) if case.created_by_id else None
+def summary_data(case, detail):
     return {
-        "ev": ev,
-        "kind": label(KINDS, ev.kind),
-        "scope": label(SCOPES, ev.scope),
-        "handled": label(HANDLED, ev.handled_by) if ev.handled_by else "nog niet ingeschat",
-        "reporter": reporter.name if reporter else "",
-        "engagements": engagements_of(case),
+        "ev": detail,
+        "kind": label(KINDS, detail.kind),
+        "scope": label(SCOPES, detail.scope),
+        "handled": label(HANDLED, detail.handled_by) if detail.handled_by else "nog niet ingeschat",
+        "reporter": _name(case.created_by_id),
+        "engagements": list(TraumaEngagement.select().where(TraumaEngagement.case == case.id)
+                            .order_by(TraumaEngagement.contacted_on, TraumaEngagement.id)),
     }
 
 
@@ -79,36 +70,34 @@ def paragraphs(text):
     return [b.split("\n") for b in blocks if b.strip()]
 
 
-def letter_values(case):
-    ev = event_of(case)
-    kind = label(KINDS, ev.kind).lower()
-    if ev.group_name:
-        group = ev.group_name
+def letter_values(case, detail):
+    kind = label(KINDS, detail.kind).lower()
+    if detail.group_name:
+        group = detail.group_name
     else:
-        group = "onze school" if ev.scope == "school" else "de groep"
-    contact_id = case.assignee_id or case.created_by_id
-    contact = User.get_or_none(User.id == contact_id) if contact_id else None
-    message = ev.parent_info.strip() or f"er heeft zich een ingrijpende gebeurtenis voorgedaan ({kind})."
+        group = "onze school" if detail.scope == "school" else "de groep"
+    message = (detail.parent_info.strip()
+               or f"er heeft zich een ingrijpende gebeurtenis voorgedaan ({kind}).")
     return {
         "groep": group,
-        "datum": nl_date(ev.occurred_on),
+        "datum": api.nl_date(detail.occurred_on),
         "soort": kind,
         "bericht": message,
-        "contact": contact.name if contact else "de directie",
+        "contact": _name(case.assignee_id or case.created_by_id) or "de directie",
         "telefoon": case.school.phone or "de school",
         "school": case.school.name,
     }
 
 
-def parents_letter_context(case):
-    text = get_setting(case.school, LETTER_SETTING) or DEFAULT_LETTER
-    return {"paragraphs": paragraphs(fill(text, letter_values(case)))}
+def parents_letter_context(case, detail, school):
+    text = api.get_setting(school, LETTER_SETTING) or DEFAULT_LETTER
+    return {"paragraphs": paragraphs(fill(text, letter_values(case, detail)))}
 
 
-def file_summary_context(case):
-    data = summary_data(case)
+def file_summary_context(case, detail):
+    data = summary_data(case, detail)
     data["checklist"] = list(
-        CaseChecklistItem.select().where(CaseChecklistItem.case == case.id)
-        .order_by(CaseChecklistItem.position, CaseChecklistItem.id))
-    data["state"] = case_type(case.case_type).state(case.state).title
+        api.CaseChecklistItem.select().where(api.CaseChecklistItem.case == case.id)
+        .order_by(api.CaseChecklistItem.position, api.CaseChecklistItem.id))
+    data["state"] = api.case_type(case.case_type).state(case.state).title
     return data

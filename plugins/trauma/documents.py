@@ -1,6 +1,6 @@
 """Letters: the information letter to the parents of the group and the case summary."""
 
-from portal.declarations import DocumentTemplate
+from portal import api
 
 from .details import file_summary_context
 from .details import parents_letter_context
@@ -9,11 +9,11 @@ from .workflow import TYPE_NAME
 DOCUMENTS = [
     # Once the first assessment is done the school knows how it goes on; the
     # letter text itself comes from the school's own setting "trauma.ouderbrief".
-    DocumentTemplate("trauma.ouderbrief", "Informatiebrief aan de ouders van de groep", TYPE_NAME,
-                     "trauma/letters/ouderbrief.html", context=parents_letter_context,
-                     permission="trauma.handle", states=("zelf", "extern"),
-                     filename="informatiebrief-ouders"),
-    DocumentTemplate("trauma.samenvatting", "Samenvatting voor het dossier", TYPE_NAME,
-                     "trauma/letters/samenvatting.html", context=file_summary_context,
-                     permission="trauma.handle", filename="samenvatting"),
+    api.DocumentTemplate("trauma.ouderbrief", "Informatiebrief aan de ouders van de groep",
+                         TYPE_NAME, "trauma/letters/ouderbrief.html",
+                         context=parents_letter_context, permission="trauma.handle",
+                         states=("zelf", "extern"), filename="informatiebrief-ouders"),
+    api.DocumentTemplate("trauma.samenvatting", "Samenvatting voor het dossier", TYPE_NAME,
+                         "trauma/letters/samenvatting.html", context=file_summary_context,
+                         permission="trauma.handle", filename="samenvatting"),
 ]

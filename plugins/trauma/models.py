@@ -7,20 +7,16 @@ plan and external partners) belong to the school, not to one case.
 
 import peewee
 
-from portal.db import BaseModel
-from portal.models import Case
-from portal.models import School
-from portal.models import User
-from portal.models import utcnow
+from portal import api
 
 
-class TraumaEvent(BaseModel):
+class TraumaEvent(api.BaseModel):
     """The details of one reported event (one row per case)."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", unique=True, backref="+")
-    kind = peewee.CharField(max_length=40)  # key of workflow.KINDS
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
+    kind = peewee.CharField(max_length=40)  # key of choices.KINDS
     occurred_on = peewee.DateField()
-    scope = peewee.CharField(max_length=20)  # key of workflow.SCOPES
+    scope = peewee.CharField(max_length=20)  # key of choices.SCOPES
     group_name = peewee.CharField(max_length=200, default="")
     pupils = peewee.TextField(default="")
     reported_by = peewee.CharField(max_length=300)  # who brought the news to school
@@ -37,12 +33,12 @@ class TraumaEvent(BaseModel):
         table_name = "trauma_event"
 
 
-class TraumaPartner(BaseModel):
+class TraumaPartner(api.BaseModel):
     """An external partner of the school (the plan's annex "Overzicht externe partners")."""
 
-    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    school = peewee.ForeignKeyField(api.School, on_delete="CASCADE", backref="+")
     organisation = peewee.CharField(max_length=200)
-    kind = peewee.CharField(max_length=40)  # key of workflow.PARTNER_KINDS
+    kind = peewee.CharField(max_length=40)  # key of choices.PARTNER_KINDS
     contact_person = peewee.CharField(max_length=200, default="")
     phone = peewee.CharField(max_length=40, default="")
     email = peewee.CharField(max_length=254, default="")
@@ -54,29 +50,29 @@ class TraumaPartner(BaseModel):
         table_name = "trauma_partner"
 
 
-class TraumaEngagement(BaseModel):
+class TraumaEngagement(api.BaseModel):
     """External help engaged for one case: which partner, when, what was agreed."""
 
-    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
     partner = peewee.ForeignKeyField(TraumaPartner, null=True, on_delete="SET NULL", backref="+")
     # A copy of the name, so the file still says who it was if the partner is removed.
     organisation = peewee.CharField(max_length=200)
     contacted_on = peewee.DateField()
     agreement = peewee.TextField()
-    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
-    created_at = peewee.DateTimeField(default=utcnow)
+    created_by = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=api.utcnow)
 
     class Meta:
         table_name = "trauma_engagement"
 
 
-class TraumaStep(BaseModel):
+class TraumaStep(api.BaseModel):
     """One step of a school's own step plan (the template copied into each new case).
 
-    A school without rows uses ``steps.DEFAULT_STEPS``.
+    A school without rows uses ``choices.DEFAULT_STEPS``.
     """
 
-    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    school = peewee.ForeignKeyField(api.School, on_delete="CASCADE", backref="+")
     key = peewee.CharField(max_length=40)  # stable: the checklist item is "trauma.<key>"
     label = peewee.CharField(max_length=300)
     # Due so many calendar days after the report; empty: no due date.
@@ -88,5 +84,3 @@ class TraumaStep(BaseModel):
         table_name = "trauma_step"
         indexes = ((("school", "key"), True),)
 
-
-MODELS = [TraumaEvent, TraumaPartner, TraumaEngagement, TraumaStep]

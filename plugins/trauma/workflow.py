@@ -1,97 +1,137 @@
 """The case type "trauma.gebeurtenis": the steps of plan section 3.2.1.
 
-Stap 1 (report) creates the case in "gemeld" (views.report). Stap 2, the first
-assessment, is two transitions so each answer has its own form: "ja" goes to
-"zelf" (the school's step plan), "nee" to "extern" with one or more external
+Stap 1 (the report) is the start page the core serves at /<school>/trauma/melden; it
+creates the case in "gemeld" with the school's step plan as its checklist. Stap 2,
+the first assessment, is two transitions so each answer has its own form: "ja" goes
+to "zelf" (the school's step plan), "nee" to "extern" with one or more external
 partners. Closing asks for the evaluation.
 """
 
-from portal.cases import engine
-from portal.declarations import CaseType
-from portal.declarations import State
-from portal.declarations import Transition
-from portal.models import CaseChecklistItem
+import collections
+import datetime
 
-from .details import event_of
+from portal import api
+
+from .choices import DEFAULT_STEPS
+from .choices import KINDS
+from .choices import label
 from .details import summary_data
 from .forms import CloseForm
 from .forms import ExternalHelpForm
+from .forms import ReportForm
 from .forms import SchoolHandlesForm
 from .models import TraumaEngagement
 from .models import TraumaEvent
 from .models import TraumaPartner
-from .steps import KEY_EVALUATION
-from .steps import KEY_EXTERNAL
-from .steps import item_name
+from .models import TraumaStep
 
 TYPE_NAME = "trauma.gebeurtenis"
+
+# Steps the workflow ticks by itself when they exist in the case's copy of the plan.
+KEY_EXTERNAL = "extern"
+KEY_EVALUATION = "evaluatie"
+
+# One step of a school's plan as shown and copied, whether from the table or the default.
+PlanStep = collections.namedtuple("PlanStep", "key label due_days required")
+
+
+def plan_for(school):
+    """The school's step plan in order (the default while the school has not saved one)."""
+    rows = list(TraumaStep.select().where(TraumaStep.school == school.id)
+                .order_by(TraumaStep.position, TraumaStep.id))
+    if not rows:
+        return [PlanStep(*s) for s in DEFAULT_STEPS]
+    return [PlanStep(r.key, r.label, r.due_days, r.required) for r in rows]
+
+
+def item_name(key):
+    return f"trauma.{key}"
+
+
+def copy_plan_to_case(case, school):
+    """Give a new case its own checklist from the school's current step plan (``Start.after``:
+    in the transaction that creates the case). From then on the case owns its items, so
+    editing the plan never changes a running case.
+
+    A due date that falls in a weekend or vacation moves to the next school
+    day: a follow-up talk needs the school to be open.
+    """
+    cal, reported_on = None, api.today()
+    for step in plan_for(school):
+        due = None
+        if step.due_days is not None:
+            cal = cal or api.SchoolCalendar.for_school(school)
+            due = cal.next_school_day(reported_on + datetime.timedelta(days=step.due_days))
+        api.add_checklist_item(case, item_name(step.key), step.label, required=step.required,
+                               due_date=due)
+
+
+def _title(form):
+    kind, group = label(KINDS, form.kind.data), api.clean(form.group_name)
+    return f"{kind} ({group})" if group else kind
 
 
 def _tick_if_open(case, key, user, day, note=""):
     """Tick the case's own copy of a step, when the school's plan has that step."""
-    item = CaseChecklistItem.get_or_none(
-        (CaseChecklistItem.case == case.id) & (CaseChecklistItem.name == item_name(key))
-        & CaseChecklistItem.done_at.is_null()
-    )
+    item = api.CaseChecklistItem.get_or_none(
+        (api.CaseChecklistItem.case == case.id) & (api.CaseChecklistItem.name == item_name(key))
+        & api.CaseChecklistItem.done_at.is_null())
     if item is not None:
-        engine.tick(case, item, user, day, note)
+        api.tick(case, item, user, day, note)
 
 
-def apply_school_handles(case, form, user):
-    TraumaEvent.update(handled_by="school", ib_involved=bool(form.ib_involved.data)).where(
-        TraumaEvent.case == case.id).execute()
+def apply_school_handles(detail):
+    detail.handled_by = "school"
+    detail.save(only=[TraumaEvent.handled_by])
     return "Eerste inschatting: de school kan dit zelf aan. Verder met het stappenplan."
 
 
-def apply_external_help(case, form, user):
-    ev = event_of(case)
+def apply_external_help(case, detail, form, user):
     partners = list(TraumaPartner.select().where(
         TraumaPartner.id.in_(form.partners.data) & (TraumaPartner.school == case.school.id)))
     for p in partners:
         TraumaEngagement.create(case=case.id, partner=p.id, organisation=p.organisation,
                                 contacted_on=form.contacted_on.data,
                                 agreement=form.agreement.data, created_by=user.id)
-    ev.handled_by = "extern"
-    ev.ib_involved = ev.ib_involved or bool(form.ib_consulted.data)
-    ev.save(only=[TraumaEvent.handled_by, TraumaEvent.ib_involved])
+    detail.handled_by = "extern"
+    detail.ib_involved = detail.ib_involved or bool(form.ib_consulted.data)
+    detail.save(only=[TraumaEvent.handled_by, TraumaEvent.ib_involved])
     names = ", ".join(p.organisation for p in partners)
     _tick_if_open(case, KEY_EXTERNAL, user, form.contacted_on.data, names[:500])
     return f"Externe hulp ingeschakeld: {names}."
 
 
-def apply_close(case, form, user):
-    TraumaEvent.update(went_well=form.went_well.data, to_improve=form.to_improve.data).where(
-        TraumaEvent.case == case.id).execute()
+def apply_close(case, user):
     # The closing form is the evaluation, so the plan's own "evaluate" step is done now.
-    from portal.dates import today
-
-    _tick_if_open(case, KEY_EVALUATION, user, today())
+    _tick_if_open(case, KEY_EVALUATION, user, api.today())
     return "Zaak afgesloten met een evaluatie."
 
 
-TYPE = CaseType(
+TYPE = api.CaseType(
     name=TYPE_NAME,
     title="Traumatische gebeurtenis",
     prefix="TR",
     states=(
-        State("gemeld", "Gemeld, eerste inschatting nodig"),
-        State("zelf", "Aanpak door de school (stappenplan)"),
-        State("extern", "Aanpak met externe hulp"),
-        State("afgesloten", "Afgesloten", closed=True),
+        api.State("gemeld", "Gemeld, eerste inschatting nodig"),
+        api.State("zelf", "Aanpak door de school (stappenplan)"),
+        api.State("extern", "Aanpak met externe hulp"),
+        api.State("afgesloten", "Afgesloten", closed=True),
     ),
     initial="gemeld",
     transitions=(
-        Transition("trauma.zelf", "Eerste inschatting: ja, de school kan dit zelf aan",
-                   ("gemeld",), "zelf", "trauma.assess", form=SchoolHandlesForm,
-                   apply=apply_school_handles, order=10),
-        Transition("trauma.nee", "Eerste inschatting: nee, externe hulp inschakelen",
-                   ("gemeld",), "extern", "trauma.assess", form=ExternalHelpForm,
-                   apply=apply_external_help, order=20),
+        api.Transition("trauma.zelf", "Eerste inschatting: ja, de school kan dit zelf aan",
+                       ("gemeld",), "zelf", "trauma.assess", form=SchoolHandlesForm,
+                       copy=("ib_involved",), apply=apply_school_handles, order=10),
+        api.Transition("trauma.nee", "Eerste inschatting: nee, externe hulp inschakelen",
+                       ("gemeld",), "extern", "trauma.assess", form=ExternalHelpForm,
+                       apply=apply_external_help, order=20),
         # Later on the school may still need (more) help: each partner with its own date.
-        Transition("trauma.partner", "Externe partner inschakelen", ("zelf", "extern"), "extern",
-                   "trauma.handle", form=ExternalHelpForm, apply=apply_external_help, order=30),
-        Transition("trauma.sluit", "Afsluiten met evaluatie", ("zelf", "extern"), "afgesloten",
-                   "trauma.close", form=CloseForm, apply=apply_close, order=90),
+        api.Transition("trauma.partner", "Externe partner inschakelen", ("zelf", "extern"),
+                       "extern", "trauma.handle", form=ExternalHelpForm,
+                       apply=apply_external_help, order=30),
+        api.Transition("trauma.sluit", "Afsluiten met evaluatie", ("zelf", "extern"), "afgesloten",
+                       "trauma.close", form=CloseForm, copy=("went_well", "to_improve"),
+                       apply=apply_close, order=90),
     ),
     view_permission="trauma.view",
     handle_permission="trauma.handle",
@@ -99,4 +139,16 @@ TYPE = CaseType(
     confidential_roles=("directie", "ib"),
     summary_template="trauma/summary.html",
     summary_context=summary_data,
+    detail=TraumaEvent,
+    # The reporter is the assignee: they make the first assessment (stap 2) with the IB
+    # and keep seeing the case, which is confidential. The IB and the directie get a mail
+    # with the reference only.
+    start=api.Start(
+        ReportForm, "Traumatische gebeurtenis melden", "trauma.report", path="melden",
+        title=_title, confidential=True, assign_to_starter=True, notify="trauma.notified",
+        intro="Stap 1 van het stappenplan: leg vast wat er is gebeurd. De directie en de intern "
+              "begeleider krijgen direct bericht. Daarna maakt u, samen met de intern "
+              "begeleider, de eerste inschatting: kan de school dit zelf aan?",
+        submit="Melding opslaan", text="Traumatische gebeurtenis gemeld.",
+        template="trauma/start.html", after=copy_plan_to_case),
 )
