@@ -28,6 +28,7 @@ from .cases.engine import backdate
 from .cases.engine import case_type
 from .cases.engine import detail_of
 from .cases.engine import exclude
+from .cases.engine import fill
 from .cases.engine import run_transition
 from .cases.engine import set_checklist_due
 from .cases.engine import set_confidential
@@ -92,6 +93,7 @@ from .forms import line
 from .forms import name_field
 from .forms import no_nul
 from .forms import not_in_future
+from .forms import phone_characters
 from .forms import phone_field
 from .forms import text
 from .hookspecs import hookimpl
@@ -114,6 +116,7 @@ from .throttle import attempt as throttle_attempt
 from .throttle import forgive as throttle_forgive
 from .throttle import record_failure as throttle_record
 from .throttle import wait_seconds as throttle_wait
+from .urls import case_url
 from .urls import external_url
 
 
@@ -147,6 +150,7 @@ __all__ = [
     "can_view",
     "Case",
     "case_type",
+    "case_url",
     "CaseChecklistItem",
     "CaseDeadline",
     "CaseDocument",
@@ -165,6 +169,7 @@ __all__ = [
     "EmailField",
     "exclude",
     "external_url",
+    "fill",
     "Form",
     "get_setting",
     "get_visible",
@@ -192,6 +197,7 @@ __all__ = [
     "Panel",
     "pdf_download",
     "Permission",
+    "phone_characters",
     "phone_field",
     "Plugin",
     "public",
@@ -221,12 +227,12 @@ __all__ = [
     "StringField",
     "TelField",
     "text",
-    "ThrottleLimit",
     "TextAreaField",
     "throttle_attempt",
     "throttle_forgive",
     "throttle_record",
     "throttle_wait",
+    "ThrottleLimit",
     "tick",
     "TimeField",
     "today",

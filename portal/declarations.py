@@ -48,9 +48,9 @@ class Transition:
     """A step from one of ``sources`` to ``target``.
 
     ``form`` is a form class of the kit (``portal.api.Form``; the core adds CSRF).
-    ``guard`` returns a Dutch refusal reason or None; ``apply`` runs inside the
-    transaction to write plugin data, checklist ticks or mail, and may return text
-    for the timeline. Both are called with any of ``case``, ``detail``, ``form``,
+    ``guard`` returns a Dutch refusal reason, {field name: message} to mark fields, or
+    None; ``apply`` runs inside the transaction to write plugin data, checklist ticks or
+    mail, and may return text for the timeline. Both are called with any of ``case``, ``detail``, ``form``,
     ``user`` and ``school`` that they name. ``copy`` names form fields whose values
     the core writes onto the case's detail row before ``apply`` runs: a name, or a
     pair (form field, detail column).
@@ -65,6 +65,11 @@ class Transition:
     guard: Callable | None = None
     apply: Callable | None = None
     copy: tuple = ()
+    # A plugin table that gets a new row from the form with every step (a conversation, a
+    # hearing): its columns of the form's field names, ``case``, ``created_by`` when it has
+    # that column, and the ``fixed`` values.
+    record: Any = None
+    fixed: dict = field(default_factory=dict)
     # A transition the submitter may see on the timeline (e.g. "afgerond").
     public: bool = False
     order: int = 100
@@ -96,8 +101,15 @@ class Start:
     confidential: bool = False
     # The starter becomes the assignee (and so keeps seeing a confidential case).
     assign_to_starter: bool = False
-    # Holders of this permission get a mail that a case was started (reference only).
+    # Holders of this permission get a mail that a case was started: the reference only, or
+    # ``notify_text`` (called with case, detail, user, school) -> (subject, body).
     notify: str | None = None
+    notify_text: Callable | None = None
+    # What the starter reads once the case is saved ({reference} filled in), and where they
+    # go: "case" (the case page, or a receipt for a starter who may not see it) or "start"
+    # (back to an empty start page).
+    saved: str = "Opgeslagen als {reference}."
+    then: str = "case"
     # Text above the form, the button's text, and the first line of the case's timeline.
     intro: str = ""
     submit: str = "Opslaan"
@@ -107,7 +119,8 @@ class Start:
     context: Callable | None = None
     # Initial values from the page's query string: ``prefill(args, user, school) -> dict``.
     prefill: Callable | None = None
-    # A Dutch reason to refuse the start (422, the form kept), or None.
+    # A Dutch reason to refuse the start (422, the form kept), {field name: message} to mark
+    # fields, or None.
     guard: Callable | None = None
     # A Dutch notice instead of a case (200): "dit is al toegestaan".
     check: Callable | None = None
@@ -115,8 +128,10 @@ class Start:
     values: Callable | None = None
     # Runs inside the creating transaction, after the detail row: more rows, checklist copies.
     after: Callable | None = None
-    # A menu item for the start page, at this position (None: no menu item).
+    # A menu item for the start page, at this position (None: no menu item), with this text
+    # (None: ``label``).
     nav_order: int | None = None
+    nav_label: str | None = None
     public: bool = False
 
 

@@ -119,8 +119,8 @@ class Plugin:
         for ct in self.case_types:
             start = ct.start
             if start is not None and not start.public and start.nav_order is not None:
-                items.append(NavItem(f"{ct.name}.start", start.label, endpoint(ct),
-                                     start.permission, order=start.nav_order))
+                items.append(NavItem(f"{ct.name}.start", start.nav_label or start.label,
+                                     endpoint(ct), start.permission, order=start.nav_order))
         return items
 
     @hookimpl

@@ -11,6 +11,8 @@ CSRF is not part of these forms: the portal checks it on every POST (Flask-WTF's
 CSRFProtect), so plugin forms are plain ``Form`` classes.
 """
 
+import re
+
 import wtforms
 from wtforms import widgets
 from wtforms.validators import DataRequired
@@ -111,9 +113,15 @@ class IntegerField(wtforms.IntegerField):
 
 
 class _ChoiceMessage:
-    """A Dutch message for a posted value that is not one of the choices."""
+    """A Dutch message for a posted value that is not one of the choices (``choice_message=``
+    to say it in the field's own words)."""
 
     choice_message = "Kies een van de mogelijkheden."
+
+    def __init__(self, *args, choice_message=None, **kw):
+        super().__init__(*args, **kw)
+        if choice_message:
+            self.choice_message = choice_message
 
     def pre_validate(self, form):
         try:
@@ -187,6 +195,12 @@ def email_field(label="E-mailadres", required=None, **kw):
     return EmailField(label, validators=validators, **kw)
 
 
+def phone_characters(form, field):
+    if field.data and not re.fullmatch(r"[0-9+()\- ]{6,20}", field.data):
+        raise ValidationError("Vul een telefoonnummer in met alleen cijfers, spaties of +.")
+
+
 def phone_field(label="Telefoonnummer", required=None, **kw):
     kw.setdefault("render_kw", {}).setdefault("autocomplete", "tel")
-    return TelField(label, validators=_required(required) + [Length(max=40), no_nul, one_line], **kw)
+    return TelField(label, validators=_required(required) + [Length(max=40), no_nul, one_line,
+                                                             phone_characters], **kw)

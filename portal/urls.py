@@ -8,6 +8,7 @@ refused (Flask's TRUSTED_HOSTS, config.py).
 """
 
 from flask import current_app
+from flask import has_request_context
 from flask import url_for
 
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
@@ -18,5 +19,14 @@ def base_url():
 
 
 def external_url(endpoint, **values):
-    """The full address of ``endpoint`` for a mail: PORTAL_URL and the path."""
-    return base_url() + url_for(endpoint, **values)
+    """The full address of ``endpoint`` for a mail: PORTAL_URL and the path (also outside a
+    request: the outbox worker, a command, the demo)."""
+    if has_request_context():
+        return base_url() + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base_url() + url_for(endpoint, **values)
+
+
+def case_url(case):
+    """The link to a case's page, for a mail to staff."""
+    return external_url("cases.detail", school=case.school.slug, reference=case.reference)

@@ -81,6 +81,26 @@ def _stored(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _record_row(model, case, form, user, fixed):
+    """A new row of ``model`` from the step's form (``Transition.record``)."""
+    values = {**_form_values(model, form), **fixed}
+    if "created_by" in model._meta.fields and user is not None:
+        values["created_by"] = user.id
+    return model.create(case=case.id, **values)
+
+
+CHECK_FIELDS = "Controleer de gemarkeerde velden."
+
+
+def guard_reason(answer, form):
+    """A guard's answer as a refusal reason: {field: message} marks those fields."""
+    if isinstance(answer, dict):
+        for name, message in answer.items():
+            form[name].errors = [*(form[name].errors or []), message]
+        return CHECK_FIELDS if answer else None
+    return answer
+
+
 # ------------------------------------------------------------ references ----
 
 def next_reference(school, ct, year):
@@ -172,7 +192,7 @@ def start_case(school, type_name, form, user=None, *, title=None, actor="", text
             if extra is not None:
                 call(extra, case=case, detail=detail, **kw)
         if start.notify:
-            _notify_start(case, ct, start.notify, user)
+            _notify_start(case, ct, start, user, detail)
         audit("case.create", case=case, school=school, detail=type_name)
     return case
 
@@ -182,32 +202,38 @@ def _form_values(model, form):
     if model is None or form is None:
         return {}
     columns = set(model._meta.fields) - {"id", "case"}
-    return {f.name: _stored(f.data) for f in form if f.name in columns and not isinstance(f.data, list)}
+    # A field missing from the post (None) is left out, so the column's default applies.
+    return {f.name: _stored(f.data) for f in form
+            if f.name in columns and f.data is not None and not isinstance(f.data, list)}
+
+
+def fill(text, values):
+    """``{name}`` in ``text`` replaced by ``values[name]``; unknown names stay as typed. A plain
+    substitution on purpose: ``str.format`` on a text a school types could reach attributes
+    (``{x.__class__}``)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), text or "")
 
 
 def fill_title(template, form):
-    """A title from a text with ``{field}`` placeholders: a choice shows its label. A plain
-    substitution on purpose: ``str.format`` on user input could reach attributes."""
-    if not template:
-        return ""
-
-    def value(m):
-        name = m.group(1)
-        return display(form[name]).strip() if form is not None and name in form else m.group(0)
-
-    return re.sub(r"\{(\w+)\}", value, template)
+    """A title from a text with ``{field}`` placeholders filled from the form (a choice shows
+    its label)."""
+    return fill(template, {f.name: display(f).strip() for f in form} if form is not None else {})
 
 
-def _notify_start(case, ct, permission, starter):
-    """Mail who must know a case began: the reference only, never what it is about."""
-    for person in users_with_permission(case.school, permission):
-        if starter is not None and person.id == starter.id:
-            continue
-        mail.queue(
-            person.email, f"Nieuwe zaak {case.reference}: {ct.title.lower()}",
-            f"Bij {case.school.name} is een nieuwe zaak gestart: {case.reference} "
-            f"({ct.title.lower()}).\nLog in op het Veiligheidsportaal om die te bekijken. Deze "
-            "e-mail bevat bewust geen details.", case=case)
+def _notify_start(case, ct, start, starter, detail):
+    """Mail who must know a case began: the reference only, never what it is about (or the
+    start's own ``notify_text``)."""
+    if start.notify_text is not None:
+        subject, body = call(start.notify_text, case=case, detail=detail, user=starter,
+                             school=case.school)
+    else:
+        subject = f"Nieuwe zaak {case.reference}: {ct.title.lower()}"
+        body = (f"Bij {case.school.name} is een nieuwe zaak gestart: {case.reference} "
+                f"({ct.title.lower()}).\nLog in op het Veiligheidsportaal om die te bekijken. Deze "
+                "e-mail bevat bewust geen details.")
+    for person in users_with_permission(case.school, start.notify):
+        if starter is None or person.id != starter.id:
+            mail.queue(person.email, subject, body, case=case)
 
 
 # ------------------------------------------------------------ transitions ----
@@ -245,7 +271,7 @@ def run_transition(case, name, user, formdata=None):
     elif form is not None and not form.validate():
         reason = "Controleer de gemarkeerde velden."
     else:
-        reason = call(t.guard, **_arguments(case, ct, form, user)) if t.guard else None
+        reason = guard_reason(call(t.guard, **_arguments(case, ct, form, user)), form) if t.guard else None
         reason = reason or get_pm().hook.check_transition(case=case, transition=t, user=user)
         if not reason and target.closed:
             reason = closing_blocker(case, ct)
@@ -284,6 +310,8 @@ def _commit_transition(case, ct, t, target, form, user, now):
                                     "nieuwe stand en probeer het zo nodig opnieuw.", form)
         data = _form_data(form)
         _copy_to_detail(case, ct, t, form)
+        if t.record is not None:
+            _record_row(t.record, case, form, user, t.fixed)
         extra_text = call(t.apply, **_arguments(case, ct, form, user)) if t.apply else None
         case.state = t.target
         case.updated_at = now
@@ -435,6 +463,14 @@ def add_note(case, user, text, visible_to_submitter=False):
 
 
 def tick(case, item, user, done_on=None, note=""):
+    """Tick a checklist item (a row, or its name: then only if the case has it and it is
+    still open, else nothing happens)."""
+    if isinstance(item, str):
+        item = CaseChecklistItem.get_or_none((CaseChecklistItem.case == case.id)
+                                             & (CaseChecklistItem.name == item)
+                                             & CaseChecklistItem.done_at.is_null())
+        if item is None:
+            return
     with atomic():
         CaseChecklistItem.update(
             done_at=done_on or local(utcnow()).date(), done_by=user.id, note=note[:500]
@@ -480,7 +516,9 @@ def assign(case, assignee, user):
     ``apply`` it joins that transaction."""
     with atomic():
         Case.update(assignee=assignee.id if assignee else None).where(Case.id == case.id).execute()
-        case.assignee = assignee
+        # The id, not the object: ``assignee`` may be a PortalUser, which peewee would keep
+        # as the foreign key's value.
+        case.assignee_id = assignee.id if assignee else None
         text = f"Toegewezen aan {assignee.name}" if assignee else "Toewijzing opgeheven"
         add_event(case, "assign", user, text)
         if assignee is not None and assignee.email and (user is None or assignee.id != user.id):
@@ -530,10 +568,14 @@ def set_confidential(case, confidential, by=None, text=""):
         audit("case.confidential", case=case, detail="on" if confidential else "off")
 
 
-def backdate(case, created_at, closed_at=None):
+def backdate(case, created_at, closed_at=None, deadlines=True):
     """Move a case's creation (and closing) into the past: for demo data and imports only,
-    so that deadlines and figures have something to show. Deadlines are not moved."""
+    so that deadlines and figures have something to show. The type's deadlines that start
+    at creation are counted again from the new date."""
     with atomic():
+        if deadlines:
+            case.created_at = created_at
+            _start_deadlines(case, case_type(case.case_type), "created", local(created_at).date())
         values = {Case.created_at: created_at, Case.updated_at: max(created_at, closed_at or created_at)}
         if closed_at is not None:
             values[Case.closed_at] = closed_at

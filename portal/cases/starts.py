@@ -61,8 +61,10 @@ def _start_view(type_name):
         if request.method == "POST":
             if not form.validate():
                 status = 422
-            elif start.guard and (reason := call(start.guard, form=form, **kw)):
-                flash(reason, "error")
+            elif start.guard and (reason := engine.guard_reason(call(start.guard, form=form, **kw),
+                                                                 form)):
+                if reason != engine.CHECK_FIELDS:  # marked fields speak in the error summary
+                    flash(reason, "error")
                 status = 422
             elif start.check and (notice := call(start.check, form=form, **kw)):
                 pass  # nothing to start: the notice says why (e.g. "dit mag al")
@@ -78,8 +80,13 @@ def _start_view(type_name):
 
 
 def _show(case, ct):
+    """After the commit: the start's ``saved`` text, then the case (or the receipt), or the
+    start page again (``then="start"``)."""
+    start = ct.start
+    flash(engine.fill(start.saved, {"reference": case.reference}))
+    if start.then == "start":
+        return redirect(url_for(endpoint(ct)))
     if can_view(case, current_user):
-        flash(f"Opgeslagen als {case.reference}.")
         return redirect(url_for("cases.detail", reference=case.reference))
     return redirect(url_for("cases.started", reference=case.reference))
 
