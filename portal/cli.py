@@ -20,6 +20,7 @@ def init_app(app):
     app.cli.add_command(init_db)
     app.cli.add_command(user_group)
     app.cli.add_command(plugin_group)
+    app.cli.add_command(permissions_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_command)
@@ -195,6 +196,35 @@ def _set_plugin(slug, plugin, on):
 
     set_plugin_enabled(school, plugin, on)
     click.echo(f"{plugin} {'aan' if on else 'uit'} voor {school.slug}.")
+
+
+@click.group("permissions", cls=AppGroup)
+def permissions_group():
+    """A school's changes to the default role permissions."""
+
+
+@permissions_group.command("reset")
+@click.argument("school")
+def permissions_reset(school):
+    """Restore SCHOOL's default role permissions (delete its changes): the way back for a
+    school whose grid no longer lets anyone in."""
+    from .audit import audit
+    from .models import RolePermission
+
+    target = School.get_or_none(School.slug == school)
+    if target is None:
+        raise click.ClickException(f"Onbekende school {school}.")
+    here = RolePermission.school == target.id
+    with atomic():
+        rows = list(RolePermission.select().where(here)
+                    .order_by(RolePermission.permission, RolePermission.role))
+        RolePermission.delete().where(here).execute()
+        changes = " ".join(f"{'+' if r.granted else '-'}{r.permission}|{r.role}" for r in rows)
+        audit("admin.permissions.reset", school=target, detail=f"via=cli removed: {changes}".strip())
+    for r in rows:
+        how = "gegeven aan" if r.granted else "afgenomen van"
+        click.echo(f"Verwijderd: {r.permission} {how} {r.role}")
+    click.echo(f"De rechten van {target.slug} zijn weer de standaard ({len(rows)} wijzigingen verwijderd).")
 
 
 @click.group("outbox", cls=AppGroup)
