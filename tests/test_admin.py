@@ -187,9 +187,17 @@ def test_logo_is_checked_by_content_and_size(app, client):
                                             "groot.png").get_data(as_text=True)
     with _db(app):
         assert School.get(School.slug == "klaverweide").logo is None
-    upload(b"\x89PNG\r\n\x1a\n" + b"0" * 100, "logo.png")
+    polyglot = b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script>"
+    assert "PNG- of JPEG-bestand" in upload(polyglot, "logo.png").get_data(as_text=True)
+    from PIL import Image
+
+    real = io.BytesIO()
+    Image.new("RGB", (30, 10), (31, 85, 105)).save(real, format="PNG")
+    upload(real.getvalue(), "logo.png")
     with _db(app):
-        assert School.get(School.slug == "klaverweide").logo_type == "image/png"
+        stored = School.get(School.slug == "klaverweide")
+        assert stored.logo_type == "image/png"
+        assert Image.open(io.BytesIO(bytes(stored.logo))).size == (30, 10)
 
 
 def test_a_body_over_the_limit_gets_the_dutch_413_page(app, client):

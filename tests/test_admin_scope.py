@@ -183,8 +183,9 @@ def test_two_school_walk_of_every_object_bearing_admin_url(app, world):
             problems.append(f"{rule.rule}: new object-bearing admin route, add a foreign object "
                             f"for {arg} to this walk")
     assert problems == [], "\n".join(problems)
-    # 3 user rules × 6 targets, 1 mail rule × 1 foreign mail (see the report of the walk).
-    assert len(walked) == 3 * len(USER_TARGETS) + 1, sorted(walked)
+    # Every user rule (page GET and POST, disable, second-factor reset) × 6 targets, and the
+    # mail rule × 1 foreign mail: at least that, and more when a rule is added.
+    assert len(walked) >= 4 * len(USER_TARGETS) + 1, sorted(walked)
 
 
 def test_board_wide_beheerder_can_do_all_of_it(app, world):
@@ -421,3 +422,27 @@ def test_permissions_reset_restores_the_defaults(app, world, runner):
     assert client.get(f"{LINDE}/").status_code == 200
     r = runner.invoke(args=["permissions", "reset", "bestaat-niet"])
     assert r.exit_code != 0 and "Onbekende school bestaat-niet" in r.output
+
+
+def test_a_beheerder_resets_a_second_factor_within_the_school_only(app):
+    """Reset (lost phone and codes) is audited, ends the user's sessions, and follows the
+    same scope as the other user pages."""
+    from portal.models import AuditLog
+    from portal.models import User
+    from portal.secretbox import seal
+    from portal.testing import as_role
+    from portal.testing import db_session
+    from portal.testing import post
+
+    with db_session(app):
+        ib = User.get(User.email == "ib@klaverweide.demo")
+        User.update(totp_secret=seal("JBSWY3DPEHPK3PXP", "totp")).where(User.id == ib.id).execute()
+    admin = as_role(app, "beheerder")
+    page = f"/klaverweide/beheer/gebruiker/{ib.id}"
+    assert "Tweestapsverificatie wissen" in admin.get(page).get_data(as_text=True)
+    r = post(admin, f"{page}/tweede-stap", page=page)
+    assert r.status_code == 302
+    with db_session(app):
+        assert User.get_by_id(ib.id).totp_secret == ""
+        assert AuditLog.select().where((AuditLog.action == "mfa.reset")
+                                       & (AuditLog.outcome == "ok")).exists()
