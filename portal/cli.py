@@ -18,6 +18,7 @@ from .registry import get_registry
 
 def init_app(app):
     app.cli.add_command(init_db)
+    app.cli.add_command(db_group)
     app.cli.add_command(user_group)
     app.cli.add_command(plugin_group)
     app.cli.add_command(permissions_group)
@@ -45,6 +46,13 @@ def init_db(demo):
     from .db import database
     from .db import is_sqlite
 
+    owner_url = current_app.config.get("DATABASE_OWNER_URL")
+    if owner_url:
+        # The schema's owner runs the migrations; the portal serves as a login that owns
+        # nothing (portal/db_roles.py).
+        from .db import open_database
+
+        database.initialize(open_database(owner_url))
     pm = get_pm()
     saved = None
     if is_sqlite() and migrate.pending_migrations(pm) and database.get_tables():
@@ -63,6 +71,12 @@ def init_db(demo):
             click.echo(f"Migratie mislukt; de back-up van vóór de migraties staat in {saved}.", err=True)
         raise
     click.echo(f"Database bijgewerkt ({n} migraties toegepast).")
+    app_role = current_app.config.get("PORTAL_DB_APP_ROLE")
+    if app_role and not is_sqlite():
+        from .db_roles import apply_grants
+
+        apply_grants(database, app_role)
+        click.echo(f"Rechten van {app_role} bijgewerkt (het auditlog: alleen lezen en toevoegen).")
     if demo:
         from .demo import DEMO_USERS
         from .demo import create_demo
@@ -72,6 +86,34 @@ def init_db(demo):
         click.echo("Demologins (wachtwoord: %s):" % demo_password())
         for email, name, role, _ in DEMO_USERS:
             click.echo(f"  {role:15} {email:34} {name}")
+
+
+@click.group("db", cls=AppGroup)
+def db_group():
+    """PostgreSQL: the schema's owner and the application's login."""
+
+
+@db_group.command("roles")
+@click.option("--owner", default="portal_owner", show_default=True, help="Rol die het schema bezit.")
+@click.option("--app-role", "app_role", default="portal_app", show_default=True,
+              help="Rol waarmee het portaal werkt.")
+@click.option("--database", "dbname", default="portal", show_default=True)
+def db_roles(owner, app_role, dbname):
+    """Print the SQL that sets up the two roles (run it once as a superuser)."""
+    from .db_roles import grant_statements
+    from .db_roles import setup_statements
+
+    try:
+        setup = setup_statements(owner, app_role, dbname)
+        grants = grant_statements(app_role)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("-- Eenmalig, als superuser:")
+    for statement in setup:
+        click.echo(statement if statement.startswith("--") else f"{statement};")
+    click.echo(f"-- Na elke init-db, als {owner} (init-db doet dit zelf met PORTAL_DB_APP_ROLE={app_role}):")
+    for statement in grants:
+        click.echo(f"{statement};")
 
 
 @click.group("user", cls=AppGroup)

@@ -55,6 +55,11 @@ def defaults(instance_path):
         # (TRUSTED_HOSTS, plus PORTAL_EXTRA_HOSTS). Required in production.
         "PORTAL_URL": "",
         "PORTAL_EXTRA_HOSTS": (),
+        # PostgreSQL: init-db runs the migrations as the schema's owner and grants the
+        # application's login (DATABASE_URL) only rows, the audit log only INSERT and SELECT
+        # (portal/db_roles.py).
+        "DATABASE_OWNER_URL": "",
+        "PORTAL_DB_APP_ROLE": "",
         # /health answers 503 when due mail has waited longer than this (worker not running).
         "HEALTH_OUTBOX_MAX_MINUTES": 15,
         # The number of reverse proxies in front of the portal (werkzeug's ProxyFix). With 0
@@ -72,6 +77,8 @@ def defaults(instance_path):
 
 ENV_KEYS = (
     "DATABASE_URL",
+    "DATABASE_OWNER_URL",
+    "PORTAL_DB_APP_ROLE",
     "SECRET_KEY",
     "PORTAL_ENV",
     "SMTP_HOST",

@@ -25,6 +25,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing.converters import IntegerConverter
 
 PG_URL = os.environ.get("DATABASE_URL", "")
+# With DATABASE_OWNER_URL (CI's PostgreSQL run) the kit empties and migrates the database as
+# the schema's owner and then serves the tests as the application login of DATABASE_URL,
+# which owns nothing (portal/db_roles.py); without it both are DATABASE_URL.
+OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "") or PG_URL
+APP_ROLE = os.environ.get("PORTAL_DB_APP_ROLE", "")
 SCHOOL = "klaverweide"
 ROLES = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur", "beheerder")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - for tests only
@@ -33,14 +38,16 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 # ---------------------------------------------------------------- the app ----
 
-def reset_postgres(url=PG_URL):
-    """Empty the PostgreSQL database of ``url`` (the schema ``public``)."""
+def reset_postgres(url=None):
+    """Empty the PostgreSQL database (the schema ``public``), as the schema's owner."""
     import psycopg2
 
-    conn = psycopg2.connect(url)
+    conn = psycopg2.connect(url or OWNER_URL)
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        if APP_ROLE:
+            cur.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
     conn.close()
 
 
@@ -74,9 +81,10 @@ def make_app(config, instance_path, enable_all=True):
     from .registry import get_registry
 
     os.environ["PORTAL_INSTANCE_PATH"] = str(instance_path)
+    split = config["DATABASE_URL"].startswith("postgres") and OWNER_URL != config["DATABASE_URL"]
     if config["DATABASE_URL"].startswith("postgres"):
-        reset_postgres(config["DATABASE_URL"])
-    app = create_app(config)
+        reset_postgres()
+    app = create_app({**config, "DATABASE_URL": OWNER_URL} if split else config)
     with app.app_context():
         database.connect(reuse_if_open=True)
         migrate.upgrade(get_pm(), log=lambda *_: None)
@@ -85,7 +93,17 @@ def make_app(config, instance_path, enable_all=True):
             school = School.get(School.slug == SCHOOL)
             for slug in get_registry().plugin_slugs:
                 set_plugin_enabled(school, slug, True)
+        if split and APP_ROLE:
+            from .db_roles import apply_grants
+
+            apply_grants(database, APP_ROLE)
         database.close()
+    if split:
+        # From here on the tests are served as the application login, as production is.
+        from .db import open_database
+
+        app.config["DATABASE_URL"] = config["DATABASE_URL"]
+        database.initialize(open_database(config["DATABASE_URL"]))
     return app
 
 

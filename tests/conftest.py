@@ -8,6 +8,7 @@ on both). The core's tests add the test-only case type "testzaak".
 
 import pytest
 
+from portal.testing import OWNER_URL
 from portal.testing import PG_URL  # noqa: F401 - imported by tests
 from portal.testing import ROLES  # noqa: F401
 from portal.testing import base_config
@@ -25,8 +26,12 @@ pytest_plugins = ["tests.browser_support"]
 
 
 @pytest.fixture
-def app_config(tmp_path):
-    return {**base_config(tmp_path), "PORTAL_EXTRA_PLUGINS": (caseplugin,)}
+def app_config(request, tmp_path):
+    config = {**base_config(tmp_path), "PORTAL_EXTRA_PLUGINS": (caseplugin,)}
+    if request.node.get_closest_marker("schema") and PG_URL.startswith("postgres"):
+        # The test itself changes the schema: as its owner, not as the application login.
+        config["DATABASE_URL"] = OWNER_URL
+    return config
 
 
 @pytest.fixture

@@ -240,6 +240,7 @@ def test_init_db_backs_up_nothing_on_a_new_database(app_config, tmp_path, monkey
 
 
 @pytest.mark.skipif(not ON_PG, reason="PostgreSQL")
+@pytest.mark.schema
 def test_init_db_on_postgresql_migrates_without_a_backup_file(app, runner):
     make_pending(app)  # PostgreSQL's DDL is transactional: a failed migration changes nothing
     result = runner.invoke(args=["init-db"])

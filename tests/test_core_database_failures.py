@@ -135,6 +135,7 @@ def test_health_when_migrations_are_pending(app, client, monkeypatch):
     assert r.get_json()["problemen"] == ["migraties"] and r.get_json()["migraties_open"] == 1
 
 
+@pytest.mark.schema
 def test_health_on_a_database_that_was_never_migrated(tmp_path, monkeypatch, app_config):
     from portal import create_app
 

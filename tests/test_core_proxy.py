@@ -52,6 +52,7 @@ def test_wrong_logins_from_one_address_do_not_slow_another(app):
     assert r.status_code == 302  # the colleague logs in at once
 
 
+@pytest.mark.schema
 def test_without_a_proxy_setting_the_header_is_ignored(app_config, tmp_path, monkeypatch):
     from portal import create_app
     from portal import migrate

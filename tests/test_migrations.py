@@ -37,12 +37,16 @@ from portal.registry import get_pm
 from portal.registry import get_registry
 
 from . import caseplugin
+from .conftest import OWNER_URL
 from .conftest import PG_URL
 from .conftest import _reset_postgres
 from .core_helpers import db_ctx
 
 ON_PG = PG_URL.startswith("postgres")
 FIXTURE = Path(__file__).parent / "fixtures" / "ea7f12b_demo.sql"
+
+# Every test here builds or changes schemas: as the schema's owner on PostgreSQL.
+pytestmark = pytest.mark.schema
 
 
 def quiet(*_):
@@ -56,7 +60,7 @@ def make_app(path, extra=(caseplugin,)):
     return create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": PG_URL if ON_PG else f"sqlite:///{path}",
+        "DATABASE_URL": OWNER_URL if ON_PG else f"sqlite:///{path}",
         "PORTAL_EXTRA_PLUGINS": extra,
         "SMTP_HOST": "",
     })

@@ -411,6 +411,7 @@ def test_a_purged_case_takes_its_mail_along(octx):
     assert Case.get_or_none(Case.id == other.id) is not None
 
 
+@pytest.mark.schema
 def test_migration_upgrades_an_old_outbox_table(ctx):
     """The table as it was before m0004: the migration adds the columns and indexes, and
     the claim, the failed mark and the cascade work on it; running it again changes nothing."""
