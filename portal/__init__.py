@@ -56,6 +56,7 @@ def create_app(test_config=None):
 
     from . import admin
     from . import calendar_views
+    from . import partners
     from . import schools
     from .cases import views as case_views
 
@@ -65,6 +66,7 @@ def create_app(test_config=None):
     case_views.init_app(app)
     calendar_views.init_app(app)
     admin.init_app(app)
+    partners.init_app(app)
     _register_plugin_blueprints(app, pm)
 
     from . import cli
@@ -114,6 +116,7 @@ def _register_plugin_blueprints(app, pm):
     case types added (a plugin with start pages but no blueprint gets one)."""
     from flask import Blueprint
 
+    from . import public
     from .cases import starts
     from .plugins import PluginError
     from .plugins import results_by_plugin
@@ -134,6 +137,7 @@ def _register_plugin_blueprints(app, pm):
             by_slug[slug] = Blueprint(slug, f"{slug}_starts")
         if types:
             starts.attach(by_slug[slug], types)
+            public.attach(by_slug[slug], types, registry)
     for slug, bp in sorted(by_slug.items()):
         app.register_blueprint(bp, url_prefix=f"/<school>/{slug}")
 

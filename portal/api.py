@@ -65,6 +65,18 @@ from .declared import Plugin
 from .documents import html_to_pdf
 from .documents import pdf_download
 from .documents import render_letter
+from .figures import at_school
+from .figures import count
+from .figures import count_by
+from .figures import count_if
+from .figures import in_school_year
+from .figures import open_item
+from .figures import overdue
+from .figures import per_school
+from .figures import sum_by
+from .figures import top
+from .figures import total
+from .figures import totals
 from .forms import BooleanField
 from .forms import DataRequired
 from .forms import DateField
@@ -86,6 +98,7 @@ from .forms import TelField
 from .forms import TextAreaField
 from .forms import TimeField
 from .forms import ValidationError
+from .forms import WebAddressField
 from .forms import bounded_int
 from .forms import clean
 from .forms import email_field
@@ -104,9 +117,15 @@ from .models import CaseDeadline
 from .models import CaseDocument
 from .models import CaseEvent
 from .models import CaseExclusion
+from .models import Partner
 from .models import School
 from .models import User
 from .models import utcnow
+from .partners import PARTNER_KINDS
+from .partners import adopt_partners
+from .partners import partner_choices
+from .partners import partner_kind_label
+from .public import start_public_case
 from .schoolcalendar import SchoolCalendar
 from .sessions import PortalUser
 from .settings import get_setting
@@ -118,6 +137,11 @@ from .throttle import record_failure as throttle_record
 from .throttle import wait_seconds as throttle_wait
 from .urls import case_url
 from .urls import external_url
+from .webaddress import AddressError as WebAddressError
+from .webaddress import covers as domain_covers
+from .webaddress import domain_of as web_domain
+from .webaddress import link as web_link
+from .webaddress import parse as parse_web_address
 
 
 def acting_user(user):
@@ -139,7 +163,9 @@ __all__ = [
     "add_deadline",
     "add_event",
     "add_note",
+    "adopt_partners",
     "assign",
+    "at_school",
     "atomic",
     "audit",
     "backdate",
@@ -159,11 +185,15 @@ __all__ = [
     "CaseType",
     "ChecklistItem",
     "clean",
+    "count",
+    "count_by",
+    "count_if",
     "DataRequired",
     "DateField",
     "Deadline",
     "detail_of",
     "DocumentTemplate",
+    "domain_covers",
     "Email",
     "email_field",
     "EmailField",
@@ -177,6 +207,7 @@ __all__ = [
     "HiddenField",
     "hookimpl",
     "html_to_pdf",
+    "in_school_year",
     "InputRequired",
     "IntegerField",
     "is_sqlite",
@@ -193,9 +224,17 @@ __all__ = [
     "not_in_future",
     "NumberRange",
     "open_cases",
+    "open_item",
     "Optional",
+    "overdue",
     "Panel",
+    "parse_web_address",
+    "Partner",
+    "partner_choices",
+    "partner_kind_label",
+    "PARTNER_KINDS",
     "pdf_download",
+    "per_school",
     "Permission",
     "phone_characters",
     "phone_field",
@@ -223,8 +262,10 @@ __all__ = [
     "Start",
     "start_case",
     "start_endpoint",
+    "start_public_case",
     "State",
     "StringField",
+    "sum_by",
     "TelField",
     "text",
     "TextAreaField",
@@ -236,6 +277,9 @@ __all__ = [
     "tick",
     "TimeField",
     "today",
+    "top",
+    "total",
+    "totals",
     "Transition",
     "TransitionRefused",
     "User",
@@ -243,4 +287,8 @@ __all__ = [
     "utcnow",
     "ValidationError",
     "visible_condition",
+    "web_domain",
+    "web_link",
+    "WebAddressError",
+    "WebAddressField",
 ]

@@ -21,6 +21,10 @@ def register_permissions():
                    ("directie", "bestuur", "beheerder")),
         Permission("portal.reports", "Jaarcijfers bekijken", ("directie", "bestuur")),
         Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
+        Permission("portal.partner_list", "De externe partners van de school opzoeken", ALL_STAFF),
+        # The roles that managed the trauma plugin's list (trauma.partners) before the core had it.
+        Permission("portal.partners", "De externe partners en het netwerkoverleg van de school "
+                   "bijhouden", ("ib", "directie", "beheerder")),
     ]
 
 
@@ -37,10 +41,20 @@ def nav_items(user, school):
     return [
         NavItem("portal.dashboard", "Dashboard", "schools.dashboard", "portal.dashboard", order=0),
         NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
+        NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list",
+                order=70),
+        NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),
         NavItem("portal.reports", "Jaarcijfers", "reports.report_index", "portal.reports", order=85),
         NavItem("portal.admin", "Beheer", "admin.index", "portal.admin", order=90),
     ]
+
+
+@hookimpl
+def demo_data(school):
+    from .partners import add_demo
+
+    add_demo(school)
 
 
 @hookimpl

@@ -132,7 +132,25 @@ class Start:
     # (None: ``label``).
     nav_order: int | None = None
     nav_label: str | None = None
+    # A parents' form: no account, the core serves the whole public route (portal/public.py).
     public: bool = False
+    # For a ``public`` start: the receipt page and the follow-up page, templates that extend
+    # "public/received.html" and "public/status.html" (None: those as they are), and extra
+    # context for them and the receipt letter (called with case, detail, school).
+    receipt_template: str | None = None
+    status_template: str | None = None
+    public_context: Callable | None = None
+    # The PDF receipt with the code (a letter template; None: no PDF receipt).
+    receipt_letter: str | None = None
+    # The school setting with the ceiling on submissions per hour (None: the core's 30).
+    hourly_limit_setting: str | None = None
+    # The form field with the parent's address (confirmation and messages by mail), and the
+    # detail column (unique, nullable) that keeps the hash of the form's one-time token.
+    email_field: str | None = None
+    token_column: str = "form_token_hash"  # noqa: S105 - a column name, not a secret
+    # Who hears that the parent added information: called inside that transaction with any of
+    # case, detail, school, subject, body (None: the assignee, else the holders of ``notify``).
+    added: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -209,7 +227,8 @@ class DocumentTemplate:
     called with any of ``case``, ``detail``, ``user``, ``school``.
 
     Offered on the case page of ``case_type`` in ``states`` (all states when
-    empty) to holders of ``permission``.
+    empty) to holders of ``permission``. ``for_submitter``: a letter addressed to the parent,
+    who may download what was made of it from the follow-up page of a public case.
     """
 
     name: str
@@ -220,6 +239,7 @@ class DocumentTemplate:
     permission: str
     states: tuple[str, ...] = ()
     filename: str = ""
+    for_submitter: bool = False
 
 
 @dataclass(frozen=True)

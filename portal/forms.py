@@ -29,8 +29,8 @@ __all__ = [
     "BooleanField", "bounded_int", "DataRequired", "DateField", "Email", "EmailField", "Form", "HiddenField",
     "InputRequired", "IntegerField", "Length", "MultiCheckboxField", "NumberRange", "Optional",
     "PupilField", "RadioField", "SelectField", "StringField", "TelField", "TextAreaField",
-    "TimeField", "ValidationError", "clean", "email_field", "line", "name_field", "no_nul",
-    "not_in_future", "phone_field", "text",
+    "TimeField", "ValidationError", "WebAddressField", "clean", "email_field", "line", "name_field",
+    "no_nul", "not_in_future", "phone_field", "text",
 ]
 
 # The largest integer both databases store (64-bit signed).
@@ -160,6 +160,36 @@ HiddenField = wtforms.HiddenField
 StringField = wtforms.StringField
 TelField = wtforms.TelField
 TextAreaField = wtforms.TextAreaField
+
+
+class WebAddressField(wtforms.StringField):
+    """A web address as people type it (``www.Klaverweide.nl``, a pasted link), checked by
+    ``portal.webaddress``: after validation ``data`` is the normalised address, safe as a
+    link (``https://www.klaverweide.nl``), and ``domain`` its domain (``klaverweide.nl``).
+    A refused form shows the address again as it was typed. ``required`` is the message
+    for an empty field; without it the field may stay empty (and ``domain`` is "")."""
+
+    def __init__(self, label="Webadres", validators=None, *, required=None, **kw):
+        # A keyboard with "/" and ".com" on a phone. No maxlength: a browser would cut a
+        # long pasted link silently, where the check says that it is too long.
+        kw.setdefault("render_kw", {}).setdefault("inputmode", "url")
+        super().__init__(label, _required(required) + list(validators or ()), **kw)
+        self.domain = ""
+
+    def _value(self):
+        return self.raw_data[0] if self.raw_data else super()._value()
+
+    def post_validate(self, form, validation_stopped):
+        if validation_stopped or self.errors:
+            return
+        from .webaddress import AddressError
+        from .webaddress import parse
+
+        try:
+            address = parse(self.data)
+        except AddressError as exc:
+            raise ValidationError(str(exc)) from None
+        self.data, self.domain = address.url, address.domain
 
 
 # ---------------------------------------------------------------- shortcuts ----

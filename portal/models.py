@@ -329,3 +329,43 @@ CORE_MODELS = [
     CaseDeadline,
     CaseDocument,
 ]
+
+
+class Partner(BaseModel):
+    """An external partner of a school: the safety plan's annex "Overzicht externe partners",
+    the organisations every protocol may call in (schoolmaatschappelijk werk, GGD, ...).
+
+    Removing a partner only hides it (``active``): cases that engaged it keep the link.
+    """
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    organisation = peewee.CharField(max_length=200)
+    kind = peewee.CharField(max_length=40)  # key of partners.PARTNER_KINDS
+    contact_person = peewee.CharField(max_length=200, default="")
+    phone = peewee.CharField(max_length=40, default="")
+    email = peewee.CharField(max_length=254, default="")
+    notes = peewee.TextField(default="")
+    active = peewee.BooleanField(default=True)
+
+    class Meta:
+        table_name = "portal_partner"
+
+
+class NetworkMeeting(BaseModel):
+    """One meeting of the school with its network: the monthly IB network or the
+    samenwerkingsverband. Who was there and the topics, never the names of children."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    held_on = peewee.DateField()
+    kind = peewee.CharField(max_length=40)  # key of partners.MEETING_KINDS
+    attendees = peewee.TextField()
+    topics = peewee.TextField()
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_network_meeting"
+
+
+# Added after the list, next to their classes.
+CORE_MODELS += [Partner, NetworkMeeting]

@@ -9,6 +9,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from portal.dates import local
+from portal.dates import today as dutch_today  # the Dutch date, as the engine counts
 from portal.db import database
 from portal.models import AuditLog
 from portal.models import Case
@@ -120,7 +122,7 @@ def pdf_text(data):
 
 
 def today():
-    return datetime.date.today().isoformat()
+    return dutch_today().isoformat()
 
 
 def take(client, ref):
@@ -189,7 +191,8 @@ def test_submission_gives_reference_and_a_code_stored_only_as_hash(app, client):
         from portal.schoolcalendar import SchoolCalendar
 
         cal = SchoolCalendar.for_school(School.get(School.slug == "klaverweide"))
-        assert deadline.due_date == cal.add_school_days(case.created_at.date(), 5)
+        # Counted from the Dutch date (after 23:00 UTC it is already tomorrow there).
+        assert deadline.due_date == cal.add_school_days(local(case.created_at).date(), 5)
 
     with_db(app, check)
 
@@ -272,7 +275,7 @@ def test_a_complaint_is_stored_only_with_its_receipt(app, client, monkeypatch, f
     code. Never "stored, but the parent got an error and no code"."""
     import peewee
 
-    from portal import api
+    from portal import throttle
     from portal.cases import engine
 
     def locked(*args, **kw):
@@ -287,8 +290,8 @@ def test_a_complaint_is_stored_only_with_its_receipt(app, client, monkeypatch, f
     with monkeypatch.context() as m:
         if failing == "audit":  # the case.create row, written by the core's start_case
             m.setattr(engine, "audit", locked)
-        else:
-            m.setattr(api, "throttle_record", locked)
+        else:  # the submission's count, made in the same transaction
+            m.setattr(throttle, "attempt", locked)
         refused = client.post(FORM, data=data)
     assert refused.status_code == 503
     assert "Tijdelijk niet beschikbaar" in refused.get_data(as_text=True)
@@ -320,6 +323,81 @@ def test_submissions_are_limited_per_address_without_losing_the_text(app, client
     # Another address is not affected.
     other = submit(client, environ={"REMOTE_ADDR": "10.1.2.3"})
     assert other.status_code == 200
+
+
+def test_the_school_ceiling_asks_to_call_and_the_beheerder_can_raise_it(app, client):
+    """Past the school's hourly ceiling (as if 40 complaints came in this hour, from many
+    addresses) the form asks the parent to call the school and keeps what they typed; a
+    higher ceiling lets the complaint through."""
+    def many_this_hour():
+        from portal import throttle
+        from portal.models import LoginAttempt
+
+        for _ in range(40):
+            LoginAttempt.create(kind="klachten.indienen", key=throttle.hashed("school:klaverweide"))
+
+    with_db(app, many_this_hour)
+    before = with_db(app, lambda: Case.select().count())
+    r = submit(client, what_happened="Dit mag niet verloren gaan.",
+               environ={"REMOTE_ADDR": "10.4.4.4"})
+    assert r.status_code == 429
+    html = r.get_data(as_text=True)
+    assert "Bel de school op 036 000 0000" in html and "Dit mag niet verloren gaan." in html
+    assert 'value="Zoë Testkind"' in html and not CODE_RE.search(html)
+    assert with_db(app, lambda: Case.select().count()) == before
+    assert with_db(app, lambda: AuditLog.select().where(
+        (AuditLog.action == "klachten.indienen") & (AuditLog.outcome == "ceiling")).count()) == 1
+
+    page = as_role(app, "beheerder").get("/klaverweide/beheer/school").get_data(as_text=True)
+    assert 'name="klachten__per_uur"' in page and "klachten per uur" in page
+
+    def raise_it():
+        from portal.settings import set_setting
+
+        set_setting(School.get(School.slug == "klaverweide"), "klachten.per_uur", 100)
+
+    with_db(app, raise_it)
+    r = submit(client, environ={"REMOTE_ADDR": "10.4.4.4"})
+    assert r.status_code == 200 and CODE_RE.search(r.get_data(as_text=True))
+
+
+def test_the_old_look_then_count_throttle_is_not_used(app, client, monkeypatch):
+    """Submitting and following up check and count each attempt in one step
+    (``throttle.attempt``): between a separate look and count, parallel attempts would all
+    pass before any was counted."""
+    from portal import api
+    from portal import throttle
+
+    def two_steps(*args, **kw):
+        raise AssertionError("look-then-record throttle used")
+
+    for module, names in ((api, ("throttle_wait", "throttle_record")),
+                          (throttle, ("wait_seconds", "record_failure"))):
+        for name in names:
+            monkeypatch.setattr(module, name, two_steps)
+    ref, code = submitted(client)
+    assert submit(client, website="http://spam.example").status_code == 422
+    assert NOT_FOUND in follow(client, ref, "AAAA BBBB CCCC DDDD EEEE FFFF").get_data(as_text=True)
+    assert follow(client, ref, code).status_code == 200
+
+
+def test_links_for_the_parent_come_from_the_configured_address_not_the_host(app, client):
+    """The confirmation mail and the PDF receipt link to the follow-up page at PORTAL_URL
+    (empty in tests: the development address), whatever Host the request named."""
+    evil = {"HTTP_HOST": "evil.example"}
+    r = submit(client, environ=evil)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    ref, code = REF_RE.search(html).group(1), CODE_RE.search(html).group(1)
+    mail = with_db(app, lambda: Outbox.get(Outbox.to == "ouder@voorbeeld.nl").body)
+    assert "http://127.0.0.1:5000/klaverweide/klachten/volgen" in mail and "evil" not in mail
+    text = pdf_text(follow(client, ref, code, url=RECEIPT_PDF, environ=evil).data)
+    assert "127.0.0.1:5000/klaverweide/klachten/volgen" in text.replace("\n", "")
+    assert "evil" not in text
+
+    app.config["PORTAL_URL"] = "https://portaal.asg.example"
+    text = pdf_text(follow(client, ref, code, url=RECEIPT_PDF, environ=evil).data)
+    assert "https://portaal.asg.example/klaverweide/klachten/volgen" in text.replace("\n", "")
 
 
 # --------------------------------------------------------- the follow-up ----
@@ -380,24 +458,63 @@ def test_wrong_reference_wrong_code_and_purged_case_answer_the_same(app, client)
     assert code not in wrong_code.get_data(as_text=True)
 
 
-def test_guessing_is_throttled_per_reference_and_per_address(app, client):
+@pytest.fixture
+def frozen_throttle(monkeypatch):
+    """Every attempt at one moment: the throttle's doubling wait then never runs out between
+    two requests, however slow the machine."""
+    from portal import throttle
+    from portal.models import utcnow
+
+    now = utcnow()
+    monkeypatch.setattr(throttle, "utcnow", lambda: now)
+
+
+def test_a_stranger_guessing_at_a_reference_does_not_lock_the_parent_out(app, client,
+                                                                         frozen_throttle):
+    """References are sequential: wrong codes for a reference, from one address or from many,
+    slow down those addresses, never the parent who has the right code."""
     ref, code = submitted(client)
-    # Per reference: wrong codes from five addresses, then the right code from a sixth.
     for i in range(5):
         r = follow(client, ref, "WRONGWRONGWRONGWRONGWRON", environ={"REMOTE_ADDR": f"10.0.0.{i}"})
-        assert r.status_code == 200
-    r = follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.1.1"})
+        assert r.status_code == 200 and NOT_FOUND in r.get_data(as_text=True)
+    for _ in range(5):
+        follow(client, ref, "WRONGWRONGWRONGWRONGWRON", environ={"REMOTE_ADDR": "10.0.0.9"})
+    r = follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.0.9"})
     assert r.status_code == 429 and "te vaak geprobeerd" in r.get_data(as_text=True)
+    r = follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.1.1"})
+    assert r.status_code == 200 and "Uw klacht " + ref in r.get_data(as_text=True)
 
-    # Per address: five wrong references from one address, then a right pair.
-    ref2, code2 = submitted(client, contact_email="")
-    for i in range(5):
-        follow(client, f"KL-2026-09{i:02d}", code2, environ={"REMOTE_ADDR": "10.0.2.2"})
-    r = follow(client, ref2, code2, environ={"REMOTE_ADDR": "10.0.2.2"})
-    assert r.status_code == 429
-    assert follow(client, ref2, code2, environ={"REMOTE_ADDR": "10.0.3.3"}).status_code == 200
+
+def test_guessing_is_throttled_per_address_and_reference_and_per_address(app, client,
+                                                                         frozen_throttle):
+    free = app.config["THROTTLE_FREE_ATTEMPTS"]
+    ref, code = submitted(client, contact_email="")
+    # Per (address, reference): that address may not try the right code now either (each
+    # attempt is counted before it is checked), another address may.
+    for _ in range(free):
+        follow(client, ref, "WRONGWRONGWRONGWRONGWRON", environ={"REMOTE_ADDR": "10.0.2.1"})
+    assert follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.2.1"}).status_code == 429
+    # Per address: wrong references, each at most a few times, then a right pair.
+    for i in range(free * 4 - 1):
+        follow(client, f"KL-2026-09{i:02d}", code, environ={"REMOTE_ADDR": "10.0.2.2"})
+    assert follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.2.2"}).status_code == 200
+    follow(client, "KL-2026-0999", code, environ={"REMOTE_ADDR": "10.0.2.2"})
+    r = follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.2.2"})
+    assert r.status_code == 429 and code not in r.get_data(as_text=True)
+    assert follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.3.3"}).status_code == 200
     assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "denied")).count()) == 10
+        (AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "denied")).count()) == free * 5
+    assert with_db(app, lambda: AuditLog.select().where(
+        (AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "throttled")).count()) == 2
+
+
+def test_a_right_code_does_not_count_towards_the_limit(app, client, frozen_throttle):
+    free = app.config["THROTTLE_FREE_ATTEMPTS"]
+    ref, code = submitted(client)
+    for _ in range(free - 1):
+        follow(client, ref, "WRONGWRONGWRONGWRONGWRON")
+    for _ in range(3):  # the parent reads, adds, downloads: every POST checks the code again
+        assert follow(client, ref, code).status_code == 200
 
 
 def test_adding_information_checks_the_code_again(app, client):
@@ -520,6 +637,11 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
     assert r.mimetype == "application/pdf" and "Afsluiting" in pdf_text(r.data)
     r = follow(client, ref, code, url=LETTER, document=str(docs["klachten.doorverwijzing"][0]))
     assert r.status_code == 404
+    # A number no database column holds is no letter either (not a server error).
+    r = follow(client, ref, code, url=LETTER, document="99999999999999999999")
+    assert r.status_code == 404
+    assert with_db(app, lambda: AuditLog.select().where(
+        (AuditLog.action == "klachten.brief") & (AuditLog.outcome == "denied")).count()) == 2
     r = follow(client, ref, code, url=ADD, text="Nog iets.")
     assert r.status_code == 422 and "afgerond" in r.get_data(as_text=True)
 
@@ -669,7 +791,7 @@ def test_acknowledgement_deadline_follows_the_school_setting(app, client):
         d = CaseDeadline.get((CaseDeadline.case == case.id)
                              & (CaseDeadline.name == "klachten.ontvangst"))
         cal = SchoolCalendar.for_school(School.get(School.slug == "klaverweide"))
-        return d.due_date == cal.add_school_days(case.created_at.date(), 2)
+        return d.due_date == cal.add_school_days(local(case.created_at).date(), 2)
 
     assert with_db(app, due)
 
@@ -690,7 +812,7 @@ def test_dashboard_panel_and_annual_figures(app, client):
     directie = as_role(app, "directie")
     from portal.dates import school_year_of
 
-    year = school_year_of(datetime.date.today())
+    year = school_year_of(dutch_today())
     html = directie.get(f"/klaverweide/jaarcijfers/?jaar={year}").get_data(as_text=True)
     assert "Klachten ingediend: 5" in html
     assert re.search(r"Discriminatie</th><td>2</td>", html)
@@ -706,7 +828,7 @@ def test_demo_complaints_and_demo_code(app, client):
         return sorted(c.state for c in Case.select().where(Case.case_type == "klachten.klacht"))
 
     assert with_db(app, states) == ["afgerond", "bemiddeling", "in_behandeling", "ontvangen"]
-    html = follow(client, "KL-%d-0001" % datetime.date.today().year,
+    html = follow(client, "KL-%d-0001" % dutch_today().year,
                   "KLAV ERWE IDED EMOC ODEA AAAA").get_data(as_text=True)
     assert "Ontvangen" in html
     # The demo complaint about "juf Sanne" is hidden from Sanne (leerkracht) anyway,

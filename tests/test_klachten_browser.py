@@ -2,9 +2,10 @@
 complaint, the contactpersoon handles and closes it, the parent sees the result.
 axe-core scans the public form, the receipt and the follow-up pages."""
 
-import datetime
 
 import pytest
+
+from portal.dates import today as dutch_today
 
 from .browser_support import axe_violations
 from .browser_support import browser_login
@@ -31,7 +32,7 @@ def step_form(page, name):
 
 def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server):
     base, parent = live_server, phone_page
-    today = datetime.date.today().isoformat()
+    today = dutch_today().isoformat()
 
     # The parent fills in the public form on a phone.
     parent.goto(f"{base}/klaverweide/klachten/indienen")

@@ -12,7 +12,9 @@ from pypdf import PdfReader
 from plugins.schorsing import period
 from plugins.schorsing import reports
 from plugins.schorsing.models import Expulsion
+from plugins.schorsing.models import Hearing
 from plugins.schorsing.models import Incident
+from plugins.schorsing.models import SchoolApproach
 from plugins.schorsing.models import Suspension
 from portal.db import database
 from portal.models import AuditLog
@@ -135,7 +137,8 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
 
     ref = report_incident(client)
     receipt = client.get(f"{BASE}/zaken/gemeld/{ref}")
-    assert receipt.status_code == 200 and ref in receipt.get_data(as_text=True)
+    assert receipt.status_code == 200
+    assert f"Het incident is vastgelegd als {ref}." in receipt.get_data(as_text=True)
     # The teacher does not see the case itself; nor another teacher's receipt.
     assert client.get(f"{BASE}/zaken/{ref}").status_code == 404
     assert as_role(app, "ib").get(f"{BASE}/zaken/gemeld/{ref}").status_code == 404
@@ -248,6 +251,11 @@ def test_whole_suspension_route_with_letters(app, client):
     r = step(client, ref, "schorsing.evaluatie", {"held_on": "2026-03-18",
                                                    "summary": "Terugkeer verliep rustig."})
     assert r.status_code == 302
+    html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    for shown in ("10 maart 2026 met Ingrid Verbeek, clusterdirecteur",
+                  "De leerling en de ouders/verzorgers, 11 maart 2026: Mila en haar vader zijn gehoord.",
+                  "18 maart 2026: Terugkeer verliep rustig."):
+        assert shown in html, shown
     # Longer than one day: closing without the written notice to the inspectie is refused.
     tick(client, ref, "schorsing.brief_ouders")
     r = step(client, ref, "schorsing.afsluiten", {})
@@ -300,6 +308,8 @@ def test_expulsion_only_with_an_accepting_school(app, client):
              page=f"{BASE}/schorsing/verwijdering/nieuw")
     assert r.status_code == 302, r.get_data(as_text=True)
     ref = re.search(r"(VRW-\d{4}-\d{4})", r.headers["Location"]).group(1)
+    assert (f"Het verwijderingstraject is gestart als {ref}."
+            in client.get(r.headers["Location"]).get_data(as_text=True))
     _db(app)
     incident_case = Case.get(Case.reference == incident_ref)
     assert Expulsion.get(Expulsion.case == Case.get(Case.reference == ref).id
@@ -319,9 +329,15 @@ def test_expulsion_only_with_an_accepting_school(app, client):
         assert fact in intent, fact
     assert step(client, ref, "schorsing.v_horen_leerkracht",
                 {"held_on": "2026-03-23", "summary": "De leerkracht is gehoord."}).status_code == 302
+    # A toelaatbaarheidsverklaring typed for a regular school is not kept.
     assert step(client, ref, "schorsing.v_school", {
-        "school_name": "Basisschool De Wilg", "approached_on": "2026-03-24",
-        "outcome": "afgewezen"}).status_code == 302
+        "school_name": " Basisschool De Wilg ", "approached_on": "2026-03-24",
+        "outcome": "afgewezen", "tlv_on": "2026-03-24", "tlv_reference": "TLV-1"}).status_code == 302
+    _db(app)
+    wilg = SchoolApproach.get(SchoolApproach.school_name == "Basisschool De Wilg")
+    assert (wilg.special_education, wilg.tlv_on, wilg.tlv_reference) == (False, None, "")
+    assert CaseEvent.select().where(CaseEvent.text == "Contact met Basisschool De Wilg: Afgewezen."
+                                    ).exists()
     # Special education accepted without a toelaatbaarheidsverklaring: refused on the field.
     r = step(client, ref, "schorsing.v_school", {
         "school_name": "SO De Brug", "approached_on": "2026-03-25", "outcome": "geaccepteerd",
@@ -348,8 +364,16 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     assert r.status_code == 422 and "U mag de stap" in r.get_data(as_text=True)
 
     client = as_role(app, "bestuur")
+    r = step(client, ref, "schorsing.v_besluit", {**decision, "effective_on": "2026-03-31"})
+    assert r.status_code == 422
+    assert "Deze datum ligt vóór de datum van het besluit." in r.get_data(as_text=True)
     r = step(client, ref, "schorsing.v_besluit", decision)
     assert r.status_code == 302, r.get_data(as_text=True)
+    _db(app)
+    expulsion_case = Case.get(Case.reference == ref)
+    assert [(h.party, h.summary) for h in Hearing.select().where(Hearing.case == expulsion_case.id)
+            .order_by(Hearing.held_on)] == [("leerkracht", "De leerkracht is gehoord."),
+                                            ("ouders", "Ouders zijn gehoord.")]
 
     client = as_role(app, "directie")
     letter = pdf_text(client, ref, "schorsing.besluit_verwijdering")
@@ -406,9 +430,20 @@ def test_figures_per_school_and_for_the_board(app, client):
                 ("Voortdurend storend en/of agressief gedrag van de leerling", "2 (4 dagen)"),)
             assert figures["schorsing.inspectie"].value == 1
             assert figures["schorsing.verwijderingen"].value == 0
-        assert "schorsing.per_school" in {
-            f.name for f in reports.figures(school=None, year=2025)}
+        board = {f.name: f for f in reports.figures(school=None, year=2025)}
+        assert board["schorsing.per_school"].rows == (
+            ("De Klaverweide", "2 schorsingen, 4 dagen, 0 verwijderingen"),)
         assert reports.figures(school=school, year=2026)[1].value == 0
+        # Counted by the database: at most one statement per figure, as many for a year
+        # without cases as for one with.
+        real = database.obj.execute_sql
+        for year in (2025, 2030):
+            seen = []
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(database.obj, "execute_sql",
+                              lambda sql, params=None, seen=seen: seen.append(sql) or real(sql, params))
+                shown = reports.figures(school=None, year=year)
+            assert len(seen) == 4 < len(shown), seen
     client = as_role(app, "bestuur")
     html = client.get(f"{BASE}/jaarcijfers/?jaar=2025&alle=1").get_data(as_text=True)
     assert "Schorsingsdagen in totaal: 4" in html
@@ -425,4 +460,7 @@ def test_dashboard_panels_and_demo_data(app, client):
     html = client.get(f"{BASE}/").get_data(as_text=True)
     assert "Schorsen en verwijderen" not in html
     assert "Ernstig incident melden" in html
+    # The menu's shorter text for the same page.
+    menu = html.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+    assert re.search(r'href="/klaverweide/schorsing/melden"[^>]*>Incident melden<', menu), menu
     assert client.get(f"{BASE}/schorsing/verwijdering/nieuw").status_code == 403

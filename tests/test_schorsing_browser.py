@@ -30,7 +30,7 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_label("Wat is er gebeurd?").fill("Noah had een mes bij zich op het plein.")
     page.get_by_label("Wat is er direct gedaan?").fill("Mes ingenomen, ouders gebeld.")
     page.get_by_role("button", name="Incident melden").click()
-    assert page.get_by_text(re.compile(r"Opgeslagen als SCH-")).is_visible()
+    assert page.get_by_text(re.compile(r"Het incident is vastgelegd als SCH-")).is_visible()
     assert page.get_by_role("heading", name=re.compile("Noah Bakker")).is_visible()
 
     open_step(page, "Overleg met het bestuur")

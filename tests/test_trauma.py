@@ -1,5 +1,6 @@
-"""Plugin trauma: report, both branches of the first assessment, step plan, partners,
-letters, closing, figures and access. Through the Flask test client with CSRF on."""
+"""Plugin trauma: report, both branches of the first assessment with the core's external
+partners, step plan, letters, closing, figures, access, and the upgrade that moved the
+plugin's own partner list to the core. Through the Flask test client with CSRF on."""
 
 import datetime
 import io
@@ -8,6 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from portal.dates import today as dutch_today
 from portal.db import database
 from portal.models import AuditLog
 from portal.models import Case
@@ -15,6 +17,7 @@ from portal.models import CaseChecklistItem
 from portal.models import CaseDeadline
 from portal.models import CaseDocument
 from portal.models import Outbox
+from portal.models import Partner
 from portal.models import School
 from portal.models import SchoolPlugin
 from portal.models import User
@@ -34,12 +37,13 @@ def app_config(app_config):
 
 REPORT = "/klaverweide/trauma/melden"
 PLAN = "/klaverweide/trauma/stappenplan"
-PARTNERS = "/klaverweide/trauma/partners"
+PARTNERS = "/klaverweide/partners/"  # the core's list since the move
+OLD_PARTNERS = "/klaverweide/trauma/partners"
 
 
 def report(client, **extra):
     data = {
-        "kind": "overlijden_ouder", "occurred_on": datetime.date.today().isoformat(),
+        "kind": "overlijden_ouder", "occurred_on": dutch_today().isoformat(),
         "scope": "groep", "group_name": "groep 5b", "pupils": "",
         "reported_by": "De oom van een leerling", "description": "Moeder is gisteren overleden.",
     }
@@ -78,9 +82,7 @@ def with_db(app, fn):
 
 
 def partner_ids(app):
-    from plugins.trauma.models import TraumaPartner
-
-    return with_db(app, lambda: [p.id for p in TraumaPartner.select().order_by(TraumaPartner.id)])
+    return with_db(app, lambda: [p.id for p in Partner.select().order_by(Partner.id)])
 
 
 def checklist(app, ref):
@@ -109,6 +111,10 @@ def test_teacher_reports_and_directie_and_ib_are_notified(client, app):
     assert r.status_code == 302
     ref = reference_of(r)
     assert ref.startswith("TR-")
+    # The confirmation of before the port, through Start.saved.
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert (f"De melding is opgeslagen als {ref}. De directie en de intern begeleider hebben "
+            "bericht gekregen.") in page
     # The reporter is the assignee and sees the case with its own step plan.
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert "Overlijden van een ouder" in page and "groep 5b" in page
@@ -144,8 +150,9 @@ def test_report_page_is_the_cores_start_page_with_its_own_texts(client, app):
     assert "<h1>Traumatische gebeurtenis melden</h1>" in html
     assert "Stap 1 van het stappenplan: leg vast wat er is gebeurd." in html
     assert ">Melding opslaan</button>" in html
-    assert 'href="/klaverweide/trauma/partners"' in html  # under the form, as before
-    assert 'href="/klaverweide/trauma/melden"' in client.get("/klaverweide/").get_data(as_text=True)
+    assert 'href="/klaverweide/partners/"' in html  # under the form, as before
+    menu = client.get("/klaverweide/").get_data(as_text=True)
+    assert '<a href="/klaverweide/trauma/melden">Trauma melden</a>' in menu  # Start.nav_label
     with app.test_request_context("/klaverweide/"):
         assert url_for("trauma.start_gebeurtenis", school="klaverweide") == REPORT
 
@@ -201,7 +208,7 @@ def test_checklist_copy_has_due_dates_that_are_deadlines(client, app):
     assert names[0] == "trauma.directie" and "trauma.nazorg_3mnd" in names
     due = {i.name: i.due_date for i in items if i.due_date}
     assert set(due) == {"trauma.nazorg_week", "trauma.nazorg_6wk", "trauma.nazorg_3mnd"}
-    today = datetime.date.today()
+    today = dutch_today()
     assert today + datetime.timedelta(days=7) <= due["trauma.nazorg_week"]
     assert due["trauma.nazorg_week"] < due["trauma.nazorg_6wk"] < due["trauma.nazorg_3mnd"]
     deadlines = with_db(app, lambda: {d.name for d in CaseDeadline.select().join(Case).where(
@@ -247,11 +254,9 @@ def test_assessment_no_engages_partners(client, app):
 
 
 def test_another_schools_partner_is_not_a_valid_choice(client, app):
-    from plugins.trauma.models import TraumaPartner
-
     def other():
         school = School.create(slug="deberk", name="De Berk")
-        return TraumaPartner.create(school=school.id, organisation="Elders", kind="ggd").id
+        return Partner.create(school=school.id, organisation="Elders", kind="ggd").id
 
     foreign = with_db(app, other)
     login(client, "leerkracht")
@@ -315,45 +320,50 @@ def test_plan_page_needs_trauma_plan(client, app):
 
 # ----------------------------------------------------------------- partners ----
 
-def test_partners_list_for_staff_and_management_for_ib(client, app):
-    login(client, "ondersteunend")
-    html = client.get(PARTNERS).get_data(as_text=True)
-    assert "Slachtofferhulp (demo)" in html and "Partner toevoegen" not in html
-    r = post(client, f"{PARTNERS}/nieuw", {"organisation": "X", "kind": "ggd"}, page=PARTNERS)
-    assert r.status_code == 403
+def test_the_form_offers_the_cores_partners_and_a_hidden_one_stays_in_the_case(client, app):
+    from plugins.trauma.models import TraumaEngagement
 
-    client = as_role(app, "ib")
-    r = post(client, f"{PARTNERS}/nieuw", {"organisation": "", "kind": "ggd",
-                                           "email": "geen-adres"}, page=PARTNERS)
-    assert r.status_code == 422
-    html = r.get_data(as_text=True)
-    assert "Vul de naam van de organisatie in." in html and "Vul een geldig e-mailadres in." in html
-    r = post(client, f"{PARTNERS}/nieuw", {
-        "organisation": "Rouwcentrum Haven (demo)", "kind": "anders", "contact_person": "Ans",
-        "phone": "036 000 1199", "email": "rouw@partners.demo", "notes": "Kinderrouw"},
-        page=PARTNERS)
-    assert r.status_code == 302
-    pid = partner_ids(app)[-1]
-    r = post(client, f"{PARTNERS}/{pid}", {"organisation": "Rouwcentrum Almere (demo)",
-                                           "kind": "anders"}, page=f"{PARTNERS}/{pid}")
-    assert r.status_code == 302
-    assert "Rouwcentrum Almere (demo)" in client.get(PARTNERS).get_data(as_text=True)
-    r = post(client, f"{PARTNERS}/{pid}/verwijderen", page=f"{PARTNERS}/{pid}")
-    assert r.status_code == 302
-    assert "<td>Rouwcentrum Almere" not in client.get(PARTNERS).get_data(as_text=True)
-    assert client.get(f"{PARTNERS}/{pid}").status_code == 404
-
-
-def test_another_schools_partner_page_is_404(client, app):
-    from plugins.trauma.models import TraumaPartner
-
-    def other():
-        school = School.create(slug="deberk", name="De Berk")
-        return TraumaPartner.create(school=school.id, organisation="Elders", kind="ggd").id
-
-    foreign = with_db(app, other)
     login(client, "ib")
-    assert client.get(f"{PARTNERS}/{foreign}").status_code == 404
+    ref = reference_of(report(client))
+    html = client.get(case_url(ref)).get_data(as_text=True)
+    assert "Veilig Thuis (demo) (Veilig Thuis)" in html  # the core's list, with its kind
+    r = post(client, PARTNERS + "nieuw", {"organisation": "Leerplicht Almere (demo)",
+                                          "kind": "leerplicht"}, page=PARTNERS)
+    assert r.status_code == 302
+    new = partner_ids(app)[-1]
+    r = step(client, ref, "trauma.nee", {"partners": [new], "contacted_on": "2026-03-02",
+                                         "agreement": "Verzuim besproken."})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    assert with_db(app, lambda: TraumaEngagement.get().partner_id) == new
+    offered = '">Leerplicht Almere (demo) (Leerplicht)</label>'  # a checkbox of the step forms
+    assert offered in client.get(case_url(ref)).get_data(as_text=True)
+    # Taken out of the list: no longer offered, but the case keeps the partner and its name.
+    assert post(client, f"{PARTNERS}{new}/verwijderen", page=PARTNERS).status_code == 302
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert offered not in page
+    r = step(client, ref, "trauma.partner", {"partners": [new], "contacted_on": "2026-03-03",
+                                             "agreement": "Nog eens."})
+    assert r.status_code == 422
+    page = client.get(case_url(ref)).get_data(as_text=True)
+    assert "Leerplicht Almere (demo), 2 maart 2026: Verzuim besproken." in page
+    assert with_db(app, lambda: TraumaEngagement.get().partner_id) == new
+
+
+def test_old_partner_addresses_lead_to_the_core(client, app):
+    login(client, "leerkracht")
+    r = client.get(OLD_PARTNERS)
+    assert r.status_code == 308 and r.headers["Location"] == PARTNERS
+    assert "Slachtofferhulp (demo)" in client.get(OLD_PARTNERS, follow_redirects=True).get_data(
+        as_text=True)
+    client = as_role(app, "ib")
+    pid = partner_ids(app)[0]
+    r = client.get(f"{OLD_PARTNERS}/{pid}")
+    assert r.status_code == 308 and r.headers["Location"] == f"{PARTNERS}{pid}"
+    # A form posted from a page opened before the upgrade is sent on: a browser posts it
+    # again to the new address (308), where the core checks the token and the permission.
+    r = post(client, f"{OLD_PARTNERS}/{pid}/verwijderen", page=f"{PARTNERS}{pid}")
+    assert r.status_code == 308 and r.headers["Location"] == f"{PARTNERS}{pid}/verwijderen"
+    assert partner_ids(app)[0] == pid  # nothing changed by the redirect itself
 
 
 # ------------------------------------------------------------------ letters ----
@@ -490,7 +500,8 @@ def test_other_schools_staff_get_403_or_404(client, app):
     login(client, "leerkracht")
     ref = reference_of(report(client))
     client = as_role(app, "ib@deberk.demo")
-    for url in (REPORT, PLAN, PARTNERS, f"{PARTNERS}/1", f"/klaverweide/trauma/zaak/{ref}/ouders"):
+    for url in (REPORT, PLAN, OLD_PARTNERS, f"{OLD_PARTNERS}/1",
+                f"/klaverweide/trauma/zaak/{ref}/ouders"):
         assert client.get(url).status_code == 403, url
     assert client.get(f"/deberk/zaken/{ref}").status_code == 404
     assert client.get(f"/deberk/trauma/zaak/{ref}/ouders").status_code == 404
@@ -503,7 +514,8 @@ def test_disabled_plugin_is_404(client, app):
     with_db(app, disable)
     login(client, "directie")
     assert client.get(REPORT).status_code == 404
-    assert client.get(PARTNERS).status_code == 404
+    assert client.get(OLD_PARTNERS).status_code == 404
+    assert client.get(PARTNERS).status_code == 200  # the core's list does not need the plugin
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -522,7 +534,7 @@ def test_missing_or_odd_fields_never_give_500(client, app):
     for url, data in (
         (REPORT, {}), (REPORT, {"kind": "onzin", "scope": "groep"}),
         (PLAN, {}), (PLAN, {"steps-0-label": "x", "steps-0-due_days": "veel"}),
-        (f"{PARTNERS}/nieuw", {}), (f"/klaverweide/trauma/zaak/{ref}/ouders", {}),
+        (f"/klaverweide/trauma/zaak/{ref}/ouders", {}),
         (f"{case_url(ref)}/stap/trauma.nee", {"partners": "abc"}),
         (f"{case_url(ref)}/stap/trauma.zelf", {}),
     ):
@@ -539,5 +551,107 @@ def test_every_route_of_the_plugin_with_every_role(client, app):
 
     login(client, "leerkracht")
     ref = reference_of(report(client))
-    values = {"reference": ref, "partner_id": partner_ids(app)[0]}
+    values = {"reference": ref, "rest": str(partner_ids(app)[0])}
     assert access_problems(app, values, blueprint="trauma") == []
+
+
+# ------------------------------------------------------------------ upgrade ----
+
+@pytest.mark.schema
+def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
+        app_config, tmp_path, monkeypatch):
+    """A database as the portal left it before the move (the core before m0006, trauma at
+    m0001), with the plugin's own partners (one hidden, ids with a gap), cases that engaged
+    them and a school's change to who holds trauma.partners. After init-db the core has
+    every partner with the same id and values, every engagement points at the same partner,
+    the change holds for portal.partners, and the old table is gone."""
+    from werkzeug.datastructures import MultiDict
+
+    from plugins.trauma.forms import ReportForm
+    from portal import create_app
+    from portal import migrate
+    from portal.cases import engine
+    from portal.db import constant_sql
+    from portal.models import RolePermission
+    from portal.registry import get_pm
+    from portal.sessions import PortalUser
+    from portal.testing import reset_postgres
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
+    if app_config["DATABASE_URL"].startswith("postgres"):
+        reset_postgres()
+    app = create_app(app_config)
+    partners = [(1, "Schoolmaatschappelijk werk (demo)", "smw", "Noor Bakker", "036 000 1101",
+                 "smw@partners.demo", "Dinsdag op school.", True),
+                (2, "GGD (demo)", "ggd", "", "036 000 1102", "", "", True),
+                (3, "Oude partner (demo)", "anders", "", "", "", "Uit de lijst gehaald.", False),
+                (7, "Slachtofferhulp (demo)", "slachtofferhulp", "Sam de Wit", "0900 000 0003",
+                 "", "", True)]
+    with app.test_request_context("/klaverweide/"):
+        database.connect(reuse_if_open=True)
+        migrate.upgrade(get_pm(), log=lambda *_: None,
+                        until={"portal": "m0005_mfa", "trauma": "m0001_initial"})
+        assert "portal_partner" not in database.get_tables()
+        here = School.create(slug="klaverweide", name="De Klaverweide", phone="036 000 0000")
+        SchoolPlugin.create(school=here, plugin="trauma")
+        people = {}
+        for role in ("leerkracht", "ib", "directie"):
+            people[role] = User.create(email=f"{role}@klaverweide.demo", name=role.title(),
+                                       password_hash=hash_password("klaverweide-demo"))
+            UserRole.create(user=people[role], school=here, role=role)
+        for row in partners:
+            database.execute_sql(constant_sql(
+                'INSERT INTO "trauma_partner" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+                (row[0], here.id, *row[1:]))
+        form = ReportForm(MultiDict({"kind": "ongeval", "occurred_on": "2026-03-02",
+                                     "scope": "school", "reported_by": "Politie",
+                                     "description": "Aanrijding bij het hek."}))
+        assert form.validate(), form.errors
+        cases = [engine.start_case(here, "trauma.gebeurtenis", form,
+                                   PortalUser(people["leerkracht"], None)) for _ in range(2)]
+        engagements = [(1, cases[0].id, 1), (2, cases[0].id, 7), (3, cases[1].id, 3),
+                       (4, cases[1].id, None)]
+        for eid, case_id, partner_id in engagements:
+            database.execute_sql(constant_sql(
+                'INSERT INTO "trauma_engagement" ("id", "case_id", "partner_id", "organisation", '
+                '"contacted_on", "agreement", "created_by_id", "created_at") '
+                'VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+                (eid, case_id, partner_id, f"partner {partner_id}", datetime.date(2026, 3, 3),
+                 "Afspraak.", people["ib"].id, datetime.datetime(2026, 3, 3, 9, 0)))
+        RolePermission.create(school=here, permission="trauma.partners", role="leerkracht",
+                              granted=True)
+        RolePermission.create(school=here, permission="trauma.partners", role="ib", granted=False)
+        database.close()
+
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.index("migration portal.m0006_partners toegepast") < out.index(
+        "migration trauma.m0002_partners_to_core toegepast")
+
+    with app.test_request_context("/klaverweide/"):
+        database.connect(reuse_if_open=True)
+        assert "trauma_partner" not in database.get_tables()
+        moved = [tuple(row) for row in database.execute_sql(
+            'SELECT "id", "school_id", "organisation", "kind", "contact_person", "phone", "email", '
+            '"notes", "active" FROM "portal_partner" ORDER BY "id"')]
+        # Same ids, same values (SQLite keeps a boolean as 0 or 1).
+        assert [(r[0], *r[2:-1], bool(r[-1])) for r in moved] == partners
+        assert {r[1] for r in moved} == {here.id}
+        after = list(database.execute_sql(
+            'SELECT "id", "case_id", "partner_id" FROM "trauma_engagement" ORDER BY "id"'))
+        assert [tuple(r) for r in after] == engagements
+        overrides = {(r.permission, r.role, r.granted) for r in RolePermission.select()}
+        assert overrides == {("portal.partners", "leerkracht", True),
+                             ("portal.partners", "ib", False)}
+        assert Partner.create(school=here.id, organisation="Nieuw", kind="ggd").id == 8
+        database.close()
+
+    teacher, ib = app.test_client(), app.test_client()
+    assert login(teacher, "leerkracht").status_code == 302 and login(ib, "ib").status_code == 302
+    assert teacher.get("/klaverweide/partners/overleg").status_code == 200
+    assert ib.get("/klaverweide/partners/overleg").status_code == 403
+    html = teacher.get(PARTNERS).get_data(as_text=True)
+    assert "Slachtofferhulp (demo)" in html and "Oude partner (demo)" not in html
+    page = ib.get(case_url(cases[1].reference)).get_data(as_text=True)
+    assert "partner 3, 3 maart 2026: Afspraak." in page  # the hidden partner's case keeps it

@@ -35,13 +35,15 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     page.get_by_label("Van wie kwam de melding?").fill("De vader van een leerling")
     page.get_by_label("Wat weten we?").fill("Een leerling is aangereden op weg naar school.")
     page.get_by_role("button", name="Melding opslaan").click()
-    # The core's start page confirms with the reference (the plugin's own, longer text
-    # waits for a core option for the confirmation).
-    assert page.get_by_text(re.compile(r"Opgeslagen als TR-\d{4}-\d{4}\.")).is_visible()
+    # The plugin's own confirmation (Start.saved), with the reference.
+    assert page.get_by_text(re.compile(r"De melding is opgeslagen als TR-\d{4}-\d{4}\. De "
+                                       r"directie en de intern begeleider hebben bericht "
+                                       r"gekregen\.")).is_visible()
     assert page.get_by_text("Gemeld, eerste inschatting nodig").is_visible()
     assert not axe_violations(page), describe(axe_violations(page))
 
-    # Stap 2: "Kan de school dit zelf aan?" No: choose a partner, with date and agreement.
+    # Stap 2: "Kan de school dit zelf aan?" No: choose a partner of the school's list (the
+    # core's), with date and agreement.
     page.locator("summary", has_text="Eerste inschatting: nee").click()
     form = step_form(page, "trauma.nee")
     form.get_by_label("Slachtofferhulp (demo)").check()
@@ -89,8 +91,11 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
 
 def test_axe_on_plan_partners_and_report_pages(page, live_server):
     browser_login(page, live_server, "directie")
+    # The old address of the partners leads to the core's list.
     for path in ("/klaverweide/trauma/stappenplan", "/klaverweide/trauma/partners",
                  "/klaverweide/trauma/melden"):
         page.goto(live_server + path)
+        if path.endswith("/partners"):
+            assert page.url == live_server + "/klaverweide/partners/"
         violations = axe_violations(page)
         assert not violations, f"{path}:\n{describe(violations)}"

@@ -1,7 +1,8 @@
 """Plugin klachten: parents' complaint form, follow-up code and the contactpersoon's route.
 
 Veiligheidsplan 3.2.3 (Kwaliteitswet – klachtenregeling) and 3.5.3 (De contactpersoon).
-The case type is in workflow.py; the parents' public pages in views.py.
+The case type is in workflow.py; its public ``Start`` gives the parents' pages, which the
+core serves (portal/public.py).
 """
 
 from portal import api
@@ -37,6 +38,10 @@ plugin = api.Plugin(
         api.Setting("klachten.vertrouwenspersoon", "Klachten: externe vertrouwenspersoon (naam en "
                     "bereikbaarheid)", "", kind="textarea",
                     help="Staat op het klachtformulier voor ouders en in de brieven."),
+        api.Setting("klachten.per_uur", "Klachten: hoogstens zoveel klachten per uur via het "
+                    "formulier voor ouders", 30, kind="int", help="Daarboven vraagt het formulier "
+                    "ouders de school te bellen (wat zij schreven blijft staan). Verhoog het als er "
+                    "terecht veel klachten tegelijk komen."),
     ],
     nav=[api.NavItem("klachten.overzicht", "Klachten", "klachten.overzicht", "klachten.view",
                      order=20)],

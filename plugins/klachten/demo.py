@@ -13,25 +13,24 @@ from werkzeug.datastructures import MultiDict
 from portal import api
 
 from . import sensitive
+from .choices import TYPE_NAME
 from .forms import ComplaintForm
 from .models import Klacht
-from .workflow import ack_days
-from .workflow import submit
-from .workflow import warn_days
 
 DEMO_CODES = ("KLAVERWEIDEDEMOCODEAAAAA", "KLAVERWEIDEDEMOCODEBBBBB")
 
 
 def _complaint(school, code=None, **data):
-    """A complaint as a parent sends it: through the form and its one way in."""
+    """A complaint as a parent sends it: through the form and the core's one way in."""
     form = ComplaintForm(MultiDict(data))
     if not form.validate():
         raise ValueError(f"demo complaint: {form.errors}")
-    return submit(school, form, code=code)[0]
+    return api.start_public_case(school, TYPE_NAME, form, code=code)[0]
 
 
 def _backdate(case, days_ago, ack_after=None, closed_after=None):
-    """Move a demo case into the past, so deadlines and figures have something to show."""
+    """Move a demo case into the past, so deadlines and figures have something to show
+    (``api.backdate`` counts the deadlines again from the new creation date)."""
     created = api.utcnow() - datetime.timedelta(days=days_ago)
     with api.atomic():
         api.backdate(case, created, None if closed_after is None
@@ -39,17 +38,11 @@ def _backdate(case, days_ago, ack_after=None, closed_after=None):
         if ack_after is not None:
             Klacht.update(acknowledged_at=created + datetime.timedelta(days=ack_after)).where(
                 Klacht.case == case.id).execute()
-        # The deadlines count from the new creation date (api.backdate leaves them alone).
-        due = api.SchoolCalendar.for_school(case.school).add_school_days(
-            created.date(), ack_days(case.school))
-        api.add_deadline(case, "klachten.ontvangst", "Ontvangst bevestigen (eerste contact)", due)
-        api.add_deadline(case, "klachten.lang_open", "Klacht staat te lang open",
-                         created.date() + datetime.timedelta(days=warn_days(case.school)))
 
 
 def add_demo(school):
     cp = api.acting_user(api.User.get(api.User.email == "contactpersoon@klaverweide.demo"))
-    today = datetime.date.today().isoformat()
+    today = api.today().isoformat()
 
     def step(case, name, **form):
         api.run_transition(case, name, cp, form)

@@ -1,4 +1,5 @@
-"""Reading a complaint's own rows for the case page (klachten/summary.html) and the letters."""
+"""Reading a complaint's own rows for the case page (klachten/summary.html), the letters and
+the parent's pages."""
 
 from portal import api
 
@@ -31,3 +32,13 @@ def letter_context(case, detail, school):
     return {**_complaint(case, detail),
             "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
             "handler_name": case.assignee.name if case.assignee_id else "De contactpersoon"}
+
+
+def form_context(school):
+    """The parents' form: whom they may also turn to."""
+    return {"vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon")}
+
+
+def public_context(detail):
+    """The parent's follow-up page and PDF receipt: their complaint and its subject."""
+    return {"klacht": detail, "category": label(CATEGORIES, detail.category)}

@@ -1,4 +1,5 @@
-"""The three letters of the complaint route (PDF on the school's letterhead)."""
+"""The three letters of the complaint route (PDF on the school's letterhead). The parent may
+download the two addressed to them from the follow-up page (``for_submitter``)."""
 
 from portal import api
 
@@ -9,11 +10,12 @@ from .details import letter_context
 DOCUMENTS = [
     api.DocumentTemplate("klachten.ontvangstbevestiging", "Ontvangstbevestiging", TYPE_NAME,
                          "klachten/letters/ontvangstbevestiging.html", letter_context,
-                         "klachten.handle", states=OPEN_STATES, filename="ontvangstbevestiging"),
+                         "klachten.handle", states=OPEN_STATES, filename="ontvangstbevestiging",
+                         for_submitter=True),
     api.DocumentTemplate("klachten.doorverwijzing", "Doorverwijzing naar het College van Bestuur",
                          TYPE_NAME, "klachten/letters/doorverwijzing.html", letter_context,
                          "klachten.handle", states=("doorverwezen",), filename="doorverwijzing-cvb"),
     api.DocumentTemplate("klachten.afsluitbrief", "Afsluitbrief", TYPE_NAME,
                          "klachten/letters/afsluitbrief.html", letter_context, "klachten.handle",
-                         states=("afgerond",), filename="afsluitbrief"),
+                         states=("afgerond",), filename="afsluitbrief", for_submitter=True),
 ]

@@ -1,6 +1,5 @@
-"""The forms: the parents' complaint form and follow-up, and the steps of the route."""
-
-import re
+"""The forms: the parents' complaint form (the core serves the rest of their route) and the
+steps of the contactpersoon's route."""
 
 from portal import api
 
@@ -12,11 +11,6 @@ from .choices import REFERRALS
 
 TEXT_MAX = 10000
 DATE_ERROR = "Vul een geldige datum in."
-
-
-def phone_characters(form, field):
-    if field.data and not re.fullmatch(r"[0-9+()\- ]{6,20}", field.data):
-        raise api.ValidationError("Vul een telefoonnummer in met alleen cijfers, spaties of +.")
 
 
 # ----------------------------------------------------------- the parents ----
@@ -40,25 +34,9 @@ class ComplaintForm(api.Form):
         api.Optional(), api.Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
         api.Length(max=254)], render_kw={"autocomplete": "email"},
         description="Wij sturen u een bevestiging met het referentienummer, nooit met uw code.")
-    contact_phone = api.TelField("Uw telefoonnummer", validators=[api.Optional(), phone_characters],
+    contact_phone = api.TelField("Uw telefoonnummer", validators=[api.Optional(), api.phone_characters],
                                  render_kw={"autocomplete": "tel"})
-    # Honeypot: hidden from people (CSS class "hp", aria-hidden wrapper); bots fill it in.
-    website = api.StringField("Laat dit veld leeg")
-    # One-time token: a refreshed or double-clicked form does not make a second complaint.
-    form_token = api.HiddenField()
-
-
-class FollowForm(api.Form):
-    reference = api.line("Referentie", 40, "Vul de referentie in, bijvoorbeeld KL-2026-0001.",
-                         description="Bijvoorbeeld KL-2026-0001.")
-    code = api.line(
-        "Code", 80, "Vul uw code in.",
-        description="De code van 24 tekens die u kreeg bij het indienen; met of zonder spaties.",
-        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"})
-
-
-class AddInfoForm(api.Form):
-    text = api.text("Aanvulling of reactie", TEXT_MAX, "Schrijf eerst uw aanvulling.")
+    # The core adds the honeypot and the one-time token (portal/public.py).
 
 
 # ------------------------------------------------------------- the route ----

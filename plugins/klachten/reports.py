@@ -14,6 +14,7 @@ from .choices import CATEGORIES
 from .choices import OUTCOMES
 from .choices import TYPE_NAME
 from .models import Klacht
+from .workflow import TYPE
 
 
 def panels(user, school):
@@ -37,7 +38,7 @@ def panels(user, school):
         ("Ontvangst te laat bevestigd", count(is_open & Case.id.in_(late_ack)), cases(te_laat="1")),
         ("Open", api.open_cases(user, school, TYPE_NAME), cases()),
         (f"Langer open dan {weeks} weken", count(is_open & (Case.created_at < long_ago)), None),
-        ("Klachtformulier voor ouders", "", url_for("klachten.indienen", school=school.slug)),
+        ("Klachtformulier voor ouders", "", url_for(api.start_endpoint(TYPE), school=school.slug)),
     )
     return [api.Panel("klachten.overzicht", "Klachten", lines, "klachten.handle", order=20)]
 

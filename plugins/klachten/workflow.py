@@ -4,20 +4,16 @@ ontvangen → in behandeling (first contact) → bemiddeling (conversations with
 person concerned or the directie) → doorverwezen (College van Bestuur or the
 external vertrouwenspersoon, with consent) → afgerond.
 
-A complaint begins on the parents' public form (views.py), which creates it through
-``submit`` below. Complaints start confidential: only the contactpersoon, the directie
-and the assignee see them. The bestuur holds ``klachten.view`` too but sees a complaint
-only once it is shared with the board: on referral to the College van Bestuur, or
-when the legal reporting duty applies (see sensitive.py).
+A complaint begins on the parents' public form, which the core serves with the rest of
+the parents' route (portal/public.py) from the type's public ``Start``. Complaints
+start confidential: only the contactpersoon, the directie and the assignee see them. The
+bestuur holds ``klachten.view`` too but sees a complaint only once it is shared with
+the board: on referral to the College van Bestuur, or when the legal reporting duty
+applies (see sensitive.py).
 """
-
-from flask import has_request_context
-from flask import url_for
-from peewee import IntegrityError
 
 from portal import api
 
-from . import codes
 from . import forms
 from . import sensitive
 from .choices import CATEGORIES
@@ -26,65 +22,16 @@ from .choices import REFERRAL_SHORT
 from .choices import TYPE_NAME
 from .choices import label
 from .details import context as summary_context
+from .details import form_context
+from .details import public_context
 from .models import Gesprek
 from .models import Klacht
 
-SUBMITTER = "Indiener (ouder/verzorger)"
-SUBMIT_KIND = "klachten.indienen"  # the throttle kind (and audit action) of a submission
-
-
 # --------------------------------------------------------------- the start ----
 
-def submit(school, form, code=None, throttle_keys=()):
-    """Create the complaint from a validated ``ComplaintForm``; return (case, code), or
-    (the earlier case, None) for a form that was sent before.
-
-    The case, its details, the timeline, the mail, the audit row and the submission's
-    count towards the throttle (``throttle_keys``) are one transaction: once it has
-    committed nothing else is written, so a parent whose complaint was stored always
-    gets the receipt with the code."""
-    code = code or codes.new_code()
-    token_hash = codes.token_hash(form.form_token.data) if form.form_token.data else None
-    email = api.clean(form.contact_email)
-    try:
-        with api.atomic():
-            earlier = token_hash and Klacht.get_or_none(Klacht.form_token_hash == token_hash)
-            if earlier:
-                return api.Case.get_by_id(earlier.case_id), None
-            case = api.start_case(
-                school, TYPE_NAME, form, None, actor=SUBMITTER, submitter_email=email,
-                access_code_hash=codes.code_hash(code), values={"form_token_hash": token_hash},
-                # Every submission counts towards the per-address limit, not just failures.
-                after=lambda: api.throttle_record(SUBMIT_KIND, throttle_keys))
-    except IntegrityError:
-        if not token_hash:
-            raise
-        # A double click raced the first submission on PostgreSQL: that one won.
-        earlier = Klacht.get(Klacht.form_token_hash == token_hash)
-        return api.Case.get_by_id(earlier.case_id), None
-    return case, code
-
-
-def blank_missing(form):
-    """STOPGAP until the core's ``start_case`` leaves out fields missing from the post: such
-    a field's value is None, and the complaint's text columns want ""."""
-    return {f.name: "" for f in form if f.data is None and f.name in Klacht._meta.fields}
-
-
 def submitted(case, detail, school):
-    """Inside the creating transaction: the parent's confirmation, the staff's notice and,
-    when it applies, the reporting duty."""
-    if detail.contact_email:
-        # The reference only: the code is never sent, so a read mailbox cannot open the case.
-        follow_url = (url_for("klachten.volgen", school=school.slug, _external=True)
-                      if has_request_context() else f"de volgpagina van {school.name}")
-        api.queue_mail(
-            detail.contact_email, f"Uw klacht is ontvangen ({case.reference})",
-            f"Beste ouder of verzorger,\n\n{school.name} heeft uw klacht ontvangen. Uw "
-            f"referentie is {case.reference}.\n\nU volgt uw klacht op {follow_url} met "
-            "deze referentie en de code die u na het indienen kreeg. De code staat om "
-            "veiligheidsredenen niet in deze e-mail.\n\nMet vriendelijke groet,\n"
-            f"de contactpersoon van {school.name}", school=school)
+    """Inside the creating transaction (the core has queued the parent's confirmation): the
+    staff's notice and, when it applies, the reporting duty."""
     notify_staff(case, f"Nieuwe klacht ontvangen ({case.reference})",
                  f"Bij {school.name} is een nieuwe klacht binnengekomen: {case.reference}.\n"
                  "Log in op het Veiligheidsportaal om die te bekijken. Deze e-mail bevat "
@@ -221,10 +168,15 @@ TYPE = api.CaseType(
     summary_template="klachten/summary.html",
     summary_context=summary_context,
     detail=Klacht,
-    # The parents' form is public: the plugin serves it (views.indienen) and calls ``submit``.
+    # The parents' form is public: the core serves it, the receipt, the follow-up page and
+    # the PDF receipt; the templates extend the core's (templates/public/).
     start=api.Start(
         forms.ComplaintForm, "Een klacht indienen", path="indienen", public=True,
         title=lambda form: f"Klacht: {label(CATEGORIES, form.category.data).lower()}",
         confidential=True, text="Klacht ingediend via het klachtformulier.",
-        submit="Klacht versturen", values=blank_missing, after=submitted),
+        submit="Klacht versturen", after=submitted, template="klachten/indienen.html",
+        context=form_context, receipt_template="klachten/ontvangen.html",
+        status_template="klachten/status.html", public_context=public_context,
+        receipt_letter="klachten/letters/ontvangstbewijs.html",
+        hourly_limit_setting="klachten.per_uur", email_field="contact_email", added=notify_staff),
 )

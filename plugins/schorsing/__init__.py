@@ -39,9 +39,5 @@ plugin = api.Plugin(
                     "", kind="textarea",
                     help="Staat in de brieven aan de ouders. Leeg: de naam van het bestuur."),
     ],
-    # Its own menu item rather than Start.nav_order: the menu says "Incident melden",
-    # shorter than the page's title.
-    nav=[api.NavItem("schorsing.melden", "Incident melden",
-                     api.start_endpoint(workflow.SUSPENSION_TYPE), workflow.REPORT, order=40)],
     panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
 )

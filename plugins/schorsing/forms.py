@@ -128,6 +128,10 @@ class ApproachForm(api.Form):
         # A form-level check: the date field is Optional(), which would stop an
         # inline validator on an empty field before it runs.
         ok = super().validate(extra_validators)
+        if not self.special_education.data:
+            # Only a school for special education needs a toelaatbaarheidsverklaring: one
+            # typed for another school is not kept (the step stores the form as it is).
+            self.tlv_on.data, self.tlv_reference.data = None, ""
         if (self.special_education.data and self.outcome.data == "geaccepteerd"
                 and not self.tlv_on.data and not self.tlv_on.errors):
             self.tlv_on.errors.append(

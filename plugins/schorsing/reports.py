@@ -1,10 +1,8 @@
-"""Figures: the dashboard panels and the annual report.
+"""Figures: the dashboard panels and the annual report, counted by the database.
 
 Suspensions count in the school year of their first day; expulsions in the
 year of the decision; incidents in the year they happened.
 """
-
-from collections import Counter
 
 from flask import url_for
 
@@ -23,20 +21,18 @@ from .workflow import SUSPENSION_TYPE
 from .workflow import VIEW
 
 
-def _at(query, school):
-    return query if school is None else query.where(api.Case.school == school.id)
+def _suspensions(school):
+    return api.at_school(Suspension.select().join(api.Case), school)
 
 
 def panels(user, school):
     now = api.today()
-    suspended_now = _at(Suspension.select().join(api.Case), school).where(
-        (Suspension.first_day <= now) & (Suspension.last_day >= now)).count()
-    # Suspensions longer than a day whose written notice to the inspectie is still open.
-    inspectie_open = _at(
-        Suspension.select().join(api.Case).join(
-            api.CaseChecklistItem, on=(api.CaseChecklistItem.case == api.Case.id)), school
-    ).where((Suspension.days > 1) & (api.CaseChecklistItem.name == "schorsing.inspectie")
-            & api.CaseChecklistItem.done_at.is_null()).count()
+    # In one statement: suspended today, and suspensions longer than a day whose written
+    # notice to the inspectie is still open.
+    suspended_now, inspectie_open = api.totals(
+        _suspensions(school),
+        api.count_if((Suspension.first_day <= now) & (Suspension.last_day >= now)),
+        api.count_if((Suspension.days > 1) & api.open_item("schorsing.inspectie")))
     lines = (
         ("Open incidenten", api.open_cases(user, school, SUSPENSION),
          url_for("cases.index", soort=SUSPENSION)),
@@ -54,53 +50,37 @@ def panels(user, school):
 
 
 def figures(school, year):
-    start, end = api.school_year_bounds(year)
-    suspensions = list(
-        _at(Suspension.select(Suspension, Incident, api.Case)
-            .join(api.Case).switch(Suspension)
-            .join(Incident, on=(Incident.case == Suspension.case)), school)
-        .where(Suspension.first_day.between(start, end))
-    )
-    incidents = list(_at(Incident.select(Incident, api.Case).join(api.Case), school)
-                     .where(Incident.occurred_on.between(start, end)))
-    expulsions = list(_at(Expulsion.select(Expulsion, api.Case).join(api.Case), school)
-                      .where(Expulsion.decided_on.between(start, end)))
+    incidents = api.at_school(Incident.select().join(api.Case), school).where(
+        api.in_school_year(Incident.occurred_on, year))
+    suspensions = (_suspensions(school).switch(Suspension)
+                   .join(Incident, on=(Incident.case == Suspension.case))
+                   .where(api.in_school_year(Suspension.first_day, year)))
+    expulsions = api.at_school(Expulsion.select().join(api.Case), school).where(
+        api.in_school_year(Expulsion.decided_on, year))
 
-    count_by = Counter(s.incident.category for s in suspensions)
-    days_by = Counter()
-    for s in suspensions:
-        days_by[s.incident.category] += s.days
-    by_category = tuple(
-        (label, f"{count_by[key]} ({days_by[key]} dagen)")
-        for key, label in CATEGORIES if count_by[key]
-    )
-    incident_rows = tuple(
-        (label, n) for key, label in CATEGORIES
-        if (n := sum(1 for i in incidents if i.category == key))
-    )
+    reported = api.count_by(incidents, Incident.category, CATEGORIES, zeros=False)
+    # One statement for three figures: per category the number and the days, and how
+    # many lasted longer than a day.
+    suspended = api.count_by(suspensions, Incident.category, CATEGORIES,
+                             api.total(Suspension.days), api.count_if(Suspension.days > 1),
+                             zeros=False)
+    count, days, longer = suspended.totals
     figures = [
-        api.ReportFigure("schorsing.incidenten", "Ernstige incidenten gemeld", len(incidents),
-                         incident_rows),
-        api.ReportFigure("schorsing.schorsingen", "Schorsingen", len(suspensions), by_category),
-        api.ReportFigure("schorsing.schorsingsdagen", "Schorsingsdagen in totaal",
-                         sum(s.days for s in suspensions)),
+        api.ReportFigure("schorsing.incidenten", "Ernstige incidenten gemeld", reported.total,
+                         reported),
+        api.ReportFigure("schorsing.schorsingen", "Schorsingen", count,
+                         tuple((label, f"{n} ({d} dagen)") for label, n, d, _ in suspended)),
+        api.ReportFigure("schorsing.schorsingsdagen", "Schorsingsdagen in totaal", days),
         api.ReportFigure("schorsing.inspectie", "Schorsingen langer dan één dag (inspectie gemeld)",
-                         sum(1 for s in suspensions if s.days > 1)),
-        api.ReportFigure("schorsing.verwijderingen", "Verwijderingen", len(expulsions)),
+                         longer),
+        api.ReportFigure("schorsing.verwijderingen", "Verwijderingen", expulsions.count()),
     ]
     if school is None:
         # The bestuur's view: the same figures per school.
-        names = {s.id: s.name for s in api.School.select()}
-        per_school = Counter(s.case.school_id for s in suspensions)
-        days_per_school = Counter()
-        for s in suspensions:
-            days_per_school[s.case.school_id] += s.days
-        expelled = Counter(e.case.school_id for e in expulsions)
-        rows = tuple(
-            (names.get(sid, "?"), f"{per_school[sid]} schorsingen, {days_per_school[sid]} "
-                                  f"dagen, {expelled[sid]} verwijderingen")
-            for sid in sorted(set(per_school) | set(expelled), key=lambda i: names.get(i, ""))
-        )
-        figures.append(api.ReportFigure("schorsing.per_school",
-                                        "Schorsen en verwijderen per school", "", rows))
+        rows = api.per_school((suspensions, api.count(), api.total(Suspension.days)),
+                              (expulsions, api.count()))
+        figures.append(api.ReportFigure(
+            "schorsing.per_school", "Schorsen en verwijderen per school", "",
+            tuple((name, f"{n} schorsingen, {d} dagen, {e} verwijderingen")
+                  for name, n, d, e in rows)))
     return figures

@@ -31,24 +31,8 @@ EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 def incident_values(form, user):
     """The incident's columns that are not a plain copy of a form field."""
-    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"),
-            "category_other": api.clean(form.category_other) if form.category.data == "anders" else "",
-            "involved": api.clean(form.involved), "reported_by": user.id}
-
-
-def _store(model, text, *names, **fixed):
-    """An apply function: the step's form fields ``names`` (text stripped, as ``copy`` does)
-    as a new row of ``model``, with ``fixed`` values; ``text`` goes on the timeline."""
-    def apply(case, form):
-        values = {n: form[n].data.strip() if isinstance(form[n].data, str) else form[n].data
-                  for n in names}
-        model.create(case=case.id, **values, **fixed)
-        return text
-    return apply
-
-
-def _hearing(party, text):
-    return _store(models.Hearing, text, "held_on", "summary", party=party)
+    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"), "reported_by": user.id,
+            "category_other": api.clean(form.category_other) if form.category.data == "anders" else ""}
 
 
 def decision_guard(case, form, school):
@@ -60,10 +44,8 @@ def decision_guard(case, form, school):
     first = form.first_day.data
     closed = period.closed_reason(school, first)
     if closed:
-        form.first_day.errors.append(
-            f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag ({closed}). "
-            "Kies een schooldag.")
-        return "Controleer de gemarkeerde velden."
+        return {"first_day": f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag "
+                             f"({closed}). Kies een schooldag."}
     days = period.suspension_days(school, first, form.days.data)
     shown = period.token(days)
     confirmed = form.confirmed.data and (form.confirmed.raw_data or [""])[0] == shown
@@ -116,11 +98,12 @@ SUSPENSION_TYPE = api.CaseType(
     transitions=(
         api.Transition("schorsing.overleg", "Overleg met het bestuur", ("gemeld", "in_behandeling"),
                        "in_behandeling", HANDLE, form=forms.ConsultationForm,
-                       apply=_store(models.BoardConsultation, "Overleg met het bestuur vastgelegd.",
-                                    "held_on", "with_whom", "outcome"), order=10),
+                       record=models.BoardConsultation,
+                       apply=lambda: "Overleg met het bestuur vastgelegd.", order=10),
         api.Transition("schorsing.horen", "Leerling en ouders gehoord", ("gemeld", "in_behandeling"),
-                       "in_behandeling", HANDLE, form=forms.HearingForm,
-                       apply=_hearing("leerling_ouders", "Leerling en ouders gehoord."), order=20),
+                       "in_behandeling", HANDLE, form=forms.HearingForm, record=models.Hearing,
+                       fixed={"party": "leerling_ouders"},
+                       apply=lambda: "Leerling en ouders gehoord.", order=20),
         api.Transition("schorsing.besluit", "Besluit schorsing", ("gemeld", "in_behandeling"),
                        "geschorst", DECIDE, form=forms.DecisionForm,
                        guard=decision_guard, apply=record_decision, order=30),
@@ -128,8 +111,8 @@ SUSPENSION_TYPE = api.CaseType(
                        ("gemeld", "in_behandeling"), "zonder_schorsing", DECIDE,
                        form=forms.NoSuspensionForm, order=40),
         api.Transition("schorsing.evaluatie", "Evaluatie vastleggen", ("geschorst",), "geevalueerd",
-                       HANDLE, form=forms.EvaluationForm, order=50,
-                       apply=_store(models.Evaluation, "Evaluatie vastgelegd.", "held_on", "summary")),
+                       HANDLE, form=forms.EvaluationForm, record=models.Evaluation,
+                       apply=lambda: "Evaluatie vastgelegd.", order=50),
         api.Transition("schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", HANDLE,
                        form=forms.CloseForm, order=60),
     ),
@@ -153,6 +136,8 @@ SUSPENSION_TYPE = api.CaseType(
         forms.IncidentForm, "Ernstig incident melden", REPORT, path="melden",
         title="Ernstig incident groep {pupil_group}: {pupil_name}", confidential=True,
         notify=DECIDE, submit="Incident melden", values=incident_values,
+        saved="Het incident is vastgelegd als {reference}.", nav_order=40,
+        nav_label="Incident melden",
         intro="Meld hier een ernstig incident (veiligheidsplan 3.2.2). De directie handelt de "
               "melding af; alleen de directie en het bestuur zien wat u invult.",
         template="schorsing/incident_form.html"),
@@ -180,8 +165,7 @@ def prefill(args, user, school):
 def known_incident(form, user, school):
     """An incident reference, when given, names an incident the starter may see."""
     if api.clean(form.incident) and _visible_incident(school, form.incident.data, user) is None:
-        form.incident.errors.append("Er is geen incident met dit kenmerk.")
-        return "Controleer de gemarkeerde velden."
+        return {"incident": "Er is geen incident met dit kenmerk."}
     return None
 
 
@@ -197,15 +181,7 @@ def note_on_incident(case, detail, user):
                       f"Verwijderingstraject gestart: {case.reference}.")
 
 
-def record_approach(case, form):
-    special = bool(form.special_education.data)
-    models.SchoolApproach.create(
-        case=case.id, school_name=api.clean(form.school_name),
-        approached_on=form.approached_on.data, outcome=form.outcome.data,
-        special_education=special, tlv_on=form.tlv_on.data if special else None,
-        tlv_reference=api.clean(form.tlv_reference) if special else "",
-        note=form.note.data or "",
-    )
+def approach_text(form):
     return f"Contact met {api.clean(form.school_name)}: {label(OUTCOMES, form.outcome.data)}."
 
 
@@ -223,8 +199,7 @@ def expulsion_guard(case, form):
         return ("Het besluit tot verwijdering kan nog niet worden genomen: "
                 + "; ".join(missing) + ".")
     if form.effective_on.data < form.decided_on.data:
-        form.effective_on.errors.append("Deze datum ligt vóór de datum van het besluit.")
-        return "Controleer de gemarkeerde velden."
+        return {"effective_on": "Deze datum ligt vóór de datum van het besluit."}
     return None
 
 
@@ -255,13 +230,15 @@ EXPULSION_TYPE = api.CaseType(
                        "voornemen", EXPEL, form=forms.IntentForm, copy=("intent_on", "intent_text"),
                        apply=lambda: "Voornemen tot verwijdering vastgelegd.", order=10),
         api.Transition("schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",),
-                       "voornemen", HANDLE, form=forms.HearingForm,
-                       apply=_hearing("leerkracht", "Leerkracht gehoord."), order=20),
+                       "voornemen", HANDLE, form=forms.HearingForm, record=models.Hearing,
+                       fixed={"party": "leerkracht"}, apply=lambda: "Leerkracht gehoord.", order=20),
         api.Transition("schorsing.v_horen_ouders", "Ouders gehoord", ("voornemen",), "voornemen",
-                       HANDLE, form=forms.HearingForm,
-                       apply=_hearing("ouders", "Ouders/verzorgers gehoord."), order=30),
+                       HANDLE, form=forms.HearingForm, record=models.Hearing,
+                       fixed={"party": "ouders"}, apply=lambda: "Ouders/verzorgers gehoord.",
+                       order=30),
         api.Transition("schorsing.v_school", "Andere school benaderd", ("voornemen",), "voornemen",
-                       HANDLE, form=forms.ApproachForm, apply=record_approach, order=40),
+                       HANDLE, form=forms.ApproachForm, record=models.SchoolApproach,
+                       apply=approach_text, order=40),
         api.Transition("schorsing.v_besluit", "Besluit tot verwijdering", ("voornemen",),
                        "besloten", EXPEL, form=forms.ExpulsionDecisionForm, guard=expulsion_guard,
                        copy=("decided_on", "effective_on"), apply=record_expulsion, order=50),
@@ -288,6 +265,7 @@ EXPULSION_TYPE = api.CaseType(
         forms.ExpulsionStartForm, "Verwijderingstraject starten", HANDLE,
         path="verwijdering/nieuw", title="Verwijdering groep {pupil_group}: {pupil_name}",
         confidential=True, submit="Traject starten", prefill=prefill, guard=known_incident,
+        saved="Het verwijderingstraject is gestart als {reference}.",
         values=expulsion_values, after=note_on_incident,
         intro="In het uiterste geval kan het bestuur besluiten een leerling te verwijderen, en "
               "alleen als een andere school de leerling aanneemt (veiligheidsplan 3.2.2)."),

@@ -11,11 +11,6 @@ KINDS = [
 GROUPS = [(str(n), f"Groep {n}") for n in range(1, 9)]
 
 
-def label(choices, key):
-    """The Dutch label of ``key`` in ``choices`` (the key itself when it is unknown)."""
-    return dict(choices).get(key, key)
-
-
 def groups_text(groups):
     """"groep 6", "groep 4 en 5", "groep 1, 2 en 3" (from "4,5" or ["4", "5"])."""
     items = [g for g in (groups.split(",") if isinstance(groups, str) else groups) if g]

@@ -8,8 +8,6 @@ approval for a period ends by itself without any scheduled job.
 from portal import api
 
 from .choices import KINDS
-from .choices import label
-from .domains import covers
 from .models import AllowedApp
 from .models import AppRequest
 from .models import in_force_condition
@@ -17,8 +15,8 @@ from .models import in_force_condition
 
 def summary_context(detail):
     day = api.today()
-    return {"req": detail, "kind": label(KINDS, detail.kind), "in_force": detail.in_force(day),
-            "ended": detail.ended(day)}
+    return {"req": detail, "kind": dict(KINDS).get(detail.kind, detail.kind),
+            "in_force": detail.in_force(day), "ended": detail.ended(day)}
 
 
 def allowed_apps(school):
@@ -28,7 +26,7 @@ def allowed_apps(school):
 
 def already_allowed(school, domain):
     """The allowed-list entry that covers ``domain`` (same domain or a parent), or None."""
-    return next((a for a in allowed_apps(school) if covers(a.domain, domain)), None)
+    return next((a for a in allowed_apps(school) if api.domain_covers(a.domain, domain)), None)
 
 
 def _with_case():
@@ -69,7 +67,7 @@ def feed(school, day):
     # One entry per approved domain: the latest end date wins (None: no end).
     until = {}
     for r in approved:
-        if any(covers(a.domain, r.domain) for a in allowed):
+        if any(api.domain_covers(a.domain, r.domain) for a in allowed):
             continue  # already on the allowed list
         current = until.get(r.domain, r.end_date)
         until[r.domain] = None if None in (current, r.end_date) else max(current, r.end_date)

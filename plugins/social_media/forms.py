@@ -6,37 +6,23 @@ from portal import api
 
 from .choices import GROUPS
 from .choices import KINDS
-from .domains import AddressError
-from .domains import split_address
 
 # A period may last at most this long: it keeps the case (and so the record of
 # the approval) within the retention period of the case type.
 MAX_PERIOD_DAYS = 366
 
 
-class AddressForm(api.Form):
-    """A form with an ``address`` field; validating it keeps the normalised address on the
-    form (``form.url``, safe as a link, and ``form.domain``)."""
-
-    url = ""
-    domain = ""
-
-    def validate_address(self, field):
-        try:
-            self.url, self.domain = split_address(field.data)
-        except AddressError as exc:
-            raise api.ValidationError(str(exc)) from None
-
-
-class RequestForm(AddressForm):
-    address = api.line(
-        "Webadres", 500, "Vul een webadres in, zoals www.youtube.com.",
+class RequestForm(api.Form):
+    address = api.WebAddressField(
+        "Webadres", required="Vul een webadres in, zoals www.youtube.com.",
         description="Plak het adres van de video, het spel of de site, of typ de naam van de "
                     "site, zoals www.youtube.com.")
     name = api.line("Naam van de app of site (niet verplicht)", 120,
                     description="Bijvoorbeeld: YouTube, filmpje over de watercyclus.")
+    # The kit's "Kies een van de mogelijkheden." says less than this about checkboxes.
     groups = api.MultiCheckboxField("Voor welke groep(en)?", choices=GROUPS,
-                                    validators=[api.DataRequired("Kies minstens één groep.")])
+                                    validators=[api.DataRequired("Kies minstens één groep.")],
+                                    choice_message="Kies uit de groepen in de lijst.")
     purpose = api.text("Voor welke les of welk doel?", 1000,
                        "Schrijf op voor welke les of welk doel u het wilt gebruiken.")
     kind = api.RadioField(
@@ -47,11 +33,6 @@ class RequestForm(AddressForm):
                                validators=[api.Optional()])
     end_date = api.DateField("Laatste dag (alleen bij een periode)", validators=[api.Optional()],
                              description="Na deze dag vervalt de toestemming vanzelf.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # The kit's "Kies een van de mogelijkheden." says less than this about checkboxes.
-        self.groups.choice_message = "Kies uit de groepen in de lijst."
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
@@ -101,11 +82,12 @@ class WithdrawForm(api.Form):
                       "Schrijf op waarom de toestemming wordt ingetrokken.")
 
 
-class AllowedAppForm(AddressForm):
+class AllowedAppForm(api.Form):
     """A new entry on the allowed list, added by the directie."""
 
     name = api.line("Naam", 120, "Vul de naam van de app of site in.")
-    address = api.line("Webadres of domein", 500, "Vul een webadres in, zoals www.basispoort.nl.")
+    address = api.WebAddressField("Webadres of domein",
+                                  required="Vul een webadres in, zoals www.basispoort.nl.")
     purpose = api.line("Waarvoor", 500, description="Bijvoorbeeld: rekenen en taal op het digibord.")
     since = api.DateField("Toegestaan sinds", validators=[
         api.DataRequired("Vul een geldige datum in (dag-maand-jaar).")])

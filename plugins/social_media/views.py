@@ -26,9 +26,6 @@ from portal import api
 
 from . import details
 from .choices import GROUPS
-from .domains import AddressError
-from .domains import covers
-from .domains import normalise_domain
 from .forms import AllowedAppForm
 from .models import AllowedApp
 
@@ -48,13 +45,10 @@ def index():
     group = request.args.get("groep", "")
     if group not in dict(GROUPS):
         group = ""
-    try:
-        q_domain = normalise_domain(q) if q else None
-    except AddressError:
-        q_domain = None
+    q_domain = api.web_domain(q)  # a pasted address finds the entry that covers it
 
     def hit(domain, *texts):
-        return details.matches(q, domain, *texts) or bool(q_domain and covers(domain, q_domain))
+        return details.matches(q, domain, *texts) or bool(q_domain and api.domain_covers(domain, q_domain))
 
     apps = [a for a in details.allowed_apps(school) if hit(a.domain, a.name, a.purpose)]
     approvals = [r for r in details.approvals_in_force(school, day, group)
@@ -62,14 +56,9 @@ def index():
     return render_template(
         "social_media/index.html", apps=apps, approvals=approvals, q=q, group=group,
         groups=GROUPS, rules=api.get_setting(school, "social_media.school_rules") or "",
-        guidelines_url=_web_link(api.get_setting(school, "social_media.guidelines_url")),
+        # Only a web address becomes a link; anything else would be unsafe as href.
+        guidelines_url=api.web_link(api.get_setting(school, "social_media.guidelines_url")),
     )
-
-
-def _web_link(value):
-    """Only an http(s) address becomes a link; anything else would be unsafe as href."""
-    value = (value or "").strip()
-    return value if value.lower().startswith(("https://", "http://")) else ""
 
 
 @bp.route("/lijst", methods=["GET", "POST"])
@@ -79,19 +68,20 @@ def manage():
     form = AllowedAppForm(request.form if request.method == "POST" else None,
                           since=api.today(), approved_by=current_user.name)
     if request.method == "POST" and form.validate():
+        domain = form.address.domain
         existing = AllowedApp.get_or_none(
-            (AllowedApp.school == school.id) & (AllowedApp.domain == form.domain))
+            (AllowedApp.school == school.id) & (AllowedApp.domain == domain))
         if existing is None:
             name = api.clean(form.name)
             with api.atomic():
                 AllowedApp.create(
-                    school=school.id, name=name, domain=form.domain, address=form.url,
+                    school=school.id, name=name, domain=domain, address=form.address.data,
                     purpose=api.clean(form.purpose), since=form.since.data,
                     approved_by=api.clean(form.approved_by))
-            api.audit("social_media.app.add", detail=form.domain)
-            flash(f"{name} ({form.domain}) staat nu op de lijst.")
+            api.audit("social_media.app.add", detail=domain)
+            flash(f"{name} ({domain}) staat nu op de lijst.")
             return redirect(url_for("social_media.manage"))
-        form.address.errors.append(f"{form.domain} staat al op de lijst (als {existing.name}).")
+        form.address.errors.append(f"{domain} staat al op de lijst (als {existing.name}).")
     return render_template(
         "social_media/manage.html", form=form, apps=details.allowed_apps(school),
         pending=details.pending(school),

@@ -9,10 +9,6 @@ depend on the case (a closed case is purged after its retention period; the
 list must outlive it). The directie can withdraw an approval early.
 """
 
-from flask import flash
-from flask import has_request_context
-from flask import url_for
-
 from portal import api
 
 from . import details
@@ -27,40 +23,23 @@ from .models import AppRequest
 TYPE_NAME = "social_media.aanvraag"
 
 
-def _case_link(case):
-    """The case page's address for a mail; outside a request (demo data) there is none."""
-    if not has_request_context():
-        return ""
-    return url_for("cases.detail", school=case.school.slug, reference=case.reference,
-                   _external=True)
-
-
 # --------------------------------------------------------------- start ----
 
 def _label(form):
-    return api.clean(form.name) or form.domain
+    return api.clean(form.name) or form.address.domain
 
 
 def request_values(form, user, school):
-    """The detail columns the form does not fill by name: the normalised address, the label."""
+    """The detail columns the form does not fill by name: the domain, the label, the groups."""
     return {"school": school.id, "requested_by": user.id, "name": _label(form)[:120],
-            "address": form.url, "domain": form.domain, "groups": ",".join(form.groups.data)}
+            "domain": form.address.domain, "groups": ",".join(form.groups.data)}
 
 
-def tell_deciders(case, detail, user, school):
-    """Mail the directie what is asked and where to decide (no pupil data is asked for)."""
-    if not has_request_context():
-        return  # demo data: a request nobody is waiting for
-    for person in api.users_with_permission(school, "social_media.decide"):
-        api.queue_mail(person.email, f"Nieuwe aanvraag: {detail.label} ({case.reference})",
-                       f"{user.name} vraagt toestemming om {detail.label} ({detail.domain}) te "
-                       f"gebruiken in {detail.groups_text}.\n\nBesluit hier: {_case_link(case)}",
-                       case=case)
-    # STOPGAP until the core's start page can say what happens next (a ``Start.saved``
-    # text, flashed after the commit): the teacher is told who decides and where the
-    # answer comes. Flashed here, inside the transaction, it would outlive a rollback.
-    flash(f"Uw aanvraag {case.reference} is naar de directie gestuurd. U ziet het besluit op "
-          "het dashboard en krijgt een e-mail.")
+def deciders_mail(case, detail, user):
+    """The directie's mail: what is asked and where to decide (no pupil data is asked for)."""
+    return (f"Nieuwe aanvraag: {detail.label} ({case.reference})",
+            f"{user.name} vraagt toestemming om {detail.label} ({detail.domain}) te gebruiken in "
+            f"{detail.groups_text}.\n\nBesluit hier: {api.case_url(case)}")
 
 
 START = api.Start(
@@ -69,9 +48,13 @@ START = api.Start(
     title=lambda form: f"{_label(form)} voor {groups_text(form.groups.data)}",
     prefill=lambda args: {"address": args.get("adres", "")[:500]},
     # A site already on the list needs no permission: no case, a notice instead.
-    check=lambda form, school: details.already_allowed(school, form.domain),
+    check=lambda form, school: details.already_allowed(school, form.address.domain),
     context=lambda user, school: {"mine": details.requests_of(school, user), "day": api.today()},
-    values=request_values, after=tell_deciders,
+    values=request_values, notify="social_media.decide", notify_text=deciders_mail,
+    # The teacher is told who decides and where the answer comes, back on the page that
+    # lists their requests, ready for the next one.
+    saved="Uw aanvraag {reference} is naar de directie gestuurd. U ziet het besluit op het "
+          "dashboard en krijgt een e-mail.", then="start",
 )
 
 
@@ -97,9 +80,8 @@ def _decide(case, detail, user, decision, lines):
         return
     if detail.reason:
         lines += ["", "Toelichting:" if decision == "goedgekeurd" else "Reden:", detail.reason]
-    link = _case_link(case)
-    body = "\n".join([*lines, "", f"Bekijk de aanvraag: {link}" if link else "",
-                      "", "Dit bericht is automatisch verstuurd door het Veiligheidsportaal."])
+    body = "\n".join([*lines, "", f"Bekijk de aanvraag: {api.case_url(case)}", "",
+                      "Dit bericht is automatisch verstuurd door het Veiligheidsportaal."])
     api.queue_mail(requester.email, f"{decision.capitalize()}: {detail.label} ({case.reference})",
                    body, case=case)
 

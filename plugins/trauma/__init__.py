@@ -10,13 +10,11 @@ This module declares the plugin; the core implements its hooks from that.
 
 from portal import api
 
-from . import demo
 from . import reports
 from .details import DEFAULT_LETTER
 from .details import LETTER_SETTING
 from .documents import DOCUMENTS
 from .models import TraumaEngagement
-from .models import TraumaPartner
 from .models import TraumaStep
 from .views import bp
 from .workflow import TYPE
@@ -30,7 +28,7 @@ CASE_ROLES = ("leerkracht", "ib", "directie")
 plugin = api.Plugin(
     SLUG, __name__, title="Traumatische gebeurtenissen",
     case_types=[TYPE], documents=DOCUMENTS, blueprint=bp,
-    models=[TraumaPartner, TraumaEngagement, TraumaStep],
+    models=[TraumaEngagement, TraumaStep],
     permissions=[
         api.Permission("trauma.report", "Een traumatische gebeurtenis melden", api.STAFF_ROLES),
         api.Permission("trauma.view", "Alle traumazaken van de school zien", ("ib", "directie")),
@@ -42,8 +40,6 @@ plugin = api.Plugin(
         api.Permission("trauma.close", "Een traumazaak afsluiten met evaluatie", ("ib", "directie")),
         api.Permission("trauma.plan", "Het stappenplan en de ouderbrief van de school beheren",
                        ("directie", "beheerder")),
-        api.Permission("trauma.partners", "De externe partners van de school beheren",
-                       ("ib", "directie", "beheerder")),
     ],
     settings=[
         api.Setting(LETTER_SETTING,
@@ -52,9 +48,5 @@ plugin = api.Plugin(
                     help="Woorden tussen accolades worden ingevuld: {groep}, {datum}, {soort}, "
                          "{bericht}, {contact}, {telefoon}, {school}."),
     ],
-    # Declared here, not with Start.nav_order: the menu says "Trauma melden", shorter than
-    # the page's title.
-    nav=[api.NavItem("trauma.report", "Trauma melden", api.start_endpoint(TYPE), "trauma.report",
-                     order=40)],
-    panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
+    panels=reports.panels, figures=reports.figures,
 )

@@ -15,16 +15,6 @@ SCOPES = (
     ("school", "De hele school"),
 )
 
-PARTNER_KINDS = (
-    ("smw", "Schoolmaatschappelijk werk"),
-    ("ggd", "GGD"),
-    ("wijkagent", "Wijkagent"),
-    ("jeugdopbouwwerker", "Jeugdopbouwwerker"),
-    ("veilig_thuis", "Veilig Thuis"),
-    ("slachtofferhulp", "Slachtofferhulp"),
-    ("anders", "Anders"),
-)
-
 # The default step plan, for a school that has not saved its own: (key, label, due days
 # after the report or None, required before closing). The follow-ups carry due dates so
 # they show up among the case's deadlines.

@@ -55,15 +55,6 @@ def summary_data(case, detail):
     }
 
 
-def fill(text, values):
-    """Replace ``{name}`` by its value; unknown names stay as typed.
-
-    A plain substitution on purpose: ``str.format`` on a text the school types
-    could reach attributes (``{x.__class__}``).
-    """
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), text)
-
-
 def paragraphs(text):
     """Blank lines separate paragraphs; each paragraph is a list of lines (escaped by Jinja)."""
     blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
@@ -91,7 +82,7 @@ def letter_values(case, detail):
 
 def parents_letter_context(case, detail, school):
     text = api.get_setting(school, LETTER_SETTING) or DEFAULT_LETTER
-    return {"paragraphs": paragraphs(fill(text, letter_values(case, detail)))}
+    return {"paragraphs": paragraphs(api.fill(text, letter_values(case, detail)))}
 
 
 def file_summary_context(case, detail):

@@ -7,10 +7,7 @@ from wtforms import FormField
 from portal import api
 
 from .choices import KINDS
-from .choices import PARTNER_KINDS
 from .choices import SCOPES
-from .choices import label
-from .models import TraumaPartner
 
 # ------------------------------------------------------------------ report ----
 
@@ -55,15 +52,6 @@ class SchoolHandlesForm(api.Form):
                           "Schrijf kort op waarom de school dit zelf aankan.")
 
 
-def partner_choices(school):
-    if school is None:
-        return []
-    return [(p.id, f"{p.organisation} ({label(PARTNER_KINDS, p.kind)})")
-            for p in TraumaPartner.select().where(
-                (TraumaPartner.school == school.id) & TraumaPartner.active
-            ).order_by(TraumaPartner.organisation)]
-
-
 class ExternalHelpForm(api.Form):
     """First assessment, answer "no" (or later): engage one or more external partners."""
 
@@ -79,9 +67,9 @@ class ExternalHelpForm(api.Form):
 
     def __init__(self, formdata=None, **kw):
         super().__init__(formdata, **kw)
-        # The choices are the partners of the school in the URL: another
+        # The choices are the partners of the school in the URL (the core's list): another
         # school's partner id is not a valid choice.
-        self.partners.choices = partner_choices(g.get("school"))
+        self.partners.choices = api.partner_choices(g.get("school"))
 
 
 class CloseForm(api.Form):
@@ -90,18 +78,6 @@ class CloseForm(api.Form):
 
 
 # ------------------------------------------------------------- school pages ----
-
-class PartnerForm(api.Form):
-    # Plain lines, not name_field/phone_field: a browser must not fill in the user's own
-    # name and number for a partner's contact.
-    organisation = api.line("Organisatie", 200, "Vul de naam van de organisatie in.")
-    kind = api.SelectField("Soort", choices=PARTNER_KINDS)
-    contact_person = api.line("Contactpersoon", 200)
-    phone = api.line("Telefoon", 40)
-    email = api.EmailField("E-mailadres", validators=[
-        api.Optional(), api.Email("Vul een geldig e-mailadres in."), api.Length(max=254)])
-    notes = api.text("Opmerkingen", 2000)
-
 
 class StepForm(api.Form):
     key = api.HiddenField()

@@ -1,8 +1,8 @@
 """Tables of the trauma plugin.
 
 Case-bound rows point to their ``Case`` with ON DELETE CASCADE, so the
-retention purge of a case removes them too. The school-bound tables (step
-plan and external partners) belong to the school, not to one case.
+retention purge of a case removes them too. The step plan belongs to the school,
+not to one case; the school's external partners are the core's (``api.Partner``).
 """
 
 import peewee
@@ -33,28 +33,11 @@ class TraumaEvent(api.BaseModel):
         table_name = "trauma_event"
 
 
-class TraumaPartner(api.BaseModel):
-    """An external partner of the school (the plan's annex "Overzicht externe partners")."""
-
-    school = peewee.ForeignKeyField(api.School, on_delete="CASCADE", backref="+")
-    organisation = peewee.CharField(max_length=200)
-    kind = peewee.CharField(max_length=40)  # key of choices.PARTNER_KINDS
-    contact_person = peewee.CharField(max_length=200, default="")
-    phone = peewee.CharField(max_length=40, default="")
-    email = peewee.CharField(max_length=254, default="")
-    notes = peewee.TextField(default="")
-    # Removing a partner only hides it: cases that engaged it keep the link.
-    active = peewee.BooleanField(default=True)
-
-    class Meta:
-        table_name = "trauma_partner"
-
-
 class TraumaEngagement(api.BaseModel):
     """External help engaged for one case: which partner, when, what was agreed."""
 
     case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", backref="+")
-    partner = peewee.ForeignKeyField(TraumaPartner, null=True, on_delete="SET NULL", backref="+")
+    partner = peewee.ForeignKeyField(api.Partner, null=True, on_delete="SET NULL", backref="+")
     # A copy of the name, so the file still says who it was if the partner is removed.
     organisation = peewee.CharField(max_length=200)
     contacted_on = peewee.DateField()

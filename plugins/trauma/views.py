@@ -2,11 +2,12 @@
 
 The report form is the core's start page and the case itself (assessment,
 checklist, letters, closing) lives on the core's case page; these are the
-school's step plan and letter text, the external partners, and the text for
-the parents of one case.
+school's step plan and letter text and the text for the parents of one case;
+the old addresses of the school's external partners lead to the core's pages.
 """
 
 import re
+from urllib.parse import quote
 
 from flask import Blueprint
 from flask import abort
@@ -21,15 +22,12 @@ from flask_login import current_user
 from portal import api
 
 from .choices import DEFAULT_STEPS
-from .choices import PARTNER_KINDS
 from .details import DEFAULT_LETTER
 from .details import LETTER_SETTING
 from .details import PLACEHOLDERS
 from .forms import ParentInfoForm
-from .forms import PartnerForm
 from .forms import PlanForm
 from .models import TraumaEvent
-from .models import TraumaPartner
 from .models import TraumaStep
 from .workflow import TYPE_NAME
 from .workflow import PlanStep
@@ -130,74 +128,11 @@ def _save_plan(school, steps):
 
 # ----------------------------------------------------------------- partners ----
 
-def _partners_page(form, may_edit, status=200):
-    rows = list(TraumaPartner.select().where(
-        (TraumaPartner.school == g.school.id) & TraumaPartner.active
-    ).order_by(TraumaPartner.kind, TraumaPartner.organisation))
-    return render_template("trauma/partners.html", rows=rows, kinds=dict(PARTNER_KINDS),
-                           form=form, may_edit=may_edit), status
-
-
-def _partner_or_404(partner_id):
-    partner = TraumaPartner.get_or_none(
-        (TraumaPartner.id == partner_id) & (TraumaPartner.school == g.school.id)
-        & TraumaPartner.active)
-    if partner is None:
-        abort(404)
-    return partner
-
-
-def _partner_values(form):
-    values = {name: api.clean(form[name]) for name in
-              ("organisation", "contact_person", "phone", "email", "notes")}
-    return {**values, "kind": form.kind.data}
-
-
-@bp.route("/partners")
-@api.requires("trauma.report")
-def partners():
-    """Every staff member may look up the contacts; changing them needs trauma.partners."""
-    may_edit = api.has_permission(current_user, g.school, "trauma.partners")
-    return _partners_page(PartnerForm() if may_edit else None, may_edit)
-
-
-@bp.route("/partners/nieuw", methods=["POST"])
-@api.requires("trauma.partners")
-def partner_new():
-    form = PartnerForm(request.form)
-    if not form.validate():
-        return _partners_page(form, True, 422)
-    with api.atomic():
-        partner = TraumaPartner.create(school=g.school.id, **_partner_values(form))
-    api.audit("trauma.partner.new", detail=str(partner.id))
-    flash(f"{partner.organisation} is toegevoegd.")
-    return redirect(url_for("trauma.partners"))
-
-
-@bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
-@api.requires("trauma.partners")
-def partner_edit(partner_id):
-    partner = _partner_or_404(partner_id)
-    if request.method == "POST":
-        form = PartnerForm(request.form)
-        if form.validate():
-            with api.atomic():
-                TraumaPartner.update(**_partner_values(form)).where(
-                    TraumaPartner.id == partner.id).execute()
-            api.audit("trauma.partner.edit", detail=str(partner.id))
-            flash("De gegevens van de partner zijn opgeslagen.")
-            return redirect(url_for("trauma.partners"))
-        return render_template("trauma/partner_edit.html", form=form, partner=partner), 422
-    return render_template("trauma/partner_edit.html", form=PartnerForm(obj=partner),
-                           partner=partner)
-
-
-@bp.route("/partners/<int:partner_id>/verwijderen", methods=["POST"])
-@api.requires("trauma.partners")
-def partner_remove(partner_id):
-    partner = _partner_or_404(partner_id)
-    # Hidden, not deleted: cases that engaged this partner keep their record.
-    TraumaPartner.update(active=False).where(TraumaPartner.id == partner.id).execute()
-    api.audit("trauma.partner.remove", detail=str(partner.id))
-    flash(f"{partner.organisation} staat niet meer in de lijst.")
-    return redirect(url_for("trauma.partners"))
+@bp.route("/partners", defaults={"rest": ""}, methods=["GET", "POST"])
+@bp.route("/partners/<path:rest>", methods=["GET", "POST"])
+@api.requires("portal.partner_list")
+def partners(rest):
+    """The school's partners are the core's now, at the same paths under /<school>/partners/
+    (ids kept by the move): a 308 keeps a bookmark and a form posted from an old page
+    working (the core's page checks the token and the permission again)."""
+    return redirect(url_for("partners.index") + quote(rest), code=308)

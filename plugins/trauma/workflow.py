@@ -22,7 +22,6 @@ from .forms import ReportForm
 from .forms import SchoolHandlesForm
 from .models import TraumaEngagement
 from .models import TraumaEvent
-from .models import TraumaPartner
 from .models import TraumaStep
 
 TYPE_NAME = "trauma.gebeurtenis"
@@ -71,15 +70,6 @@ def _title(form):
     return f"{kind} ({group})" if group else kind
 
 
-def _tick_if_open(case, key, user, day, note=""):
-    """Tick the case's own copy of a step, when the school's plan has that step."""
-    item = api.CaseChecklistItem.get_or_none(
-        (api.CaseChecklistItem.case == case.id) & (api.CaseChecklistItem.name == item_name(key))
-        & api.CaseChecklistItem.done_at.is_null())
-    if item is not None:
-        api.tick(case, item, user, day, note)
-
-
 def apply_school_handles(detail):
     detail.handled_by = "school"
     detail.save(only=[TraumaEvent.handled_by])
@@ -87,8 +77,8 @@ def apply_school_handles(detail):
 
 
 def apply_external_help(case, detail, form, user):
-    partners = list(TraumaPartner.select().where(
-        TraumaPartner.id.in_(form.partners.data) & (TraumaPartner.school == case.school.id)))
+    partners = list(api.Partner.select().where(
+        api.Partner.id.in_(form.partners.data) & (api.Partner.school == case.school.id)))
     for p in partners:
         TraumaEngagement.create(case=case.id, partner=p.id, organisation=p.organisation,
                                 contacted_on=form.contacted_on.data,
@@ -97,13 +87,14 @@ def apply_external_help(case, detail, form, user):
     detail.ib_involved = detail.ib_involved or bool(form.ib_consulted.data)
     detail.save(only=[TraumaEvent.handled_by, TraumaEvent.ib_involved])
     names = ", ".join(p.organisation for p in partners)
-    _tick_if_open(case, KEY_EXTERNAL, user, form.contacted_on.data, names[:500])
+    # Ticked by name: only when the case's copy of the school's plan has the step, still open.
+    api.tick(case, item_name(KEY_EXTERNAL), user, form.contacted_on.data, names)
     return f"Externe hulp ingeschakeld: {names}."
 
 
 def apply_close(case, user):
     # The closing form is the evaluation, so the plan's own "evaluate" step is done now.
-    _tick_if_open(case, KEY_EVALUATION, user, api.today())
+    api.tick(case, item_name(KEY_EVALUATION), user, api.today())
     return "Zaak afgesloten met een evaluatie."
 
 
@@ -150,5 +141,9 @@ TYPE = api.CaseType(
               "begeleider krijgen direct bericht. Daarna maakt u, samen met de intern "
               "begeleider, de eerste inschatting: kan de school dit zelf aan?",
         submit="Melding opslaan", text="Traumatische gebeurtenis gemeld.",
+        saved="De melding is opgeslagen als {reference}. De directie en de intern begeleider "
+              "hebben bericht gekregen.",
+        # The menu says "Trauma melden", shorter than the page's title.
+        nav_order=40, nav_label="Trauma melden",
         template="trauma/start.html", after=copy_plan_to_case),
 )

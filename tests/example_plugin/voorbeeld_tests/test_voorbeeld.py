@@ -6,6 +6,7 @@ from portal.api import Case
 from portal.api import CaseDeadline
 from portal.api import CaseDocument
 from portal.api import CaseEvent
+from portal.api import today as api_today
 from portal.testing import access_problems
 from portal.testing import as_role
 from portal.testing import db_session
@@ -45,10 +46,10 @@ def test_the_directie_takes_it_through_to_closed_with_a_letter(app):
                 ).status_code == 302
     assert post(boss, f"{page}/brief/voorbeeld.verzoek", page=page).status_code == 302
     early = post(boss, f"{page}/stap/voorbeeld.opgelost", {
-        "fixed_on": (datetime.date.today() - datetime.timedelta(days=3)).isoformat(),
+        "fixed_on": (api_today() - datetime.timedelta(days=3)).isoformat(),
         "done": "Nieuwe ringen."}, page=page)
     assert early.status_code == 422 and "vóór het werd gemeld" in early.get_data(as_text=True)
-    fixed = {"fixed_on": datetime.date.today().isoformat(), "done": "Nieuwe ringen."}
+    fixed = {"fixed_on": api_today().isoformat(), "done": "Nieuwe ringen."}
     blocked = post(boss, f"{page}/stap/voorbeeld.opgelost", fixed, page=page)
     assert blocked.status_code == 422 and "Team gewaarschuwd" in blocked.get_data(as_text=True)
     with db_session(app):
