@@ -29,6 +29,7 @@ from .cases.engine import case_type
 from .cases.engine import detail_of
 from .cases.engine import exclude
 from .cases.engine import fill
+from .cases.engine import rows
 from .cases.engine import run_transition
 from .cases.engine import set_checklist_due
 from .cases.engine import set_confidential
@@ -101,7 +102,9 @@ from .forms import ValidationError
 from .forms import WebAddressField
 from .forms import bounded_int
 from .forms import clean
+from .forms import date_field
 from .forms import email_field
+from .forms import label
 from .forms import line
 from .forms import name_field
 from .forms import no_nul
@@ -189,6 +192,7 @@ __all__ = [
     "count_by",
     "count_if",
     "DataRequired",
+    "date_field",
     "DateField",
     "Deadline",
     "detail_of",
@@ -211,6 +215,7 @@ __all__ = [
     "InputRequired",
     "IntegerField",
     "is_sqlite",
+    "label",
     "Length",
     "line",
     "local",
@@ -247,6 +252,7 @@ __all__ = [
     "ReportFigure",
     "requires",
     "ROLES",
+    "rows",
     "run_transition",
     "School",
     "school_year_bounds",

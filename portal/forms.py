@@ -211,6 +211,18 @@ def line(label, max_length=200, required=None, **kw):
                        + [Length(max=max_length), no_nul, one_line], **kw)
 
 
+def date_field(label, required="Vul een geldige datum in (dd-mm-jjjj).", past=False, **kw):
+    """A date; ``required`` the message when it is empty (None: optional); ``past`` refuses a
+    date after today (a conversation held, an incident that happened)."""
+    validators = [InputRequired(required)] if required else [Optional()]
+    return DateField(label, validators=validators + ([not_in_future] if past else []), **kw)
+
+
+def label(choices, key):
+    """The label of ``key`` in ``(key, label)`` choices; an unknown key (an old value) as it is."""
+    return dict(choices).get(key, key or "")
+
+
 def name_field(label="Naam", required=None, **kw):
     kw.setdefault("render_kw", {}).setdefault("autocomplete", "name")
     return line(label, 200, required, **kw)

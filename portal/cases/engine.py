@@ -61,6 +61,12 @@ def detail_of(case, ct=None):
     return ct.detail.get_or_none(ct.detail.case == case.id)
 
 
+def rows(case, model, *order_by):
+    """The rows of a plugin table that belong to ``case`` (recorded steps: conversations,
+    hearings), in ``order_by`` (default: as they were made)."""
+    return list(model.select().where(model.case == case.id).order_by(*(order_by or (model.id,))))
+
+
 def _arguments(case, ct, form=None, user=None):
     """What a plugin function of this case may ask for (the detail row only when it does)."""
     return {"case": case, "detail": Lazy(lambda: detail_of(case, ct)), "form": form,
