@@ -6,8 +6,9 @@ any view. It checks the form (422 with everything typed kept, the errors next to
 the fields and in a summary at the top), asks the start's guard and check, creates
 the case through ``engine.start_case`` and shows it; a reporter who may not see
 the case (an incident is for the directie) gets a receipt with the reference.
-Public starts (the parents' complaint form) keep their own page and receipt but
-create the case through the same ``engine.start_case``.
+Public starts (the parents' complaint form) are served by portal/public.py, with
+their own pages and receipt, and create the case through the same
+``engine.start_case``.
 """
 
 from flask import abort
