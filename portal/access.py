@@ -7,6 +7,8 @@ A view with neither is refused (deny by default): ``enforce`` runs before
 every request, so a forgotten decorator cannot open a page.
 """
 
+import re
+
 from flask import abort
 from flask import g
 from flask import redirect
@@ -302,3 +304,26 @@ def staff_of(school):
         .where((UserRole.school == school.id) & (User.active == True))  # noqa: E712
         .order_by(User.name)
     )
+
+
+# Words around a name that are not the name ("juf Floor", "meester de Vries").
+_NOT_A_NAME = {"de", "van", "der", "den", "het", "ten", "ter", "juf", "juffrouw", "meester", "mevrouw",
+               "meneer", "mr", "mw", "dhr", "mevr", "leerkracht", "groep", "en", "of", "die"}
+
+
+def _name_words(text):
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return {w for w in re.split(r"[^a-z]+", plain) if len(w) >= 3 and w not in _NOT_A_NAME}
+
+
+def staff_named(school, text):
+    """The school's staff whose name shares a word with ``text`` ("juf Floor", "meneer
+    Hoekstra"): whom a parent may mean when naming a staff member. On purpose generous:
+    excluding one colleague too many is undone in a click, showing the complaint to the
+    person it is about is not."""
+    words = _name_words(text)
+    if not words:
+        return []
+    return [person for person in staff_of(school) if words & _name_words(person.name)]

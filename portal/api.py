@@ -14,6 +14,7 @@ from .access import LOGIN
 from .access import has_permission
 from .access import public
 from .access import requires
+from .access import staff_named
 from .access import staff_of
 from .access import users_with_permission
 from .audit import audit
@@ -28,7 +29,9 @@ from .cases.engine import backdate
 from .cases.engine import case_type
 from .cases.engine import detail_of
 from .cases.engine import exclude
+from .cases.engine import excluded
 from .cases.engine import fill
+from .cases.engine import include
 from .cases.engine import rows
 from .cases.engine import run_transition
 from .cases.engine import set_checklist_due
@@ -202,6 +205,7 @@ __all__ = [
     "email_field",
     "EmailField",
     "exclude",
+    "excluded",
     "external_url",
     "fill",
     "Form",
@@ -212,6 +216,7 @@ __all__ = [
     "hookimpl",
     "html_to_pdf",
     "in_school_year",
+    "include",
     "InputRequired",
     "IntegerField",
     "is_sqlite",
@@ -263,6 +268,7 @@ __all__ = [
     "set_confidential",
     "set_setting",
     "Setting",
+    "staff_named",
     "staff_of",
     "STAFF_ROLES",
     "Start",

@@ -119,3 +119,12 @@ def test_start_page_says_saved_and_shows_the_case(example):
                                "what": "Gat in het hek."}, follow_redirects=True)
     assert r.status_code == 200 and "Opgeslagen als OV-" in r.get_data(as_text=True)
     assert "/zaken/OV-" in r.request.path
+
+
+def test_staff_named_matches_the_words_of_a_name(ctx):
+    names = lambda text: sorted(p.name for p in api.staff_named(school(), text))  # noqa: E731
+    assert names("juf Floor") == ["Floor Vermeulen"]
+    assert names("meneer HOEKSTRA van groep 8") == ["Ruben Hoekstra"]
+    assert names("de juf van groep 5 (Sanne)") == ["Sanne de Boer"]
+    assert names("Youssef") == ["Youssef El Idrissi"]
+    assert names("de overblijfmoeder") == [] and names("") == [] and names("de van der") == []

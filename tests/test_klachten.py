@@ -699,12 +699,14 @@ def test_teacher_and_other_staff_see_nothing(app, client):
 def test_the_staff_member_concerned_never_sees_the_complaint(app, client):
     ref, _ = submitted(client, category="medewerker", staff_named="meneer Hoekstra")
     directie = as_role(app, "directie")
-    assert directie.get(case_url(ref)).status_code == 200
+    # Shut out from the moment the complaint is stored, not from the moment it is linked.
+    assert directie.get(case_url(ref)).status_code == 404
     cp = as_role(app, "contactpersoon")
     page = cp.get(case_url(ref)).get_data(as_text=True)
     assert "meneer Hoekstra" in page and "Koppelen en uitsluiten" in page
+    assert "Ruben Hoekstra" in page and "Uitgesloten medewerkers" in page
     director = with_db(app, lambda: User.get(User.email == "directie@klaverweide.demo").id)
-    # The directeur may not link and unlink themselves out of the way: only the link exists.
+    # The contactpersoon confirms the match by linking: still one exclusion.
     r = post(cp, f"/klaverweide/klachten/{ref}/medewerker", {"staff": str(director)},
              page=case_url(ref))
     assert r.status_code == 302
@@ -841,3 +843,34 @@ def test_staff_overview_redirects_to_the_case_list(app):
     r = cp.get("/klaverweide/klachten/")
     assert r.status_code == 302 and "soort=klachten.klacht" in r.headers["Location"]
     assert "Klachten" in cp.get("/klaverweide/").get_data(as_text=True)
+
+
+def test_a_named_contactpersoon_never_sees_the_complaint_and_the_directie_is_told(app, client):
+    """The parent names "juf Floor": Floor Vermeulen, the contactpersoon, is shut out from the
+    moment the complaint is stored, gets no mail about it, and the directie is told instead;
+    someone else can let a wrongly matched colleague in again (docs/security.md B3)."""
+    ref, _code = submitted(client, staff_named="juf Floor")
+    contact = as_role(app, "contactpersoon")
+    assert contact.get(case_url(ref)).status_code == 404
+    assert ref not in contact.get("/klaverweide/zaken/").get_data(as_text=True)
+
+    def mails():
+        return [(m.to, m.subject) for m in Outbox.select().where(Outbox.subject.contains(ref))]
+
+    sent = with_db(app, mails)
+    assert not any(to == "contactpersoon@klaverweide.demo" for to, _ in sent), sent
+    assert any(to == "directie@klaverweide.demo" and "Nieuwe klacht" in s for to, s in sent), sent
+
+    boss = as_role(app, "directie")
+    page = boss.get(case_url(ref)).get_data(as_text=True)
+    assert "Floor Vermeulen" in page and "weer toelaten" in page
+    floor = with_db(app, lambda: User.get(User.email == "contactpersoon@klaverweide.demo"))
+    r = post(boss, f"/klaverweide/klachten/{ref}/medewerker/{floor.id}/toelaten", page=case_url(ref))
+    assert r.status_code == 302
+    assert contact.get(case_url(ref)).status_code == 200
+    assert with_db(app, lambda: AuditLog.select().where(AuditLog.action == "case.include").exists())
+
+
+def test_a_name_that_matches_no_one_shuts_no_one_out(app, client):
+    ref, _code = submitted(client, staff_named="de overblijfmoeder")
+    assert as_role(app, "contactpersoon").get(case_url(ref)).status_code == 200

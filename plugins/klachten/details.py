@@ -24,8 +24,9 @@ def _complaint(case, detail):
 
 
 def context(case, detail, school):
-    # ``staff``: whom the complaint may be about, for the form that links and excludes them.
-    return {**_complaint(case, detail), "staff": api.staff_of(school)}
+    # ``staff``: whom the complaint may be about, for the form that links and excludes them;
+    # ``shut_out``: who is excluded (by the name the parent gave, or linked).
+    return {**_complaint(case, detail), "staff": api.staff_of(school), "shut_out": api.excluded(case)}
 
 
 def letter_context(case, detail, school):

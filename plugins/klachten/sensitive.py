@@ -57,6 +57,17 @@ def start_reporting_duty(case, user=None):
                          "en de klacht is zichtbaar gemaakt voor het bestuur.")
 
 
+def exclude_named(case, detail):
+    """Shut out every staff member the parent's words may mean, from the moment the complaint
+    is stored (docs/security.md B3): a colleague shut out wrongly is let in again by someone
+    else with one click; the person a complaint is about must not read it, not even once."""
+    named = api.staff_named(case.school, detail.staff_named) if detail.staff_named else []
+    for person in named:
+        api.exclude(case, person, None, f"{person.name} is uitgesloten: de indiener noemde "
+                    f"'{detail.staff_named}'. Klopt dat niet, laat deze medewerker dan weer toe.")
+    return named
+
+
 def link_staff(case, staff, user, sexual=False):
     """Link the staff member the complaint is about: from now on they never see it."""
     Klacht.update(staff_user=staff.id).where(Klacht.case == case.id).execute()

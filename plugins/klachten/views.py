@@ -45,3 +45,20 @@ def medewerker(reference):
         return redirect(url_for("cases.index"))
     flash(f"{staff.name} is gekoppeld en ziet deze klacht niet.")
     return redirect(url_for("cases.detail", reference=case.reference))
+
+
+@bp.route("/<reference>/medewerker/<int:user_id>/toelaten", methods=["POST"])
+@api.requires("klachten.handle")
+def toelaten(reference, user_id):
+    """A colleague shut out because the parent's words seemed to name them, let in again by
+    someone else (the person named cannot: they do not see the complaint)."""
+    case = api.get_visible(g.school, reference, current_user)
+    if case is None or case.case_type != TYPE_NAME:
+        abort(404)
+    person = next((p for p in api.excluded(case) if p.id == user_id), None)
+    if person is None or person.id == current_user.id or api.detail_of(case).staff_user_id == person.id:
+        abort(404)
+    api.include(case, person, current_user, f"{person.name} is weer toegelaten: de naam die de "
+                "indiener noemde, gaat niet over deze medewerker.")
+    flash(f"{person.name} ziet deze klacht weer (voor zover de rol dat toelaat).")
+    return redirect(url_for("cases.detail", reference=case.reference))

@@ -31,11 +31,17 @@ from .models import Klacht
 
 def submitted(case, detail, school):
     """Inside the creating transaction (the core has queued the parent's confirmation): the
-    staff's notice and, when it applies, the reporting duty."""
-    notify_staff(case, f"Nieuwe klacht ontvangen ({case.reference})",
-                 f"Bij {school.name} is een nieuwe klacht binnengekomen: {case.reference}.\n"
-                 "Log in op het Veiligheidsportaal om die te bekijken. Deze e-mail bevat "
-                 "bewust geen details.")
+    staff member the parent named is shut out before anyone is told, then the staff's
+    notice and, when it applies, the reporting duty."""
+    named = sensitive.exclude_named(case, detail)
+    subject = f"Nieuwe klacht ontvangen ({case.reference})"
+    body = (f"Bij {school.name} is een nieuwe klacht binnengekomen: {case.reference}.\n"
+            "Log in op het Veiligheidsportaal om die te bekijken. Deze e-mail bevat bewust "
+            "geen details.")
+    notify_staff(case, subject, body)
+    if any(api.has_permission(api.acting_user(p), school, "klachten.notify") for p in named):
+        # The contactpersoon is the one named: the directie hears of it instead.
+        sensitive.mail_people(case, api.users_with_permission(school, "klachten.handle"), subject, body)
     if detail.category == "seksueel" and detail.staff_named:  # named by the parent
         sensitive.start_reporting_duty(case)
 

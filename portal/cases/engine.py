@@ -563,6 +563,27 @@ def exclude(case, person, by, reason=""):
         audit("case.exclude", case=case, detail=f"user={person.id}")
 
 
+def include(case, person, by, reason=""):
+    """Undo an exclusion (a wrong match): ``person`` may see the case again as their roles
+    allow. On the timeline; audited."""
+    from ..models import CaseExclusion
+
+    with atomic():
+        CaseExclusion.delete().where((CaseExclusion.case == case.id)
+                                     & (CaseExclusion.user == person.id)).execute()
+        add_event(case, "note", by, reason or f"{person.name} is niet langer uitgesloten van deze zaak.")
+        audit("case.include", case=case, detail=f"user={person.id}")
+
+
+def excluded(case):
+    """The people excluded from ``case``."""
+    from ..models import CaseExclusion
+    from ..models import User
+
+    return list(User.select().join(CaseExclusion, on=(CaseExclusion.user == User.id))
+                .where(CaseExclusion.case == case.id).order_by(User.name))
+
+
 def set_confidential(case, confidential, by=None, text=""):
     """Make a case confidential (only its assignee and the type's confidential roles see it)
     or open to every holder of the type's view permission (e.g. shared with the board)."""
