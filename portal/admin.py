@@ -31,6 +31,7 @@ from .access import enabled_plugins
 from .access import requires
 from .access import roles_at
 from .audit import audit
+from .audit import audit_view
 from .db import atomic
 from .declarations import ROLES
 from .forms import MAX_INT
@@ -241,6 +242,8 @@ def user(user_id=None):
                 audit("admin.user", detail=_change_detail(row.id, added, removed, *extra))
             flash(f"{name} is opgeslagen.")
             return redirect(url_for("admin.index"))
+    if row is not None and request.method == "GET":
+        audit_view("admin.user.view", detail=f"user={row.id}")
     return render_template("admin/user.html", form=form, row=row, locked=locked,
                            board_wide=scope.board_wide), status
 
@@ -421,7 +424,7 @@ def audit_log():
     if before:
         q = q.where(AuditLog.id < before)
     rows = list(q.order_by(AuditLog.id.desc()).limit(100))
-    audit("admin.audit_log.view", detail=f"zaak={ref} wie={who}")
+    audit_view("admin.audit_log.view", detail=f"zaak={ref} wie={who}")
     return render_template("admin/audit_log.html", rows=rows, ref=ref, who=who)
 
 
@@ -445,7 +448,7 @@ def outbox():
     )
     n_failed = len(rows) if len(rows) < OUTBOX_PAGE_ROWS else Outbox.select().where(here & failed).count()
     waiting = Outbox.select().where(here & Outbox.sent_at.is_null() & Outbox.failed_at.is_null()).count()
-    audit("admin.mail.view")  # the list holds parents' addresses
+    audit_view("admin.mail.view")  # the list holds parents' addresses
     return render_template("admin/outbox.html", rows=rows, n_failed=n_failed, waiting=waiting)
 
 

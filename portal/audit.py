@@ -1,12 +1,29 @@
-"""The audit log: who did or saw what, when. Append-only (enforced in the database)."""
+"""The audit log: who did or saw what, when. Append-only (enforced in the database).
 
+A change and its audit row are written together (``audit`` inside the change's
+transaction, or on its own). Seeing something is logged too — every case page, list,
+search, dashboard and report — but one more commit (an fsync) per page view would cost
+more than the page: ``audit_view`` rows go into the request's own transaction when there
+is one, and otherwise into a small buffer that a thread of the process writes every half
+second in one transaction. A crash loses at most that half second of *view* rows, never
+the row of a change (docs/security.md E1).
+"""
+
+import atexit
+import logging
+import os
+import threading
+
+from flask import current_app
 from flask import g
 from flask import has_request_context
 from flask import request
 from flask_login import current_user
 
 from .access import roles_at
+from .db import database
 from .models import AuditLog
+from .models import utcnow
 
 
 def _roles_here():
@@ -16,15 +33,15 @@ def _roles_here():
     return ",".join(sorted(roles_at(current_user, school)))
 
 
-def audit(action, case=None, outcome="ok", detail="", user=None, school=None, email=""):
-    """Write one audit row. ``detail`` must never hold a child's data or a secret."""
+def _row(action, case, outcome, detail, user, school, email):
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     if school is None and has_request_context():
         school = g.get("school")
     if school is None and case is not None:
         school = case.school
-    AuditLog.create(
+    return dict(
+        at=utcnow(),
         user_id=user.id if user else None,
         user_email=(user.email if user else email)[:254],
         role=_roles_here(),
@@ -35,3 +52,80 @@ def audit(action, case=None, outcome="ok", detail="", user=None, school=None, em
         ip=(request.remote_addr or "") if has_request_context() else "",
         detail=detail[:2000],
     )
+
+
+def audit(action, case=None, outcome="ok", detail="", user=None, school=None, email=""):
+    """Write one audit row (a change, a refusal, a login). ``detail`` must never hold a
+    child's data or a secret."""
+    AuditLog.create(**_row(action, case, outcome, detail, user, school, email))
+
+
+def audit_view(action, case=None, detail="", user=None, school=None):
+    """Log that someone saw something, without a commit of its own (see the module doc)."""
+    row = _row(action, case, "ok", detail, user, school, "")
+    if database.in_transaction() or not current_app.config.get("AUDIT_VIEW_BATCH", True):
+        AuditLog.create(**row)
+    else:
+        _buffer.add(row)
+
+
+class _ViewBuffer:
+    """View rows waiting to be written, and the thread of this process that writes them."""
+
+    INTERVAL = 0.5
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.rows = []
+        self.pid = None
+        self.wake = threading.Event()
+
+    def add(self, row):
+        with self.lock:
+            self.rows.append(row)
+            if self.pid != os.getpid():  # first use in this process (or after a fork)
+                self.pid = os.getpid()
+                threading.Thread(target=self._run, name="audit-views", daemon=True).start()
+
+    def _run(self):
+        while True:
+            self.wake.wait(self.INTERVAL)
+            self.wake.clear()
+            try:
+                self.flush()
+            except Exception as exc:  # the database is away: keep the rows, try again
+                from .db import failure_kind
+
+                logging.getLogger(__name__).warning(
+                    "audit: %d view rows not yet written (%s)", len(self.rows), failure_kind(exc))
+
+    def flush(self):
+        """Write what is waiting, in one transaction (also called at exit and by tests)."""
+        with self.lock:
+            rows, self.rows = self.rows, []
+        if not rows:
+            return 0
+        opened = database.connect(reuse_if_open=True)
+        try:
+            with database.atomic():
+                AuditLog.insert_many(rows).execute()
+        except Exception:  # put them back: the next round tries again
+            with self.lock:
+                self.rows[:0] = rows
+            raise
+        finally:
+            if opened:
+                database.close()
+        return len(rows)
+
+
+_buffer = _ViewBuffer()
+flush_views = _buffer.flush
+
+
+@atexit.register
+def _flush_at_exit():
+    try:
+        flush_views()
+    except Exception:  # noqa: S110 - the process is ending; nothing left to tell
+        pass

@@ -21,6 +21,7 @@ from wtforms.validators import ValidationError
 from .access import enabled_plugins
 from .access import requires
 from .audit import audit
+from .audit import audit_view
 from .dates import school_year_bounds
 from .dates import school_year_of
 from .dates import today
@@ -97,7 +98,7 @@ def report_index():
     school = None if all_schools else g.school
     only = None if all_schools else enabled_plugins(g.school)
     figures = collect(get_pm(), "annual_report", only=only, school=school, year=year)
-    audit("reports.view", detail=f"{year} {'alle' if all_schools else g.school.slug}")
+    audit_view("reports.view", detail=f"{year} {'alle' if all_schools else g.school.slug}")
     return render_template("schools/reports.html", figures=[f for _, f in figures], year=year,
                            all_schools=all_schools, board_wide=board_wide,
                            first=datetime.date(year, 8, 1))

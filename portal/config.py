@@ -31,6 +31,8 @@ def defaults(instance_path):
         # deliberate opt-out (the demo), which production mode warns about.
         "PORTAL_REQUIRE_MFA": True,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Audit rows of page views are written in batches, twice a second (portal/audit.py).
+        "AUDIT_VIEW_BATCH": True,
         "WTF_CSRF_TIME_LIMIT": None,
         # Throttling: this many failures in the window are free, then the wait doubles.
         "THROTTLE_FREE_ATTEMPTS": 5,

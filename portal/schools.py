@@ -13,6 +13,7 @@ from .access import LOGIN
 from .access import public
 from .access import requires
 from .access import schools_of
+from .audit import audit_view
 from .menus import dashboard_panels
 from .models import School
 
@@ -118,6 +119,7 @@ def health():
 @requires("portal.dashboard")
 def dashboard():
     panels = dashboard_panels(current_user, g.school)
+    audit_view("dashboard.view")
     return render_template("schools/dashboard.html", panels=panels)
 
 

@@ -261,6 +261,14 @@ def test_a_logged_in_case_list_runs_three_queries(app, client, monkeypatch):
     nothing else (the per-connection PRAGMAs are not counted)."""
     from portal.db import database
 
+    import os
+
+    from portal import audit as audit_module
+
+    buffer = audit_module._ViewBuffer()
+    buffer.pid = os.getpid()  # its audit row waits for the batch (as in production)
+    monkeypatch.setattr(audit_module, "_buffer", buffer)
+    app.config["AUDIT_VIEW_BATCH"] = True
     login(client, "directie")
     client.get("/klaverweide/zaken/")  # warm: nothing cached across requests anyway
     seen = []

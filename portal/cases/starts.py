@@ -20,6 +20,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from ..audit import audit_view
 from ..calls import call
 from . import engine
 from .visibility import can_view
@@ -96,5 +97,6 @@ def started(case):
     """The receipt for a starter who may not see the case itself (only for that starter)."""
     if case is None or case.created_by_id != current_user.id:
         abort(404)
+    audit_view("case.receipt", case=case)
     return render_template("cases/started.html", case=case,
                            title=engine.case_type(case.case_type).title.lower())

@@ -24,6 +24,7 @@ from .. import documents
 from ..access import has_permission
 from ..access import requires
 from ..audit import audit
+from ..audit import audit_view
 from ..calls import Lazy
 from ..calls import call
 from ..dates import nl_datetime
@@ -82,6 +83,10 @@ def index():
         after=_cursor(args.get("na")),
     )
     viewable, confidential = visible_types(current_user, school)
+    # Which list, searched for what: the filters, never a name (the search is a reference).
+    audit_view("case.list", detail=" ".join(f"{k}={v}" for k, v in sorted(args.items())
+                                            if k in ("soort", "status", "behandelaar", "open",
+                                                     "te_laat", "q"))[:200])
     rows = list_cases(current_user.id, school.id, viewable, confidential, today(), filters,
                       PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
@@ -193,7 +198,7 @@ def started(reference):
 @requires("portal.cases")
 def detail(reference):
     case = _load(reference)
-    audit("case.view", case=case)
+    audit_view("case.view", case=case)
     return _render_detail(case)
 
 

@@ -1,0 +1,51 @@
+"""Every view of a case, a list, a search, the dashboard, a report and an admin user page
+writes an audit row; view rows are written in batches (no commit per page view), changes
+at once."""
+
+from portal import audit as audit_module
+from portal.models import AuditLog
+
+from .conftest import login
+from .core_helpers import db_ctx
+from .core_helpers import make_case
+
+
+def actions(app):
+    with db_ctx(app):
+        return [(r.action, r.detail) for r in AuditLog.select().order_by(AuditLog.id)]
+
+
+def test_views_that_used_to_write_no_row(app, client):
+    with db_ctx(app):
+        case = make_case("gezien")
+        from portal.models import User
+
+        ib = User.get(User.email == "ib@klaverweide.demo").id
+    login(client, "beheerder")
+    before = len(actions(app))
+    client.get("/klaverweide/")
+    client.get("/klaverweide/zaken/?q=TZ-2026&te_laat=1")
+    client.get(f"/klaverweide/zaken/{case.reference}")
+    client.get(f"/klaverweide/beheer/gebruiker/{ib}")
+    seen = actions(app)[before:]
+    names = [a for a, _ in seen]
+    assert {"dashboard.view", "case.list", "case.view", "admin.user.view"} <= set(names), names
+    listed = next(d for a, d in seen if a == "case.list")
+    assert "q=TZ-2026" in listed and "te_laat=1" in listed
+
+
+def test_view_rows_wait_for_the_batch_and_changes_do_not(app, client, monkeypatch):
+    import os
+
+    buffer = audit_module._ViewBuffer()
+    buffer.pid = os.getpid()  # no writer thread: this test writes the batch itself
+    monkeypatch.setattr(audit_module, "_buffer", buffer)
+    app.config["AUDIT_VIEW_BATCH"] = True
+    login(client, "directie")  # a login is not a view: written at once
+    assert "login" in [a for a, _ in actions(app)]
+    before = len(actions(app))
+    client.get("/klaverweide/")
+    client.get("/klaverweide/zaken/")
+    assert len(actions(app)) == before and len(buffer.rows) == 2
+    assert buffer.flush() == 2
+    assert [a for a, _ in actions(app)[before:]] == ["dashboard.view", "case.list"]
