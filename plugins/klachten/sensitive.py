@@ -27,7 +27,7 @@ def mail_people(case, people, subject, body):
     sent = set()
     for user in people:
         if user.id not in shut_out and user.email and user.email not in sent:
-            api.queue_mail(user.email, subject, body, school=case.school)
+            api.queue_mail(user.email, subject, body, case=case)
             sent.add(user.email)
     return sent
 

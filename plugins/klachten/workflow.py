@@ -54,7 +54,7 @@ def notify_staff(case, subject, body):
     sent = sensitive.mail_people(case, people, subject, body)
     extra = api.get_setting(case.school, "klachten.notify_email")
     if extra and extra not in sent:
-        api.queue_mail(extra, subject, body, school=case.school)
+        api.queue_mail(extra, subject, body, case=case)
 
 
 # --------------------------------------------------- guards and effects ----

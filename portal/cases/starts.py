@@ -58,6 +58,9 @@ def _start_view(type_name):
             form = start.form(request.form)
         else:
             initial = call(start.prefill, args=request.args, **kw) if start.prefill else None
+            if initial:
+                # A start page filled in from another case shows that case's data (a pupil).
+                audit_view("case.start.prefill", detail=type_name)
             form = start.form(data=initial or None)
         notice, status = None, 200
         if request.method == "POST":
