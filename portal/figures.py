@@ -81,6 +81,14 @@ def _utc_midnight(day):
     return moment.astimezone(datetime.UTC).replace(tzinfo=None)
 
 
+def year_rows(model, column, school, year):
+    """The usual start of a yearly figure: the rows of ``model`` (a plugin's table with a
+    ``case`` column) joined to their ``Case``, at ``school`` (None: every school), whose
+    ``column`` (of the model or of the case) lies in the school year from 1 August ``year``."""
+    query = model.select().join(Case, on=(model.case == Case.id))
+    return at_school(query, school).where(in_school_year(column, year))
+
+
 def open_item(name):
     """A condition on ``Case``: the case's checklist item ``name`` is not ticked yet."""
     return Case.id.in_(CaseChecklistItem.select(CaseChecklistItem.case).where(

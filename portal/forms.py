@@ -14,6 +14,7 @@ CSRFProtect), so plugin forms are plain ``Form`` classes.
 import re
 
 import wtforms
+from werkzeug.datastructures import MultiDict
 from wtforms import widgets
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
@@ -29,8 +30,8 @@ __all__ = [
     "BooleanField", "bounded_int", "DataRequired", "DateField", "Email", "EmailField", "Form", "HiddenField",
     "InputRequired", "IntegerField", "Length", "MultiCheckboxField", "NumberRange", "Optional",
     "PupilField", "RadioField", "SelectField", "StringField", "TelField", "TextAreaField",
-    "TimeField", "ValidationError", "WebAddressField", "clean", "email_field", "line", "name_field",
-    "no_nul", "not_in_future", "phone_field", "text",
+    "TimeField", "ValidationError", "WebAddressField", "clean", "date_field", "email_field",
+    "label", "line", "name_field", "no_nul", "not_in_future", "phone_field", "posted", "text",
 ]
 
 # The largest integer both databases store (64-bit signed).
@@ -38,11 +39,27 @@ MAX_INT = 2**63 - 1
 
 
 class Form(wtforms.Form):
-    """A form whose built-in messages are Dutch."""
+    """A form whose built-in messages are Dutch, with ``check`` for what only several fields
+    together can tell."""
 
     class Meta:
         locales = ("nl_NL", "nl")
         cache_translations = True
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        marked = self.check() or {}
+        for name, message in marked.items():
+            self[name].errors = [*self[name].errors, message]
+        return ok and not marked
+
+    def check(self):
+        """Checks across fields, after each field's own (also when one of those failed):
+        {field name: message} marks those fields, as a guard's answer does (a period that
+        ends before it starts). A field's own validator cannot do this for an empty optional
+        field: ``Optional()`` stops its chain first. May also set values (clear a field that
+        does not apply)."""
+        return None
 
 
 def bounded_int(value):
@@ -114,12 +131,16 @@ class IntegerField(wtforms.IntegerField):
 
 class _ChoiceMessage:
     """A Dutch message for a posted value that is not one of the choices (``choice_message=``
-    to say it in the field's own words)."""
+    to say it in the field's own words); ``required=`` the message when none is chosen."""
 
     choice_message = "Kies een van de mogelijkheden."
 
-    def __init__(self, *args, choice_message=None, **kw):
-        super().__init__(*args, **kw)
+    def __init__(self, label=None, validators=None, *, choice_message=None, required=None, **kw):
+        # ``required``: the message when nothing is chosen (a default choice counts as chosen).
+        validators = list(validators or ())
+        if required:
+            validators.insert(0, DataRequired(required))
+        super().__init__(label, validators, **kw)
         if choice_message:
             self.choice_message = choice_message
 
@@ -221,6 +242,16 @@ def date_field(label, required="Vul een geldige datum in (dd-mm-jjjj).", past=Fa
 def label(choices, key):
     """The label of ``key`` in ``(key, label)`` choices; an unknown key (an old value) as it is."""
     return dict(choices).get(key, key or "")
+
+
+def posted(form_class, data):
+    """``form_class`` as if ``data`` were posted (text, or a list for several checkboxes),
+    validated: demo data and imports pass the same checks as a person at the form. A refused
+    form raises ValueError with its messages."""
+    form = form_class(MultiDict(data))
+    if not form.validate():
+        raise ValueError(f"{form_class.__name__} refused: {form.errors}")
+    return form
 
 
 def name_field(label="Naam", required=None, **kw):

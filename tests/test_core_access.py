@@ -259,11 +259,10 @@ def test_context_loaded_with_school_and_session_equals_the_context_query(app):
 def test_a_logged_in_case_list_runs_three_queries(app, client, monkeypatch):
     """Session with roles, school with its plugins and permission changes, the list:
     nothing else (the per-connection PRAGMAs are not counted)."""
-    from portal.db import database
-
     import os
 
     from portal import audit as audit_module
+    from portal.db import database
 
     buffer = audit_module._ViewBuffer()
     buffer.pid = os.getpid()  # its audit row waits for the batch (as in production)

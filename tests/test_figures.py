@@ -173,3 +173,32 @@ def test_open_items_and_overdue_deadlines(schools):
     assert len(seen) == 1
     # Five cases: one item ticked; one deadline met, and none is due yet today.
     assert found == (4, 4, 0)
+
+
+def test_year_rows_of_a_plugin_table(schools):
+    """A plugin's rows with a ``case`` column, at a school (None: all), in a school year by a
+    column of their own or of their case."""
+    klaverweide, aquamarijn, _ = schools
+    items = (CaseChecklistItem.select().join(Case).where(
+        (Case.case_type == TYPE) & (CaseChecklistItem.name == "testzaak.brief")).order_by(Case.id))
+    # De Klaverweide's first three cases are "nieuw", Aquamarijn's are "bezig".
+    due = {klaverweide.id: [datetime.date(2025, 8, 1), datetime.date(2026, 7, 31),
+                            datetime.date(2026, 8, 1)],
+           aquamarijn.id: [datetime.date(2025, 9, 1)]}
+    for school_id, days in due.items():
+        mine = [i for i in items if i.case.school_id == school_id]
+        for item, day in zip(mine, days, strict=False):
+            CaseChecklistItem.update(due_date=day).where(CaseChecklistItem.id == item.id).execute()
+
+    def rows(school, column=CaseChecklistItem.due_date, year=2025):
+        return api.year_rows(CaseChecklistItem, column, school, year).where(Case.case_type == TYPE)
+
+    assert [rows(s).count() for s in (klaverweide, aquamarijn, None)] == [2, 1, 3]
+    assert rows(None, year=2026).count() == 1
+    # By the case's moment of creation: every test case was made this school year.
+    this_year = api.school_year_of(api.today())
+    assert rows(klaverweide, Case.created_at, this_year).count() == 5 * 3
+    with statements() as seen:
+        found = api.count_by(rows(None), Case.state, STATES, zeros=False)
+    assert len(seen) == 1
+    assert found == (("Nieuw", 2), ("In behandeling", 1))

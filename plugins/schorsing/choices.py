@@ -1,4 +1,4 @@
-"""The plugin's vocabularies: (key, label) pairs, and ``label`` to look one up."""
+"""The plugin's vocabularies: (key, label) pairs (``api.label`` looks one up)."""
 
 # The plan's list of serious incidents (veiligheidsplan 3.2.2), plus "anders".
 CATEGORIES = (
@@ -24,8 +24,3 @@ OUTCOMES = (
     ("geaccepteerd", "Geaccepteerd: de school neemt de leerling aan"),
     ("afgewezen", "Afgewezen"),
 )
-
-
-def label(choices, key):
-    """The label of ``key`` in ``choices``; an unknown key (an old value) as it is."""
-    return dict(choices).get(key, key)

@@ -6,8 +6,6 @@ the other already has the board consultation recorded. Names are invented.
 
 import datetime
 
-from werkzeug.datastructures import MultiDict
-
 from portal import api
 
 from .forms import IncidentForm
@@ -41,8 +39,7 @@ def add_demo(school):
         item = dict(item)
         occurred = api.today() - datetime.timedelta(days=item.pop("days_ago"))
         # Through the start form, as the teacher would: the same checks, the same rows.
-        form = IncidentForm(MultiDict({**item, "occurred_on": occurred.isoformat()}))
-        assert form.validate(), form.errors
+        form = api.posted(IncidentForm, {**item, "occurred_on": occurred.isoformat()})
         cases.append(api.start_case(school, SUSPENSION, form, api.acting_user(reporter)))
     # The second incident: the director already consulted the board.
     api.run_transition(cases[1], "schorsing.overleg", api.acting_user(director), {

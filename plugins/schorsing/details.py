@@ -23,24 +23,15 @@ def suspension(case):
 
 
 def consultations(case):
-    return list(BoardConsultation.select().where(BoardConsultation.case == case.id)
-                .order_by(BoardConsultation.held_on, BoardConsultation.id))
+    return api.rows(case, BoardConsultation, BoardConsultation.held_on, BoardConsultation.id)
 
 
 def hearings(case, party=None):
-    q = Hearing.select().where(Hearing.case == case.id)
-    if party:
-        q = q.where(Hearing.party == party)
-    return list(q.order_by(Hearing.held_on, Hearing.id))
-
-
-def evaluations(case):
-    return list(Evaluation.select().where(Evaluation.case == case.id).order_by(Evaluation.held_on))
+    return [h for h in api.rows(case, Hearing, Hearing.held_on, Hearing.id) if party in (None, h.party)]
 
 
 def approaches(case):
-    return list(SchoolApproach.select().where(SchoolApproach.case == case.id)
-                .order_by(SchoolApproach.approached_on, SchoolApproach.id))
+    return api.rows(case, SchoolApproach, SchoolApproach.approached_on, SchoolApproach.id)
 
 
 def accepting_school(case):
@@ -53,7 +44,7 @@ def accepting_school(case):
 
 def suspension_summary(case, detail):
     return {"incident": detail, "consultations": consultations(case), "hearings": hearings(case),
-            "suspension": suspension(case), "evaluations": evaluations(case)}
+            "suspension": suspension(case), "evaluations": api.rows(case, Evaluation, Evaluation.held_on)}
 
 
 def expulsion_summary(case, detail):

@@ -11,10 +11,7 @@ from .choices import OUTCOMES
 
 MAX_DAYS = 5  # the plan: one to five consecutive school days
 DAYS_MESSAGE = f"Een schorsing duurt 1 tot en met {MAX_DAYS} aaneengesloten schooldagen."
-
-
-def _date(label, *more):
-    return api.DateField(label, validators=[api.DataRequired("Vul een geldige datum in."), *more])
+DATE = "Vul een geldige datum in."
 
 
 def _pupil():
@@ -31,23 +28,21 @@ def _group():
 class IncidentForm(api.Form):
     pupil_name = _pupil()
     pupil_group = _group()
-    occurred_on = _date("Datum van het incident", api.not_in_future)
+    occurred_on = api.date_field("Datum van het incident", DATE, past=True)
     occurred_time = api.TimeField("Tijd", validators=[
         api.DataRequired("Vul een tijd in, bijvoorbeeld 10:15.")])
     place = api.line("Plaats", 200, "Waar gebeurde het? Bijvoorbeeld: schoolplein.")
-    category = api.RadioField("Soort incident", choices=CATEGORIES,
-                              validators=[api.DataRequired("Kies het soort incident.")])
-    # No Optional() here: it would stop the chain on an empty field before the check below.
-    category_other = api.StringField("Anders, namelijk", validators=[api.Length(max=200),
-                                                                     api.no_nul])
+    category = api.RadioField("Soort incident", choices=CATEGORIES, required="Kies het soort incident.")
+    category_other = api.line("Anders, namelijk", 200)
     description = api.text("Wat is er gebeurd?", required="Beschrijf wat er is gebeurd.")
     involved = api.text("Wie waren erbij betrokken?")
     immediate_action = api.text("Wat is er direct gedaan?",
                                 required="Beschrijf wat er direct is gedaan.")
 
-    def validate_category_other(self, field):
-        if self.category.data == "anders" and not api.clean(field):
-            raise api.ValidationError("Beschrijf het soort incident bij ‘Anders, namelijk’.")
+    def check(self):
+        if self.category.data == "anders" and not api.clean(self.category_other):
+            return {"category_other": "Beschrijf het soort incident bij ‘Anders, namelijk’."}
+        return None
 
 
 class ExpulsionStartForm(api.Form):
@@ -63,19 +58,19 @@ class ExpulsionStartForm(api.Form):
 # ------------------------------------------------------ suspension route ----
 
 class ConsultationForm(api.Form):
-    held_on = _date("Datum van het overleg", api.not_in_future)
+    held_on = api.date_field("Datum van het overleg", DATE, past=True)
     with_whom = api.line("Met wie (naam en functie bij het bestuur)", 200,
                          "Vul in met wie is overlegd.")
     outcome = api.text("Uitkomst van het overleg", required="Vul de uitkomst van het overleg in.")
 
 
 class HearingForm(api.Form):
-    held_on = _date("Datum van het gesprek", api.not_in_future)
+    held_on = api.date_field("Datum van het gesprek", DATE, past=True)
     summary = api.text("Samenvatting", required="Vat het gesprek kort samen.")
 
 
 class DecisionForm(api.Form):
-    first_day = _date("Eerste schorsingsdag")
+    first_day = api.date_field("Eerste schorsingsdag", DATE)
     days = api.IntegerField("Aantal schooldagen", validators=[
         api.InputRequired("Vul het aantal schooldagen in."),
         api.NumberRange(1, MAX_DAYS, DAYS_MESSAGE)],
@@ -83,8 +78,7 @@ class DecisionForm(api.Form):
     reason = api.text("Reden van de schorsing", required="Vul de reden van de schorsing in.")
     schoolwork = api.text("Afspraken over schoolwerk tijdens de schorsing",
                           required="Vul in hoe de leerling tijdens de schorsing schoolwerk krijgt.")
-    meeting_on = api.DateField("Datum gesprek met de ouders (voor de uitnodiging in de brief)",
-                               validators=[api.Optional()])
+    meeting_on = api.date_field("Datum gesprek met de ouders (voor de uitnodiging in de brief)", None)
     # Two-step confirmation without JavaScript: the first submit computes the
     # last day and shows it under this box; the box's value then carries that
     # period, so a confirmation only counts for the period that was shown.
@@ -92,7 +86,7 @@ class DecisionForm(api.Form):
 
 
 class EvaluationForm(api.Form):
-    held_on = _date("Datum van de evaluatie")
+    held_on = api.date_field("Datum van de evaluatie", DATE)
     summary = api.text("Evaluatie", required="Vat de evaluatie samen: hoe verliep de terugkeer?")
 
 
@@ -108,42 +102,35 @@ class NoSuspensionForm(api.Form):
 # -------------------------------------------------------- expulsion route ----
 
 class IntentForm(api.Form):
-    intent_on = _date("Datum van het voornemen")
+    intent_on = api.date_field("Datum van het voornemen", DATE)
     intent_text = api.text("Motivering van het voornemen", required="Licht toe waarom het bestuur "
                            "van plan is de leerling te verwijderen.")
 
 
 class ApproachForm(api.Form):
     school_name = api.line("Naam van de school", 200, "Vul de naam van de school in.")
-    approached_on = _date("Datum van het contact")
-    outcome = api.SelectField("Uitkomst", choices=OUTCOMES,
-                              validators=[api.DataRequired("Kies de uitkomst.")])
+    approached_on = api.date_field("Datum van het contact", DATE)
+    outcome = api.SelectField("Uitkomst", choices=OUTCOMES, required="Kies de uitkomst.")
     special_education = api.BooleanField("Het gaat om een school voor speciaal onderwijs")
-    tlv_on = api.DateField("Datum toelaatbaarheidsverklaring van het samenwerkingsverband",
-                           validators=[api.Optional()])
+    tlv_on = api.date_field("Datum toelaatbaarheidsverklaring van het samenwerkingsverband", None)
     tlv_reference = api.line("Kenmerk toelaatbaarheidsverklaring", 100)
     note = api.text("Toelichting")
 
-    def validate(self, extra_validators=None):
-        # A form-level check: the date field is Optional(), which would stop an
-        # inline validator on an empty field before it runs.
-        ok = super().validate(extra_validators)
+    def check(self):
         if not self.special_education.data:
             # Only a school for special education needs a toelaatbaarheidsverklaring: one
             # typed for another school is not kept (the step stores the form as it is).
             self.tlv_on.data, self.tlv_reference.data = None, ""
-        if (self.special_education.data and self.outcome.data == "geaccepteerd"
-                and not self.tlv_on.data and not self.tlv_on.errors):
-            self.tlv_on.errors.append(
-                "Voor een school voor speciaal onderwijs is een toelaatbaarheidsverklaring "
-                "van het samenwerkingsverband nodig: vul de datum in.")
-            ok = False
-        return ok
+        elif self.outcome.data == "geaccepteerd" and not self.tlv_on.data and not self.tlv_on.errors:
+            return {"tlv_on": "Voor een school voor speciaal onderwijs is een "
+                              "toelaatbaarheidsverklaring van het samenwerkingsverband nodig: vul "
+                              "de datum in."}
+        return None
 
 
 class ExpulsionDecisionForm(api.Form):
-    decided_on = _date("Datum van het besluit")
-    effective_on = _date("Verwijderd met ingang van")
+    decided_on = api.date_field("Datum van het besluit", DATE)
+    effective_on = api.date_field("Verwijderd met ingang van", DATE)
 
 
 class WithdrawForm(api.Form):

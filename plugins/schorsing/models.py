@@ -13,7 +13,6 @@ from portal import api
 from .choices import CATEGORIES
 from .choices import OUTCOMES
 from .choices import PARTIES
-from .choices import label
 
 
 class Incident(api.BaseModel):
@@ -39,7 +38,7 @@ class Incident(api.BaseModel):
     def category_label(self):
         if self.category == "anders" and self.category_other:
             return f"Anders: {self.category_other}"
-        return label(CATEGORIES, self.category)
+        return api.label(CATEGORIES, self.category)
 
 
 class BoardConsultation(api.BaseModel):
@@ -69,7 +68,7 @@ class Hearing(api.BaseModel):
 
     @property
     def party_label(self):
-        return label(PARTIES, self.party)
+        return api.label(PARTIES, self.party)
 
 
 class Suspension(api.BaseModel):
@@ -137,7 +136,7 @@ class SchoolApproach(api.BaseModel):
 
     @property
     def outcome_label(self):
-        return label(OUTCOMES, self.outcome)
+        return api.label(OUTCOMES, self.outcome)
 
     @property
     def counts_as_accepted(self):
@@ -145,7 +144,6 @@ class SchoolApproach(api.BaseModel):
         if self.outcome != "geaccepteerd":
             return False
         return not self.special_education or self.tlv_on is not None
-
 
 
 MODELS = [Incident, BoardConsultation, Hearing, Suspension, Evaluation, Expulsion, SchoolApproach]

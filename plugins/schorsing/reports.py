@@ -21,16 +21,12 @@ from .workflow import SUSPENSION_TYPE
 from .workflow import VIEW
 
 
-def _suspensions(school):
-    return api.at_school(Suspension.select().join(api.Case), school)
-
-
 def panels(user, school):
     now = api.today()
     # In one statement: suspended today, and suspensions longer than a day whose written
     # notice to the inspectie is still open.
     suspended_now, inspectie_open = api.totals(
-        _suspensions(school),
+        api.at_school(Suspension.select().join(api.Case), school),
         api.count_if((Suspension.first_day <= now) & (Suspension.last_day >= now)),
         api.count_if((Suspension.days > 1) & api.open_item("schorsing.inspectie")))
     lines = (
@@ -50,13 +46,10 @@ def panels(user, school):
 
 
 def figures(school, year):
-    incidents = api.at_school(Incident.select().join(api.Case), school).where(
-        api.in_school_year(Incident.occurred_on, year))
-    suspensions = (_suspensions(school).switch(Suspension)
-                   .join(Incident, on=(Incident.case == Suspension.case))
-                   .where(api.in_school_year(Suspension.first_day, year)))
-    expulsions = api.at_school(Expulsion.select().join(api.Case), school).where(
-        api.in_school_year(Expulsion.decided_on, year))
+    incidents = api.year_rows(Incident, Incident.occurred_on, school, year)
+    suspensions = (api.year_rows(Suspension, Suspension.first_day, school, year).switch(Suspension)
+                   .join(Incident, on=(Incident.case == Suspension.case)))
+    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year)
 
     reported = api.count_by(incidents, Incident.category, CATEGORIES, zeros=False)
     # One statement for three figures: per category the number and the days, and how

@@ -14,7 +14,6 @@ from . import forms
 from . import models
 from . import period
 from .choices import OUTCOMES
-from .choices import label
 
 SUSPENSION = "schorsing.schorsing"
 EXPULSION = "schorsing.verwijdering"
@@ -182,7 +181,7 @@ def note_on_incident(case, detail, user):
 
 
 def approach_text(form):
-    return f"Contact met {api.clean(form.school_name)}: {label(OUTCOMES, form.outcome.data)}."
+    return f"Contact met {api.clean(form.school_name)}: {api.label(OUTCOMES, form.outcome.data)}."
 
 
 def expulsion_guard(case, form):

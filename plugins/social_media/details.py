@@ -15,7 +15,7 @@ from .models import in_force_condition
 
 def summary_context(detail):
     day = api.today()
-    return {"req": detail, "kind": dict(KINDS).get(detail.kind, detail.kind),
+    return {"req": detail, "kind": api.label(KINDS, detail.kind),
             "in_force": detail.in_force(day), "ended": detail.ended(day)}
 
 
@@ -29,29 +29,29 @@ def already_allowed(school, domain):
     return next((a for a in allowed_apps(school) if api.domain_covers(a.domain, domain)), None)
 
 
-def _with_case():
-    return AppRequest.select(AppRequest, api.Case).join(api.Case)
+def _with_case(school, condition):
+    """The school's requests that meet ``condition``, each with its case."""
+    return (AppRequest.select(AppRequest, api.Case).join(api.Case)
+            .where((AppRequest.school == school.id) & condition))
 
 
 def approvals_in_force(school, day, group=None):
     """Approved requests whose dates include ``day``, with their case, soonest ending first."""
-    rows = list(_with_case().where((AppRequest.school == school.id) & in_force_condition(day))
+    rows = list(_with_case(school, in_force_condition(day))
                 .order_by(AppRequest.domain, AppRequest.end_date, AppRequest.id))
     if group:
-        rows = [r for r in rows if group in r.group_list]
+        rows = [r for r in rows if group in r.groups.split(",")]
     return rows
 
 
 def requests_of(school, user, limit=50):
     """A teacher's own requests, newest first."""
-    return list(_with_case()
-                .where((AppRequest.school == school.id) & (AppRequest.requested_by == user.id))
+    return list(_with_case(school, AppRequest.requested_by == user.id)
                 .order_by(api.Case.created_at.desc(), api.Case.id.desc()).limit(limit))
 
 
 def pending(school):
-    return list(_with_case().where((AppRequest.school == school.id) & (AppRequest.decision == ""))
-                .order_by(api.Case.created_at, api.Case.id))
+    return list(_with_case(school, AppRequest.decision == "").order_by(api.Case.created_at, api.Case.id))
 
 
 def matches(query, *texts):

@@ -21,48 +21,39 @@ class RequestForm(api.Form):
                     description="Bijvoorbeeld: YouTube, filmpje over de watercyclus.")
     # The kit's "Kies een van de mogelijkheden." says less than this about checkboxes.
     groups = api.MultiCheckboxField("Voor welke groep(en)?", choices=GROUPS,
-                                    validators=[api.DataRequired("Kies minstens één groep.")],
+                                    required="Kies minstens één groep.",
                                     choice_message="Kies uit de groepen in de lijst.")
     purpose = api.text("Voor welke les of welk doel?", 1000,
                        "Schrijf op voor welke les of welk doel u het wilt gebruiken.")
-    kind = api.RadioField(
-        "Hoe lang?", choices=KINDS, default="eenmalig",
-        validators=[api.DataRequired("Kies hoe lang u het wilt gebruiken.")],
-        description="Structureel: na goedkeuring komt het op de lijst met toegestane apps.")
-    start_date = api.DateField("Datum (bij een periode: de eerste dag)",
-                               validators=[api.Optional()])
-    end_date = api.DateField("Laatste dag (alleen bij een periode)", validators=[api.Optional()],
-                             description="Na deze dag vervalt de toestemming vanzelf.")
+    kind = api.RadioField("Hoe lang?", choices=KINDS, default="eenmalig",
+                          required="Kies hoe lang u het wilt gebruiken.",
+                          description="Structureel: na goedkeuring komt het op de lijst met toegestane apps.")
+    start_date = api.date_field("Datum (bij een periode: de eerste dag)", None)
+    end_date = api.date_field("Laatste dag (alleen bij een periode)", None,
+                              description="Na deze dag vervalt de toestemming vanzelf.")
 
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
+    def check(self):
+        """The dates each kind needs; "eenmalig" ends on its day, "structureel" never."""
         kind, start, end = self.kind.data, self.start_date.data, self.end_date.data
-        first = api.today()
+        first, wrong = api.today(), {}
         if kind == "structureel":
             start = start or first
             self.start_date.data, self.end_date.data = start, None
         elif kind in ("eenmalig", "periode") and start is None and not self.start_date.errors:
-            self.start_date.errors.append("Vul de datum in waarop u het wilt gebruiken.")
-            ok = False
+            wrong["start_date"] = "Vul de datum in waarop u het wilt gebruiken."
         if start is not None and start < first:
-            self.start_date.errors.append("Deze datum ligt in het verleden.")
-            ok = False
+            wrong["start_date"] = "Deze datum ligt in het verleden."
         if kind == "eenmalig" and start is not None:
             self.end_date.data = start
-        if kind == "periode" and start is not None:
+        if kind == "periode" and start is not None and not self.end_date.errors:
             if end is None:
-                if not self.end_date.errors:
-                    self.end_date.errors.append("Vul de laatste dag van de periode in.")
-                ok = False
+                wrong["end_date"] = "Vul de laatste dag van de periode in."
             elif end < start:
-                self.end_date.errors.append("De laatste dag ligt vóór de eerste dag.")
-                ok = False
+                wrong["end_date"] = "De laatste dag ligt vóór de eerste dag."
             elif end - start > datetime.timedelta(days=MAX_PERIOD_DAYS):
-                self.end_date.errors.append(
-                    "Een periode duurt hoogstens een jaar. Vraag voor langer een structurele "
-                    "toestemming aan.")
-                ok = False
-        return ok
+                wrong["end_date"] = ("Een periode duurt hoogstens een jaar. Vraag voor langer een "
+                                     "structurele toestemming aan.")
+        return wrong
 
 
 class ApproveForm(api.Form):
@@ -89,6 +80,5 @@ class AllowedAppForm(api.Form):
     address = api.WebAddressField("Webadres of domein",
                                   required="Vul een webadres in, zoals www.basispoort.nl.")
     purpose = api.line("Waarvoor", 500, description="Bijvoorbeeld: rekenen en taal op het digibord.")
-    since = api.DateField("Toegestaan sinds", validators=[
-        api.DataRequired("Vul een geldige datum in (dag-maand-jaar).")])
+    since = api.date_field("Toegestaan sinds", "Vul een geldige datum in (dag-maand-jaar).")
     approved_by = api.line("Goedgekeurd door", 200, "Vul in wie het heeft goedgekeurd.")

@@ -58,10 +58,6 @@ class AppRequest(api.BaseModel):
         indexes = ((("school", "decision", "end_date"), False),)
 
     @property
-    def group_list(self):
-        return [g for g in self.groups.split(",") if g]
-
-    @property
     def label(self):
         return self.name or self.domain
 

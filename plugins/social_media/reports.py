@@ -1,7 +1,6 @@
 """Dashboard panels and the figures for the yearly evaluation."""
 
 import datetime
-from collections import Counter
 
 from flask import url_for
 
@@ -15,9 +14,9 @@ from .workflow import START
 # A decision stays on the teacher's dashboard this long after it was taken.
 RECENT_DAYS = 14
 TOP_SITES = 10
-# The figure's rows: (text, decision on the request row).
-OUTCOMES = (("Goedgekeurd", "goedgekeurd"), ("Afgewezen", "afgewezen"),
-            ("Ingetrokken na goedkeuring", "ingetrokken"), ("Nog geen besluit", ""))
+# The figure's rows: (decision on the request row, text).
+OUTCOMES = (("goedgekeurd", "Goedgekeurd"), ("afgewezen", "Afgewezen"),
+            ("ingetrokken", "Ingetrokken na goedkeuring"), ("", "Nog geen besluit"))
 
 
 def panels(user, school):
@@ -62,21 +61,13 @@ def _pending_panel(school):
 
 
 def figures(school, year):
-    """Requests made in the school year from 1 August ``year``; ``school`` None: all schools."""
-    first, last = api.school_year_bounds(year)
-    start = datetime.datetime.combine(first, datetime.time())
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time())
-    q = (AppRequest.select(AppRequest.domain, AppRequest.decision).join(api.Case)
-         .where((api.Case.created_at >= start) & (api.Case.created_at < end)))
-    if school is not None:
-        q = q.where(AppRequest.school == school.id)
-    rows = list(q)
-    decisions = Counter(r.decision for r in rows)
-    outcomes = tuple((text, decisions[key]) for text, key in OUTCOMES)
-    sites = Counter(r.domain for r in rows)
-    top = sorted(sites.items(), key=lambda item: (-item[1], item[0]))[:TOP_SITES]
+    """Requests made in the school year from 1 August ``year``; ``school`` None: all schools.
+    Counted by the database, one statement per figure."""
+    requests = api.year_rows(AppRequest, api.Case.created_at, school, year)
+    outcomes = api.count_by(requests, AppRequest.decision, OUTCOMES)
     return [
-        api.ReportFigure("social_media.requests", "Aanvragen social media en apps", len(rows),
-                         rows=outcomes),
-        api.ReportFigure("social_media.top_sites", "Meest aangevraagde sites", "", rows=tuple(top)),
+        api.ReportFigure("social_media.requests", "Aanvragen social media en apps", outcomes.total,
+                         rows=tuple(outcomes)),
+        api.ReportFigure("social_media.top_sites", "Meest aangevraagde sites", "",
+                         rows=api.top(requests, AppRequest.domain, TOP_SITES)),
     ]
