@@ -95,7 +95,6 @@ from .forms import Length
 from .forms import MultiCheckboxField
 from .forms import NumberRange
 from .forms import Optional
-from .forms import PupilField
 from .forms import RadioField
 from .forms import SelectField
 from .forms import StringField
@@ -134,6 +133,8 @@ from .partners import adopt_partners
 from .partners import partner_choices
 from .partners import partner_kind_label
 from .public import start_public_case
+from .pupils.field import PupilField
+from .pupils.field import PupilNameField
 from .schoolcalendar import SchoolCalendar
 from .sessions import PortalUser
 from .settings import get_setting
@@ -198,6 +199,7 @@ __all__ = [
     "Permission",
     "Plugin",
     "PupilField",
+    "PupilNameField",
     "ROLES",
     "RadioField",
     "ReportFigure",

@@ -33,7 +33,7 @@ def _roles_here():
     return ",".join(sorted(roles_at(current_user, school)))
 
 
-def _row(action, case, outcome, detail, user, school, email):
+def _row(action, case, outcome, detail, user, school, email, pupil=None):
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     if school is None and has_request_context():
@@ -51,18 +51,21 @@ def _row(action, case, outcome, detail, user, school, email):
         outcome=outcome,
         ip=(request.remote_addr or "") if has_request_context() else "",
         detail=detail[:2000],
+        pupil_id=getattr(pupil, "id", pupil),
     )
 
 
-def audit(action, case=None, outcome="ok", detail="", user=None, school=None, email=""):
+def audit(action, case=None, outcome="ok", detail="", user=None, school=None, email="",
+          pupil=None):
     """Write one audit row (a change, a refusal, a login). ``detail`` must never hold a
-    child's data or a secret."""
-    AuditLog.create(**_row(action, case, outcome, detail, user, school, email))
+    child's data or a secret; ``pupil`` (a Pupil or its id) is the child whose record it is,
+    so that the child's access log finds the row."""
+    AuditLog.create(**_row(action, case, outcome, detail, user, school, email, pupil))
 
 
-def audit_view(action, case=None, detail="", user=None, school=None):
+def audit_view(action, case=None, detail="", user=None, school=None, pupil=None):
     """Log that someone saw something, without a commit of its own (see the module doc)."""
-    row = _row(action, case, "ok", detail, user, school, "")
+    row = _row(action, case, "ok", detail, user, school, "", pupil)
     if database.in_transaction() or not current_app.config.get("AUDIT_VIEW_BATCH", True):
         AuditLog.create(**row)
     else:

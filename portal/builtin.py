@@ -25,6 +25,13 @@ def register_permissions():
         # The roles that managed the trauma plugin's list (trauma.partners) before the core had it.
         Permission("portal.partners", "De externe partners en het netwerkoverleg van de school "
                    "bijhouden", ("ib", "directie", "beheerder")),
+        Permission("portal.pupils", "De leerlingenlijst inzien en bijhouden",
+                   ("ib", "directie", "beheerder")),
+        Permission("portal.pupil_chronology", "Van elke leerling alle zaken zien (het overzicht "
+                   "per leerling)", ("ib", "directie")),
+        # Choosing a pupil in a form shows names and groups of the school's pupils.
+        Permission("portal.pupil_pick", "Een leerling uit de leerlingenlijst kiezen in een "
+                   "formulier", tuple(r for r in ALL_STAFF if r != "bestuur")),
     ]
 
 
@@ -41,6 +48,7 @@ def nav_items(user, school):
     return [
         NavItem("portal.dashboard", "Dashboard", "schools.dashboard", "portal.dashboard", order=0),
         NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
+        NavItem("portal.pupils", "Leerlingen", "pupils.index", "portal.pupils", order=60),
         NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list",
                 order=70),
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),

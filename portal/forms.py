@@ -29,7 +29,7 @@ from .dates import today
 __all__ = [
     "BooleanField", "bounded_int", "DataRequired", "DateField", "Email", "EmailField", "Form", "HiddenField",
     "InputRequired", "IntegerField", "Length", "MultiCheckboxField", "NumberRange", "Optional",
-    "PupilField", "RadioField", "SelectField", "StringField", "TelField", "TextAreaField",
+    "RadioField", "SelectField", "StringField", "TelField", "TextAreaField",
     "TimeField", "ValidationError", "WebAddressField", "clean", "date_field", "email_field",
     "label", "line", "name_field", "no_nul", "not_in_future", "phone_field", "posted", "text",
 ]
@@ -166,13 +166,6 @@ class MultiCheckboxField(_ChoiceMessage, wtforms.SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
-
-
-class PupilField(wtforms.StringField):
-    """A pupil of the school. Until the pupil register exists this is the pupil's name as
-    text; the forms macros and the plugins treat it as the place where a pupil is chosen."""
-
-    kind = "pupil"
 
 
 BooleanField = wtforms.BooleanField

@@ -152,6 +152,9 @@ class AuditLog(BaseModel):
     outcome = peewee.CharField(max_length=40, default="ok")
     ip = peewee.CharField(max_length=64, default="")
     detail = peewee.TextField(default="")
+    # The pupil whose record was seen or changed: a child's access log (AVG inzage) is
+    # every row with the child's id. A number, not a reference: the log outlives the pupil.
+    pupil_id = peewee.IntegerField(null=True, index=True)
 
     class Meta:
         table_name = "portal_audit_log"
@@ -369,3 +372,74 @@ class NetworkMeeting(BaseModel):
 
 # Added after the list, next to their classes.
 CORE_MODELS += [Partner, NetworkMeeting]
+
+
+class Pupil(BaseModel):
+    """A pupil of a school, as the school's administration (ParnasSys, ESIS) knows the child:
+    the LAS number is the key an import matches on. A pupil who leaves is marked
+    (``left_on``), never deleted while a case or a retention period keeps the record.
+
+    ``search`` is the name and number in lower case without accents (``pupils.normalize``):
+    what the picker and the register search in.
+    """
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    las_number = peewee.CharField(max_length=40)
+    first_name = peewee.CharField(max_length=100)
+    prefix = peewee.CharField(max_length=40, default="")
+    last_name = peewee.CharField(max_length=150)
+    birth_date = peewee.DateField(null=True)
+    enrolled_on = peewee.DateField(null=True)
+    left_on = peewee.DateField(null=True)
+    search = peewee.CharField(max_length=400, default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_pupil"
+        indexes = (
+            (("school", "las_number"), True),
+            (("school", "last_name", "first_name"), False),
+        )
+
+
+class PupilGroup(BaseModel):
+    """The group a pupil is in during one school year ("2026-2027"): the school's own name
+    for it (``5b``) and the grade (groep 1-8) it stands for."""
+
+    pupil = peewee.ForeignKeyField(Pupil, on_delete="CASCADE", backref="groups")
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    school_year = peewee.CharField(max_length=9)
+    name = peewee.CharField(max_length=20)
+    grade = peewee.IntegerField(null=True)
+
+    class Meta:
+        table_name = "portal_pupil_group"
+        indexes = (
+            (("pupil", "school_year"), True),
+            (("school", "school_year", "name"), False),
+        )
+
+
+class CasePupil(BaseModel):
+    """A pupil a case is about, with the pupil's role in it (``betrokken``; for incidents
+    ``slachtoffer``, ``veroorzaker``, ``getuige``).
+
+    ``pupil`` is empty while the child is only known by the name someone typed (a parent's
+    form, a case from before the register): ``name`` keeps that text, shown as "niet
+    gekoppeld" until staff link the pupil of the register.
+    """
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    pupil = peewee.ForeignKeyField(Pupil, null=True, on_delete="CASCADE", backref="+")
+    name = peewee.CharField(max_length=200, default="")
+    role = peewee.CharField(max_length=30, default="betrokken")
+    linked_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    linked_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_case_pupil"
+        indexes = ((("case", "pupil"), True),)
+
+
+CORE_MODELS += [Pupil, PupilGroup, CasePupil]

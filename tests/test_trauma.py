@@ -607,8 +607,12 @@ def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
                                      "scope": "school", "reported_by": "Politie",
                                      "description": "Aanrijding bij het hek."}))
         assert form.validate(), form.errors
-        cases = [engine.start_case(here, "trauma.gebeurtenis", form,
-                                   PortalUser(people["leerkracht"], None)) for _ in range(2)]
+        # Today's engine on the schema of then: its audit rows have columns added since
+        # (the audit log is not what this test is about).
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(engine, "audit", lambda *a, **kw: None)
+            cases = [engine.start_case(here, "trauma.gebeurtenis", form,
+                                       PortalUser(people["leerkracht"], None)) for _ in range(2)]
         engagements = [(1, cases[0].id, 1), (2, cases[0].id, 7), (3, cases[1].id, 3),
                        (4, cases[1].id, None)]
         for eid, case_id, partner_id in engagements:

@@ -15,8 +15,8 @@ DATE = "Vul een geldige datum in."
 
 
 def _pupil():
-    return api.PupilField("Naam van de leerling", validators=[
-        api.DataRequired("Vul de naam van de leerling in."), api.Length(max=200), api.no_nul])
+    return api.PupilNameField("Naam van de leerling", validators=[
+        api.DataRequired("Vul de naam van de leerling in."), api.no_nul])
 
 
 def _group():

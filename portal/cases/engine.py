@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from .. import mail
+from .. import pupils
 from ..access import has_permission
 from ..access import users_with_permission
 from ..audit import audit
@@ -194,6 +195,7 @@ def start_case(school, type_name, form, user=None, *, title=None, actor="", text
             access_code_hash=access_code_hash, assignee=user if start.assign_to_starter else None,
         )
         detail = ct.detail.create(case=case.id, **detail_values) if ct.detail else None
+        _name_pupils(case, form, user)
         for extra in (start.after, after):
             if extra is not None:
                 call(extra, case=case, detail=detail, **kw)
@@ -201,6 +203,18 @@ def start_case(school, type_name, form, user=None, *, title=None, actor="", text
             _notify_start(case, ct, start, user, detail)
         audit("case.create", case=case, school=school, detail=type_name)
     return case
+
+
+def _name_pupils(case, form, user):
+    """The pupils the start form names: a pupil chosen in the register (``PupilField``) is
+    linked with the field's role; a name someone typed (``PupilNameField``) is kept as a
+    pupil "niet gekoppeld", for staff to link."""
+    for field in form or ():
+        kind = getattr(field, "kind", "")
+        if kind == "pupil" and field.pupil is not None:
+            pupils.link(case, field.pupil, user, field.role)
+        elif kind == "pupil_name":
+            pupils.note_name(case, field.data, field.role)
 
 
 def _form_values(model, form):

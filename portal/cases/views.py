@@ -160,6 +160,7 @@ def _render_detail(case, forms=None, note_form=None, status=200):
         documents=docs, offered=documents.offered(case, current_user), may_handle=may_handle,
         note_form=note_form or NoteForm(), assignees=assignees, today=today(),
         is_required=lambda item: engine.is_required(case, item),
+        **pupil_links.context(case, may_handle, forms),
     ), status
 
 
@@ -326,3 +327,7 @@ def download(reference, doc_id):
 
 def init_app(app):
     app.register_blueprint(bp)
+
+
+# The pupils section's routes are on this blueprint too (the module needs the ones above).
+from . import pupil_links  # noqa: E402

@@ -1,0 +1,162 @@
+"""The pupil picker of the forms kit: ``PupilField`` chooses a pupil of the register.
+
+Without JavaScript it is a search-and-choose step: the staff member types part of a name,
+a LAS number or a group, presses "Zoek" (or sends the form), and the form comes back, with
+everything typed kept, listing the pupils found as choices. With JavaScript
+(static/pupil-picker.js) the same search field suggests pupils as one types, from
+``/<school>/leerlingen/kiezen``; a choice fills the hidden field with the pupil's id.
+
+After validation ``data`` is the pupil's name (what a plugin's text column keeps for its
+letters) and ``pupil`` the Pupil; ``engine.start_case`` links that pupil to the new case
+with the field's ``role``. ``PupilNameField`` is the text a parent types: it is kept on the
+case as a name "niet gekoppeld" until the contactpersoon links the pupil.
+"""
+
+import wtforms
+from flask import g
+from flask import url_for
+from flask_login import current_user
+from markupsafe import Markup
+from markupsafe import escape
+
+from ..access import has_permission
+from ..forms import bounded_int
+from . import full_name
+from . import has_left
+from . import in_school
+from . import search
+
+PICK = "portal.pupil_pick"
+CANDIDATES = 10
+
+
+class PupilWidget:
+    """The search field, then the pupil's id: a hidden field, or the pupils found as radio
+    buttons. The label of the form macros points at the search field."""
+
+    def __call__(self, field, **kw):
+        fid = kw.pop("id", field.id)
+        attrs = {k: v for k, v in kw.items() if k.startswith("aria-")}
+        search_url = url_for("pupils.pick", school=g.school.slug) if g.get("school") else ""
+        query = field.query if field.query is not None else (field.data or "")
+        parts = [
+            f'<div class="pupil-picker" data-pupil-picker data-search-url="{escape(search_url)}">',
+            f'<input type="search" id="{escape(fid)}" name="{escape(field.name)}-zoek" '
+            f'value="{escape(query)}" autocomplete="off" spellcheck="false" '
+            f'{wtforms.widgets.html_params(**attrs)}>',
+            f'<button type="submit" class="secondary" name="{escape(field.name)}-zoekknop" '
+            'value="1" formnovalidate>Zoek</button>',
+        ]
+        if field.candidates:
+            parts.append(f'<fieldset class="pupil-choices"><legend>Kies de leerling '
+                         f'({len(field.candidates)} gevonden)</legend>')
+            for n, pupil in enumerate(field.candidates):
+                rid = f"{fid}-{n}"
+                group = f", groep {escape(pupil.group)}" if pupil.group else ""
+                parts.append(
+                    f'<div class="choice"><input type="radio" id="{escape(rid)}" '
+                    f'name="{escape(field.name)}" value="{pupil.id}"> <label for="{escape(rid)}">'
+                    f'{escape(full_name(pupil))}{group} (leerlingnummer '
+                    f'{escape(pupil.las_number)})</label></div>')
+            parts.append("</fieldset>")
+        else:
+            value = field.pupil.id if field.pupil is not None else ""
+            parts.append(f'<input type="hidden" name="{escape(field.name)}" value="{value}">')
+        parts.append("</div>")
+        return Markup("".join(parts))  # noqa: S704 - every value above is escaped
+
+
+class PupilField(wtforms.Field):
+    """A pupil of the school's register, chosen by searching (see the module doc).
+
+    ``required``: the message when no pupil is chosen (None: the field may stay empty).
+    ``role``: the pupil's role in the case the form starts (``pupils.CASE_ROLES``)."""
+
+    kind = "pupil"
+    widget = PupilWidget()
+
+    def __init__(self, label="Leerling", validators=None, *, required=None, role="betrokken",
+                 **kw):
+        kw.setdefault("description", "Typ een deel van de naam, het leerlingnummer of de groep.")
+        super().__init__(label, validators, **kw)
+        self.required_message = required
+        self.role = role
+        self.pupil = None
+        self.query = None
+        self.candidates = []
+        if required:
+            self.flags.required = True
+
+    def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
+        self.process_errors = []
+        self.pupil, self.query, self.candidates, self.chosen = None, None, [], ""
+        if formdata is not None:
+            self.chosen = (formdata.get(self.name) or "").strip()
+            self.query = (formdata.get(f"{self.name}-zoek") or "").strip()[:100]
+            self.data = None
+            return
+        if data is wtforms.utils.unset_value:
+            data = self.default() if callable(self.default) else self.default
+        # Filled in beforehand: a Pupil (or its id) from another case, or a typed name to
+        # search for.
+        if isinstance(data, int) or hasattr(data, "las_number"):
+            pupil = data if hasattr(data, "las_number") else _school_pupil(data)
+            if pupil is not None:
+                self.pupil, self.data = pupil, full_name(pupil)
+                return
+            data = None
+        self.data = data or None
+
+    def pre_validate(self, form):
+        if self.data is not None and self.pupil is not None:
+            return  # filled in beforehand and not posted
+        school = g.get("school")
+        if self.chosen:
+            try:
+                pupil = in_school(school, bounded_int(self.chosen)) if school else None
+            except ValueError:
+                pupil = None
+            if pupil is None:
+                raise wtforms.validators.StopValidation("Kies een leerling uit de lijst.")
+            if has_left(pupil):
+                raise wtforms.validators.StopValidation(
+                    f"{full_name(pupil)} heeft de school verlaten en kan niet aan een nieuwe "
+                    "zaak worden gekoppeld.")
+            self.pupil, self.data = pupil, full_name(pupil)
+            if self.query and self.query != self.data:
+                self.query = self.data
+            return
+        if self.query:
+            if school is None or not has_permission(current_user, school, PICK):
+                raise wtforms.validators.StopValidation(
+                    "U mag geen leerlingen opzoeken. Vraag de directie om deze stap.")
+            self.candidates = search(school, self.query, limit=CANDIDATES)
+            if not self.candidates:
+                raise wtforms.validators.StopValidation(
+                    f"Geen leerling gevonden bij “{self.query}”. Zoek op voornaam, achternaam, "
+                    "leerlingnummer of groep.")
+            raise wtforms.validators.StopValidation(
+                "Kies de leerling uit de lijst onder het zoekveld.")
+        if self.required_message:
+            raise wtforms.validators.StopValidation(self.required_message)
+        self.data = ""
+
+    def _value(self):
+        return self.data or ""
+
+
+def _school_pupil(pupil_id):
+    school = g.get("school")
+    return in_school(school, pupil_id) if school is not None else None
+
+
+class PupilNameField(wtforms.StringField):
+    """The name of a pupil as someone outside the school types it (a parent's form): kept on
+    the case as a pupil "niet gekoppeld" (``engine.start_case``), for staff to link."""
+
+    kind = "pupil_name"
+
+    def __init__(self, label="Naam van de leerling", validators=None, *, role="betrokken", **kw):
+        kw.setdefault("render_kw", {}).setdefault("maxlength", 200)
+        super().__init__(label, [wtforms.validators.Length(max=200), *(validators or ())], **kw)
+        self.role = role
