@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app portal
 
-.PHONY: run test install install-test browser lint bench clean faults
+.PHONY: run test install install-test browser lint format bench clean faults
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,16 @@ run: install
 
 test: install-test
 	$(VENV)/bin/ruff check portal plugins tests bench faults
+	$(VENV)/bin/ruff format --check portal plugins tests bench faults
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check portal plugins tests bench faults
+	$(VENV)/bin/ruff format --check portal plugins tests bench faults
+
+# ruff format rewrites the code in the project's one style (make test checks it).
+format: install-test
+	$(VENV)/bin/ruff format portal plugins tests bench faults
 
 bench: install-test
 	$(PY) bench/run.py

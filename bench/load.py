@@ -94,15 +94,23 @@ class Connection:
 
 
 def build_request(path, cookie):
-    lines = [f"GET {path} HTTP/1.1", f"Host: {HOST}", "Accept: text/html",
-             "Connection: keep-alive"]
+    lines = [f"GET {path} HTTP/1.1", f"Host: {HOST}", "Accept: text/html", "Connection: keep-alive"]
     if cookie:
         lines.append(f"Cookie: {cookie}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def run(port, paths, cookie="", connections=8, duration=4.0, warmup=1.0,
-        max_requests=200_000, timeout=10.0, expect=""):
+def run(
+    port,
+    paths,
+    cookie="",
+    connections=8,
+    duration=4.0,
+    warmup=1.0,
+    max_requests=200_000,
+    timeout=10.0,
+    expect="",
+):
     requests = [build_request(p, cookie) for p in paths]
     expect_bytes = expect.encode()
     start = time.perf_counter()
@@ -146,8 +154,7 @@ def run(port, paths, cookie="", connections=8, duration=4.0, warmup=1.0,
             with lock:
                 results.append((lat, errors, statuses))
 
-    threads = [threading.Thread(target=worker, args=(k,), daemon=True)
-               for k in range(connections)]
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
@@ -189,9 +196,16 @@ def main(argv=None):
     ap.add_argument("--max-requests", type=int, default=200_000)
     ap.add_argument("--expect", default="", help="text every answer must contain")
     args = ap.parse_args(argv)
-    out = run(args.port, args.path, cookie=args.cookie, connections=args.connections,
-              duration=min(args.duration, 60.0), warmup=min(args.warmup, 10.0),
-              max_requests=args.max_requests, expect=args.expect)
+    out = run(
+        args.port,
+        args.path,
+        cookie=args.cookie,
+        connections=args.connections,
+        duration=min(args.duration, 60.0),
+        warmup=min(args.warmup, 10.0),
+        max_requests=args.max_requests,
+        expect=args.expect,
+    )
     print(json.dumps(out))
 
 

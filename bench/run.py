@@ -47,9 +47,9 @@ RESULTS = os.path.join(ROOT, "bench", "results")
 DOC = os.path.join(ROOT, "docs", "performance.md")
 
 # The targets of issue 3, item 8. Never loosen them.
-TARGET_LIST_VS_FLOOR = 0.5   # list rps at 100k >= 0.5 × floor rps (same run, same server)
-TARGET_LIST_LATENCY = 1.2    # list p50 at 100k <= 1.2 × list p50 at 1k
-TARGET_LETTER = 1.3          # produce() median <= 1.3 × direct xhtml2pdf median
+TARGET_LIST_VS_FLOOR = 0.5  # list rps at 100k >= 0.5 × floor rps (same run, same server)
+TARGET_LIST_LATENCY = 1.2  # list p50 at 100k <= 1.2 × list p50 at 1k
+TARGET_LETTER = 1.3  # produce() median <= 1.3 × direct xhtml2pdf median
 
 # The order of each round: the list and the floor follow each other, so the two
 # figures of the ratio target are measured seconds apart (paired, see checks()).
@@ -68,6 +68,7 @@ def log(*args):
 
 # ----------------------------------------------------------------- server ----
 
+
 def free_port():
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -77,18 +78,34 @@ def free_port():
 def start_server(db_path, workdir, workers, threads):
     port = free_port()
     env = dict(os.environ)
-    env.update({
-        "BENCH_DATABASE_URL": f"sqlite:///{db_path}",
-        "PORTAL_INSTANCE_PATH": os.path.join(workdir, "instance"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env.update(
+        {
+            "BENCH_DATABASE_URL": f"sqlite:///{db_path}",
+            "PORTAL_INSTANCE_PATH": os.path.join(workdir, "instance"),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     env.pop("DATABASE_URL", None)
-    cmd = [sys.executable, "-m", "gunicorn", "--chdir", ROOT, "-w", str(workers),
-           "-k", "gthread", "--threads", str(threads), "-b", f"{HOST}:{port}",
-           "--log-level", "warning", "bench.app:create_app()"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--chdir",
+        ROOT,
+        "-w",
+        str(workers),
+        "-k",
+        "gthread",
+        "--threads",
+        str(threads),
+        "-b",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        "bench.app:create_app()",
+    ]
     logf = open(os.path.join(workdir, f"gunicorn-{port}.log"), "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -133,9 +150,12 @@ def login(port, password):
         raise SystemExit("login page without a CSRF token")
     conn = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
-        conn.request("POST", "/login", body=urlencode(
-            {"email": EMAIL, "password": password, "csrf_token": m.group(1)}),
-            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        conn.request(
+            "POST",
+            "/login",
+            body=urlencode({"email": EMAIL, "password": password, "csrf_token": m.group(1)}),
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        )
         r = conn.getresponse()
         r.read()
         if r.status != 302 or "/login" in (r.getheader("Location") or ""):
@@ -147,18 +167,29 @@ def login(port, password):
 
 # ------------------------------------------------------------------- load ----
 
+
 def load(port, paths, cookie, args, expect=""):
-    cmd = [sys.executable, os.path.join(ROOT, "bench", "load.py"), "--port", str(port),
-           "--connections", str(args.connections), "--duration", str(args.duration),
-           "--warmup", str(args.warmup), "--max-requests", str(args.max_requests)]
+    cmd = [
+        sys.executable,
+        os.path.join(ROOT, "bench", "load.py"),
+        "--port",
+        str(port),
+        "--connections",
+        str(args.connections),
+        "--duration",
+        str(args.duration),
+        "--warmup",
+        str(args.warmup),
+        "--max-requests",
+        str(args.max_requests),
+    ]
     for p in paths:
         cmd += ["--path", p]
     if cookie:
         cmd += ["--cookie", cookie]
     if expect:
         cmd += ["--expect", expect]
-    out = subprocess.run(cmd, capture_output=True, text=True,
-                         timeout=args.warmup + args.duration + 60)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.warmup + args.duration + 60)
     if out.returncode != 0:
         raise SystemExit(f"load generator failed: {out.stderr[-2000:]}")
     return json.loads(out.stdout)
@@ -172,6 +203,7 @@ def percentile(values, pct):
 
 
 # ---------------------------------------------------------------- letters ----
+
 
 def measure_letters(db_path, workdir, runs):
     """Median seconds: produce() (render + PDF + archive) and pisa.CreatePDF on the same HTML."""
@@ -195,18 +227,23 @@ def measure_letters(db_path, workdir, runs):
             school = School.get(School.slug == "klaverweide")
             g.school = school
             user = User.get(User.email == EMAIL)
-            case = (Case.select().where((Case.school == school.id) & (Case.state == "bezig")
-                                        & (Case.case_type == "testzaak.zaak"))
-                    .order_by(Case.id).first())
+            case = (
+                Case.select()
+                .where(
+                    (Case.school == school.id) & (Case.state == "bezig") & (Case.case_type == "testzaak.zaak")
+                )
+                .order_by(Case.id)
+                .first()
+            )
             case.school = school
             decl = get_registry().documents["testzaak.brief"]
-            html = documents.render_letter(decl.template, school, case=case,
-                                           **decl.context(case))
+            html = documents.render_letter(decl.template, school, case=case, **decl.context(case))
 
             def direct():
                 out = io.BytesIO()
-                result = pisa.CreatePDF(html, dest=out, encoding="utf-8",
-                                        link_callback=documents._link_callback)
+                result = pisa.CreatePDF(
+                    html, dest=out, encoding="utf-8", link_callback=documents._link_callback
+                )
                 assert not result.err
                 return out.getvalue()
 
@@ -220,7 +257,7 @@ def measure_letters(db_path, workdir, runs):
             times = {"direct": [], "produce": []}
             for i in range(runs):
                 order = (("direct", direct), ("produce", produce))
-                for name, fn in (order if i % 2 == 0 else order[::-1]):
+                for name, fn in order if i % 2 == 0 else order[::-1]:
                     t0 = time.perf_counter()
                     fn()
                     times[name].append(time.perf_counter() - t0)
@@ -237,6 +274,7 @@ def measure_letters(db_path, workdir, runs):
 
 
 # ------------------------------------------------------------------ report ---
+
 
 def machine():
     cpu = ""
@@ -264,28 +302,43 @@ def checks(res):
     out = []
 
     def add(name, value, limit, ok, detail):
-        out.append({"name": name, "value": round(value, 3), "limit": limit,
-                    "pass": bool(ok), "detail": detail})
+        out.append(
+            {"name": name, "value": round(value, 3), "limit": limit, "pass": bool(ok), "detail": detail}
+        )
 
     # Paired: the ratio of each round (list and floor measured one after the other),
     # then the median of those. The machine's speed drifts between rounds (a shared
     # VM); within a round both pages see the same machine.
-    pairs = [lr["rps"] / fr["rps"] for lr, fr in zip(h[big]["list"]["rounds"],
-                                                     h[big]["floor"]["rounds"], strict=True)]
+    pairs = [
+        lr["rps"] / fr["rps"]
+        for lr, fr in zip(h[big]["list"]["rounds"], h[big]["floor"]["rounds"], strict=True)
+    ]
     ratio = statistics.median(pairs)
-    add(f"case list req/s at {int(big):,} ÷ floor req/s", ratio, f">= {TARGET_LIST_VS_FLOOR}",
+    add(
+        f"case list req/s at {int(big):,} ÷ floor req/s",
+        ratio,
+        f">= {TARGET_LIST_VS_FLOOR}",
         ratio >= TARGET_LIST_VS_FLOOR,
         f"median of the rounds {', '.join(f'{x:.2f}' for x in pairs)}; medians "
-        f"{h[big]['list']['rps']:.0f} / {h[big]['floor']['rps']:.0f} req/s")
+        f"{h[big]['list']['rps']:.0f} / {h[big]['floor']['rps']:.0f} req/s",
+    )
     for page in ("list", "list_deep"):
         lat = h[big][page]["p50_ms"] / h[small][page]["p50_ms"]
-        add(f"{LABELS[page].lower()}: p50 at {int(big):,} ÷ p50 at {int(small):,}", lat,
-            f"<= {TARGET_LIST_LATENCY}", lat <= TARGET_LIST_LATENCY,
-            f"{h[big][page]['p50_ms']:.1f} ms / {h[small][page]['p50_ms']:.1f} ms")
+        add(
+            f"{LABELS[page].lower()}: p50 at {int(big):,} ÷ p50 at {int(small):,}",
+            lat,
+            f"<= {TARGET_LIST_LATENCY}",
+            lat <= TARGET_LIST_LATENCY,
+            f"{h[big][page]['p50_ms']:.1f} ms / {h[small][page]['p50_ms']:.1f} ms",
+        )
     letter = res["letters"]["produce_ms"] / res["letters"]["direct_ms"]
-    add("letter: produce() ÷ xhtml2pdf directly", letter, f"<= {TARGET_LETTER}",
+    add(
+        "letter: produce() ÷ xhtml2pdf directly",
+        letter,
+        f"<= {TARGET_LETTER}",
         letter <= TARGET_LETTER,
-        f"{res['letters']['produce_ms']:.0f} ms / {res['letters']['direct_ms']:.0f} ms")
+        f"{res['letters']['produce_ms']:.0f} ms / {res['letters']['direct_ms']:.0f} ms",
+    )
     return out
 
 
@@ -326,8 +379,10 @@ def write_doc(res):
     for page in PAGES:
         for size in res["sizes"]:
             r = res["http"][str(size)][page]
-            lines.append(f"| {LABELS[page]} | {size:,} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
-                         f"{r['p95_ms']:.1f} | {r['requests']:,} | {r['errors']} |")
+            lines.append(
+                f"| {LABELS[page]} | {size:,} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
+                f"{r['p95_ms']:.1f} | {r['requests']:,} | {r['errors']} |"
+            )
     lt = res["letters"]
     lines += [
         "",
@@ -345,8 +400,10 @@ def write_doc(res):
         "|---|---:|---:|---|",
     ]
     for c in res["checks"]:
-        lines.append(f"| {c['name']} ({c['detail']}) | {c['value']:.2f} | {c['limit']} | "
-                     f"{'PASS' if c['pass'] else 'FAIL'} |")
+        lines.append(
+            f"| {c['name']} ({c['detail']}) | {c['value']:.2f} | {c['limit']} | "
+            f"{'PASS' if c['pass'] else 'FAIL'} |"
+        )
     lines += [
         "",
         "## How it is measured",
@@ -370,7 +427,7 @@ def write_doc(res):
     with open(DOC) as f:
         text = f.read()
     if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END):]
+        text = text[: text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
     with open(DOC, "w") as f:
@@ -406,10 +463,15 @@ def main(argv=None):
         "command": COMMAND,
         "machine": machine(),
         "sizes": sizes,
-        "settings": {"workers": args.workers, "threads": args.threads,
-                     "connections": args.connections, "rounds": args.rounds,
-                     "duration": args.duration, "warmup": args.warmup,
-                     "gunicorn": gunicorn.__version__},
+        "settings": {
+            "workers": args.workers,
+            "threads": args.threads,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "gunicorn": gunicorn.__version__,
+        },
     }
     res["machine"]["loadavg_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     workdir = tempfile.mkdtemp(prefix="portal-bench-")
@@ -423,8 +485,9 @@ def main(argv=None):
             targets[size] = seed_database(dbs[size], size, log=log)
         password = demo_password()
         for size in sizes:
-            servers[size] = start_server(dbs[size], os.path.join(workdir, f"w{size}"),
-                                         args.workers, args.threads)
+            servers[size] = start_server(
+                dbs[size], os.path.join(workdir, f"w{size}"), args.workers, args.threads
+            )
         cookies = {size: login(servers[size][1], password) for size in sizes}
         for size in sizes:  # every page answers 200 before anything is timed
             port, t = servers[size][1], targets[size]
@@ -443,14 +506,19 @@ def main(argv=None):
                 plan.reverse()
             for size, page in plan:
                 port, t = servers[size][1], targets[size]
-                paths = {"list": [t["list"]], "list_deep": [t["deep_list"]],
-                         "detail": t["details"], "floor": [t["floor"]]}[page]
-                out = load(port, paths, "" if page == "floor" else cookies[size], args,
-                           expect="TZ-")
+                paths = {
+                    "list": [t["list"]],
+                    "list_deep": [t["deep_list"]],
+                    "detail": t["details"],
+                    "floor": [t["floor"]],
+                }[page]
+                out = load(port, paths, "" if page == "floor" else cookies[size], args, expect="TZ-")
                 raw[str(size)][page].append(out)
-                log(f"  {LABELS[page]:45} {size:>7,}: {out['rps']:7.1f} req/s  "
+                log(
+                    f"  {LABELS[page]:45} {size:>7,}: {out['rps']:7.1f} req/s  "
                     f"p50 {out['p50_ms']:6.1f} ms  p95 {out['p95_ms']:6.1f} ms"
-                    f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}")
+                    f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}"
+                )
         for size in sizes:
             stop_server(servers.pop(size)[0])
         http_res = {}
@@ -461,17 +529,21 @@ def main(argv=None):
                 lat = [x for r in rounds for x in r.pop("latencies_ms")]
                 http_res[str(size)][page] = {
                     "rps": statistics.median(r["rps"] for r in rounds),
-                    "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95),
+                    "p50_ms": percentile(lat, 50),
+                    "p95_ms": percentile(lat, 95),
                     "requests": sum(r["requests"] for r in rounds),
                     "errors": sum(r["errors"] for r in rounds),
                     "rounds": rounds,
                 }
         res["http"] = http_res
-        res["targets"] = {str(s): {k: v for k, v in t.items() if k != "details"} | {
-            "details": t["details"]} for s, t in targets.items()}
+        res["targets"] = {
+            str(s): {k: v for k, v in t.items() if k != "details"} | {"details": t["details"]}
+            for s, t in targets.items()
+        }
         log(f"Letters ({args.letter_runs} runs each, in-process) …")
-        res["letters"] = measure_letters(dbs[min(sizes)], os.path.join(workdir, f"w{min(sizes)}"),
-                                         args.letter_runs)
+        res["letters"] = measure_letters(
+            dbs[min(sizes)], os.path.join(workdir, f"w{min(sizes)}"), args.letter_runs
+        )
     finally:
         for proc, _ in servers.values():
             stop_server(proc)
@@ -488,15 +560,18 @@ def main(argv=None):
     for page in PAGES:
         for size in sizes:
             r = res["http"][str(size)][page]
-            log(f"{LABELS[page]:47} {size:>8,} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
-                f"{r['p95_ms']:8.1f}")
+            log(f"{LABELS[page]:47} {size:>8,} {r['rps']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f}")
     lt = res["letters"]
-    log(f"Letter: produce() {lt['produce_ms']:.0f} ms, xhtml2pdf directly "
-        f"{lt['direct_ms']:.0f} ms (medians of {lt['runs']})")
+    log(
+        f"Letter: produce() {lt['produce_ms']:.0f} ms, xhtml2pdf directly "
+        f"{lt['direct_ms']:.0f} ms (medians of {lt['runs']})"
+    )
     log("")
     for c in res["checks"]:
-        log(f"{'PASS' if c['pass'] else 'FAIL'}  {c['name']}: {c['value']:.2f} "
-            f"(limit {c['limit']}; {c['detail']})")
+        log(
+            f"{'PASS' if c['pass'] else 'FAIL'}  {c['name']}: {c['value']:.2f} "
+            f"(limit {c['limit']}; {c['detail']})"
+        )
     os.makedirs(RESULTS, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for name in (f"{stamp}.json", "latest.json"):

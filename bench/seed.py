@@ -35,9 +35,12 @@ USER_EMAIL = "directie@klaverweide.demo"  # role directie at the demo school
 YEARS = 4
 
 TITLES = (
-    "Melding ouder over pesten in groep {g}", "Incident op het schoolplein, groep {g}",
-    "Vraag om gesprek over veiligheid, groep {g}", "Zorg over thuissituatie, groep {g}",
-    "Schade aan spullen in groep {g}", "Ruzie bij het buitenspelen, groep {g}",
+    "Melding ouder over pesten in groep {g}",
+    "Incident op het schoolplein, groep {g}",
+    "Vraag om gesprek over veiligheid, groep {g}",
+    "Zorg over thuissituatie, groep {g}",
+    "Schade aan spullen in groep {g}",
+    "Ruzie bij het buitenspelen, groep {g}",
 )
 CHECKLIST = (
     ("testzaak.brief", "Brief verstuurd", True),
@@ -68,8 +71,11 @@ def _insert(model, fields, rows):
     Fields left out get their peewee default (the tables have no SQL defaults).
     """
     given = {f.name for f in fields}
-    extra = [f for f in model._meta.sorted_fields
-             if f.name not in given and f.default is not None and not callable(f.default)]
+    extra = [
+        f
+        for f in model._meta.sorted_fields
+        if f.name not in given and f.default is not None and not callable(f.default)
+    ]
     fields = list(fields) + extra
     tail = tuple(f.default for f in extra)
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
@@ -114,55 +120,160 @@ def seed_cases(n, rng_seed=2026, log=print):
         started_at = created_at + (updated_at - created_at) * 0.2
         closed_at = updated_at if state == "klaar" else None
         assignee = None if state == "nieuw" and rng.random() < 0.8 else rng.choice((directie, ib))
-        cases.append((
-            case_id, school.id, CASE_TYPE, reference, state,
-            rng.choice(TITLES).format(g=rng.randint(1, 8)),
-            assignee.id if assignee else None, directie.id, created_at, updated_at, closed_at,
-            rng.random() < 0.05,
-            (closed_at + datetime.timedelta(days=30)).date() if closed_at else None,
-        ))
-        events.append((case_id, created_at, "created", directie.id, directie.name, "", "",
-                       "nieuw", "Zaak aangemaakt."))
+        cases.append(
+            (
+                case_id,
+                school.id,
+                CASE_TYPE,
+                reference,
+                state,
+                rng.choice(TITLES).format(g=rng.randint(1, 8)),
+                assignee.id if assignee else None,
+                directie.id,
+                created_at,
+                updated_at,
+                closed_at,
+                rng.random() < 0.05,
+                (closed_at + datetime.timedelta(days=30)).date() if closed_at else None,
+            )
+        )
+        events.append(
+            (case_id, created_at, "created", directie.id, directie.name, "", "", "nieuw", "Zaak aangemaakt.")
+        )
         if state != "nieuw":
-            events.append((case_id, started_at, "transition", directie.id, directie.name,
-                           "testzaak.start", "nieuw", "bezig", ""))
+            events.append(
+                (
+                    case_id,
+                    started_at,
+                    "transition",
+                    directie.id,
+                    directie.name,
+                    "testzaak.start",
+                    "nieuw",
+                    "bezig",
+                    "",
+                )
+            )
         if rng.random() < 0.3:
             note_at = created_at + (updated_at - created_at) * 0.5
-            events.append((case_id, note_at, "note", directie.id, directie.name, "", "", "",
-                           "Gesprek gevoerd met de ouders; afspraken vastgelegd."))
+            events.append(
+                (
+                    case_id,
+                    note_at,
+                    "note",
+                    directie.id,
+                    directie.name,
+                    "",
+                    "",
+                    "",
+                    "Gesprek gevoerd met de ouders; afspraken vastgelegd.",
+                )
+            )
         if state == "klaar":
-            events.append((case_id, updated_at, "transition", directie.id, directie.name,
-                           "testzaak.sluit", "bezig", "klaar", ""))
+            events.append(
+                (
+                    case_id,
+                    updated_at,
+                    "transition",
+                    directie.id,
+                    directie.name,
+                    "testzaak.sluit",
+                    "bezig",
+                    "klaar",
+                    "",
+                )
+            )
         for pos, (name, label, required) in enumerate(CHECKLIST):
             done = closed_at.date() if closed_at and (required or pos == 1) else None
-            checklist.append((case_id, name, label, required, pos, done,
-                              directie.id if done else None))
-        deadlines.append((case_id, "testzaak.reactie", "Reactie binnen 5 schooldagen",
-                          (created_at + datetime.timedelta(days=7)).date(),
-                          started_at if state != "nieuw" else None))
+            checklist.append((case_id, name, label, required, pos, done, directie.id if done else None))
+        deadlines.append(
+            (
+                case_id,
+                "testzaak.reactie",
+                "Reactie binnen 5 schooldagen",
+                (created_at + datetime.timedelta(days=7)).date(),
+                started_at if state != "nieuw" else None,
+            )
+        )
         if state != "nieuw":
-            deadlines.append((case_id, "testzaak.kalender", "Binnen 10 kalenderdagen",
-                              (started_at + datetime.timedelta(days=10)).date(), closed_at))
+            deadlines.append(
+                (
+                    case_id,
+                    "testzaak.kalender",
+                    "Binnen 10 kalenderdagen",
+                    (started_at + datetime.timedelta(days=10)).date(),
+                    closed_at,
+                )
+            )
 
     with database.atomic():
-        _insert(Case, [Case.id, Case.school, Case.case_type, Case.reference, Case.state,
-                       Case.title, Case.assignee, Case.created_by, Case.created_at,
-                       Case.updated_at, Case.closed_at, Case.confidential,
-                       Case.retention_until], cases)
-        _insert(CaseEvent, [CaseEvent.case, CaseEvent.at, CaseEvent.kind, CaseEvent.user,
-                            CaseEvent.actor, CaseEvent.transition, CaseEvent.from_state,
-                            CaseEvent.to_state, CaseEvent.text], events)
-        _insert(CaseChecklistItem, [CaseChecklistItem.case, CaseChecklistItem.name,
-                                    CaseChecklistItem.label, CaseChecklistItem.required,
-                                    CaseChecklistItem.position, CaseChecklistItem.done_at,
-                                    CaseChecklistItem.done_by], checklist)
-        _insert(CaseDeadline, [CaseDeadline.case, CaseDeadline.name, CaseDeadline.label,
-                               CaseDeadline.due_date, CaseDeadline.met_at], deadlines)
-        _insert(CaseCounter, [CaseCounter.school, CaseCounter.prefix, CaseCounter.year,
-                              CaseCounter.last],
-                [(school.id, PREFIX, year, last) for year, last in counters.items()])
-    log(f"  {n:,} cases, {len(events):,} events, {len(checklist):,} checklist items, "
-        f"{len(deadlines):,} deadlines in {time.perf_counter() - t0:.1f} s")
+        _insert(
+            Case,
+            [
+                Case.id,
+                Case.school,
+                Case.case_type,
+                Case.reference,
+                Case.state,
+                Case.title,
+                Case.assignee,
+                Case.created_by,
+                Case.created_at,
+                Case.updated_at,
+                Case.closed_at,
+                Case.confidential,
+                Case.retention_until,
+            ],
+            cases,
+        )
+        _insert(
+            CaseEvent,
+            [
+                CaseEvent.case,
+                CaseEvent.at,
+                CaseEvent.kind,
+                CaseEvent.user,
+                CaseEvent.actor,
+                CaseEvent.transition,
+                CaseEvent.from_state,
+                CaseEvent.to_state,
+                CaseEvent.text,
+            ],
+            events,
+        )
+        _insert(
+            CaseChecklistItem,
+            [
+                CaseChecklistItem.case,
+                CaseChecklistItem.name,
+                CaseChecklistItem.label,
+                CaseChecklistItem.required,
+                CaseChecklistItem.position,
+                CaseChecklistItem.done_at,
+                CaseChecklistItem.done_by,
+            ],
+            checklist,
+        )
+        _insert(
+            CaseDeadline,
+            [
+                CaseDeadline.case,
+                CaseDeadline.name,
+                CaseDeadline.label,
+                CaseDeadline.due_date,
+                CaseDeadline.met_at,
+            ],
+            deadlines,
+        )
+        _insert(
+            CaseCounter,
+            [CaseCounter.school, CaseCounter.prefix, CaseCounter.year, CaseCounter.last],
+            [(school.id, PREFIX, year, last) for year, last in counters.items()],
+        )
+    log(
+        f"  {n:,} cases, {len(events):,} events, {len(checklist):,} checklist items, "
+        f"{len(deadlines):,} deadlines in {time.perf_counter() - t0:.1f} s"
+    )
     return school
 
 
@@ -178,9 +289,14 @@ def targets(school, rng_seed=7, how_many=20):
     # OFFSET at seed time only (and not .get(): peewee's .get() drops the offset).
     middle = list(open_cases.offset(total_open // 2).limit(1))[0]
     cursor = f"{middle.updated_at.isoformat()}_{middle.id}"
-    busy = [c.reference for c in Case.select(Case.reference).where(
-        (Case.school == school.id) & (Case.state == "bezig") & (Case.confidential == False)  # noqa: E712
-    ).order_by(Case.id)]
+    busy = [
+        c.reference
+        for c in Case.select(Case.reference)
+        .where(
+            (Case.school == school.id) & (Case.state == "bezig") & (Case.confidential == False)  # noqa: E712
+        )
+        .order_by(Case.id)
+    ]
     refs = rng.sample(busy, min(how_many, len(busy)))
     return {
         "open_cases": total_open,

@@ -65,8 +65,11 @@ class Session:
             first, *attrs = [p.strip() for p in raw.split(";")]
             name, _, value = first.partition("=")
             attrs = [a.lower() for a in attrs]
-            if not value or "max-age=0" in attrs or any(
-                    a.startswith("expires=") and "1970" in a for a in attrs):
+            if (
+                not value
+                or "max-age=0" in attrs
+                or any(a.startswith("expires=") and "1970" in a for a in attrs)
+            ):
                 self.cookies.pop(name, None)
             else:
                 self.cookies[name] = value  # Secure or not: see the module docstring
@@ -131,6 +134,7 @@ def logged_in(response):
 
 
 # ------------------------------------------------------------ complaints ----
+
 
 class Form:
     """One complaint form as a parent fills it in; it may be sent more than once."""

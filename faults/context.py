@@ -47,9 +47,15 @@ class Site:
         return count.DB(self.url)
 
     def serve(self, name="", port=None, workers=2, threads=4, **extra_env):
-        server = Server(self.ctx.checkout, self.env(**extra_env), self.ctx.logdir,
-                        f"{self.tag}-{self.backend.name}{'-' + name if name else ''}",
-                        workers=workers, threads=threads, port=port)
+        server = Server(
+            self.ctx.checkout,
+            self.env(**extra_env),
+            self.ctx.logdir,
+            f"{self.tag}-{self.backend.name}{'-' + name if name else ''}",
+            workers=workers,
+            threads=threads,
+            port=port,
+        )
         self.servers.append(server)
         return server.start()
 
@@ -92,8 +98,11 @@ class Context:
         if not (target / "portal").exists():
             target.mkdir(parents=True, exist_ok=True)
             # git archive only reads the repository: nothing changes in it.
-            archive = subprocess.run(["git", "-C", str(self.repo), "archive", "--format=tar", rev],
-                                     capture_output=True, check=True, timeout=120)
-            subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True,
-                           timeout=120)
+            archive = subprocess.run(
+                ["git", "-C", str(self.repo), "archive", "--format=tar", rev],
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+            subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True, timeout=120)
         return target

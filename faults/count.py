@@ -29,7 +29,7 @@ class DB:
         if self.sqlite:
             # The portal's own busy timeout is 5 s; waiting a little longer here means the
             # suite's writes queue behind the portal's instead of failing.
-            self.conn = sqlite3.connect(url[len("sqlite:///"):], timeout=10, isolation_level=None)
+            self.conn = sqlite3.connect(url[len("sqlite:///") :], timeout=10, isolation_level=None)
         else:
             self.conn = psycopg2.connect(url)
             self.conn.autocommit = True
@@ -65,19 +65,32 @@ class DB:
 
     def tables(self):
         if self.sqlite:
-            return [r[0] for r in self.rows(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                "ORDER BY name")]
-        return [r[0] for r in self.rows(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-            "AND table_type = 'BASE TABLE' ORDER BY table_name")]
+            return [
+                r[0]
+                for r in self.rows(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                    "ORDER BY name"
+                )
+            ]
+        return [
+            r[0]
+            for r in self.rows(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        ]
 
     def columns(self, table):
         if self.sqlite:
             return [r[1] for r in self.rows(f'PRAGMA table_info("{table}")')]
-        return [r[0] for r in self.rows(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND table_name = ? ORDER BY ordinal_position", (table,))]
+        return [
+            r[0]
+            for r in self.rows(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND table_name = ? ORDER BY ordinal_position",
+                (table,),
+            )
+        ]
 
     def foreign_keys(self):
         """[(table, column)] of every foreign-key column."""
@@ -86,18 +99,24 @@ class DB:
             for t in self.tables():
                 out += [(t, r[3]) for r in self.rows(f'PRAGMA foreign_key_list("{t}")')]
         else:
-            out = [tuple(r) for r in self.rows(
-                "SELECT kcu.table_name, kcu.column_name FROM information_schema.table_constraints tc "
-                "JOIN information_schema.key_column_usage kcu "
-                "ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema "
-                "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'public'")]
+            out = [
+                tuple(r)
+                for r in self.rows(
+                    "SELECT kcu.table_name, kcu.column_name FROM information_schema.table_constraints tc "
+                    "JOIN information_schema.key_column_usage kcu "
+                    "ON tc.constraint_name = kcu.constraint_name AND tc.table_schema = kcu.table_schema "
+                    "WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'public'"
+                )
+            ]
         return sorted(set(out))
 
     def census(self):
         """{table: rows} and {table.column: non-NULL values} for every table and foreign key."""
         rows = {t: self.value(f'SELECT COUNT(*) FROM "{t}"') for t in self.tables()}  # noqa: S608
-        fks = {f"{t}.{c}": self.value(f'SELECT COUNT("{c}") FROM "{t}"')  # noqa: S608
-               for t, c in self.foreign_keys()}
+        fks = {
+            f"{t}.{c}": self.value(f'SELECT COUNT("{c}") FROM "{t}"')  # noqa: S608
+            for t, c in self.foreign_keys()
+        }
         return rows, fks
 
     # ---------------------------------------------------------------- seeding ----
@@ -106,8 +125,10 @@ class DB:
         """Insert a copy of row ``template_id`` with ``overrides``; columns the code added
         later are copied as they are, so this works on old and new schemas alike."""
         cols = [c for c in self.columns(table) if c != "id"]
-        row = self.execute(f'SELECT {quoted(cols)} FROM "{table}" WHERE id = ?',  # noqa: S608
-                           (template_id,)).fetchone()
+        row = self.execute(
+            f'SELECT {quoted(cols)} FROM "{table}" WHERE id = ?',  # noqa: S608
+            (template_id,),
+        ).fetchone()
         values = dict(zip(cols, row, strict=True))
         values.update({k: v for k, v in overrides.items() if k in values})
         names = quoted(values)
@@ -131,9 +152,10 @@ def stored_complaints(db, tag):
     """{marker: [references]} of the complaints of this run (marker in what_happened)."""
     found = {}
     for text, ref in db.rows(
-            'SELECT k."what_happened", c."reference" FROM "klachten_klacht" AS k '
-            'JOIN "portal_case" AS c ON c."id" = k."case_id" WHERE k."what_happened" LIKE ?',
-            (f"Storingstest FT-{tag}-%",)):
+        'SELECT k."what_happened", c."reference" FROM "klachten_klacht" AS k '
+        'JOIN "portal_case" AS c ON c."id" = k."case_id" WHERE k."what_happened" LIKE ?',
+        (f"Storingstest FT-{tag}-%",),
+    ):
         m = MARKER_RE.match(text)
         if m:
             found.setdefault(m.group(1), []).append(ref)
@@ -162,10 +184,12 @@ def tally(forms, stored, statuses):
         "stored": sum(len(rs) for rs in stored.values()),
         "lost": sum(1 for f in acked if f.acknowledged not in refs),
         "doubled": sum(1 for rs in stored.values() if len(rs) > 1),
-        "refused but stored": sum(1 for f in forms if f.answers and f.answers[-1][0] in ("status", "form")
-                                  and f.marker in stored),
-        "unanswered but stored": sum(1 for f in forms if f.answers and f.answers[-1][0] == "none"
-                                     and f.marker in stored),
+        "refused but stored": sum(
+            1 for f in forms if f.answers and f.answers[-1][0] in ("status", "form") and f.marker in stored
+        ),
+        "unanswered but stored": sum(
+            1 for f in forms if f.answers and f.answers[-1][0] == "none" and f.marker in stored
+        ),
         "resent": sum(1 for f in forms if len(f.answers) > 1),
         "5xx answers": sum(n for s, n in statuses.items() if s >= 500),
         "429 answers": statuses.get(429, 0),

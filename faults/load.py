@@ -16,8 +16,19 @@ from . import client
 class ComplaintLoad:
     """``clients`` parents, each filling in one form after another (a fresh session each)."""
 
-    def __init__(self, port, tag, clients=16, seconds=10.0, email=False, retries=5,
-                 retry_pause=1.0, headers_for=None, max_forms=20_000, timeout=30):
+    def __init__(
+        self,
+        port,
+        tag,
+        clients=16,
+        seconds=10.0,
+        email=False,
+        retries=5,
+        retry_pause=1.0,
+        headers_for=None,
+        max_forms=20_000,
+        timeout=30,
+    ):
         self.port = port
         self.tag = tag
         self.clients = clients
@@ -46,9 +57,14 @@ class ComplaintLoad:
             marker = f"FT-{self.tag}-{i}-{n}"
             statuses = {}
             t0 = time.perf_counter()
-            form = client.submit(session, marker, f"ouder{i}.{n}@example.org" if self.email else None,
-                                 retries=self.retries, retry_pause=self.retry_pause,
-                                 statuses=statuses)
+            form = client.submit(
+                session,
+                marker,
+                f"ouder{i}.{n}@example.org" if self.email else None,
+                retries=self.retries,
+                retry_pause=self.retry_pause,
+                statuses=statuses,
+            )
             elapsed = time.perf_counter() - t0
             session.close()
             with self.lock:
@@ -62,8 +78,9 @@ class ComplaintLoad:
 
     def start(self):
         self.started = time.monotonic()
-        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
-                        for i in range(self.clients)]
+        self.threads = [
+            threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(self.clients)
+        ]
         for t in self.threads:
             t.start()
         return self
@@ -108,8 +125,9 @@ class PageLoad:
             at = time.monotonic()
             try:
                 r = self.session.get(path)
-                self.answers.append(Answer(path, r.status, time.monotonic() - at, r.content_type,
-                                           r.body[:3000], at))
+                self.answers.append(
+                    Answer(path, r.status, time.monotonic() - at, r.content_type, r.body[:3000], at)
+                )
             except client.NoAnswer:
                 self.answers.append(Answer(path, None, time.monotonic() - at, "", "", at))
                 time.sleep(0.1)

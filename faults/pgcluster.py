@@ -39,12 +39,12 @@ class Cluster:
 
     def _as_postgres(self, *args, timeout=60):
         cmd = ["runuser", "-u", "postgres", "--", os.path.join(self.bindir, args[0]), *args[1:]]
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True,
-                              cwd=self.root)
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True, cwd=self.root)
 
     def init(self):
-        self._as_postgres("initdb", "-D", self.data, "-A", "trust", "-U", "postgres",
-                          "--no-sync", "-E", "UTF8", timeout=120)
+        self._as_postgres(
+            "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", timeout=120
+        )
         return self
 
     def start(self):

@@ -81,12 +81,15 @@ class Result:
 def render(result):
     out = [f"== {result.scenario} [{result.backend}] =="]
     if result.rows:
-        widths = [max(len(str(r[i])) for r in [result.headers, *result.rows])
-                  for i in range(len(result.headers))]
+        widths = [
+            max(len(str(r[i])) for r in [result.headers, *result.rows]) for i in range(len(result.headers))
+        ]
 
         def line(cells):
-            return "  " + "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                                    for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+            return "  " + "  ".join(
+                str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+            )
 
         out.append(line(result.headers))
         out.append("  " + "  ".join("-" * w for w in widths))
@@ -106,14 +109,18 @@ def summary(results):
     lines = ["== summary =="]
     for r in results:
         failed = [c.what for c in r.checks if c.ok is False]
-        lines.append(f"  {r.scenario:14} {r.backend:9} {r.verdict:14} {r.seconds:6.1f} s"
-                     + (f"  ({'; '.join(failed)})" if failed else ""))
+        lines.append(
+            f"  {r.scenario:14} {r.backend:9} {r.verdict:14} {r.seconds:6.1f} s"
+            + (f"  ({'; '.join(failed)})" if failed else "")
+        )
     return "\n".join(lines)
 
 
 def _md_table(headers, rows):
-    out = ["| " + " | ".join(str(h) or " " for h in headers) + " |",
-           "|" + "|".join(" --- " for _ in headers) + "|"]
+    out = [
+        "| " + " | ".join(str(h) or " " for h in headers) + " |",
+        "|" + "|".join(" --- " for _ in headers) + "|",
+    ]
     out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
     return out
 
@@ -128,8 +135,10 @@ def write(results, out_dir, meta):
     md = [f"# Fault-injection run {stamp}", ""]
     md += [f"- {k}: {v}" for k, v in meta.items()]
     md += ["", "## Summary", ""]
-    md += _md_table(["scenario", "database", "verdict", "seconds"],
-                    [[r.scenario, r.backend, r.verdict, f"{r.seconds:.1f}"] for r in results])
+    md += _md_table(
+        ["scenario", "database", "verdict", "seconds"],
+        [[r.scenario, r.backend, r.verdict, f"{r.seconds:.1f}"] for r in results],
+    )
     for r in results:
         md += ["", f"## {r.scenario} ({r.backend}): {r.verdict}", ""]
         if r.rows:

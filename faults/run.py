@@ -29,21 +29,35 @@ ROOT = Path(__file__).resolve().parent.parent
 def parse_args(argv=None):
     names = [s.NAME for s in SCENARIOS]
     ap = argparse.ArgumentParser(prog="python -m faults", description=__doc__.splitlines()[0])
-    ap.add_argument("--portal", default=str(ROOT),
-                    help="checkout whose code is served (default: this repository)")
-    ap.add_argument("--only", action="append", default=[],
-                    help=f"scenario(s) to run, comma-separated: {', '.join(names)}")
-    ap.add_argument("--db", default="sqlite,postgres",
-                    help="databases to run on, comma-separated (sqlite, postgres)")
-    ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres",
-                    help="PostgreSQL maintenance database; the suite makes faults_* databases")
+    ap.add_argument(
+        "--portal", default=str(ROOT), help="checkout whose code is served (default: this repository)"
+    )
+    ap.add_argument(
+        "--only", action="append", default=[], help=f"scenario(s) to run, comma-separated: {', '.join(names)}"
+    )
+    ap.add_argument(
+        "--db", default="sqlite,postgres", help="databases to run on, comma-separated (sqlite, postgres)"
+    )
+    ap.add_argument(
+        "--pg",
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        help="PostgreSQL maintenance database; the suite makes faults_* databases",
+    )
     ap.add_argument("--out", default="/tmp/faults-results", help="where JSON and Markdown go")
-    ap.add_argument("--seconds", type=float, default=15.0,
-                    help="length of each complaint run (the kill run takes 1.5 times this)")
-    ap.add_argument("--old-rev", default="ea7f12b",
-                    help="revision whose init-db makes the old database of the upgrade scenario")
-    ap.add_argument("--history", default=None,
-                    help="git repository holding --old-rev (default: this repository)")
+    ap.add_argument(
+        "--seconds",
+        type=float,
+        default=15.0,
+        help="length of each complaint run (the kill run takes 1.5 times this)",
+    )
+    ap.add_argument(
+        "--old-rev",
+        default="ea7f12b",
+        help="revision whose init-db makes the old database of the upgrade scenario",
+    )
+    ap.add_argument(
+        "--history", default=None, help="git repository holding --old-rev (default: this repository)"
+    )
     ap.add_argument("--keep", action="store_true", help="keep the work folder and databases")
     ap.add_argument("--list", action="store_true", help="list the scenarios and stop")
     args = ap.parse_args(argv)
@@ -63,10 +77,18 @@ def parse_args(argv=None):
 def describe(path):
     """The checkout's commit, and whether its work tree differs from it (read-only git)."""
     try:
-        head = subprocess.run(["git", "-C", str(path), "log", "-1", "--format=%h %s"],
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(path), "log", "-1", "--format=%h %s"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
     return f"{head} (+ uncommitted changes)" if head and dirty else head
@@ -92,8 +114,11 @@ def main(argv=None):
     logdir.mkdir(parents=True)
     ctx = Context(checkout, workdir, logdir, args)
     head = describe(checkout.path)
-    print(f"Fault-injection suite: serving {checkout.path} ({head or 'no git'}); "
-          f"databases: {', '.join(args.db)}; work folder {workdir}", flush=True)
+    print(
+        f"Fault-injection suite: serving {checkout.path} ({head or 'no git'}); "
+        f"databases: {', '.join(args.db)}; work folder {workdir}",
+        flush=True,
+    )
     results = []
     load_start = load_average()
     t_start = time.monotonic()
@@ -120,9 +145,12 @@ def main(argv=None):
     print(report.summary(results))
     print(f"  total: {total:.0f} s")
     meta = {
-        "portal": str(checkout.path), "commit": head, "databases": ", ".join(args.db),
+        "portal": str(checkout.path),
+        "commit": head,
+        "databases": ", ".join(args.db),
         "when": datetime.datetime.now().isoformat(timespec="seconds"),
-        "seconds": round(total, 1), "command": " ".join(["python -m faults", *sys.argv[1:]]),
+        "seconds": round(total, 1),
+        "command": " ".join(["python -m faults", *sys.argv[1:]]),
         # Timing figures (throughput, latency) depend on what else the machine runs.
         "load average at start / end": f"{load_start} / {load_average()}",
     }

@@ -75,21 +75,26 @@ class Checkout:
         return False
 
     def env(self, instance, database_url, **extra):
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PORTAL_", "SMTP_", "MAIL_", "FLASK_"))
-               and k not in ("DATABASE_URL", "SECRET_KEY", "PYTHONPATH")}
-        env.update({
-            "PYTHONPATH": str(self.path),
-            # The checkout may be the live tree others work in: leave no __pycache__ there.
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PORTAL_INSTANCE_PATH": str(instance.path),
-            "DATABASE_URL": database_url,
-            "PORTAL_ENV": "production",
-            "SECRET_KEY": SECRET_KEY,
-            # Production requires an https PORTAL_URL (links in mail) and then refuses
-            # other hosts; the suite talks plain HTTP to 127.0.0.1.
-            "PORTAL_URL": "https://127.0.0.1",
-        })
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PORTAL_", "SMTP_", "MAIL_", "FLASK_"))
+            and k not in ("DATABASE_URL", "SECRET_KEY", "PYTHONPATH")
+        }
+        env.update(
+            {
+                "PYTHONPATH": str(self.path),
+                # The checkout may be the live tree others work in: leave no __pycache__ there.
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "PORTAL_INSTANCE_PATH": str(instance.path),
+                "DATABASE_URL": database_url,
+                "PORTAL_ENV": "production",
+                "SECRET_KEY": SECRET_KEY,
+                # Production requires an https PORTAL_URL (links in mail) and then refuses
+                # other hosts; the suite talks plain HTTP to 127.0.0.1.
+                "PORTAL_URL": "https://127.0.0.1",
+            }
+        )
         for key, value in extra.items():
             if value is None:
                 env.pop(key, None)
@@ -102,17 +107,32 @@ class Checkout:
 
     def flask(self, args, env, timeout=120, check=True):
         """Run ``flask --app portal ARGS``; return the CompletedProcess."""
-        proc = subprocess.run(self.flask_cmd(args), cwd=self.path, env=env, capture_output=True,
-                              text=True, timeout=timeout, umask=UMASK)
+        proc = subprocess.run(
+            self.flask_cmd(args),
+            cwd=self.path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            umask=UMASK,
+        )
         if check and proc.returncode != 0:
-            raise RuntimeError(f"flask {' '.join(args)} failed ({proc.returncode}):\n"
-                               f"{(proc.stdout + proc.stderr)[-3000:]}")
+            raise RuntimeError(
+                f"flask {' '.join(args)} failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}"
+            )
         return proc
 
     def flask_popen(self, args, env, log_path):
         log = open(log_path, "w")  # noqa: SIM115 (closed by stop_process)
-        proc = subprocess.Popen(self.flask_cmd(args), cwd=self.path, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True, umask=UMASK)
+        proc = subprocess.Popen(
+            self.flask_cmd(args),
+            cwd=self.path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            umask=UMASK,
+        )
         proc.log_file = log
         return proc
 
@@ -148,6 +168,7 @@ class Instance:
 
 
 # ---------------------------------------------------------------- databases ----
+
 
 class SQLite:
     name = "sqlite"
@@ -205,6 +226,7 @@ class Postgres:
 
 # ------------------------------------------------------------------- server ----
 
+
 class ServerGone(RuntimeError):
     pass
 
@@ -224,9 +246,21 @@ class Server:
 
     def _cmd(self):
         return [
-            str(VENV_BIN / "gunicorn"), "--chdir", str(self.checkout.path),
-            "-w", str(self.workers), "-k", "gthread", "--threads", str(self.threads),
-            "-b", f"{HOST}:{self.port}", "--log-level", "info", "--graceful-timeout", "5",
+            str(VENV_BIN / "gunicorn"),
+            "--chdir",
+            str(self.checkout.path),
+            "-w",
+            str(self.workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(self.threads),
+            "-b",
+            f"{HOST}:{self.port}",
+            "--log-level",
+            "info",
+            "--graceful-timeout",
+            "5",
             # Every gunicorn on the machine would share one control socket in ~/.gunicorn;
             # the suite's servers must not take it over from anyone else's.
             "--no-control-socket",
@@ -235,9 +269,15 @@ class Server:
 
     def start(self, timeout=60):
         self._log = open(self.log_path, "a")  # noqa: SIM115 (closed in stop())
-        self.proc = subprocess.Popen(self._cmd(), cwd=self.checkout.path, env=self.env,
-                                     stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True, umask=UMASK)
+        self.proc = subprocess.Popen(
+            self._cmd(),
+            cwd=self.checkout.path,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            umask=UMASK,
+        )
         self.wait_ready(timeout)
         return self
 

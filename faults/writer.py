@@ -30,8 +30,10 @@ def main(path, seconds, hold=0.0):
     while time.monotonic() < deadline:
         if hold and time.monotonic() > start + seconds / 3:
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute('INSERT INTO "portal_attempt" ("kind", "key", "at") VALUES (?, ?, ?)',
-                         ("faults", KEY, "2000-01-01 00:00:00"))
+            conn.execute(
+                'INSERT INTO "portal_attempt" ("kind", "key", "at") VALUES (?, ?, ?)',
+                ("faults", KEY, "2000-01-01 00:00:00"),
+            )
             time.sleep(min(hold, 60))
             conn.execute("COMMIT")
             commits += 1
@@ -40,8 +42,10 @@ def main(path, seconds, hold=0.0):
         stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
         try:
             conn.execute("BEGIN IMMEDIATE")
-            conn.executemany('INSERT INTO "portal_attempt" ("kind", "key", "at") VALUES (?, ?, ?)',
-                             [("faults", KEY, stamp)] * ROWS)
+            conn.executemany(
+                'INSERT INTO "portal_attempt" ("kind", "key", "at") VALUES (?, ?, ?)',
+                [("faults", KEY, stamp)] * ROWS,
+            )
             conn.execute("COMMIT")
             commits += 1
         except sqlite3.OperationalError as exc:

@@ -133,8 +133,11 @@ def _register_plugin_blueprints(app, pm):
                 raise PluginError(f"plugin {slug!r}: more than one blueprint")
             by_slug[slug] = bp
     for slug in registry.plugin_slugs:
-        types = [ct for name, ct in registry.case_types.items()
-                 if registry.case_type_owner[name] == slug and ct.start is not None]
+        types = [
+            ct
+            for name, ct in registry.case_types.items()
+            if registry.case_type_owner[name] == slug and ct.start is not None
+        ]
         if types and slug not in by_slug:
             by_slug[slug] = Blueprint(slug, f"{slug}_starts")
         if types:

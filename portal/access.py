@@ -56,14 +56,14 @@ def view_rule(view):
 # for every other user or school a page asks about.
 CONTEXT_SQL = (
     'SELECT \'p\', "plugin", \'\', 0 FROM "portal_school_plugin" WHERE "school_id" = ? '
-    'UNION ALL '
+    "UNION ALL "
     'SELECT \'o\', "permission", "role", CASE WHEN "granted" THEN 1 ELSE 0 END '
     'FROM "portal_role_permission" WHERE "school_id" = ? '
-    'UNION ALL '
-    'SELECT \'r\', "role", \'\', 0 FROM "portal_user_role" '
+    "UNION ALL "
+    "SELECT 'r', \"role\", '', 0 FROM \"portal_user_role\" "
     'WHERE "user_id" = ? AND ("school_id" = ? OR "school_id" IS NULL) '
-    'UNION ALL '
-    'SELECT \'s\', COALESCE(CAST("school_id" AS VARCHAR(20)), \'*\'), \'\', 0 '
+    "UNION ALL "
+    "SELECT 's', COALESCE(CAST(\"school_id\" AS VARCHAR(20)), '*'), '', 0 "
     'FROM "portal_user_role" WHERE "user_id" = ?'
 )
 
@@ -75,7 +75,7 @@ SCHOOL_ACCESS_COLUMNS = (  # for a query over "portal_school" AS s
     '(SELECT {agg}(p."plugin", ?) FROM "portal_school_plugin" AS p '
     'WHERE p."school_id" = s."id"), '
     '(SELECT {agg}(o."permission" || ? || o."role" || ? || '
-    'CASE WHEN o."granted" THEN \'1\' ELSE \'0\' END, ?) '
+    "CASE WHEN o.\"granted\" THEN '1' ELSE '0' END, ?) "
     'FROM "portal_role_permission" AS o WHERE o."school_id" = s."id")'
 )
 SCHOOL_ACCESS_PARAMS = (ITEM, FIELD, FIELD, ITEM)
@@ -138,8 +138,12 @@ def _from_loaded(user_id, school_id):
     if roles is None or user.id != user_id:
         return None
     here = str(school_id)
-    return (frozenset(role for role, where in roles if where in ("*", here)), plugins,
-            overrides, frozenset(where for _role, where in roles))
+    return (
+        frozenset(role for role, where in roles if where in ("*", here)),
+        plugins,
+        overrides,
+        frozenset(where for _role, where in roles),
+    )
 
 
 def _query_context(user_id, school_id):
@@ -276,8 +280,6 @@ def enforce():
     return None
 
 
-
-
 def users_with_permission(school, permission):
     """Active users who hold ``permission`` at ``school`` (e.g. to notify them)."""
     from .models import User
@@ -286,11 +288,15 @@ def users_with_permission(school, permission):
     if not roles:
         return []
     return list(
-        User.select().distinct().join(UserRole)
+        User.select()
+        .distinct()
+        .join(UserRole)
         .where(
             ((UserRole.school == school.id) | UserRole.school.is_null())
-            & UserRole.role.in_(list(roles)) & (User.active == True)  # noqa: E712
-        ).order_by(User.name)
+            & UserRole.role.in_(list(roles))
+            & (User.active == True)  # noqa: E712
+        )
+        .order_by(User.name)
     )
 
 
@@ -300,15 +306,38 @@ def staff_of(school):
     from .models import User
 
     return list(
-        User.select().distinct().join(UserRole)
+        User.select()
+        .distinct()
+        .join(UserRole)
         .where((UserRole.school == school.id) & (User.active == True))  # noqa: E712
         .order_by(User.name)
     )
 
 
 # Words around a name that are not the name ("juf Floor", "meester de Vries").
-_NOT_A_NAME = {"de", "van", "der", "den", "het", "ten", "ter", "juf", "juffrouw", "meester", "mevrouw",
-               "meneer", "mr", "mw", "dhr", "mevr", "leerkracht", "groep", "en", "of", "die"}
+_NOT_A_NAME = {
+    "de",
+    "van",
+    "der",
+    "den",
+    "het",
+    "ten",
+    "ter",
+    "juf",
+    "juffrouw",
+    "meester",
+    "mevrouw",
+    "meneer",
+    "mr",
+    "mw",
+    "dhr",
+    "mevr",
+    "leerkracht",
+    "groep",
+    "en",
+    "of",
+    "die",
+}
 
 
 def _name_words(text):

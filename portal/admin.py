@@ -65,19 +65,30 @@ class MultiCheckbox(SelectMultipleField):
 
 class UserForm(Form):
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul])
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul een e-mailadres in."),
-                                                  Email("Vul een geldig e-mailadres in."), Length(max=254)])
+    email = EmailField(
+        "E-mailadres",
+        validators=[
+            DataRequired("Vul een e-mailadres in."),
+            Email("Vul een geldig e-mailadres in."),
+            Length(max=254),
+        ],
+    )
     password = PasswordField("Eerste wachtwoord (minstens 12 tekens)")
     roles = MultiCheckbox("Rollen bij deze school", choices=list(ROLES.items()))
     reason = StringField(
-        "Reden", description="Alleen nodig als u uzelf een rol geeft; de reden komt in het auditlog.",
-        validators=[Length(max=REASON_MAX, message=f"Houd de reden op hoogstens {REASON_MAX} tekens."),
-                    no_nul])
+        "Reden",
+        description="Alleen nodig als u uzelf een rol geeft; de reden komt in het auditlog.",
+        validators=[
+            Length(max=REASON_MAX, message=f"Houd de reden op hoogstens {REASON_MAX} tekens."),
+            no_nul,
+        ],
+    )
 
 
 class SchoolForm(Form):
-    name = StringField("Naam van de school",
-                       validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul])
+    name = StringField(
+        "Naam van de school", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul]
+    )
     address = StringField("Adres", validators=[Length(max=300), no_nul])
     phone = StringField("Telefoon", validators=[Length(max=40), no_nul])
     email = StringField("E-mailadres", validators=[Length(max=200), no_nul])
@@ -117,9 +128,13 @@ def _scope(user_id):
 def _board_admin():
     """Does the logged-in user hold the beheerder role board-wide? Asked of the database,
     not of the roles loaded with the session: a login in this request has none loaded."""
-    return UserRole.select().where(
-        (UserRole.user == current_user.id) & (UserRole.role == "beheerder") & UserRole.school.is_null()
-    ).exists()
+    return (
+        UserRole.select()
+        .where(
+            (UserRole.user == current_user.id) & (UserRole.role == "beheerder") & UserRole.school.is_null()
+        )
+        .exists()
+    )
 
 
 def _may_manage(scope, board_admin):
@@ -145,8 +160,14 @@ def _ordered(roles):
 
 def _change_detail(user_id, added, removed, *extra):
     """``user=12 +directie -ib``: what changed, never a name or an address."""
-    return " ".join([f"user={user_id}", *(f"+{r}" for r in _ordered(added)),
-                     *(f"-{r}" for r in _ordered(removed)), *extra])
+    return " ".join(
+        [
+            f"user={user_id}",
+            *(f"+{r}" for r in _ordered(added)),
+            *(f"-{r}" for r in _ordered(removed)),
+            *extra,
+        ]
+    )
 
 
 @bp.route("/")
@@ -167,9 +188,16 @@ def index():
     # Board-wide accounts stay in the list for a school's beheerder, read-only: they can
     # open this school's cases, and who can is what a beheerder must be able to answer.
     readonly = set() if board_admin else board_wide
-    return render_template("admin/index.html", users=users, roles=roles, readonly=readonly,
-                           elsewhere=set() if board_admin else elsewhere, board_admin=board_admin,
-                           plugins=get_registry().plugin_slugs, enabled=enabled_plugins(g.school))
+    return render_template(
+        "admin/index.html",
+        users=users,
+        roles=roles,
+        readonly=readonly,
+        elsewhere=set() if board_admin else elsewhere,
+        board_admin=board_admin,
+        plugins=get_registry().plugin_slugs,
+        enabled=enabled_plugins(g.school),
+    )
 
 
 @bp.route("/gebruiker/nieuw", methods=["GET", "POST"])
@@ -211,7 +239,8 @@ def user(user_id=None):
             # contactpersoon could read every confidential complaint.
             form.roles.errors.append(
                 "U kunt uzelf geen rol geven. Vraag een andere beheerder van de school of de "
-                "bestuursbrede beheerder om dit te doen.")
+                "bestuursbrede beheerder om dit te doen."
+            )
             audit("admin.user", outcome="denied", detail=_change_detail(row.id, added, (), "self"))
             status = 422
         elif own and added and not reason:
@@ -228,14 +257,15 @@ def user(user_id=None):
                 extra.append(f"reason={reason}")
             with atomic():
                 if row is None:
-                    row = User.create(email=email, name=name,
-                                      password_hash=hash_password(form.password.data))
+                    row = User.create(email=email, name=name, password_hash=hash_password(form.password.data))
                 elif not locked:
                     User.update(email=email, name=name).where(User.id == row.id).execute()
                 # Only this school's roles: those at other schools and board-wide ones stay.
                 UserRole.delete().where(
-                    (UserRole.user == row.id) & (UserRole.school == g.school.id)
-                    & UserRole.role.in_(list(removed) or [""])).execute()
+                    (UserRole.user == row.id)
+                    & (UserRole.school == g.school.id)
+                    & UserRole.role.in_(list(removed) or [""])
+                ).execute()
                 for role in _ordered(added):
                     # Ignore a role another beheerder gave in the meantime: not an error page.
                     UserRole.insert(user=row.id, school=g.school.id, role=role).on_conflict_ignore().execute()
@@ -244,8 +274,9 @@ def user(user_id=None):
             return redirect(url_for("admin.index"))
     if row is not None and request.method == "GET":
         audit_view("admin.user.view", detail=f"user={row.id}")
-    return render_template("admin/user.html", form=form, row=row, locked=locked,
-                           board_wide=scope.board_wide), status
+    return render_template(
+        "admin/user.html", form=form, row=row, locked=locked, board_wide=scope.board_wide
+    ), status
 
 
 @bp.route("/gebruiker/<int:user_id>/uitschakelen", methods=["POST"])
@@ -261,9 +292,12 @@ def disable(user_id):
     if scope.elsewhere and not board_admin:
         # Disabling closes the account at every school, not just this one.
         audit("admin.user.disable", outcome="denied", detail=f"user={row.id} elsewhere")
-        flash(f"{row.name} werkt ook bij een andere school; alleen de bestuursbrede beheerder kan "
-              "dit account uitschakelen. Haal de rollen bij uw school weg om de toegang tot "
-              "uw school te beëindigen.", "error")
+        flash(
+            f"{row.name} werkt ook bij een andere school; alleen de bestuursbrede beheerder kan "
+            "dit account uitschakelen. Haal de rollen bij uw school weg om de toegang tot "
+            "uw school te beëindigen.",
+            "error",
+        )
         return redirect(url_for("admin.index"))
     disable_user(row)
     audit("admin.user.disable", detail=f"user={row.id}")
@@ -283,8 +317,10 @@ def reset_mfa(user_id):
         audit("admin.user.mfa", outcome="denied", detail=f"user={row.id} self")
         abort(404)
     reset_second_factor(row, current_user)
-    flash(f"De tweestapsverificatie van {row.name} is gewist; bij de volgende keer inloggen stelt "
-          f"{row.name} die opnieuw in.")
+    flash(
+        f"De tweestapsverificatie van {row.name} is gewist; bij de volgende keer inloggen stelt "
+        f"{row.name} die opnieuw in."
+    )
     return redirect(url_for("admin.user", user_id=row.id))
 
 
@@ -309,8 +345,10 @@ def school_settings():
     if request.method == "POST" and sform.validate() and setform.validate():
         with atomic():
             School.update(
-                name=sform.name.data.strip(), address=sform.address.data.strip(),
-                phone=sform.phone.data.strip(), email=sform.email.data.strip(),
+                name=sform.name.data.strip(),
+                address=sform.address.data.strip(),
+                phone=sform.phone.data.strip(),
+                email=sform.email.data.strip(),
                 board_name=sform.board_name.data.strip(),
             ).where(School.id == school.id).execute()
             upload = request.files.get("logo")
@@ -340,20 +378,29 @@ def permissions():
 
     reg = get_registry()
     enabled = enabled_plugins(g.school)
-    perms = [p for name, p in sorted(reg.permissions.items())
-             if reg.permission_owner[name] in enabled or reg.permission_owner[name] == "portal"]
+    perms = [
+        p
+        for name, p in sorted(reg.permissions.items())
+        if reg.permission_owner[name] in enabled or reg.permission_owner[name] == "portal"
+    ]
     grid = {p.name: roles_for_permission(p.name, g.school) for p in perms}
     board_admin = _board_admin()
     problems, reason, status = {}, "", 200
     if request.method == "POST":
-        wanted = {p.name: frozenset(role for role in ROLES if request.form.get(f"{p.name}|{role}") == "1")
-                  for p in perms}
+        wanted = {
+            p.name: frozenset(role for role in ROLES if request.form.get(f"{p.name}|{role}") == "1")
+            for p in perms
+        }
         reason = request.form.get("reden", "").strip()
         mine = roles_at(current_user, g.school)
         problems = _grid_problems(grid, wanted, mine, board_admin, reason)
-        changes = [f"{sign}{name}|{role}" for name in wanted for role in ROLES
-                   for sign, changed in (("+", wanted[name] - grid[name]), ("-", grid[name] - wanted[name]))
-                   if role in changed]
+        changes = [
+            f"{sign}{name}|{role}"
+            for name in wanted
+            for role in ROLES
+            for sign, changed in (("+", wanted[name] - grid[name]), ("-", grid[name] - wanted[name]))
+            if role in changed
+        ]
         if problems:
             audit("admin.permissions", outcome="denied", detail=" ".join(changes))
             grid, status = wanted, 422  # show what was posted, with what is wrong with it
@@ -364,17 +411,25 @@ def permissions():
                 for p in perms:
                     for role in ROLES:
                         on = role in wanted[p.name]
-                        cond = ((RolePermission.school == g.school.id)
-                                & (RolePermission.permission == p.name) & (RolePermission.role == role))
+                        cond = (
+                            (RolePermission.school == g.school.id)
+                            & (RolePermission.permission == p.name)
+                            & (RolePermission.role == role)
+                        )
                         RolePermission.delete().where(cond).execute()
                         if on != (role in p.default_roles):
-                            RolePermission.create(school=g.school, permission=p.name, role=role,
-                                                  granted=on)
+                            RolePermission.create(school=g.school, permission=p.name, role=role, granted=on)
                 audit("admin.permissions", detail=" ".join(changes))
             flash("De rechten zijn opgeslagen.")
             return redirect(url_for("admin.permissions"))
-    return render_template("admin/permissions.html", perms=perms, grid=grid, problems=problems,
-                           board_admin=board_admin, reason=reason), status
+    return render_template(
+        "admin/permissions.html",
+        perms=perms,
+        grid=grid,
+        problems=problems,
+        board_admin=board_admin,
+        reason=reason,
+    ), status
 
 
 def _own_additions(current, wanted, mine):
@@ -387,17 +442,21 @@ def _grid_problems(current, wanted, mine, board_admin, reason):
     labels = ", ".join(ROLES[r] for r in _ordered(mine)).lower()
     problems = {}
     if not wanted[ADMIN]:
-        problems[ADMIN] = ("Minstens één rol moet dit recht houden, anders kan niemand deze "
-                           "school nog beheren.")
+        problems[ADMIN] = (
+            "Minstens één rol moet dit recht houden, anders kan niemand deze school nog beheren."
+        )
     elif mine & (current[ADMIN] - wanted[ADMIN]):
-        problems[ADMIN] = (f"U kunt dit recht niet weghalen bij uw eigen rol ({labels}): dan "
-                           "sluit u uzelf buiten.")
+        problems[ADMIN] = (
+            f"U kunt dit recht niet weghalen bij uw eigen rol ({labels}): dan sluit u uzelf buiten."
+        )
     own = _own_additions(current, wanted, mine)
     if own and not board_admin:
         # A permission for one's own role is a self-grant, as a role for oneself is.
         for name in own:
-            problems[name] = (f"U kunt uw eigen rol ({labels}) geen rechten geven. Vraag de "
-                              "bestuursbrede beheerder om dit te doen.")
+            problems[name] = (
+                f"U kunt uw eigen rol ({labels}) geen rechten geven. Vraag de "
+                "bestuursbrede beheerder om dit te doen."
+            )
     elif own and not reason:
         problems["reden"] = "Vul een reden in: u geeft uw eigen rol een recht bij deze school."
     elif own and len(reason) > REASON_MAX:
@@ -442,9 +501,18 @@ def outbox():
     here = Outbox.school == g.school.slug
     failed = Outbox.failed_at.is_null(False)
     rows = list(
-        Outbox.select(Outbox.id, Outbox.created_at, Outbox.to, Outbox.subject, Outbox.attempts,
-                      Outbox.last_error, Outbox.failed_at)
-        .where(here & failed).order_by(Outbox.id.desc()).limit(OUTBOX_PAGE_ROWS)
+        Outbox.select(
+            Outbox.id,
+            Outbox.created_at,
+            Outbox.to,
+            Outbox.subject,
+            Outbox.attempts,
+            Outbox.last_error,
+            Outbox.failed_at,
+        )
+        .where(here & failed)
+        .order_by(Outbox.id.desc())
+        .limit(OUTBOX_PAGE_ROWS)
     )
     n_failed = len(rows) if len(rows) < OUTBOX_PAGE_ROWS else Outbox.select().where(here & failed).count()
     waiting = Outbox.select().where(here & Outbox.sent_at.is_null() & Outbox.failed_at.is_null()).count()
@@ -477,8 +545,11 @@ def outbox_retry(outbox_id):
 def outbox_retry_all():
     n = len(_retry())
     if n:
-        flash("1 mislukte mail staat weer in de wachtrij en wordt zo opnieuw verzonden." if n == 1
-              else f"{n} mislukte mails staan weer in de wachtrij en worden zo opnieuw verzonden.")
+        flash(
+            "1 mislukte mail staat weer in de wachtrij en wordt zo opnieuw verzonden."
+            if n == 1
+            else f"{n} mislukte mails staan weer in de wachtrij en worden zo opnieuw verzonden."
+        )
     else:
         flash("Er is geen mislukte mail om opnieuw te verzenden.")
     return redirect(url_for("admin.outbox"))

@@ -161,9 +161,11 @@ def acting_user(user):
 
 def open_cases(user, school, type_name):
     """How many open cases of ``type_name`` at ``school`` ``user`` may see (for a panel)."""
-    return Case.select().where(
-        visible_condition(user, school) & (Case.case_type == type_name) & Case.closed_at.is_null()
-    ).count()
+    return (
+        Case.select()
+        .where(visible_condition(user, school) & (Case.case_type == type_name) & Case.closed_at.is_null())
+        .count()
+    )
 
 
 __all__ = [

@@ -55,8 +55,7 @@ def _row(action, case, outcome, detail, user, school, email, pupil=None):
     )
 
 
-def audit(action, case=None, outcome="ok", detail="", user=None, school=None, email="",
-          pupil=None):
+def audit(action, case=None, outcome="ok", detail="", user=None, school=None, email="", pupil=None):
     """Write one audit row (a change, a refusal, a login). ``detail`` must never hold a
     child's data or a secret; ``pupil`` (a Pupil or its id) is the child whose record it is,
     so that the child's access log finds the row."""
@@ -100,7 +99,8 @@ class _ViewBuffer:
                 from .db import failure_kind
 
                 logging.getLogger(__name__).warning(
-                    "audit: %d view rows not yet written (%s)", len(self.rows), failure_kind(exc))
+                    "audit: %d view rows not yet written (%s)", len(self.rows), failure_kind(exc)
+                )
 
     def flush(self):
         """Write what is waiting, in one transaction (also called at exit and by tests)."""

@@ -65,7 +65,8 @@ GENERIC_FAILURE = "Onbekend e-mailadres of onjuist wachtwoord."
 SESSION_SQL = (
     'SELECT s."id", s."created_at", s."last_seen", s."ended_at", '
     'u."id", u."email", u."name", u."active", u."password_changed_at", u."totp_secret", '
-    + access.USER_ACCESS_COLUMN + ' '
+    + access.USER_ACCESS_COLUMN
+    + " "
     'FROM "portal_user_session" AS s JOIN "portal_user" AS u ON u."id" = s."user_id" '
     'WHERE s."token_hash" = ?'
 )
@@ -84,10 +85,17 @@ def load_user(user_id):
     if found is None or str(found[4]) != str(user_id):
         return None
     when = UserSession.created_at.python_value
-    session_row = UserSession(id=found[0], created_at=when(found[1]), last_seen=when(found[2]),
-                              ended_at=when(found[3]))
-    user = User(id=found[4], email=found[5], name=found[6], active=bool(found[7]),
-                password_changed_at=when(found[8]), totp_secret=found[9])
+    session_row = UserSession(
+        id=found[0], created_at=when(found[1]), last_seen=when(found[2]), ended_at=when(found[3])
+    )
+    user = User(
+        id=found[4],
+        email=found[5],
+        name=found[6],
+        active=bool(found[7]),
+        password_changed_at=when(found[8]),
+        totp_secret=found[9],
+    )
     now = utcnow()
     cfg = current_app.config
     idle = datetime.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"])
@@ -117,9 +125,11 @@ def login_limits(email, address):
     address, or at one account from many addresses, is slowed down later (docs/security.md
     A1)."""
     free = current_app.config["THROTTLE_FREE_ATTEMPTS"]
-    return [throttle.Limit(f"pair:{email}|{address}", free),
-            throttle.Limit(f"ip:{address}", free * 4),
-            throttle.Limit(f"acct:{email}", free * 10)]
+    return [
+        throttle.Limit(f"pair:{email}|{address}", free),
+        throttle.Limit(f"ip:{address}", free * 4),
+        throttle.Limit(f"acct:{email}", free * 10),
+    ]
 
 
 def safe_next(target):
@@ -137,17 +147,18 @@ def safe_next(target):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."),
-                                                  Length(max=254)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."),
-                                                       Length(max=128)])
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)])
+    password = PasswordField(
+        "Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=128)]
+    )
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")])
     new = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Kies een nieuw wachtwoord.")])
-    repeat = PasswordField("Herhaal het nieuwe wachtwoord",
-                           validators=[DataRequired("Herhaal het nieuwe wachtwoord.")])
+    repeat = PasswordField(
+        "Herhaal het nieuwe wachtwoord", validators=[DataRequired("Herhaal het nieuwe wachtwoord.")]
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -169,13 +180,13 @@ def login():
             status = 429
         else:
             user = User.get_or_none(User.email == email)
-            ok = verify_password(user.password_hash if user else passwords.DUMMY_HASH,
-                                 form.password.data)
+            ok = verify_password(user.password_hash if user else passwords.DUMMY_HASH, form.password.data)
             if user and ok and needs_rehash(user.password_hash):
                 # An account from before argon2id: store the new hash now that we know
                 # the password (the old scrypt hash is gone after this login).
                 User.update(password_hash=hash_password(form.password.data)).where(
-                    User.id == user.id).execute()
+                    User.id == user.id
+                ).execute()
             if user and ok and user.active:
                 throttle.forgive(counted)  # the right password: this attempt does not count
             if user and ok and user.active and user.totp_secret:

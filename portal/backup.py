@@ -53,10 +53,24 @@ def encrypt_command(recipient):
         # local: only a key already in the keyring, never one fetched from the network
         # for an address (gpg's default asks the address's domain). Best name the key by
         # its fingerprint, so no other key with the same address can be chosen.
-        tool, package, args = "gpg", "gnupg", [
-            "--batch", "--no-tty", "--quiet", "--trust-model", "always", "--auto-key-locate", "local",
-            "--encrypt", "--recipient", recipient, "--output", "-",
-        ]
+        tool, package, args = (
+            "gpg",
+            "gnupg",
+            [
+                "--batch",
+                "--no-tty",
+                "--quiet",
+                "--trust-model",
+                "always",
+                "--auto-key-locate",
+                "local",
+                "--encrypt",
+                "--recipient",
+                recipient,
+                "--output",
+                "-",
+            ],
+        )
     path = shutil.which(tool)
     if path is None:
         raise BackupError(

@@ -1,7 +1,5 @@
 """The core's own hook implementations (registered as plugin "portal")."""
 
-
-
 from .declarations import NavItem
 from .declarations import Panel
 from .declarations import Permission
@@ -17,29 +15,46 @@ def register_permissions():
         Permission("portal.dashboard", "Het dashboard van de school zien", ALL_STAFF),
         Permission("portal.cases", "De zakenlijst openen (alleen zaken die men mag zien)", ALL_STAFF),
         Permission("portal.calendar", "Schoolkalender en vakanties beheren", ("directie", "beheerder")),
-        Permission("portal.legal_hold", "Een zaak uitzonderen van verwijdering (bewaarplicht)",
-                   ("directie", "bestuur", "beheerder")),
+        Permission(
+            "portal.legal_hold",
+            "Een zaak uitzonderen van verwijdering (bewaarplicht)",
+            ("directie", "bestuur", "beheerder"),
+        ),
         Permission("portal.reports", "Jaarcijfers bekijken", ("directie", "bestuur")),
         Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
         Permission("portal.partner_list", "De externe partners van de school opzoeken", ALL_STAFF),
         # The roles that managed the trauma plugin's list (trauma.partners) before the core had it.
-        Permission("portal.partners", "De externe partners en het netwerkoverleg van de school "
-                   "bijhouden", ("ib", "directie", "beheerder")),
-        Permission("portal.pupils", "De leerlingenlijst inzien en bijhouden",
-                   ("ib", "directie", "beheerder")),
-        Permission("portal.pupil_chronology", "Van elke leerling alle zaken zien (het overzicht "
-                   "per leerling)", ("ib", "directie")),
+        Permission(
+            "portal.partners",
+            "De externe partners en het netwerkoverleg van de school bijhouden",
+            ("ib", "directie", "beheerder"),
+        ),
+        Permission(
+            "portal.pupils", "De leerlingenlijst inzien en bijhouden", ("ib", "directie", "beheerder")
+        ),
+        Permission(
+            "portal.pupil_chronology",
+            "Van elke leerling alle zaken zien (het overzicht per leerling)",
+            ("ib", "directie"),
+        ),
         # Choosing a pupil in a form shows names and groups of the school's pupils.
-        Permission("portal.pupil_pick", "Een leerling uit de leerlingenlijst kiezen in een "
-                   "formulier", tuple(r for r in ALL_STAFF if r != "bestuur")),
+        Permission(
+            "portal.pupil_pick",
+            "Een leerling uit de leerlingenlijst kiezen in een formulier",
+            tuple(r for r in ALL_STAFF if r != "bestuur"),
+        ),
     ]
 
 
 @hookimpl
 def register_settings():
     return [
-        Setting("portal.contact_phone", "Telefoonnummer voor spoed", "",
-                help="Staat op foutpagina's en formulieren voor ouders."),
+        Setting(
+            "portal.contact_phone",
+            "Telefoonnummer voor spoed",
+            "",
+            help="Staat op foutpagina's en formulieren voor ouders.",
+        ),
     ]
 
 
@@ -49,8 +64,7 @@ def nav_items(user, school):
         NavItem("portal.dashboard", "Dashboard", "schools.dashboard", "portal.dashboard", order=0),
         NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
         NavItem("portal.pupils", "Leerlingen", "pupils.index", "portal.pupils", order=60),
-        NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list",
-                order=70),
+        NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list", order=70),
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),
         NavItem("portal.reports", "Jaarcijfers", "reports.report_index", "portal.reports", order=85),
@@ -72,7 +86,6 @@ def dashboard_panels(user, school):
     lines = deadline_lines(user, school)
     if not lines:
         lines = (("Geen termijnen deze week of te laat.", "", None),)
-    return [Panel("portal.deadlines", "Termijnen deze week en te laat", tuple(lines),
-                  "portal.cases", order=0)]
-
-
+    return [
+        Panel("portal.deadlines", "Termijnen deze week en te laat", tuple(lines), "portal.cases", order=0)
+    ]

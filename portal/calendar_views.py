@@ -38,8 +38,10 @@ reports = Blueprint("reports", __name__, url_prefix="/<school>/jaarcijfers")
 
 
 class VacationForm(Form):
-    name = StringField("Naam", validators=[DataRequired("Vul een naam in, bijvoorbeeld Kerstvakantie."),
-                                           Length(max=120), no_nul])
+    name = StringField(
+        "Naam",
+        validators=[DataRequired("Vul een naam in, bijvoorbeeld Kerstvakantie."), Length(max=120), no_nul],
+    )
     start = DateField("Eerste vrije dag", validators=[DataRequired("Vul een geldige datum in.")])
     end = DateField("Laatste vrije dag", validators=[DataRequired("Vul een geldige datum in.")])
 
@@ -56,20 +58,24 @@ def index():
     form = VacationForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         with atomic():
-            Vacation.create(school=g.school, name=form.name.data.strip(),
-                            start=form.start.data, end=form.end.data)
+            Vacation.create(
+                school=g.school, name=form.name.data.strip(), start=form.start.data, end=form.end.data
+            )
         audit("calendar.vacation.add", detail=f"{form.start.data}..{form.end.data}")
         flash(f"{form.name.data} is toegevoegd.")
         return redirect(url_for("calendar.index"))
     year = school_year_of(today())
     start, end = school_year_bounds(year)
     holidays = sorted(
-        (d, n) for y in (start.year, end.year) for d, n in public_holidays(y).items()
+        (d, n)
+        for y in (start.year, end.year)
+        for d, n in public_holidays(y).items()
         if start <= d <= end and d.weekday() < 5
     )
     vacations = list(Vacation.select().where(Vacation.school == g.school).order_by(Vacation.start))
-    return render_template("schools/calendar.html", form=form, vacations=vacations,
-                           holidays=holidays, year=year)
+    return render_template(
+        "schools/calendar.html", form=form, vacations=vacations, holidays=holidays, year=year
+    )
 
 
 @bp.route("/<int:vacation_id>/verwijderen", methods=["POST"])
@@ -91,17 +97,24 @@ def report_index():
     except ValueError:
         year = school_year_of(today())
     year = max(2000, min(year, 2100))
-    board_wide = UserRole.select().where(
-        (UserRole.user == current_user.id) & UserRole.school.is_null() & (UserRole.role == "bestuur")
-    ).exists()
+    board_wide = (
+        UserRole.select()
+        .where((UserRole.user == current_user.id) & UserRole.school.is_null() & (UserRole.role == "bestuur"))
+        .exists()
+    )
     all_schools = board_wide and request.args.get("alle") == "1"
     school = None if all_schools else g.school
     only = None if all_schools else enabled_plugins(g.school)
     figures = collect(get_pm(), "annual_report", only=only, school=school, year=year)
     audit_view("reports.view", detail=f"{year} {'alle' if all_schools else g.school.slug}")
-    return render_template("schools/reports.html", figures=[f for _, f in figures], year=year,
-                           all_schools=all_schools, board_wide=board_wide,
-                           first=datetime.date(year, 8, 1))
+    return render_template(
+        "schools/reports.html",
+        figures=[f for _, f in figures],
+        year=year,
+        all_schools=all_schools,
+        board_wide=board_wide,
+        first=datetime.date(year, 8, 1),
+    )
 
 
 def init_app(app):

@@ -16,8 +16,7 @@ def _wanted(fn):
     params = inspect.signature(fn).parameters.values()
     if any(p.kind is p.VAR_KEYWORD for p in params):
         return None
-    return tuple(p.name for p in params
-                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
 
 
 def call(fn, **available):
@@ -30,8 +29,10 @@ def call(fn, **available):
         return fn(**{k: _value(v) for k, v in available.items()})
     missing = [n for n in names if n not in available and _has_no_default(fn, n)]
     if missing:
-        raise TypeError(f"{fn.__qualname__} asks for {', '.join(missing)}, which is not "
-                        f"available here (available: {', '.join(sorted(available))})")
+        raise TypeError(
+            f"{fn.__qualname__} asks for {', '.join(missing)}, which is not "
+            f"available here (available: {', '.join(sorted(available))})"
+        )
     return fn(**{n: _value(available[n]) for n in names if n in available})
 
 

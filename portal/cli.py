@@ -1,6 +1,5 @@
 """``flask --app portal …`` commands: database, demo, users, plugins, outbox, purge."""
 
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -37,8 +36,9 @@ def init_db(demo):
     <instance>/backups/ (encrypted for PORTAL_BACKUP_RECIPIENT when that is set)."""
     if demo and current_app.config["PORTAL_ENV"] == "production":
         # The demo school comes with a board-wide beheerder whose password is published.
-        raise click.ClickException("De demoschool wordt in productie niet aangemaakt: de "
-                                   "demologins hebben een openbaar wachtwoord.")
+        raise click.ClickException(
+            "De demoschool wordt in productie niet aangemaakt: de demologins hebben een openbaar wachtwoord."
+        )
     from . import migrate
     from .backup import BackupError
     from .backup import configured_recipient
@@ -95,8 +95,9 @@ def db_group():
 
 @db_group.command("roles")
 @click.option("--owner", default="portal_owner", show_default=True, help="Rol die het schema bezit.")
-@click.option("--app-role", "app_role", default="portal_app", show_default=True,
-              help="Rol waarmee het portaal werkt.")
+@click.option(
+    "--app-role", "app_role", default="portal_app", show_default=True, help="Rol waarmee het portaal werkt."
+)
 @click.option("--database", "dbname", default="portal", show_default=True)
 def db_roles(owner, app_role, dbname):
     """Print the SQL that sets up the two roles (run it once as a superuser)."""
@@ -258,8 +259,9 @@ def permissions_reset(school):
         raise click.ClickException(f"Onbekende school {school}.")
     here = RolePermission.school == target.id
     with atomic():
-        rows = list(RolePermission.select().where(here)
-                    .order_by(RolePermission.permission, RolePermission.role))
+        rows = list(
+            RolePermission.select().where(here).order_by(RolePermission.permission, RolePermission.role)
+        )
         RolePermission.delete().where(here).execute()
         changes = " ".join(f"{'+' if r.granted else '-'}{r.permission}|{r.role}" for r in rows)
         audit("admin.permissions.reset", school=target, detail=f"via=cli removed: {changes}".strip())
@@ -331,9 +333,14 @@ def purge_command(dry_run, today):
 @click.command("backup")
 @with_appcontext
 @click.argument("target", type=click.Path(dir_okay=False))
-@click.option("--encrypt-to", "recipient", default=None, metavar="ONTVANGER",
-              help="Versleutel de back-up voor deze ontvanger: een age-sleutel (age1…) of een "
-                   "gpg-sleutel (vingerafdruk). Standaard PORTAL_BACKUP_RECIPIENT.")
+@click.option(
+    "--encrypt-to",
+    "recipient",
+    default=None,
+    metavar="ONTVANGER",
+    help="Versleutel de back-up voor deze ontvanger: een age-sleutel (age1…) of een "
+    "gpg-sleutel (vingerafdruk). Standaard PORTAL_BACKUP_RECIPIENT.",
+)
 def backup_command(target, recipient):
     """Back up the live SQLite database to TARGET (mode 0600), encrypted with --encrypt-to;
     PostgreSQL: use pg_dump -Fc."""

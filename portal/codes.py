@@ -35,7 +35,7 @@ def normalise(text):
 
 def grouped(code):
     code = normalise(code)
-    return " ".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def code_hash(code):

@@ -106,11 +106,18 @@ def load(app, test_config=None):
     try:
         app.config["PORTAL_PROXIES"] = int(app.config["PORTAL_PROXIES"])
     except (TypeError, ValueError):
-        raise ConfigError("PORTAL_PROXIES moet een geheel getal zijn (het aantal proxy's "
-                          "voor het portaal, meestal 0 of 1).") from None
+        raise ConfigError(
+            "PORTAL_PROXIES moet een geheel getal zijn (het aantal proxy's voor het portaal, meestal 0 of 1)."
+        ) from None
     if isinstance(app.config["PORTAL_REQUIRE_MFA"], str):
         app.config["PORTAL_REQUIRE_MFA"] = app.config["PORTAL_REQUIRE_MFA"].strip().lower() not in (
-            "0", "false", "nee", "no", "off", "")
+            "0",
+            "false",
+            "nee",
+            "no",
+            "off",
+            "",
+        )
     if test_config:
         app.config.update(test_config)
     production = app.config["PORTAL_ENV"] == "production"
@@ -151,14 +158,13 @@ def check_production(config, debug):
     if config.get("WTF_CSRF_ENABLED") is False:
         problems.append("WTF_CSRF_ENABLED staat uit (geen bescherming tegen CSRF)")
     if not (config.get("PORTAL_URL") or "").startswith("https://"):
-        problems.append("PORTAL_URL ontbreekt of begint niet met https:// (links in e-mail komen "
-                        "daarvandaan)")
+        problems.append(
+            "PORTAL_URL ontbreekt of begint niet met https:// (links in e-mail komen daarvandaan)"
+        )
     if config.get("PASSWORD_HASH_FAST"):
         problems.append("PASSWORD_HASH_FAST staat aan (alleen voor de tests)")
     if problems:
-        raise ConfigError(
-            "Het portaal start niet in productie: " + "; ".join(problems) + "."
-        )
+        raise ConfigError("Het portaal start niet in productie: " + "; ".join(problems) + ".")
 
 
 def instance_secret_key(instance_path):

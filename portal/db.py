@@ -64,10 +64,20 @@ def failure_kind(exc):
         return "read_only"
     if "disk i/o error" in text:
         return "io_error"
-    if any(s in text for s in ("could not connect", "connection refused", "server closed the connection",
-                               "terminating connection", "connection already closed",
-                               "connection not open", "the database system is",
-                               "ssl connection has been closed", "no connection to the server")):
+    if any(
+        s in text
+        for s in (
+            "could not connect",
+            "connection refused",
+            "server closed the connection",
+            "terminating connection",
+            "connection already closed",
+            "connection not open",
+            "the database system is",
+            "ssl connection has been closed",
+            "no connection to the server",
+        )
+    ):
         return "connection_lost"
     return "other"
 
@@ -123,13 +133,16 @@ def open_database(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
     """Return an unconnected peewee database for a ``sqlite:///`` or ``postgresql://`` URL."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
-        path = url[len("sqlite:///"):]
+        path = url[len("sqlite:///") :]
         if path and path != ":memory:":
             private_file(path)
         pragmas = dict(SQLITE_PRAGMAS, busy_timeout=busy_timeout_ms)
         # lock_type=IMMEDIATE: every db.atomic() begins with BEGIN IMMEDIATE (see above).
         return PortalSqliteDatabase(
-            path, pragmas=pragmas, lock_type="IMMEDIATE", check_same_thread=False,
+            path,
+            pragmas=pragmas,
+            lock_type="IMMEDIATE",
+            check_same_thread=False,
             timeout=busy_timeout_ms / 1000,
         )
     if scheme in ("postgres", "postgresql"):
@@ -209,4 +222,3 @@ def _constant_sql(template, param, sqlite):
 def atomic():
     """A write transaction (IMMEDIATE on SQLite, retried while another writer holds the lock)."""
     return database.atomic()
-

@@ -33,9 +33,27 @@ class Plugin:
     the hook's arguments that they name (``user``, ``school``, ``year``, ``cli``).
     """
 
-    def __init__(self, slug, package, *, title, case_types=(), permissions=(), settings=(),
-                 documents=(), models=(), nav=(), blueprint=None, migrations=True, panels=None,
-                 figures=None, demo=None, commands=None, veto=None, after_transition=None):
+    def __init__(
+        self,
+        slug,
+        package,
+        *,
+        title,
+        case_types=(),
+        permissions=(),
+        settings=(),
+        documents=(),
+        models=(),
+        nav=(),
+        blueprint=None,
+        migrations=True,
+        panels=None,
+        figures=None,
+        demo=None,
+        commands=None,
+        veto=None,
+        after_transition=None,
+    ):
         self.slug = slug
         self.__name__ = package  # what the portal's loader and demo look at, as for a module
         self.title = title
@@ -58,8 +76,7 @@ class Plugin:
         return f"<Plugin {self.slug}>"
 
     def _templates(self):
-        folder = os.path.join(os.path.dirname(importlib.import_module(self.__name__).__file__),
-                              "templates")
+        folder = os.path.join(os.path.dirname(importlib.import_module(self.__name__).__file__), "templates")
         return folder if os.path.isdir(folder) else None
 
     # ------------------------------------------------------------------ setup ----
@@ -119,8 +136,15 @@ class Plugin:
         for ct in self.case_types:
             start = ct.start
             if start is not None and not start.public and start.nav_order is not None:
-                items.append(NavItem(f"{ct.name}.start", start.nav_label or start.label,
-                                     endpoint(ct), start.permission, order=start.nav_order))
+                items.append(
+                    NavItem(
+                        f"{ct.name}.start",
+                        start.nav_label or start.label,
+                        endpoint(ct),
+                        start.permission,
+                        order=start.nav_order,
+                    )
+                )
         return items
 
     @hookimpl
@@ -138,8 +162,14 @@ class Plugin:
     @hookimpl
     def case_transitioned(self, case, transition, user, event):
         if self.after_transition is not None and case.case_type.startswith(self.slug + "."):
-            call(self.after_transition, case=case, transition=transition, user=user, event=event,
-                 school=case.school)
+            call(
+                self.after_transition,
+                case=case,
+                transition=transition,
+                user=user,
+                event=event,
+                school=case.school,
+            )
 
     # ----------------------------------------------------------------- report ----
 

@@ -45,7 +45,8 @@ def demo_password():
 def builtin_plugins(pm):
     """The plugins shipped in plugins/ (third-party ones are enabled by the beheerder)."""
     return sorted(
-        name for name, module in pm.list_name_plugin()
+        name
+        for name, module in pm.list_name_plugin()
         if name != "portal" and getattr(module, "__name__", "").startswith("plugins.")
     )
 
@@ -58,18 +59,21 @@ def create_demo(pm, log=print):
     password_hash = hash_password(demo_password())
     with atomic():
         school = School.create(
-            slug="klaverweide", name="De Klaverweide",
-            address="Klaverweg 12, 1300 AA Almere", phone="036 000 0000",
-            email="info@klaverweide.demo", board_name="Almeerse Scholen Groep (ASG)",
+            slug="klaverweide",
+            name="De Klaverweide",
+            address="Klaverweg 12, 1300 AA Almere",
+            phone="036 000 0000",
+            email="info@klaverweide.demo",
+            board_name="Almeerse Scholen Groep (ASG)",
         )
         for slug in builtin_plugins(pm):
             SchoolPlugin.create(school=school, plugin=slug)
         for name, start, end in DEMO_VACATIONS:
-            Vacation.create(school=school, name=name, start=datetime.date(*start),
-                            end=datetime.date(*end))
+            Vacation.create(school=school, name=name, start=datetime.date(*start), end=datetime.date(*end))
         for email, name, role, school_slug in DEMO_USERS:
             user = User.get_or_none(User.email == email) or User.create(
-                email=email, name=name, password_hash=password_hash)
+                email=email, name=name, password_hash=password_hash
+            )
             UserRole.create(user=user, school=school if school_slug else None, role=role)
     pm.hook.demo_data(school=school)
     return school

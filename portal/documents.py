@@ -77,8 +77,9 @@ def pdf_download(data, filename):
     headers) and never kept in a browser cache."""
     from flask import send_file
 
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True,
-                         download_name=filename)
+    response = send_file(
+        io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename
+    )
     response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -92,8 +93,9 @@ def produce(case, doc_name, user):
     """Render document ``doc_name`` for ``case``, archive it as a new version, return the row."""
     decl = get_registry().documents[doc_name]
     ct = case_type(case.case_type)
-    context = call(decl.context, case=case, detail=Lazy(lambda: detail_of(case, ct)), user=user,
-                   school=case.school)
+    context = call(
+        decl.context, case=case, detail=Lazy(lambda: detail_of(case, ct)), user=user, school=case.school
+    )
     html = render_letter(decl.template, case.school, case=case, **context)
     pdf = html_to_pdf(html)
     with atomic():
@@ -106,13 +108,22 @@ def produce(case, doc_name, user):
         version = (last.version + 1) if last else 1
         stem = decl.filename or decl.label
         row = CaseDocument.create(
-            case=case.id, name=decl.name, label=decl.label, version=version,
+            case=case.id,
+            name=decl.name,
+            label=decl.label,
+            version=version,
             filename=safe_filename(f"{case.reference}-{stem}-v{version}") + ".pdf",
-            content=pdf, sha256=hashlib.sha256(pdf).hexdigest(),
+            content=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
             created_by=user.id if user else None,
         )
-        add_event(case, "document", user, f"Document gemaakt: {decl.label} (versie {version})",
-                  data={"document": decl.name, "version": version})
+        add_event(
+            case,
+            "document",
+            user,
+            f"Document gemaakt: {decl.label} (versie {version})",
+            data={"document": decl.name, "version": version},
+        )
         # In the same transaction: one commit (one fsync) instead of two, and the
         # archived letter and its audit row stand or fall together.
         audit("case.document", case=case, detail=f"{decl.name} v{version}")
@@ -124,7 +135,8 @@ def offered(case, user):
     from .access import has_permission
 
     return [
-        d for d in get_registry().documents.values()
+        d
+        for d in get_registry().documents.values()
         if d.case_type == case.case_type
         and (not d.states or case.state in d.states)
         and has_permission(user, case.school, d.permission)

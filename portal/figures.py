@@ -55,6 +55,7 @@ def _number(value):
 
 # ---------------------------------------------------------------- filters ----
 
+
 def at_school(query, school, column=None):
     """``query`` limited to the rows of ``school`` (by ``column``, default ``Case.school``);
     ``school`` None, the bestuur's view: every school."""
@@ -91,19 +92,27 @@ def year_rows(model, column, school, year):
 
 def open_item(name):
     """A condition on ``Case``: the case's checklist item ``name`` is not ticked yet."""
-    return Case.id.in_(CaseChecklistItem.select(CaseChecklistItem.case).where(
-        (CaseChecklistItem.name == name) & CaseChecklistItem.done_at.is_null()))
+    return Case.id.in_(
+        CaseChecklistItem.select(CaseChecklistItem.case).where(
+            (CaseChecklistItem.name == name) & CaseChecklistItem.done_at.is_null()
+        )
+    )
 
 
 def overdue(name, day=None):
     """A condition on ``Case``: the case's deadline ``name`` is not met and was due before
     ``day`` (default: today)."""
-    return Case.id.in_(CaseDeadline.select(CaseDeadline.case).where(
-        (CaseDeadline.name == name) & CaseDeadline.met_at.is_null()
-        & (CaseDeadline.due_date < (day or today()))))
+    return Case.id.in_(
+        CaseDeadline.select(CaseDeadline.case).where(
+            (CaseDeadline.name == name)
+            & CaseDeadline.met_at.is_null()
+            & (CaseDeadline.due_date < (day or today()))
+        )
+    )
 
 
 # ---------------------------------------------------------------- figures ----
+
 
 class Rows(tuple):
     """A figure's rows, ``(label, value, …)``, with ``totals``: per aggregate, the sum over
@@ -124,7 +133,7 @@ def _grouped(query, keys, values):
     """{key tuple: value tuple}: one statement, one row per group."""
     found = {}
     for row in query.select(*keys, *values).group_by(*keys).order_by().tuples():
-        found[row[:len(keys)]] = tuple(_number(v) for v in row[len(keys):])
+        found[row[: len(keys)]] = tuple(_number(v) for v in row[len(keys) :])
     return found
 
 
@@ -133,8 +142,9 @@ def _rows(found, labels, width, zeros, others):
     known = dict(labels)
     rows = [(label, *found.get((key,), zero)) for key, label in labels if zeros or (key,) in found]
     if others:
-        rows += [(key, *v) for (key,), v in sorted(found.items(), key=lambda i: str(i[0][0]))
-                 if key not in known]
+        rows += [
+            (key, *v) for (key,), v in sorted(found.items(), key=lambda i: str(i[0][0])) if key not in known
+        ]
     totals = tuple(sum(column) for column in zip(*found.values(), strict=True)) or zero
     return Rows(rows, totals)
 
@@ -184,11 +194,14 @@ def per_school(*parts, by=None):
     widths = [len(values) or 1 for _, *values in parts]
     selects = []
     for i, (query, *values) in enumerate(parts):
-        before, after = sum(widths[:i]), sum(widths[i + 1:])
+        before, after = sum(widths[:i]), sum(widths[i + 1 :])
         columns = [peewee.Value(0)] * before + list(values or (count(),)) + [peewee.Value(0)] * after
-        selects.append(query.join(school, on=(by == school.id))
-                       .select(school.id, school.name, *columns)
-                       .group_by(school.id, school.name).order_by())
+        selects.append(
+            query.join(school, on=(by == school.id))
+            .select(school.id, school.name, *columns)
+            .group_by(school.id, school.name)
+            .order_by()
+        )
     union = selects[0]
     for select in selects[1:]:
         union = union + select

@@ -27,11 +27,39 @@ from wtforms.validators import ValidationError
 from .dates import today
 
 __all__ = [
-    "BooleanField", "bounded_int", "DataRequired", "DateField", "Email", "EmailField", "Form", "HiddenField",
-    "InputRequired", "IntegerField", "Length", "MultiCheckboxField", "NumberRange", "Optional",
-    "RadioField", "SelectField", "StringField", "TelField", "TextAreaField",
-    "TimeField", "ValidationError", "WebAddressField", "clean", "date_field", "email_field",
-    "label", "line", "name_field", "no_nul", "not_in_future", "phone_field", "posted", "text",
+    "BooleanField",
+    "bounded_int",
+    "DataRequired",
+    "DateField",
+    "Email",
+    "EmailField",
+    "Form",
+    "HiddenField",
+    "InputRequired",
+    "IntegerField",
+    "Length",
+    "MultiCheckboxField",
+    "NumberRange",
+    "Optional",
+    "RadioField",
+    "SelectField",
+    "StringField",
+    "TelField",
+    "TextAreaField",
+    "TimeField",
+    "ValidationError",
+    "WebAddressField",
+    "clean",
+    "date_field",
+    "email_field",
+    "label",
+    "line",
+    "name_field",
+    "no_nul",
+    "not_in_future",
+    "phone_field",
+    "posted",
+    "text",
 ]
 
 # The largest integer both databases store (64-bit signed).
@@ -97,6 +125,7 @@ def clean(field):
 
 
 # ------------------------------------------------------------------ fields ----
+
 
 class DateField(wtforms.DateField):
     """A date (the browser's date picker sends yyyy-mm-dd) with a Dutch parse error."""
@@ -209,20 +238,21 @@ class WebAddressField(wtforms.StringField):
 # ---------------------------------------------------------------- shortcuts ----
 # The same few field shapes recur in every plugin; these keep the declarations short.
 
+
 def _required(message):
     return [DataRequired(message)] if message else [Optional()]
 
 
 def text(label, max_length=5000, required=None, **kw):
     """A multi-line text; ``required`` is the Dutch message shown when it is left empty."""
-    return TextAreaField(label, validators=_required(required) + [Length(max=max_length), no_nul],
-                         **kw)
+    return TextAreaField(label, validators=_required(required) + [Length(max=max_length), no_nul], **kw)
 
 
 def line(label, max_length=200, required=None, **kw):
     """A one-line text (no line breaks)."""
-    return StringField(label, validators=_required(required)
-                       + [Length(max=max_length), no_nul, one_line], **kw)
+    return StringField(
+        label, validators=_required(required) + [Length(max=max_length), no_nul, one_line], **kw
+    )
 
 
 def date_field(label, required="Vul een geldige datum in (dd-mm-jjjj).", past=False, **kw):
@@ -254,8 +284,7 @@ def name_field(label="Naam", required=None, **kw):
 
 def email_field(label="E-mailadres", required=None, **kw):
     kw.setdefault("render_kw", {}).setdefault("autocomplete", "email")
-    validators = _required(required) + [Email("Vul een geldig e-mailadres in."), Length(max=254),
-                                        one_line]
+    validators = _required(required) + [Email("Vul een geldig e-mailadres in."), Length(max=254), one_line]
     if not required:
         validators = [Optional(), Email("Vul een geldig e-mailadres in."), Length(max=254), one_line]
     return EmailField(label, validators=validators, **kw)
@@ -268,5 +297,6 @@ def phone_characters(form, field):
 
 def phone_field(label="Telefoonnummer", required=None, **kw):
     kw.setdefault("render_kw", {}).setdefault("autocomplete", "tel")
-    return TelField(label, validators=_required(required) + [Length(max=40), no_nul, one_line,
-                                                             phone_characters], **kw)
+    return TelField(
+        label, validators=_required(required) + [Length(max=40), no_nul, one_line, phone_characters], **kw
+    )

@@ -16,6 +16,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 # ---------------------------------------------------------------- setup ----
 
+
 @hookspec
 def register_blueprints(app):
     """Return a list of Flask blueprints; each blueprint's name must equal the slug.
@@ -66,6 +67,7 @@ def demo_data(school):
 
 # -------------------------------------------------------------- request ----
 
+
 @hookspec
 def nav_items(user, school):
     """Return a list of ``NavItem`` for the menu of ``school``."""
@@ -78,6 +80,7 @@ def dashboard_panels(user, school):
 
 # ------------------------------------------------------------- workflow ----
 
+
 @hookspec(firstresult=True)
 def check_transition(case, transition, user):
     """Return a Dutch refusal reason to veto the transition, or None to allow it."""
@@ -89,6 +92,7 @@ def case_transitioned(case, transition, user, event):
 
 
 # --------------------------------------------------------------- report ----
+
 
 @hookspec
 def annual_report(school, year):

@@ -37,8 +37,7 @@ def reencode(data, max_pixels=MAX_PIXELS):
             image.load()
     except ImageRefused:
         raise
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRefused("Dit bestand is geen geldige PNG- of JPEG-afbeelding.") from None
     # A new image from the pixels alone: no EXIF, no text chunks, nothing appended.
     clean = Image.frombytes(image.mode, image.size, image.tobytes())

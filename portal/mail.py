@@ -115,7 +115,9 @@ def build_message(row):
     msg.set_content(row.body)
     if row.attachment:
         msg.add_attachment(
-            bytes(row.attachment), maintype="application", subtype="pdf",
+            bytes(row.attachment),
+            maintype="application",
+            subtype="pdf",
             filename=row.attachment_name or "bijlage.pdf",
         )
     return msg
@@ -131,7 +133,8 @@ def _pending():
 
 def _due(now):
     return (
-        _pending() & (Outbox.next_attempt_at <= now)
+        _pending()
+        & (Outbox.next_attempt_at <= now)
         & (Outbox.claimed_until.is_null() | (Outbox.claimed_until <= now))
     )
 
@@ -175,10 +178,20 @@ def mark_sent(row, now=None):
 
     False when another worker took the row over (the lease ended): it is theirs now.
     """
-    return _write(Outbox.update(
-        sent_at=now or utcnow(), attempts=Outbox.attempts + 1, last_error="",
-        body="", attachment=None, claim_token=None, claimed_until=None,
-    ).where(_held(row))) == 1
+    return (
+        _write(
+            Outbox.update(
+                sent_at=now or utcnow(),
+                attempts=Outbox.attempts + 1,
+                last_error="",
+                body="",
+                attachment=None,
+                claim_token=None,
+                claimed_until=None,
+            ).where(_held(row))
+        )
+        == 1
+    )
 
 
 def mark_failed(row, error, now=None, permanent=False):
@@ -189,16 +202,22 @@ def mark_failed(row, error, now=None, permanent=False):
     now = now or utcnow()
     attempts = row.attempts + 1
     give_up = permanent or attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
-    changed = _write(Outbox.update(
-        attempts=attempts, next_attempt_at=now + _backoff(attempts),
-        failed_at=now if give_up else None, last_error=error[:500],
-        claim_token=None, claimed_until=None,
-    ).where(_held(row)))
+    changed = _write(
+        Outbox.update(
+            attempts=attempts,
+            next_attempt_at=now + _backoff(attempts),
+            failed_at=now if give_up else None,
+            last_error=error[:500],
+            claim_token=None,
+            claimed_until=None,
+        ).where(_held(row))
+    )
     if not changed:
         return ""
     # No addresses or content in the log: the row id and describe()'s text only.
-    log.warning("outbox %s: attempt %s failed: %s%s", row.id, attempts, error,
-                "; given up" if give_up else "")
+    log.warning(
+        "outbox %s: attempt %s failed: %s%s", row.id, attempts, error, "; given up" if give_up else ""
+    )
     return "failed" if give_up else "retry"
 
 
@@ -354,8 +373,7 @@ def work(stop, echo=print):
     if not cfg.get("SMTP_HOST"):
         # Idle rather than exit: under systemd (Restart=always) an exit would restart it
         # over and over; with SMTP_HOST set and a restart it starts sending.
-        echo("Geen SMTP_HOST ingesteld: de outbox bewaart alleen. De verzender wacht tot hij "
-             "wordt gestopt.")
+        echo("Geen SMTP_HOST ingesteld: de outbox bewaart alleen. De verzender wacht tot hij wordt gestopt.")
         stop.wait()
     else:
         _poll(stop, float(cfg["OUTBOX_POLL_SECONDS"]), echo)
@@ -380,8 +398,10 @@ def _poll(stop, poll, echo):
 
 
 def summary(result):
-    return (f"Verzonden: {result.sent}, mislukt (opnieuw geprobeerd na een wachttijd): "
-            f"{result.failed - result.gave_up}, definitief mislukt: {result.gave_up}.")
+    return (
+        f"Verzonden: {result.sent}, mislukt (opnieuw geprobeerd na een wachttijd): "
+        f"{result.failed - result.gave_up}, definitief mislukt: {result.gave_up}."
+    )
 
 
 def backlog(now=None):
@@ -391,7 +411,9 @@ def backlog(now=None):
     now = now or utcnow()
     due, oldest = (
         Outbox.select(fn.COUNT(Outbox.id), fn.MIN(Outbox.next_attempt_at))
-        .where(_pending() & (Outbox.next_attempt_at <= now)).tuples().get()
+        .where(_pending() & (Outbox.next_attempt_at <= now))
+        .tuples()
+        .get()
     )
     failed = Outbox.select().where(Outbox.failed_at.is_null(False)).count()
     oldest = Outbox.next_attempt_at.python_value(oldest) if oldest else None
@@ -406,8 +428,12 @@ def retry(school_slug, outbox_id=None, now=None):
     """
     now = now or utcnow()
     q = Outbox.update(
-        attempts=0, failed_at=None, next_attempt_at=now, last_error="",
-        claim_token=None, claimed_until=None,
+        attempts=0,
+        failed_at=None,
+        next_attempt_at=now,
+        last_error="",
+        claim_token=None,
+        claimed_until=None,
     ).where((Outbox.school == school_slug) & Outbox.failed_at.is_null(False))
     if outbox_id is not None:
         q = q.where(Outbox.id == outbox_id)

@@ -7,9 +7,7 @@ from .registry import get_pm
 
 
 def _visible(hook_name, user, school):
-    items = collect(
-        get_pm(), hook_name, only=enabled_plugins(school), user=user, school=school
-    )
+    items = collect(get_pm(), hook_name, only=enabled_plugins(school), user=user, school=school)
     out = [
         item
         for _slug, item in items

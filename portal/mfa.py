@@ -62,12 +62,15 @@ RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code uit uw authenticator-app (of een herstelcode)",
-                       validators=[DataRequired("Vul de code in."), Length(max=40)],
-                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters"})
+    code = StringField(
+        "Code uit uw authenticator-app (of een herstelcode)",
+        validators=[DataRequired("Vul de code in."), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters"},
+    )
 
 
 # ------------------------------------------------------------------ codes ----
+
 
 def secret_of(user):
     return open_sealed(user.totp_secret, "totp")
@@ -85,9 +88,11 @@ def accept_code(user, code, secret=None):
     for offset in (-1, 0, 1):  # one step of clock drift either way
         step = now // 30 + offset
         if step > user.totp_last_step and totp.at(step * 30) == code:
-            won = User.update(totp_last_step=step).where(
-                (User.id == user.id) & (User.totp_last_step < step)
-            ).execute()
+            won = (
+                User.update(totp_last_step=step)
+                .where((User.id == user.id) & (User.totp_last_step < step))
+                .execute()
+            )
             return bool(won)
     return False
 
@@ -102,8 +107,7 @@ def _normal(code):
 
 def new_recovery_codes(user):
     """Ten fresh single-use codes for ``user`` (the old ones stop working); shown once."""
-    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10))
-             for _ in range(RECOVERY_CODES)]
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODES)]
     with atomic():
         RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
         for code in codes:
@@ -117,11 +121,13 @@ def accept_recovery_code(user, code):
     code = _normal(code)
     if len(code) != 10:
         return False
-    for row in RecoveryCode.select().where((RecoveryCode.user == user.id)
-                                           & RecoveryCode.used_at.is_null()):
+    for row in RecoveryCode.select().where((RecoveryCode.user == user.id) & RecoveryCode.used_at.is_null()):
         if hmac.compare_digest(row.code_hash, _recovery_hash(row.salt, code)):
-            won = RecoveryCode.update(used_at=utcnow()).where(
-                (RecoveryCode.id == row.id) & RecoveryCode.used_at.is_null()).execute()
+            won = (
+                RecoveryCode.update(used_at=utcnow())
+                .where((RecoveryCode.id == row.id) & RecoveryCode.used_at.is_null())
+                .execute()
+            )
             return bool(won)
     return False
 
@@ -134,7 +140,8 @@ def reset_second_factor(user, by):
         User.update(totp_secret="", totp_last_step=0).where(User.id == user.id).execute()
         RecoveryCode.delete().where(RecoveryCode.user == user.id).execute()
         UserSession.update(ended_at=utcnow()).where(
-            (UserSession.user == user.id) & UserSession.ended_at.is_null()).execute()
+            (UserSession.user == user.id) & UserSession.ended_at.is_null()
+        ).execute()
         audit("mfa.reset", user=by, detail=f"user={user.id}")
 
 
@@ -143,11 +150,11 @@ def required_for(user_id):
     switched off for the deployment (PORTAL_REQUIRE_MFA=0)."""
     if not current_app.config.get("PORTAL_REQUIRE_MFA"):
         return False
-    return UserRole.select().where((UserRole.user == user_id)
-                                   & UserRole.role.in_(DOSSIER_ROLES)).exists()
+    return UserRole.select().where((UserRole.user == user_id) & UserRole.role.in_(DOSSIER_ROLES)).exists()
 
 
 # ------------------------------------------------------------------ pages ----
+
 
 def begin_second_step(user, next_url):
     """After a correct password: remember who is half logged in, then ask for the code."""
@@ -177,25 +184,32 @@ def code():
         # Only someone who knew the password gets here; codes are six digits, so guessing
         # is slowed per (account, address) and per account.
         free = current_app.config["THROTTLE_FREE_ATTEMPTS"]
-        counted = throttle.attempt("mfa", [
-            throttle.Limit(f"pair:{user_id}|{request.remote_addr}", free),
-            throttle.Limit(f"acct:{user_id}", free * 2)])
+        counted = throttle.attempt(
+            "mfa",
+            [
+                throttle.Limit(f"pair:{user_id}|{request.remote_addr}", free),
+                throttle.Limit(f"acct:{user_id}", free * 2),
+            ],
+        )
         if not counted.allowed:
-            form.code.errors.append(
-                f"Te veel pogingen. Probeer het over {counted.wait} seconden opnieuw.")
+            form.code.errors.append(f"Te veel pogingen. Probeer het over {counted.wait} seconden opnieuw.")
             status = 429
-        elif user and (accept_code(user, form.code.data)
-                       or accept_recovery_code(user, form.code.data)):
+        elif user and (accept_code(user, form.code.data) or accept_recovery_code(user, form.code.data)):
             recovery = len(_normal(form.code.data)) == 10
             throttle.forgive(counted)
             next_url = session.get("mfa_next")
             start_session(user)
             audit("login.mfa", user=user, detail="herstelcode" if recovery else "")
             if recovery:
-                left = RecoveryCode.select().where((RecoveryCode.user == user.id)
-                                                   & RecoveryCode.used_at.is_null()).count()
-                flash(f"U bent ingelogd met een herstelcode; u heeft er nog {left}. Maak nieuwe "
-                      "codes op de pagina Account.")
+                left = (
+                    RecoveryCode.select()
+                    .where((RecoveryCode.user == user.id) & RecoveryCode.used_at.is_null())
+                    .count()
+                )
+                flash(
+                    f"U bent ingelogd met een herstelcode; u heeft er nog {left}. Maak nieuwe "
+                    "codes op de pagina Account."
+                )
             return redirect(next_url or url_for("schools.home"))
         else:
             audit("login.mfa", outcome="failed", user=user)
@@ -218,8 +232,7 @@ def setup():
             elif action == "herstelcodes":
                 audit("mfa.recovery_codes")
                 g.no_store = True
-                return render_template("auth/recovery_codes.html",
-                                       codes=new_recovery_codes(user))
+                return render_template("auth/recovery_codes.html", codes=new_recovery_codes(user))
             elif not required:
                 with atomic():
                     User.update(totp_secret="", totp_last_step=0).where(User.id == user.id).execute()
@@ -227,10 +240,14 @@ def setup():
                     audit("mfa.disable")
                 flash("Tweestapsverificatie staat uit.")
                 return redirect(url_for("mfa.setup"))
-        left = RecoveryCode.select().where((RecoveryCode.user == user.id)
-                                           & RecoveryCode.used_at.is_null()).count()
-        return render_template("auth/mfa.html", enrolled=True, form=form, required=required,
-                               recovery_left=left)
+        left = (
+            RecoveryCode.select()
+            .where((RecoveryCode.user == user.id) & RecoveryCode.used_at.is_null())
+            .count()
+        )
+        return render_template(
+            "auth/mfa.html", enrolled=True, form=form, required=required, recovery_left=left
+        )
     secret = session.get("mfa_new_secret") or pyotp.random_base32()
     session["mfa_new_secret"] = secret
     if form.validate_on_submit():
@@ -240,16 +257,22 @@ def setup():
             session.pop("mfa_new_secret", None)
             audit("mfa.enable")
             g.no_store = True
-            return render_template("auth/recovery_codes.html", codes=new_recovery_codes(user),
-                                   first=True)
+            return render_template("auth/recovery_codes.html", codes=new_recovery_codes(user), first=True)
         form.code.errors.append("Deze code klopt niet. Controleer de tijd op uw telefoon.")
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
     png = segno.make(uri, error="m").png_data_uri(scale=5)
-    return render_template("auth/mfa.html", enrolled=False, form=form, qr=png, required=required,
-                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+    return render_template(
+        "auth/mfa.html",
+        enrolled=False,
+        form=form,
+        qr=png,
+        required=required,
+        secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    )
 
 
 # ------------------------------------------------------------------- gate ----
+
 
 def require_enrolment():
     """before_request, after access.enforce: a logged-in user who must have a second factor
@@ -279,5 +302,7 @@ def needs_enrolment(endpoint):
 def init_app(app):
     app.register_blueprint(bp)
     if app.config["PORTAL_ENV"] == "production" and not app.config.get("PORTAL_REQUIRE_MFA"):
-        log.warning("PORTAL_REQUIRE_MFA staat uit: rollen die dossiers zien (%s) kunnen zonder "
-                    "tweede stap inloggen", ", ".join(DOSSIER_ROLES))
+        log.warning(
+            "PORTAL_REQUIRE_MFA staat uit: rollen die dossiers zien (%s) kunnen zonder tweede stap inloggen",
+            ", ".join(DOSSIER_ROLES),
+        )

@@ -69,8 +69,9 @@ def migration_names(package):
     pkg = importlib.import_module(package)
     names = {m.name for m in pkgutil.iter_modules(pkg.__path__) if m.name.startswith("m")}
     for folder in pkg.__path__:
-        names.update(f.split(".")[0] for f in os.listdir(folder)
-                     if f.startswith("m") and f.endswith(SQL_SUFFIXES))
+        names.update(
+            f.split(".")[0] for f in os.listdir(folder) if f.startswith("m") and f.endswith(SQL_SUFFIXES)
+        )
     return sorted(names)
 
 
@@ -82,8 +83,11 @@ def _upgrade_function(package, name):
     if importlib.util.find_spec(f"{package}.{name}") is not None:
         return importlib.import_module(f"{package}.{name}").upgrade
     dialect = "sqlite" if is_sqlite() else "postgresql"
-    folder = next(f for f in importlib.import_module(package).__path__
-                  if os.path.exists(os.path.join(f, f"{name}.{dialect}.sql")))
+    folder = next(
+        f
+        for f in importlib.import_module(package).__path__
+        if os.path.exists(os.path.join(f, f"{name}.{dialect}.sql"))
+    )
     with open(os.path.join(folder, f"{name}.{dialect}.sql"), encoding="utf-8") as f:
         statements = sql_statements(f.read())
 
@@ -236,14 +240,22 @@ def first_migration_sql(slug, models):
     (``flask --app portal plugin ddl SLUG FOLDER`` writes them)."""
     related = {field.rel_model for model in models for field in model._meta.refs} | set(models)
     out = {}
-    for dialect, db in (("sqlite", peewee.SqliteDatabase(None)),
-                        ("postgresql", peewee.PostgresqlDatabase(None))):
+    for dialect, db in (
+        ("sqlite", peewee.SqliteDatabase(None)),
+        ("postgresql", peewee.PostgresqlDatabase(None)),
+    ):
         with db.bind_ctx(list(related)):
-            statements = [db.get_sql_context().sql(query).query()[0]
-                          for model in models
-                          for query in [model._schema._create_table(safe=True),
-                                        *model._schema._create_indexes(safe=True)]]
-        out[dialect] = (f"-- The first tables of the plugin {slug}, as they were when it was "
-                        "written\n-- (one statement per line, as peewee wrote it).\n\n"
-                        + "".join(f"{s};\n" for s in statements))
+            statements = [
+                db.get_sql_context().sql(query).query()[0]
+                for model in models
+                for query in [
+                    model._schema._create_table(safe=True),
+                    *model._schema._create_indexes(safe=True),
+                ]
+            ]
+        out[dialect] = (
+            f"-- The first tables of the plugin {slug}, as they were when it was "
+            "written\n-- (one statement per line, as peewee wrote it).\n\n"
+            + "".join(f"{s};\n" for s in statements)
+        )
     return out

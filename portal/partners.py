@@ -98,6 +98,7 @@ def tel_link(phone):
 
 # -------------------------------------------------------------------- forms ----
 
+
 class PartnerForm(Form):
     # autocomplete off: a browser must not fill in the user's own name, number or address
     # for a partner's contact.
@@ -110,15 +111,21 @@ class PartnerForm(Form):
 
 
 class MeetingForm(Form):
-    held_on = DateField("Datum", default=today, validators=[
-        InputRequired("Vul de datum in (dd-mm-jjjj)."), not_in_future])
-    kind = RadioField("Soort overleg", choices=MEETING_KINDS,
-                      validators=[InputRequired("Kies het soort overleg.")])
-    attendees = text("Wie waren er?", 2000, "Vul in wie er waren.",
-                     description="Namen en organisaties van de deelnemers.")
-    topics = text("Besproken onderwerpen", 5000, "Vul in wat er is besproken.",
-                  description="Zonder namen van kinderen: schrijf bijvoorbeeld "
-                              "\"een leerling uit groep 5\".")
+    held_on = DateField(
+        "Datum", default=today, validators=[InputRequired("Vul de datum in (dd-mm-jjjj)."), not_in_future]
+    )
+    kind = RadioField(
+        "Soort overleg", choices=MEETING_KINDS, validators=[InputRequired("Kies het soort overleg.")]
+    )
+    attendees = text(
+        "Wie waren er?", 2000, "Vul in wie er waren.", description="Namen en organisaties van de deelnemers."
+    )
+    topics = text(
+        "Besproken onderwerpen",
+        5000,
+        "Vul in wat er is besproken.",
+        description='Zonder namen van kinderen: schrijf bijvoorbeeld "een leerling uit groep 5".',
+    )
 
 
 PARTNER_FIELDS = ("organisation", "kind", "contact_person", "phone", "email", "notes")
@@ -130,14 +137,21 @@ def _values(form):
 
 # -------------------------------------------------------------------- pages ----
 
+
 def _list_page(form, status=200):
     # In the order of the kinds (the school's social work first), then by name.
     order = {key: n for n, (key, _label) in enumerate(PARTNER_KINDS)}
-    rows = sorted(active_partners(g.school),
-                  key=lambda p: (order.get(p.kind, len(order)), p.organisation.lower(), p.id))
-    return render_template("partners/index.html", partners=rows, form=form,
-                           may_edit=form is not None, tel_link=tel_link,
-                           kind_label=partner_kind_label), status
+    rows = sorted(
+        active_partners(g.school), key=lambda p: (order.get(p.kind, len(order)), p.organisation.lower(), p.id)
+    )
+    return render_template(
+        "partners/index.html",
+        partners=rows,
+        form=form,
+        may_edit=form is not None,
+        tel_link=tel_link,
+        kind_label=partner_kind_label,
+    ), status
 
 
 @bp.route("/")
@@ -172,8 +186,7 @@ def _partner_or_404(partner_id):
 def edit(partner_id):
     partner = _partner_or_404(partner_id)
     if request.method == "GET":
-        return render_template("partners/edit.html", form=PartnerForm(obj=partner),
-                               partner=partner)
+        return render_template("partners/edit.html", form=PartnerForm(obj=partner), partner=partner)
     form = PartnerForm(request.form)
     if not form.validate():
         return render_template("partners/edit.html", form=form, partner=partner), 422
@@ -206,16 +219,24 @@ def meetings():
     if request.method == "POST" and form.validate():
         with atomic():
             meeting = NetworkMeeting.create(
-                school=g.school.id, held_on=form.held_on.data, kind=form.kind.data,
-                attendees=clean(form.attendees), topics=clean(form.topics),
-                created_by=current_user.id)
+                school=g.school.id,
+                held_on=form.held_on.data,
+                kind=form.kind.data,
+                attendees=clean(form.attendees),
+                topics=clean(form.topics),
+                created_by=current_user.id,
+            )
             audit("partners.meeting", detail=f"{meeting.id}: {meeting.kind} {meeting.held_on}")
         flash("Het overleg is vastgelegd.")
         return redirect(url_for("partners.meetings"))
-    rows = list(NetworkMeeting.select().where(NetworkMeeting.school == g.school.id)
-                .order_by(NetworkMeeting.held_on.desc(), NetworkMeeting.id.desc()))
-    return render_template("partners/meetings.html", form=form, rows=rows,
-                           kinds=dict(MEETING_KINDS)), 422 if form.errors else 200
+    rows = list(
+        NetworkMeeting.select()
+        .where(NetworkMeeting.school == g.school.id)
+        .order_by(NetworkMeeting.held_on.desc(), NetworkMeeting.id.desc())
+    )
+    return render_template(
+        "partners/meetings.html", form=form, rows=rows, kinds=dict(MEETING_KINDS)
+    ), 422 if form.errors else 200
 
 
 def init_app(app):
@@ -226,17 +247,47 @@ def init_app(app):
 
 # Fictional partners for the demo school (no real names or numbers).
 DEMO_PARTNERS = [
-    ("Schoolmaatschappelijk werk Almere Haven (demo)", "smw", "Noor Bakker", "036 000 1101",
-     "smw@partners.demo", "Spreekuur op dinsdagochtend op school."),
-    ("GGD Flevoland, jeugdgezondheidszorg (demo)", "ggd", "Pieter Smit", "036 000 1102",
-     "jgz@partners.demo", "Kan een crisisteam adviseren bij rouw in de groep."),
-    ("Wijkagent Haven-Centrum (demo)", "wijkagent", "Agent Lotte Visser", "0900 000 0001",
-     "", "Bij geweld of een ongeval met politie-inzet."),
-    ("Jeugdopbouwwerk De Meent (demo)", "jeugdopbouwwerker", "Dewi Hendriks", "036 000 1104",
-     "jow@partners.demo", "Neemt deel aan het maandelijkse netwerk in Almere Haven."),
+    (
+        "Schoolmaatschappelijk werk Almere Haven (demo)",
+        "smw",
+        "Noor Bakker",
+        "036 000 1101",
+        "smw@partners.demo",
+        "Spreekuur op dinsdagochtend op school.",
+    ),
+    (
+        "GGD Flevoland, jeugdgezondheidszorg (demo)",
+        "ggd",
+        "Pieter Smit",
+        "036 000 1102",
+        "jgz@partners.demo",
+        "Kan een crisisteam adviseren bij rouw in de groep.",
+    ),
+    (
+        "Wijkagent Haven-Centrum (demo)",
+        "wijkagent",
+        "Agent Lotte Visser",
+        "0900 000 0001",
+        "",
+        "Bij geweld of een ongeval met politie-inzet.",
+    ),
+    (
+        "Jeugdopbouwwerk De Meent (demo)",
+        "jeugdopbouwwerker",
+        "Dewi Hendriks",
+        "036 000 1104",
+        "jow@partners.demo",
+        "Neemt deel aan het maandelijkse netwerk in Almere Haven.",
+    ),
     ("Veilig Thuis (demo)", "veilig_thuis", "", "0900 000 0002", "", "Advies en meldingen."),
-    ("Slachtofferhulp (demo)", "slachtofferhulp", "Sam de Wit", "0900 000 0003",
-     "info@slachtofferhulp.demo", "Ondersteuning na geweld of een ernstig ongeval."),
+    (
+        "Slachtofferhulp (demo)",
+        "slachtofferhulp",
+        "Sam de Wit",
+        "0900 000 0003",
+        "info@slachtofferhulp.demo",
+        "Ondersteuning na geweld of een ernstig ongeval.",
+    ),
 ]
 
 
@@ -244,14 +295,20 @@ def add_demo(school):
     if Partner.select().where(Partner.school == school.id).exists():
         return
     for organisation, kind, person, phone, email, notes in DEMO_PARTNERS:
-        Partner.create(school=school.id, organisation=organisation, kind=kind,
-                       contact_person=person, phone=phone, email=email, notes=notes)
+        Partner.create(
+            school=school.id,
+            organisation=organisation,
+            kind=kind,
+            contact_person=person,
+            phone=phone,
+            email=email,
+            notes=notes,
+        )
 
 
 # --------------------------------------------------------------- migrations ----
 
-COLUMNS = ("school_id", "organisation", "kind", "contact_person", "phone", "email", "notes",
-           "active")
+COLUMNS = ("school_id", "organisation", "kind", "contact_person", "phone", "email", "notes", "active")
 
 
 def adopt_partners(db, table, permission=None):
@@ -275,37 +332,54 @@ def adopt_partners(db, table, permission=None):
     taken = {row[0] for row in db.execute_sql('SELECT "id" FROM "portal_partner"')}
     next_id = max(taken | {row[0] for row in rows}, default=0) + 1
     moved = {}
-    insert = constant_sql(f'INSERT INTO "portal_partner" ({names}) VALUES '  # noqa: S608
-                          f'({", ".join("?" * (len(COLUMNS) + 1))})')
+    insert = constant_sql(
+        f'INSERT INTO "portal_partner" ({names}) VALUES '  # noqa: S608
+        f"({', '.join('?' * (len(COLUMNS) + 1))})"
+    )
     for old_id, *values in rows:
         new_id = old_id
         if old_id in taken:
             new_id, next_id = next_id, next_id + 1
         db.execute_sql(insert, (new_id, *values))
         moved[old_id] = new_id
-    references = [(t, fk.column) for t in db.get_tables() for fk in db.get_foreign_keys(t)
-                  if fk.dest_table == table and t != table]
+    references = [
+        (t, fk.column)
+        for t in db.get_tables()
+        for fk in db.get_foreign_keys(t)
+        if fk.dest_table == table and t != table
+    ]
     # Each reference is let go, set to the new ids, then bound to the core's table. A new id
     # is above every old one, so one row is never moved twice.
     bind = [_let_go(db, t, column, table) for t, column in references]
     for t, column in references:
         for old_id, new_id in moved.items():
             if new_id != old_id:
-                db.execute_sql(constant_sql(f'UPDATE "{t}" SET "{column}" = ? '  # noqa: S608
-                                            f'WHERE "{column}" = ?'), (new_id, old_id))
+                db.execute_sql(
+                    constant_sql(
+                        f'UPDATE "{t}" SET "{column}" = ? '  # noqa: S608
+                        f'WHERE "{column}" = ?'
+                    ),
+                    (new_id, old_id),
+                )
     for statement in bind:
         if statement:
             db.execute_sql(statement)
     db.execute_sql(f'DROP TABLE "{table}"')
     if not is_sqlite():  # explicit ids leave the sequence behind; the next insert would collide
-        db.execute_sql("SELECT setval(pg_get_serial_sequence('\"portal_partner\"', 'id'), "
-                       '(SELECT COALESCE(MAX("id"), 0) + 1 FROM "portal_partner"), false)')
+        db.execute_sql(
+            "SELECT setval(pg_get_serial_sequence('\"portal_partner\"', 'id'), "
+            '(SELECT COALESCE(MAX("id"), 0) + 1 FROM "portal_partner"), false)'
+        )
     if permission:
-        db.execute_sql(constant_sql(
-            'UPDATE "portal_role_permission" SET "permission" = ? WHERE "permission" = ? AND NOT '
-            'EXISTS (SELECT 1 FROM "portal_role_permission" AS o WHERE o."permission" = ? AND '
-            'o."school_id" = "portal_role_permission"."school_id" AND '
-            'o."role" = "portal_role_permission"."role")'), (MANAGE, permission, MANAGE))
+        db.execute_sql(
+            constant_sql(
+                'UPDATE "portal_role_permission" SET "permission" = ? WHERE "permission" = ? AND NOT '
+                'EXISTS (SELECT 1 FROM "portal_role_permission" AS o WHERE o."permission" = ? AND '
+                'o."school_id" = "portal_role_permission"."school_id" AND '
+                'o."role" = "portal_role_permission"."role")'
+            ),
+            (MANAGE, permission, MANAGE),
+        )
     return moved
 
 
@@ -325,15 +399,23 @@ def _let_go(db, table, column, old):
             "JOIN pg_class r ON r.oid = c.conrelid JOIN pg_class p ON p.oid = c.confrelid "
             "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey) "
             "WHERE c.contype = 'f' AND r.relname = %s AND p.relname = %s AND a.attname = %s "
-            "AND pg_table_is_visible(r.oid)", (table, old, column)).fetchone()
+            "AND pg_table_is_visible(r.oid)",
+            (table, old, column),
+        ).fetchone()
         db.execute_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         return f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" ' + target.sub(
-            'REFERENCES "portal_partner"(', definition)
+            'REFERENCES "portal_partner"(', definition
+        )
     (create,) = db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
-    indexes = [row[0] for row in db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-        (table,))]
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    indexes = [
+        row[0]
+        for row in db.execute_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+            (table,),
+        )
+    ]
     fresh = f"{table}__nieuw"
     create = re.sub(r'^CREATE TABLE\s+"?\w+"?', f'CREATE TABLE "{fresh}"', create)
     db.execute_sql(target.sub('REFERENCES "portal_partner" (', create))

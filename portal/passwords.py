@@ -32,8 +32,15 @@ def blocklist():
 PRODUCTION = argon2.profiles.RFC_9106_LOW_MEMORY
 # For the test suite only (``PASSWORD_HASH_FAST``): thousands of logins at 64 MiB each
 # would cost minutes; the hash format and every code path stay the same.
-FAST = argon2.Parameters(type=argon2.Type.ID, version=19, salt_len=16, hash_len=32,
-                         time_cost=1, memory_cost=8 * 1024, parallelism=1)
+FAST = argon2.Parameters(
+    type=argon2.Type.ID,
+    version=19,
+    salt_len=16,
+    hash_len=32,
+    time_cost=1,
+    memory_cost=8 * 1024,
+    parallelism=1,
+)
 _hasher = argon2.PasswordHasher.from_parameters(PRODUCTION)
 
 

@@ -123,8 +123,9 @@ def collect(pm, hook_name, only=None, **kwargs):
     called plugins' slugs."""
     if only is None:
         # Declarations in plugin order (the core first), whatever order pluggy calls in.
-        by_plugin = sorted(results_by_plugin(pm, hook_name, **kwargs),
-                           key=lambda pair: (pair[0] != "portal", pair[0]))
+        by_plugin = sorted(
+            results_by_plugin(pm, hook_name, **kwargs), key=lambda pair: (pair[0] != "portal", pair[0])
+        )
         pairs = [(slug, item) for slug, items in by_plugin for item in items or ()]
         for slug, item in pairs:
             if slug != "portal":
@@ -136,8 +137,9 @@ def collect(pm, hook_name, only=None, **kwargs):
             for item in items or ():
                 slug = item.name.split(".", 1)[0]
                 if slug not in keep:
-                    raise PluginError(f"{hook_name}: {item.name!r} does not start with the slug "
-                                      "of a plugin enabled here")
+                    raise PluginError(
+                        f"{hook_name}: {item.name!r} does not start with the slug of a plugin enabled here"
+                    )
                 pairs.append((slug, item))
     seen = set()
     for _, item in pairs:

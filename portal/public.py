@@ -73,8 +73,12 @@ ADDER = "Indiener"  # who added information
 HOURLY_LIMIT = 30  # submissions per school per hour, without a setting of the start's own
 TEXT_MAX = 10000
 # The follow-up pages: (name, path, methods). The form's own page is ``Start.path``.
-PAGES = (("follow", "/volgen", ("GET", "POST")), ("add", "/volgen/aanvullen", ("POST",)),
-         ("letter", "/volgen/brief", ("POST",)), ("receipt", "/ontvangstbewijs", ("POST",)))
+PAGES = (
+    ("follow", "/volgen", ("GET", "POST")),
+    ("add", "/volgen/aanvullen", ("POST",)),
+    ("letter", "/volgen/brief", ("POST",)),
+    ("receipt", "/ontvangstbewijs", ("POST",)),
+)
 
 
 @dataclass(frozen=True)
@@ -102,33 +106,43 @@ def _kind(ct, what):
 
 # ----------------------------------------------------------------- the pages ----
 
+
 def attach(bp, case_types, registry=None):
     """Add the public pages of the ``public`` start among ``case_types`` (those of one plugin)
     to its blueprint; like the start pages, only the first time (cases/starts.py)."""
     types = [ct for ct in case_types if ct.start is not None and ct.start.public]
     if len(types) > 1:
-        raise PluginError(f"plugin {bp.name!r}: more than one public start (they would share "
-                          "/volgen)")
+        raise PluginError(f"plugin {bp.name!r}: more than one public start (they would share /volgen)")
     added = bp.__dict__.setdefault("portal_public_pages", set())
     for ct in types:
         _check(ct, registry)
         if ct.name in added:
             continue
         added.add(ct.name)
-        bp.add_url_rule(f"/{ct.start.path}", endpoint=endpoint(ct, "start").partition(".")[2],
-                        view_func=_view(_start, ct.name, "start"), methods=["GET", "POST"])
+        bp.add_url_rule(
+            f"/{ct.start.path}",
+            endpoint=endpoint(ct, "start").partition(".")[2],
+            view_func=_view(_start, ct.name, "start"),
+            methods=["GET", "POST"],
+        )
         for page, path, methods in PAGES:
             if page == "receipt" and not ct.start.receipt_letter:
                 continue
-            bp.add_url_rule(path, endpoint=endpoint(ct, page).partition(".")[2],
-                            view_func=_view(VIEWS[page], ct.name, page), methods=list(methods))
+            bp.add_url_rule(
+                path,
+                endpoint=endpoint(ct, page).partition(".")[2],
+                view_func=_view(VIEWS[page], ct.name, page),
+                methods=list(methods),
+            )
 
 
 def _check(ct, registry):
     start = ct.start
     if ct.detail is None or start.token_column not in ct.detail._meta.fields:
-        raise PluginError(f"case type {ct.name}: a public start needs a detail model with the "
-                          f"column {start.token_column!r} (unique, nullable) for the form token")
+        raise PluginError(
+            f"case type {ct.name}: a public start needs a detail model with the "
+            f"column {start.token_column!r} (unique, nullable) for the form token"
+        )
     if start.email_field and not hasattr(start.form, start.email_field):
         raise PluginError(f"case type {ct.name}: the start form has no field {start.email_field!r}")
     setting = start.hourly_limit_setting
@@ -150,35 +164,45 @@ def _page_context(ct):
     """What every public page may use: the type, its start, the noun of its texts ("klacht")
     and the endpoints of its pages."""
     pages = {page: endpoint(ct, page) for page in ("start", *(p for p, _, _ in PAGES))}
-    return {"ct": ct, "start": ct.start, "noun": ct.title.lower(), "pages": pages,
-            "receipt": bool(ct.start.receipt_letter)}
+    return {
+        "ct": ct,
+        "start": ct.start,
+        "noun": ct.title.lower(),
+        "pages": pages,
+        "receipt": bool(ct.start.receipt_letter),
+    }
 
 
 def _case_context(ct, case):
     if ct.start.public_context is None:
         return {}
-    return call(ct.start.public_context, case=case, detail=engine.detail_of(case, ct),
-                school=case.school)
+    return call(ct.start.public_context, case=case, detail=engine.detail_of(case, ct), school=case.school)
 
 
 # ------------------------------------------------------------------ the form ----
 
+
 @functools.cache
 def form_class(start_form):
     """The start's form with the two fields every public form has."""
-    return type(start_form.__name__, (start_form,), {
-        # Honeypot: hidden from people (CSS class "hp", an aria-hidden wrapper); bots fill it in.
-        "website": StringField("Laat dit veld leeg"),
-        # One-time: a refreshed or double-clicked form does not begin a second case.
-        "form_token": HiddenField(),
-    })
+    return type(
+        start_form.__name__,
+        (start_form,),
+        {
+            # Honeypot: hidden from people (CSS class "hp", an aria-hidden wrapper); bots fill it in.
+            "website": StringField("Laat dit veld leeg"),
+            # One-time: a refreshed or double-clicked form does not begin a second case.
+            "form_token": HiddenField(),
+        },
+    )
 
 
 def _form_page(ct, form, status=200, notice=None):
     start = ct.start
     extra = call(start.context, form=form, user=None, school=g.school) if start.context else {}
-    return render_template(start.template or "public/start.html", form=form, notice=notice,
-                           **_page_context(ct), **extra), status
+    return render_template(
+        start.template or "public/start.html", form=form, notice=notice, **_page_context(ct), **extra
+    ), status
 
 
 def _start(ct):
@@ -196,8 +220,7 @@ def _start(ct):
         form.website.data = ""
         return _form_page(ct, form, 422, "Controleer het formulier en verstuur het nog een keer.")
     if not form.validate():
-        return _form_page(ct, form, 422, "Niet alles is goed ingevuld. Bekijk de meldingen bij "
-                                         "de velden.")
+        return _form_page(ct, form, 422, "Niet alles is goed ingevuld. Bekijk de meldingen bij de velden.")
     if start.guard:
         reason = engine.guard_reason(call(start.guard, form=form, user=None, school=g.school), form)
         if reason:
@@ -209,22 +232,33 @@ def _start(ct):
     if done.refused:
         audit(kind, outcome="throttled")
         minutes = max(1, round(done.wait / 60))
-        return _form_page(ct, form, 429, (
-            f"Vanaf dit adres zijn kort na elkaar veel formulieren verstuurd. Wacht ongeveer "
-            f"{minutes} minuut{'' if minutes == 1 else 'en'} en verstuur het formulier dan "
-            "opnieuw; wat u schreef blijft staan."))
+        return _form_page(
+            ct,
+            form,
+            429,
+            (
+                f"Vanaf dit adres zijn kort na elkaar veel formulieren verstuurd. Wacht ongeveer "
+                f"{minutes} minuut{'' if minutes == 1 else 'en'} en verstuur het formulier dan "
+                "opnieuw; wat u schreef blijft staan."
+            ),
+        )
     # Only now, after the commit: a parent who sees the code has a stored case.
-    return render_template(start.receipt_template or "public/received.html", case=done.case,
-                           code=codes.grouped(done.code) if done.code else None,
-                           **_page_context(ct))
+    return render_template(
+        start.receipt_template or "public/received.html",
+        case=done.case,
+        code=codes.grouped(done.code) if done.code else None,
+        **_page_context(ct),
+    )
 
 
 def _ceiling_text(school):
     phone = getattr(school, "urgent_phone", "") or school.phone
     call_us = f"Bel de school op {phone}" if phone else "Neem contact op met de school"
-    return (f"Via dit formulier zijn het afgelopen uur erg veel berichten binnengekomen bij "
-            f"{school.name}, daarom kunt u het nu even niet versturen. {call_us}, of probeer het "
-            "later opnieuw. Wat u schreef blijft hieronder staan.")
+    return (
+        f"Via dit formulier zijn het afgelopen uur erg veel berichten binnengekomen bij "
+        f"{school.name}, daarom kunt u het nu even niet versturen. {call_us}, of probeer het "
+        "later opnieuw. Wat u schreef blijft hieronder staan."
+    )
 
 
 def submit(school, ct, form, code=None, throttled=False):
@@ -250,9 +284,16 @@ def submit(school, ct, form, code=None, throttled=False):
             if refused:
                 return refused
             case = engine.start_case(
-                school, ct.name, form, None, actor=SUBMITTER, submitter_email=email,
-                access_code_hash=codes.code_hash(code), values={start.token_column: token_hash},
-                after=lambda case: _confirm(ct, case, school))
+                school,
+                ct.name,
+                form,
+                None,
+                actor=SUBMITTER,
+                submitter_email=email,
+                access_code_hash=codes.code_hash(code),
+                values={start.token_column: token_hash},
+                after=lambda case: _confirm(ct, case, school),
+            )
     except IntegrityError:
         if not token_hash:
             raise
@@ -279,8 +320,7 @@ def _count_submission(school, ct):
     ``Submission`` that says which refused, or None (then both counted). Always the school
     first, so the locks of parallel submissions are taken in one order."""
     kind = _kind(ct, "indienen")
-    ceiling = throttle.attempt(kind, [throttle.Limit(f"school:{school.slug}",
-                                                     hourly_limit(school, ct), 60)])
+    ceiling = throttle.attempt(kind, [throttle.Limit(f"school:{school.slug}", hourly_limit(school, ct), 60)])
     if not ceiling.allowed:
         return Submission(refused="school", wait=ceiling.wait)
     counted = throttle.attempt(kind, [_address_limit()])
@@ -308,14 +348,18 @@ def _confirm(ct, case, school):
     noun = ct.title.lower()
     follow = external_url(endpoint(ct, "follow"), school=school.slug)
     queue_mail(
-        case.submitter_email, f"Uw {noun} is ontvangen ({case.reference})",
+        case.submitter_email,
+        f"Uw {noun} is ontvangen ({case.reference})",
         f"Beste ouder of verzorger,\n\n{school.name} heeft uw {noun} ontvangen. Uw referentie "
         f"is {case.reference}.\n\nU volgt uw {noun} op {follow} met deze referentie en de code "
         "die u na het indienen kreeg. De code staat om veiligheidsredenen niet in deze "
-        f"e-mail.\n\nMet vriendelijke groet,\n{school.name}", case=case)
+        f"e-mail.\n\nMet vriendelijke groet,\n{school.name}",
+        case=case,
+    )
 
 
 # ------------------------------------------------------------- the follow-up ----
+
 
 @functools.cache
 def follow_form(prefix, year):
@@ -323,12 +367,21 @@ def follow_form(prefix, year):
     example = f"{prefix}-{year}-0001"
 
     class FollowForm(Form):
-        reference = line("Referentie", 40, f"Vul de referentie in, bijvoorbeeld {example}.",
-                         description=f"Bijvoorbeeld {example}.")
-        code = line("Code", 80, "Vul uw code in.", description=(
-            f"De code van {codes.LENGTH} tekens die u kreeg bij het indienen; met of zonder "
-            "spaties."), render_kw={"autocomplete": "off", "spellcheck": "false",
-                                    "autocapitalize": "characters"})
+        reference = line(
+            "Referentie",
+            40,
+            f"Vul de referentie in, bijvoorbeeld {example}.",
+            description=f"Bijvoorbeeld {example}.",
+        )
+        code = line(
+            "Code",
+            80,
+            "Vul uw code in.",
+            description=(
+                f"De code van {codes.LENGTH} tekens die u kreeg bij het indienen; met of zonder spaties."
+            ),
+            render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+        )
 
     return FollowForm
 
@@ -342,8 +395,10 @@ def _follow_form(ct, formdata=None):
 
 
 def _not_found(ct):
-    return (f"Wij vinden geen {ct.title.lower()} bij deze combinatie van referentie en code. "
-            "Controleer beide en probeer het opnieuw.")
+    return (
+        f"Wij vinden geen {ct.title.lower()} bij deze combinatie van referentie en code. "
+        "Controleer beide en probeer het opnieuw."
+    )
 
 
 def _follow_page(ct, form, status=200):
@@ -361,16 +416,20 @@ def _verified(ct):
     kind = _kind(ct, "volgen")
     free = current_app.config["THROTTLE_FREE_ATTEMPTS"]
     address = request.remote_addr
-    counted = throttle.attempt(kind, [
-        throttle.Limit(f"pair:{address}|{g.school.slug}:{reference}", free),
-        throttle.Limit(f"ip:{address}", free * 4)])
+    counted = throttle.attempt(
+        kind,
+        [
+            throttle.Limit(f"pair:{address}|{g.school.slug}:{reference}", free),
+            throttle.Limit(f"ip:{address}", free * 4),
+        ],
+    )
     if not counted.allowed:
         audit(kind, outcome="throttled")
-        form.code.errors = [f"U heeft te vaak geprobeerd. Probeer het over {counted.wait} "
-                            "seconden opnieuw."]
+        form.code.errors = [f"U heeft te vaak geprobeerd. Probeer het over {counted.wait} seconden opnieuw."]
         return form, None, _follow_page(ct, form, 429)
-    case = Case.get_or_none((Case.school == g.school.id) & (Case.reference == reference)
-                            & (Case.case_type == ct.name))
+    case = Case.get_or_none(
+        (Case.school == g.school.id) & (Case.reference == reference) & (Case.case_type == ct.name)
+    )
     # Always compare, also without a case, so a missing reference is not faster.
     if not codes.matches(form.code.data, case.access_code_hash if case is not None else ""):
         audit(kind, outcome="denied")
@@ -382,28 +441,42 @@ def _verified(ct):
 
 
 def _parent_letters(ct):
-    return [d.name for d in get_registry().documents.values()
-            if d.case_type == ct.name and d.for_submitter]
+    return [d.name for d in get_registry().documents.values() if d.case_type == ct.name and d.for_submitter]
 
 
 def _status_page(ct, case, code, add_form=None, status=200, notice=None, notice_error=False):
     # Messages both ways, plus the bare state changes (date and new state, never the
     # transition's form data, which is internal).
     events = list(
-        CaseEvent.select().where(
+        CaseEvent.select()
+        .where(
             (CaseEvent.case == case.id)
-            & ((CaseEvent.visible_to_submitter == True)  # noqa: E712
-               | (CaseEvent.kind == "transition")))
-        .order_by(CaseEvent.at, CaseEvent.id))
+            & (
+                (CaseEvent.visible_to_submitter == True)  # noqa: E712
+                | (CaseEvent.kind == "transition")
+            )
+        )
+        .order_by(CaseEvent.at, CaseEvent.id)
+    )
     letters = list(
-        CaseDocument.select(CaseDocument.id, CaseDocument.label, CaseDocument.version,
-                            CaseDocument.created_at)
+        CaseDocument.select(
+            CaseDocument.id, CaseDocument.label, CaseDocument.version, CaseDocument.created_at
+        )
         .where((CaseDocument.case == case.id) & CaseDocument.name.in_(_parent_letters(ct)))
-        .order_by(CaseDocument.created_at))
+        .order_by(CaseDocument.created_at)
+    )
     return render_template(
-        ct.start.status_template or "public/status.html", case=case, state=ct.state(case.state),
-        events=events, letters=letters, code=codes.grouped(code), add_form=add_form or AddInfoForm(),
-        notice=notice, notice_error=notice_error, **_page_context(ct), **_case_context(ct, case),
+        ct.start.status_template or "public/status.html",
+        case=case,
+        state=ct.state(case.state),
+        events=events,
+        letters=letters,
+        code=codes.grouped(code),
+        add_form=add_form or AddInfoForm(),
+        notice=notice,
+        notice_error=notice_error,
+        **_page_context(ct),
+        **_case_context(ct, case),
     ), status
 
 
@@ -423,31 +496,50 @@ def _add(ct):
         return refused
     noun = ct.title.lower()
     if case.closed_at is not None:
-        return _status_page(ct, case, form.code.data, status=422, notice_error=True, notice=(
-            f"Uw {noun} is afgerond; u kunt niets meer toevoegen. Neem contact op met de school."))
+        return _status_page(
+            ct,
+            case,
+            form.code.data,
+            status=422,
+            notice_error=True,
+            notice=(f"Uw {noun} is afgerond; u kunt niets meer toevoegen. Neem contact op met de school."),
+        )
     add_form = AddInfoForm(request.form)
     if not add_form.validate():
         return _status_page(ct, case, form.code.data, add_form, 422)
     with atomic():
-        engine.add_event(case, "submitter", None, add_form.text.data, visible_to_submitter=True,
-                         actor=ADDER)
+        engine.add_event(case, "submitter", None, add_form.text.data, visible_to_submitter=True, actor=ADDER)
         subject = f"Aanvulling op {noun} {case.reference}"
-        body = (f"De indiener heeft informatie toegevoegd aan {noun} {case.reference}.\n"
-                "Log in op het Veiligheidsportaal om die te lezen.")
+        body = (
+            f"De indiener heeft informatie toegevoegd aan {noun} {case.reference}.\n"
+            "Log in op het Veiligheidsportaal om die te lezen."
+        )
         if ct.start.added is not None:
-            call(ct.start.added, case=case, detail=engine.detail_of(case, ct), school=case.school,
-                 subject=subject, body=body)
+            call(
+                ct.start.added,
+                case=case,
+                detail=engine.detail_of(case, ct),
+                school=case.school,
+                subject=subject,
+                body=body,
+            )
         else:
             _mail_handlers(case, ct.start, subject, body)
         audit(_kind(ct, "aanvulling"), case=case)
-    return _status_page(ct, case, form.code.data,
-                        notice=f"Dank u wel. Uw aanvulling is toegevoegd aan uw {noun}.")
+    return _status_page(
+        ct, case, form.code.data, notice=f"Dank u wel. Uw aanvulling is toegevoegd aan uw {noun}."
+    )
 
 
 def _mail_handlers(case, start, subject, body):
     """The assignee, else the holders of the start's ``notify``; never someone excluded."""
-    people = ([User.get_by_id(case.assignee_id)] if case.assignee_id
-              else users_with_permission(case.school, start.notify) if start.notify else [])
+    people = (
+        [User.get_by_id(case.assignee_id)]
+        if case.assignee_id
+        else users_with_permission(case.school, start.notify)
+        if start.notify
+        else []
+    )
     shut_out = {e.user_id for e in CaseExclusion.select().where(CaseExclusion.case == case.id)}
     for person in people:
         if person.id not in shut_out and person.email:
@@ -460,10 +552,14 @@ def _receipt(ct):
     if refused:
         return refused
     html = render_letter(
-        ct.start.receipt_letter, g.school, case=case, detail=engine.detail_of(case, ct),
+        ct.start.receipt_letter,
+        g.school,
+        case=case,
+        detail=engine.detail_of(case, ct),
         code=codes.grouped(form.code.data),
         follow_url=external_url(endpoint(ct, "follow"), school=g.school.slug),
-        **_case_context(ct, case))
+        **_case_context(ct, case),
+    )
     audit(_kind(ct, "ontvangstbewijs"), case=case)
     return pdf_download(html_to_pdf(html), f"ontvangstbewijs-{case.reference}.pdf")
 
@@ -475,7 +571,9 @@ def _letter(ct):
         return refused
     doc = CaseDocument.get_or_none(
         (CaseDocument.id == (request.form.get("document", type=bounded_int) or 0))
-        & (CaseDocument.case == case.id) & CaseDocument.name.in_(_parent_letters(ct)))
+        & (CaseDocument.case == case.id)
+        & CaseDocument.name.in_(_parent_letters(ct))
+    )
     if doc is None:
         audit(_kind(ct, "brief"), case=case, outcome="denied")
         abort(404)

@@ -55,8 +55,7 @@ class Registry:
     def state_choices(self, case_types):
         """(name, title) of the states of these case types, each name once, for the
         status filter of the case list."""
-        return list({s.name: s.title for name in case_types
-                     for s in self.case_types[name].states}.items())
+        return list({s.name: s.title for name in case_types for s in self.case_types[name].states}.items())
 
     def _need_permission(self, name, where):
         if name not in self.permissions:

@@ -50,9 +50,11 @@ def _due(today):
 def _due_ids(today, after_id, limit):
     """The next ``limit`` ids of due cases after ``after_id`` (read outside the delete)."""
     return [
-        row.id for row in Case.select(Case.id)
+        row.id
+        for row in Case.select(Case.id)
         .where(_due(today) & (Case.id > after_id))
-        .order_by(Case.id).limit(limit)
+        .order_by(Case.id)
+        .limit(limit)
     ]
 
 
@@ -73,8 +75,12 @@ def purge(today=None, dry_run=True, batch_size=None):
             return out
         after = ids[-1]
         if dry_run:
-            rows = (Case.select(Case.id, Case.reference, Case.retention_until, Case.school)
-                    .where(Case.id.in_(ids)).order_by(Case.id).tuples())
+            rows = (
+                Case.select(Case.id, Case.reference, Case.retention_until, Case.school)
+                .where(Case.id.in_(ids))
+                .order_by(Case.id)
+                .tuples()
+            )
         else:
             rows = _purge_batch(ids, today)
         out.extend(Purged(i, ref, until, schools.get(sid)) for i, ref, until, sid in rows)
@@ -87,14 +93,19 @@ def _purge_batch(ids, today):
             Case.delete()
             .where(Case.id.in_(ids) & _due(today))
             .returning(Case.id, Case.reference, Case.retention_until, Case.school)
-            .tuples().execute()
+            .tuples()
+            .execute()
         )
         gone.sort()
         schools = _schools()
         for case_id, reference, until, school_id in gone:
             # In the delete's transaction: a purged case always has its audit row.
-            audit("case.purge", case=_AuditedCase(case_id, reference), school=schools[school_id],
-                  detail=f"retention_until={until}")
+            audit(
+                "case.purge",
+                case=_AuditedCase(case_id, reference),
+                school=schools[school_id],
+                detail=f"retention_until={until}",
+            )
     return gone
 
 

@@ -25,12 +25,11 @@ bp = Blueprint("schools", __name__)
 SCHOOL_FIELDS = ("id", "slug", "name", "address", "phone", "email", "board_name", "logo_type")
 # The school's phone number for urgent matters (a setting), shown on error pages.
 URGENT_PHONE_COLUMN = (
-    '(SELECT t."value" FROM "portal_school_setting" AS t '
-    'WHERE t."school_id" = s."id" AND t."name" = ?)'
+    '(SELECT t."value" FROM "portal_school_setting" AS t WHERE t."school_id" = s."id" AND t."name" = ?)'
 )
 SCHOOL_SQL = (
     'SELECT s."id", s."slug", s."name", s."address", s."phone", s."email", s."board_name", '
-    's."logo_type", ' + access.SCHOOL_ACCESS_COLUMNS + ', ' + URGENT_PHONE_COLUMN + ' '
+    's."logo_type", ' + access.SCHOOL_ACCESS_COLUMNS + ", " + URGENT_PHONE_COLUMN + " "
     'FROM "portal_school" AS s WHERE s."slug" = ?'
 )
 
@@ -98,8 +97,7 @@ def health():
     except Exception as exc:  # any database failure means "not healthy"; the log says which
         from .db import failure_kind
 
-        current_app.logger.error("health: database failure (%s, %s)", failure_kind(exc),
-                                 type(exc).__name__)
+        current_app.logger.error("health: database failure (%s, %s)", failure_kind(exc), type(exc).__name__)
         return {"status": "onbeschikbaar", "problemen": ["database"]}, 503
     if pending:
         problems.append("migraties")

@@ -19,8 +19,9 @@ PREFIX = "f1:"  # a Fernet token made with the key below; anything else is an ol
 def _fernet(purpose):
     secret = current_app.secret_key
     secret = secret.encode() if isinstance(secret, str) else secret
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=f"veiligheidsportaal {purpose}".encode()).derive(secret)
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"veiligheidsportaal {purpose}".encode()
+    ).derive(secret)
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -35,7 +36,7 @@ def open_sealed(stored, purpose):
     if not stored.startswith(PREFIX):
         return stored  # stored before encryption (migration m0005 seals those)
     try:
-        return _fernet(purpose).decrypt(stored[len(PREFIX):].encode()).decode()
+        return _fernet(purpose).decrypt(stored[len(PREFIX) :].encode()).decode()
     except InvalidToken:
         return ""
 

@@ -12,18 +12,27 @@ CSP = (
 )
 
 ERRORS = {
-    400: ("Ongeldig verzoek", "Het formulier is verlopen of onvolledig verstuurd. Ga terug, "
-          "laad de pagina opnieuw en probeer het nog eens."),
+    400: (
+        "Ongeldig verzoek",
+        "Het formulier is verlopen of onvolledig verstuurd. Ga terug, "
+        "laad de pagina opnieuw en probeer het nog eens.",
+    ),
     401: ("Inloggen nodig", "Log in om verder te gaan."),
     403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
     404: ("Niet gevonden", "Deze pagina bestaat niet, of u heeft er geen toegang toe."),
     405: ("Niet toegestaan", "Deze handeling kan niet op deze manier worden uitgevoerd."),
     413: ("Te groot", "Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
     429: ("Te veel verzoeken", "U heeft te vaak geprobeerd. Wacht even en probeer het opnieuw."),
-    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Er is niets opgeslagen van deze "
-          "handeling. Probeer het later opnieuw; bel bij spoed de school."),
-    503: ("Tijdelijk niet beschikbaar", "Het portaal is even niet bereikbaar. Probeer het over "
-          "enkele minuten opnieuw; bel bij spoed de school."),
+    500: (
+        "Er ging iets mis",
+        "Er ging aan onze kant iets mis. Er is niets opgeslagen van deze "
+        "handeling. Probeer het later opnieuw; bel bij spoed de school.",
+    ),
+    503: (
+        "Tijdelijk niet beschikbaar",
+        "Het portaal is even niet bereikbaar. Probeer het over "
+        "enkele minuten opnieuw; bel bij spoed de school.",
+    ),
 }
 
 
@@ -85,11 +94,11 @@ def database_errors():
 # What the user reads for each kind of database failure (db.failure_kind).
 DB_FAILURE_TEXT = {
     "locked": "Het is op dit moment erg druk in het portaal. Er is niets opgeslagen van deze "
-              "handeling. Probeer het over een minuut opnieuw.",
+    "handeling. Probeer het over een minuut opnieuw.",
     "disk_full": "Het portaal kan op dit moment niets opslaan. Er is niets opgeslagen van deze "
-                 "handeling. Probeer het later opnieuw.",
+    "handeling. Probeer het later opnieuw.",
     "read_only": "Het portaal kan op dit moment niets opslaan. Er is niets opgeslagen van deze "
-                 "handeling. Probeer het later opnieuw.",
+    "handeling. Probeer het later opnieuw.",
 }
 
 
@@ -106,7 +115,10 @@ def database_failed(error):
 
     current_app.logger.error(
         "database failure: kind=%s class=%s endpoint=%s method=%s",
-        kind, type(error).__name__, request.endpoint, request.method,
+        kind,
+        type(error).__name__,
+        request.endpoint,
+        request.method,
     )
     if request.endpoint == "schools.health":  # monitoring reads JSON
         return {"status": "onbeschikbaar", "problemen": ["database"]}, 503
@@ -121,13 +133,15 @@ def bare_page(code, title, text):
 
     name, phone = known_contact()
     try:
-        html = render_template("errors/bare.html", title=title, text=text, school_name=name,
-                               phone=phone)
+        html = render_template("errors/bare.html", title=title, text=text, school_name=name, phone=phone)
         return html, code, {"Cache-Control": "no-store"}
     except Exception:  # the last resort: plain text, never a traceback
         extra = f"\n\nIs het dringend? Bel de school: {phone}." if phone else ""
-        return (f"{title}\n\n{text}{extra}\n", code,
-                {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"})
+        return (
+            f"{title}\n\n{text}{extra}\n",
+            code,
+            {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"},
+        )
 
 
 def error_page(code):

@@ -37,22 +37,31 @@ def get_setting(school, name):
 def set_setting(school, name, value):
     decl = get_registry().settings[name]
     text = ("1" if value else "0") if decl.kind == "bool" else str(value if value is not None else "")
-    (SchoolSetting.insert(school=school.id, name=name, value=text)
-     .on_conflict(conflict_target=[SchoolSetting.school, SchoolSetting.name],
-                  update={SchoolSetting.value: text})
-     .execute())
+    (
+        SchoolSetting.insert(school=school.id, name=name, value=text)
+        .on_conflict(
+            conflict_target=[SchoolSetting.school, SchoolSetting.name], update={SchoolSetting.value: text}
+        )
+        .execute()
+    )
 
 
 def _field(decl):
     kw = {"description": decl.help}
     if decl.kind == "int":
-        return IntegerField(decl.label, validators=[Optional(), NumberRange(0, 10000,
-                            "Vul een getal in tussen 0 en 10000.")], **kw)
+        return IntegerField(
+            decl.label,
+            validators=[Optional(), NumberRange(0, 10000, "Vul een getal in tussen 0 en 10000.")],
+            **kw,
+        )
     if decl.kind == "bool":
         return BooleanField(decl.label, **kw)
     if decl.kind == "email":
-        return EmailField(decl.label, validators=[Optional(), Email("Vul een geldig e-mailadres in."),
-                                                  Length(max=254)], **kw)
+        return EmailField(
+            decl.label,
+            validators=[Optional(), Email("Vul een geldig e-mailadres in."), Length(max=254)],
+            **kw,
+        )
     if decl.kind == "textarea":
         return TextAreaField(decl.label, validators=[Length(max=20000)], **kw)
     return StringField(decl.label, validators=[Length(max=500)], **kw)

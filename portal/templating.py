@@ -67,5 +67,9 @@ def init_app(app):
 
         here = request.endpoint
         # (link, label, is this page): made here, once, rather than item by item in Jinja.
-        return {"nav": [(layout_url(item.endpoint), item.label, item.endpoint == here)
-                        for item in nav_items(current_user, school)]}
+        return {
+            "nav": [
+                (layout_url(item.endpoint), item.label, item.endpoint == here)
+                for item in nav_items(current_user, school)
+            ]
+        }

@@ -38,6 +38,7 @@ CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 # ---------------------------------------------------------------- the app ----
 
+
 def reset_postgres(url=None):
     """Empty the PostgreSQL database (the schema ``public``), as the schema's owner."""
     import psycopg2
@@ -159,6 +160,7 @@ def ctx(app):
 
 # ------------------------------------------------------------- requests ----
 
+
 def csrf_from(html):
     m = CSRF_RE.search(html if isinstance(html, str) else html.decode())
     assert m, "no csrf_token in page"
@@ -180,8 +182,9 @@ def login(client, who, password=None):
 
     email = who if "@" in who else email_of(who)
     token = get_csrf(client, "/login")
-    return client.post("/login", data={"email": email, "password": password or demo_password(),
-                                       "csrf_token": token})
+    return client.post(
+        "/login", data={"email": email, "password": password or demo_password(), "csrf_token": token}
+    )
 
 
 def as_role(app, role):
@@ -199,6 +202,7 @@ def post(client, url, data=None, page=None, **kw):
 
 
 # -------------------------------------------------------------- factories ----
+
 
 def user(role):
     from .models import User
@@ -288,8 +292,11 @@ def access_problems(app, values=None, blueprint=None, roles=ROLES):
         with db_session(app):
             held = {r.role for r in UserRole.select().where(UserRole.user == user(role).id)}
             here = school()
-            granted = {perm: bool(held & roles_for_permission(perm, here))
-                       for _r, _m, _u, kind, perm in walk if kind == "permission" and perm != LOGIN}
+            granted = {
+                perm: bool(held & roles_for_permission(perm, here))
+                for _r, _m, _u, kind, perm in walk
+                if kind == "permission" and perm != LOGIN
+            }
         for _rule, method, url, kind, perm in walk:
             allowed = kind != "permission" or perm == LOGIN or granted[perm]
             if allowed:

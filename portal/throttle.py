@@ -59,8 +59,9 @@ class Attempt:
 
 def hashed(key):
     """The stored form of a key: keyed, so the table holds no typed address or reference."""
-    secret = current_app.secret_key.encode() if isinstance(current_app.secret_key, str) \
-        else current_app.secret_key
+    secret = (
+        current_app.secret_key.encode() if isinstance(current_app.secret_key, str) else current_app.secret_key
+    )
     return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()[:40]
 
 
@@ -69,9 +70,13 @@ def _limits(keys):
     out = []
     for k in keys:
         limit = k if isinstance(k, Limit) else Limit(k)
-        out.append((hashed(limit.key),
-                    cfg["THROTTLE_FREE_ATTEMPTS"] if limit.free is None else limit.free,
-                    cfg["THROTTLE_WINDOW_MINUTES"] if limit.window_minutes is None else limit.window_minutes))
+        out.append(
+            (
+                hashed(limit.key),
+                cfg["THROTTLE_FREE_ATTEMPTS"] if limit.free is None else limit.free,
+                cfg["THROTTLE_WINDOW_MINUTES"] if limit.window_minutes is None else limit.window_minutes,
+            )
+        )
     return out
 
 
@@ -83,9 +88,13 @@ def _lock(kind, key):
 def _wait(kind, key, free, window, now):
     count, last = (
         LoginAttempt.select(fn.COUNT(LoginAttempt.id), fn.MAX(LoginAttempt.at))
-        .where((LoginAttempt.kind == kind) & (LoginAttempt.key == key)
-               & (LoginAttempt.at > now - datetime.timedelta(minutes=window)))
-        .tuples().get()
+        .where(
+            (LoginAttempt.kind == kind)
+            & (LoginAttempt.key == key)
+            & (LoginAttempt.at > now - datetime.timedelta(minutes=window))
+        )
+        .tuples()
+        .get()
     )
     if count < free:
         return 0
@@ -127,10 +136,10 @@ def longest_window():
 # The old two-step interface (look, then record), kept only until the last caller has
 # moved to ``attempt``: between the two steps parallel attempts are not counted.
 
+
 def wait_seconds(kind, keys, now=None):
     now = now or utcnow()
-    return max((_wait(kind, key, free, window, now) for key, free, window in _limits(keys)),
-               default=0)
+    return max((_wait(kind, key, free, window, now) for key, free, window in _limits(keys)), default=0)
 
 
 def record_failure(kind, keys):

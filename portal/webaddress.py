@@ -33,8 +33,10 @@ TOO_LONG = f"Dit webadres is te lang (meer dan {MAX_LENGTH} tekens)."
 SPACES = f"Een webadres bevat geen spaties. Vul één adres in, {EXAMPLE}."
 CHARACTERS = "Dit webadres bevat tekens die niet in een webadres horen."
 SCHEME = "Alleen webadressen die beginnen met http:// of https:// kunnen worden gebruikt."
-USER_NAME = ("Een webadres met een @ ervoor (gebruikersnaam) kan niet worden gebruikt. Vul "
-             "alleen het adres van de site in.")
+USER_NAME = (
+    "Een webadres met een @ ervoor (gebruikersnaam) kan niet worden gebruikt. Vul "
+    "alleen het adres van de site in."
+)
 IP_ADDRESS = "Vul een webadres met een naam in, geen IP-adres."
 INCOMPLETE = f"Vul een volledig webadres in, {EXAMPLE}."
 INVALID = f"Dit is geen geldig webadres. Vul een adres in {EXAMPLE}."
@@ -79,9 +81,9 @@ def parse(text):
     if scheme and not _HOST_AND_PORT.match(raw):
         # Only a web scheme, and only with "//": "javascript:…", "mailto:…", "data:…" and
         # "http:spelen.nl" are refused alike.
-        if scheme.group(1).lower() not in _DEFAULT_PORT or not raw[scheme.end():].startswith("//"):
+        if scheme.group(1).lower() not in _DEFAULT_PORT or not raw[scheme.end() :].startswith("//"):
             raise AddressError(SCHEME)
-        url = scheme.group(1).lower() + raw[scheme.end(1):]
+        url = scheme.group(1).lower() + raw[scheme.end(1) :]
     else:
         url = "https://" + raw.lstrip("/")
     try:

@@ -14,8 +14,14 @@ from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -67,8 +73,7 @@ def page(_browser):
 
 @pytest.fixture
 def phone_page(_browser):
-    context, page = _page(_browser, viewport={"width": 390, "height": 844}, is_mobile=True,
-                          has_touch=True)
+    context, page = _page(_browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield page
     context.close()
 
@@ -77,8 +82,10 @@ def browser_login(page, base, role, password=None):
     """Log in through the login form as a demo role (or an email address)."""
     from portal.demo import demo_password
 
-    email = role if "@" in role else (
-        f"{role}@asg.demo" if role in ("bestuur", "beheerder") else f"{role}@klaverweide.demo"
+    email = (
+        role
+        if "@" in role
+        else (f"{role}@asg.demo" if role in ("bestuur", "beheerder") else f"{role}@klaverweide.demo")
     )
     page.goto(f"{base}/login")
     page.get_by_label("E-mailadres").fill(email)
@@ -96,6 +103,4 @@ def axe_violations(page):
 
 
 def describe(violations):
-    return "\n".join(
-        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in violations
-    )
+    return "\n".join(f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in violations)

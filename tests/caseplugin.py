@@ -65,8 +65,15 @@ TYPE = CaseType(
     initial="nieuw",
     transitions=(
         Transition("testzaak.start", "In behandeling nemen", ("nieuw",), "bezig", "testzaak.handle"),
-        Transition("testzaak.besluit", "Besluiten", ("bezig",), "bezig", "testzaak.decide",
-                   form=DecideForm, guard=refuse_on_sunday),
+        Transition(
+            "testzaak.besluit",
+            "Besluiten",
+            ("bezig",),
+            "bezig",
+            "testzaak.decide",
+            form=DecideForm,
+            guard=refuse_on_sunday,
+        ),
         Transition("testzaak.sluit", "Afronden", ("bezig",), "klaar", "testzaak.handle", public=True),
         Transition("testzaak.heropen", "Heropenen", ("klaar",), "bezig", "testzaak.decide"),
     ),
@@ -79,8 +86,9 @@ TYPE = CaseType(
     ),
     deadlines=(
         Deadline("testzaak.reactie", "Reactie binnen 5 schooldagen", 5, met_by=("testzaak.start",)),
-        Deadline("testzaak.kalender", "Binnen 10 kalenderdagen", 10, school_days=False,
-                 start="testzaak.start"),
+        Deadline(
+            "testzaak.kalender", "Binnen 10 kalenderdagen", 10, school_days=False, start="testzaak.start"
+        ),
     ),
     retention_days=30,
     summary_template="testzaak/summary.html",
@@ -105,11 +113,17 @@ def register_case_types():
 @hookimpl
 def register_documents():
     return [
-        DocumentTemplate("testzaak.brief", "Testbrief", "testzaak.zaak", "testzaak/letter.html",
-                         context=lambda case: {"names": ["Şükrü Yılmaz", "Łucja Wiśniewska",
-                                                         "Zoë van der Meer"],
-                                               "day": datetime.date(2026, 11, 28)},
-                         permission="testzaak.handle"),
+        DocumentTemplate(
+            "testzaak.brief",
+            "Testbrief",
+            "testzaak.zaak",
+            "testzaak/letter.html",
+            context=lambda case: {
+                "names": ["Şükrü Yılmaz", "Łucja Wiśniewska", "Zoë van der Meer"],
+                "day": datetime.date(2026, 11, 28),
+            },
+            permission="testzaak.handle",
+        ),
     ]
 
 

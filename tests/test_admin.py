@@ -30,13 +30,26 @@ def _db(app):
 def test_beheerder_adds_user_with_role_who_can_log_in(app, client):
     login(client, "beheerder")
     page = "/klaverweide/beheer/gebruiker/nieuw"
-    r = post(client, page, {"name": "Nieuwe Collega", "email": "nieuw@klaverweide.demo",
-                            "password": "kort", "roles": ["ib"]}, page=page)
+    r = post(
+        client,
+        page,
+        {"name": "Nieuwe Collega", "email": "nieuw@klaverweide.demo", "password": "kort", "roles": ["ib"]},
+        page=page,
+    )
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert "minstens 12 tekens" in html and 'value="Nieuwe Collega"' in html  # typed text kept
-    r = post(client, page, {"name": "Nieuwe Collega", "email": "nieuw@klaverweide.demo",
-                            "password": "een lange zin als wachtwoord", "roles": ["ib"]}, page=page)
+    r = post(
+        client,
+        page,
+        {
+            "name": "Nieuwe Collega",
+            "email": "nieuw@klaverweide.demo",
+            "password": "een lange zin als wachtwoord",
+            "roles": ["ib"],
+        },
+        page=page,
+    )
     assert r.status_code == 302
     other = app.test_client()
     assert login(other, "nieuw@klaverweide.demo", "een lange zin als wachtwoord").status_code == 302
@@ -64,8 +77,7 @@ def test_school_adjusts_role_permissions(app, client):
     assert post(client, page, data, page=page).status_code == 302
     with _db(app):
         rows = list(RolePermission.select())
-        assert [(r.permission, r.role, r.granted) for r in rows] == [
-            ("portal.reports", "directie", False)]
+        assert [(r.permission, r.role, r.granted) for r in rows] == [("portal.reports", "directie", False)]
     director = app.test_client()
     login(director, "directie")
     assert director.get("/klaverweide/jaarcijfers/").status_code == 403
@@ -74,11 +86,9 @@ def test_school_adjusts_role_permissions(app, client):
 def test_calendar_vacation_add_validate_delete(app, client):
     login(client, "directie")
     page = "/klaverweide/kalender/"
-    r = post(client, page, {"name": "Studiedag", "start": "2026-12-10", "end": "2026-12-09"},
-             page=page)
+    r = post(client, page, {"name": "Studiedag", "start": "2026-12-10", "end": "2026-12-09"}, page=page)
     assert "De laatste dag ligt vóór de eerste dag." in r.get_data(as_text=True)
-    r = post(client, page, {"name": "Studiedag", "start": "2026-12-10", "end": "2026-12-10"},
-             page=page)
+    r = post(client, page, {"name": "Studiedag", "start": "2026-12-10", "end": "2026-12-10"}, page=page)
     assert r.status_code == 302
     with _db(app):
         v = Vacation.get(Vacation.name == "Studiedag")
@@ -174,17 +184,22 @@ def test_logo_is_checked_by_content_and_size(app, client):
     def upload(data, name):
         from .conftest import get_csrf
 
-        form = {"name": "De Klaverweide", "address": "Klaverweg 12, 1300 AA Almere",
-                "phone": "036 000 0000", "email": "info@klaverweide.demo",
-                "board_name": "Almeerse Scholen Groep (ASG)", "csrf_token": get_csrf(client, page),
-                "logo": (io.BytesIO(data), name)}
-        return client.post(page, data=form, content_type="multipart/form-data",
-                           follow_redirects=True)
+        form = {
+            "name": "De Klaverweide",
+            "address": "Klaverweg 12, 1300 AA Almere",
+            "phone": "036 000 0000",
+            "email": "info@klaverweide.demo",
+            "board_name": "Almeerse Scholen Groep (ASG)",
+            "csrf_token": get_csrf(client, page),
+            "logo": (io.BytesIO(data), name),
+        }
+        return client.post(page, data=form, content_type="multipart/form-data", follow_redirects=True)
 
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     assert "PNG- of JPEG-bestand" in upload(svg, "logo.png").get_data(as_text=True)
-    assert "PNG- of JPEG-bestand" in upload(b"\x89PNG\r\n\x1a\n" + b"0" * 600_000,
-                                            "groot.png").get_data(as_text=True)
+    assert "PNG- of JPEG-bestand" in upload(b"\x89PNG\r\n\x1a\n" + b"0" * 600_000, "groot.png").get_data(
+        as_text=True
+    )
     with _db(app):
         assert School.get(School.slug == "klaverweide").logo is None
     polyglot = b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script>"
@@ -201,7 +216,10 @@ def test_logo_is_checked_by_content_and_size(app, client):
 
 
 def test_a_body_over_the_limit_gets_the_dutch_413_page(app, client):
-    r = client.post("/klaverweide/klachten/indienen", data=b"x" * (11 * 1024 * 1024),
-                    content_type="application/x-www-form-urlencoded")
+    r = client.post(
+        "/klaverweide/klachten/indienen",
+        data=b"x" * (11 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
     assert r.status_code == 413
     assert "Te groot" in r.get_data(as_text=True)

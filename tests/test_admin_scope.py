@@ -35,8 +35,12 @@ BOARD_ADMIN = "beheerder@asg.demo"
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 
 # A change an attacker would post on a user page: the fields of the form, all different.
-HOSTILE_USER_POST = {"name": "Overgenomen", "email": "overgenomen@example.org",
-                     "roles": ["directie", "contactpersoon"], "reden": "test"}
+HOSTILE_USER_POST = {
+    "name": "Overgenomen",
+    "email": "overgenomen@example.org",
+    "roles": ["directie", "contactpersoon"],
+    "reden": "test",
+}
 
 
 @pytest.fixture
@@ -62,23 +66,28 @@ def world(app):
             "directie": person("directie@delinde.demo", "Daan Eik", ("directie", linde)).id,
             "leerkracht": person("leerkracht@delinde.demo", "Iris Berk", ("leerkracht", linde)).id,
             # Works at both schools: leerkracht at De Klaverweide, ib at De Linde.
-            "both": person("twee@asg.demo", "Tessa Twee", ("leerkracht", klaverweide),
-                           ("ib", linde)).id,
+            "both": person("twee@asg.demo", "Tessa Twee", ("leerkracht", klaverweide), ("ib", linde)).id,
             # A role at De Linde and a board-wide one: board-wide all the same.
-            "mixed": person("gemengd@asg.demo", "Gijs Gemengd", ("ib", linde),
-                            ("bestuur", None)).id,
+            "mixed": person("gemengd@asg.demo", "Gijs Gemengd", ("ib", linde), ("bestuur", None)).id,
             "roleless": person("zonderrol@asg.demo", "Roos Rolloos").id,
             "klaverweide_only": User.get(User.email == "leerkracht@klaverweide.demo").id,
             "bestuur": User.get(User.email == "bestuur@asg.demo").id,
             "board_admin": User.get(User.email == BOARD_ADMIN).id,
         }
         ids["nobody"] = User.select().order_by(User.id.desc()).first().id + 1000
-        case = engine.create_case(linde, "testzaak.zaak", "Zaak van De Linde",
-                                  User.get_by_id(ids["directie"]))
+        case = engine.create_case(
+            linde, "testzaak.zaak", "Zaak van De Linde", User.get_by_id(ids["directie"])
+        )
         ids["case"] = case.reference
         ids["klaverweide_mail"] = Outbox.create(
-            school="klaverweide", to="ouder@example.org", subject="Mail van De Klaverweide",
-            body="", attempts=8, failed_at=utcnow(), last_error="550").id
+            school="klaverweide",
+            to="ouder@example.org",
+            subject="Mail van De Klaverweide",
+            body="",
+            attempts=8,
+            failed_at=utcnow(),
+            last_error="550",
+        ).id
     return ids
 
 
@@ -110,9 +119,16 @@ def outbox_row(app, outbox_id):
 
 def denied(app, user_id):
     with db_session(app, "de-linde"):
-        return AuditLog.select().where(
-            (AuditLog.outcome == "denied") & AuditLog.action.startswith("admin.user")
-            & (AuditLog.detail == f"user={user_id}") & (AuditLog.school == "de-linde")).count()
+        return (
+            AuditLog.select()
+            .where(
+                (AuditLog.outcome == "denied")
+                & AuditLog.action.startswith("admin.user")
+                & (AuditLog.detail == f"user={user_id}")
+                & (AuditLog.school == "de-linde")
+            )
+            .count()
+        )
 
 
 def audits(app, action, **where):
@@ -180,8 +196,9 @@ def test_two_school_walk_of_every_object_bearing_admin_url(app, world):
             if outbox_row(app, outbox_id) != before:
                 problems.append(f"{method} {url}: another school's mail was retried")
         else:
-            problems.append(f"{rule.rule}: new object-bearing admin route, add a foreign object "
-                            f"for {arg} to this walk")
+            problems.append(
+                f"{rule.rule}: new object-bearing admin route, add a foreign object for {arg} to this walk"
+            )
     assert problems == [], "\n".join(problems)
     # Every user rule (page GET and POST, disable, second-factor reset) × 6 targets, and the
     # mail rule × 1 foreign mail: at least that, and more when a rule is added.
@@ -193,8 +210,15 @@ def test_board_wide_beheerder_can_do_all_of_it(app, world):
     target = world["klaverweide_only"]
     page = f"{LINDE}/gebruiker/{target}"
     assert client.get(page).status_code == 200
-    r = client.post(page, data={"name": "Sanne de Boer-Linde", "email": "sanne@asg.demo",
-                                "roles": ["ib"], "csrf_token": get_csrf(client, page)})
+    r = client.post(
+        page,
+        data={
+            "name": "Sanne de Boer-Linde",
+            "email": "sanne@asg.demo",
+            "roles": ["ib"],
+            "csrf_token": get_csrf(client, page),
+        },
+    )
     assert r.status_code == 302
     (email, name, active, _), roles = user_row(app, target)
     with db_session(app, "de-linde"):
@@ -202,14 +226,20 @@ def test_board_wide_beheerder_can_do_all_of_it(app, world):
     assert (email, name, active) == ("sanne@asg.demo", "Sanne de Boer-Linde", True)
     assert roles == sorted([("ib", here), ("leerkracht", kw)])  # Klaverweide's role stays
     assert audits(app, "admin.user", school="de-linde")[-1] == (
-        BOARD_ADMIN, "ok", f"user={target} +ib name email")
+        BOARD_ADMIN,
+        "ok",
+        f"user={target} +ib name email",
+    )
     for who in ("bestuur", "mixed", "roleless"):
         assert client.get(f"{LINDE}/gebruiker/{world[who]}").status_code == 200, who
-    r = client.post(f"{LINDE}/gebruiker/{world['bestuur']}/uitschakelen",
-                    data={"csrf_token": get_csrf(client, f"{LINDE}/")})
+    r = client.post(
+        f"{LINDE}/gebruiker/{world['bestuur']}/uitschakelen",
+        data={"csrf_token": get_csrf(client, f"{LINDE}/")},
+    )
     assert r.status_code == 302 and user_row(app, world["bestuur"])[0][2] is False
-    r = client.post(f"{LINDE}/gebruiker/{world['both']}/uitschakelen",
-                    data={"csrf_token": get_csrf(client, f"{LINDE}/")})
+    r = client.post(
+        f"{LINDE}/gebruiker/{world['both']}/uitschakelen", data={"csrf_token": get_csrf(client, f"{LINDE}/")}
+    )
     assert r.status_code == 302 and user_row(app, world["both"])[0][2] is False
     html = client.get(f"{LINDE}/").get_data(as_text=True)
     assert f'href="{LINDE}/gebruiker/{world["bestuur"]}"' in html and "Beheerd door het bestuur" not in html
@@ -238,8 +268,15 @@ def test_school_beheerder_changes_only_their_schools_roles_of_a_shared_user(app,
     assert 'name="name"' not in html and 'name="email"' not in html
     assert "Tessa Twee" in html and "werkt ook bij een andere school" in html
     (email, name, _a, _p), before = user_row(app, both)
-    r = client.post(page, data={"name": "Andere Naam", "email": "ander@example.org",
-                                "roles": ["leerkracht"], "csrf_token": get_csrf(client, page)})
+    r = client.post(
+        page,
+        data={
+            "name": "Andere Naam",
+            "email": "ander@example.org",
+            "roles": ["leerkracht"],
+            "csrf_token": get_csrf(client, page),
+        },
+    )
     assert r.status_code == 302
     (email2, name2, active, _p), after = user_row(app, both)
     assert (email2, name2, active) == (email, name, True)  # name and address stay
@@ -248,19 +285,33 @@ def test_school_beheerder_changes_only_their_schools_roles_of_a_shared_user(app,
     assert before == sorted([("ib", here), ("leerkracht", kw)])
     assert after == sorted([("leerkracht", here), ("leerkracht", kw)])
     assert audits(app, "admin.user", outcome="ok")[-1] == (
-        "beheerder@delinde.demo", "ok", f"user={both} +leerkracht -ib")
+        "beheerder@delinde.demo",
+        "ok",
+        f"user={both} +leerkracht -ib",
+    )
     # Disabling would lock them out of De Klaverweide too: refused, said, audited.
-    r = client.post(f"{page}/uitschakelen", data={"csrf_token": get_csrf(client, f"{LINDE}/")},
-                    follow_redirects=True)
+    r = client.post(
+        f"{page}/uitschakelen", data={"csrf_token": get_csrf(client, f"{LINDE}/")}, follow_redirects=True
+    )
     assert "alleen de bestuursbrede beheerder kan dit account uitschakelen" in r.get_data(as_text=True)
     assert user_row(app, both)[0][2] is True
     assert audits(app, "admin.user.disable")[-1] == (
-        "beheerder@delinde.demo", "denied", f"user={both} elsewhere")
+        "beheerder@delinde.demo",
+        "denied",
+        f"user={both} elsewhere",
+    )
     # Their own school's staff: name, address and roles, and disabling.
     mine = world["leerkracht"]
     page = f"{LINDE}/gebruiker/{mine}"
-    r = client.post(page, data={"name": "Iris van Berk", "email": "iris@delinde.demo",
-                                "roles": ["leerkracht", "ib"], "csrf_token": get_csrf(client, page)})
+    r = client.post(
+        page,
+        data={
+            "name": "Iris van Berk",
+            "email": "iris@delinde.demo",
+            "roles": ["leerkracht", "ib"],
+            "csrf_token": get_csrf(client, page),
+        },
+    )
     assert r.status_code == 302
     assert user_row(app, mine)[0][:2] == ("iris@delinde.demo", "Iris van Berk")
     assert audits(app, "admin.user")[-1][2] == f"user={mine} +ib name email"
@@ -271,15 +322,23 @@ def test_school_beheerder_changes_only_their_schools_roles_of_a_shared_user(app,
 def test_a_new_user_gets_roles_at_this_school_only(app, world):
     client = client_of(app, "beheerder@delinde.demo")
     page = f"{LINDE}/gebruiker/nieuw"
-    r = client.post(page, data={"name": "Nina Nieuw", "email": "nina@delinde.demo",
-                                "password": "een lange zin als wachtwoord", "roles": ["ib"],
-                                "csrf_token": get_csrf(client, page)})
+    r = client.post(
+        page,
+        data={
+            "name": "Nina Nieuw",
+            "email": "nina@delinde.demo",
+            "password": "een lange zin als wachtwoord",
+            "roles": ["ib"],
+            "csrf_token": get_csrf(client, page),
+        },
+    )
     assert r.status_code == 302
     with db_session(app, "de-linde"):
         new = User.get(User.email == "nina@delinde.demo")
         here = School.get(School.slug == "de-linde").id
         assert [(r.role, r.school_id) for r in UserRole.select().where(UserRole.user == new.id)] == [
-            ("ib", here)]
+            ("ib", here)
+        ]
     assert audits(app, "admin.user")[-1] == ("beheerder@delinde.demo", "ok", f"user={new.id} +ib new")
 
 
@@ -288,8 +347,15 @@ def test_nobody_grants_themselves_a_role(app, world):
     client = client_of(app, "beheerder@delinde.demo")
     page = f"{LINDE}/gebruiker/{me}"
     before = user_row(app, me)
-    r = client.post(page, data={"name": "Lotte Linde", "email": "beheerder@delinde.demo",
-                                "roles": ["beheerder", "directie"], "csrf_token": get_csrf(client, page)})
+    r = client.post(
+        page,
+        data={
+            "name": "Lotte Linde",
+            "email": "beheerder@delinde.demo",
+            "roles": ["beheerder", "directie"],
+            "csrf_token": get_csrf(client, page),
+        },
+    )
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "U kunt uzelf geen rol geven." in html and 'id="roles-fout"' in html
@@ -299,14 +365,28 @@ def test_nobody_grants_themselves_a_role(app, world):
     assert audits(app, "admin.user")[-1] == ("beheerder@delinde.demo", "denied", f"user={me} +directie self")
     assert client.get(f"/de-linde/zaken/{world['case']}").status_code in (403, 404)
     # Their own name, without a new role, they may change.
-    r = client.post(page, data={"name": "Lotte van de Linde", "email": "beheerder@delinde.demo",
-                                "roles": ["beheerder"], "csrf_token": get_csrf(client, page)})
+    r = client.post(
+        page,
+        data={
+            "name": "Lotte van de Linde",
+            "email": "beheerder@delinde.demo",
+            "roles": ["beheerder"],
+            "csrf_token": get_csrf(client, page),
+        },
+    )
     assert r.status_code == 302 and user_row(app, me)[0][1] == "Lotte van de Linde"
 
     # A second beheerder of the school may; the audit row says who did what.
     second = client_of(app, "beheerder2@delinde.demo")
-    r = second.post(page, data={"name": "Lotte van de Linde", "email": "beheerder@delinde.demo",
-                                "roles": ["beheerder", "directie"], "csrf_token": get_csrf(second, page)})
+    r = second.post(
+        page,
+        data={
+            "name": "Lotte van de Linde",
+            "email": "beheerder@delinde.demo",
+            "roles": ["beheerder", "directie"],
+            "csrf_token": get_csrf(second, page),
+        },
+    )
     assert r.status_code == 302
     assert audits(app, "admin.user")[-1] == ("beheerder2@delinde.demo", "ok", f"user={me} +directie")
     assert client.get(f"/de-linde/zaken/{world['case']}").status_code == 200  # the world works
@@ -321,11 +401,16 @@ def test_nobody_grants_themselves_a_role(app, world):
     assert r.status_code == 422 and "Vul een reden in" in r.get_data(as_text=True)
     with db_session(app, "de-linde"):
         assert not UserRole.select().where((UserRole.user == mine) & UserRole.school.is_null(False)).exists()
-    r = board.post(page, data={**data, "reason": "Waarneming directie tijdens ziekte",
-                               "csrf_token": get_csrf(board, page)})
+    r = board.post(
+        page,
+        data={**data, "reason": "Waarneming directie tijdens ziekte", "csrf_token": get_csrf(board, page)},
+    )
     assert r.status_code == 302
     assert audits(app, "admin.user")[-1] == (
-        BOARD_ADMIN, "ok", f"user={mine} +directie reason=Waarneming directie tijdens ziekte")
+        BOARD_ADMIN,
+        "ok",
+        f"user={mine} +directie reason=Waarneming directie tijdens ziekte",
+    )
     # A school's beheerder never even sees the reason field.
     assert 'name="reason"' not in client.get(f"{LINDE}/gebruiker/{me}").get_data(as_text=True)
 
@@ -352,8 +437,10 @@ def grid_post(client, page, grid, **extra):
 def overrides(app, slug="de-linde"):
     with db_session(app, slug):
         school = School.get(School.slug == slug)
-        return sorted((r.permission, r.role, r.granted)
-                      for r in RolePermission.select().where(RolePermission.school == school.id))
+        return sorted(
+            (r.permission, r.role, r.granted)
+            for r in RolePermission.select().where(RolePermission.school == school.id)
+        )
 
 
 def test_permission_grid_keeps_portal_admin(app, world):
@@ -364,8 +451,10 @@ def test_permission_grid_keeps_portal_admin(app, world):
     refusals = [
         ({**grid, "portal.admin": set()}, "Minstens één rol moet dit recht houden"),
         ({**grid, "portal.admin": {"directie"}}, "U kunt dit recht niet weghalen bij uw eigen rol"),
-        ({**grid, "testzaak.view": grid["testzaak.view"] | {"beheerder"}},
-         "U kunt uw eigen rol (functioneel beheerder) geen rechten geven"),
+        (
+            {**grid, "testzaak.view": grid["testzaak.view"] | {"beheerder"}},
+            "U kunt uw eigen rol (functioneel beheerder) geen rechten geven",
+        ),
     ]
     for posted, message in refusals:
         r = grid_post(client, page, posted)
@@ -376,12 +465,18 @@ def test_permission_grid_keeps_portal_admin(app, world):
         assert audits(app, "admin.permissions")[-1][:2] == ("beheerder@delinde.demo", "denied")
     assert client.get(f"/de-linde/zaken/{world['case']}").status_code in (403, 404)
     # Adding portal.admin to another role and taking other rights away is fine.
-    ok = {**grid, "portal.admin": {"beheerder", "directie"},
-          "portal.reports": grid["portal.reports"] - {"directie"}}
+    ok = {
+        **grid,
+        "portal.admin": {"beheerder", "directie"},
+        "portal.reports": grid["portal.reports"] - {"directie"},
+    }
     assert grid_post(client, page, ok).status_code == 302
     assert overrides(app) == [("portal.admin", "directie", True), ("portal.reports", "directie", False)]
     assert audits(app, "admin.permissions")[-1] == (
-        "beheerder@delinde.demo", "ok", "+portal.admin|directie -portal.reports|directie")
+        "beheerder@delinde.demo",
+        "ok",
+        "+portal.admin|directie -portal.reports|directie",
+    )
     # Directie now holds portal.admin too: still, nobody takes it from beheerder whom it is.
     assert grid_post(client, page, {**ok, "portal.admin": {"directie"}}).status_code == 422
 
@@ -397,7 +492,10 @@ def test_permission_grid_keeps_portal_admin(app, world):
     assert grid_post(board, page, more, reden="Controle van het dossier").status_code == 302
     assert ("testzaak.view", "beheerder", True) in overrides(app)
     assert audits(app, "admin.permissions")[-1] == (
-        BOARD_ADMIN, "ok", "+testzaak.view|beheerder reason=Controle van het dossier")
+        BOARD_ADMIN,
+        "ok",
+        "+testzaak.view|beheerder reason=Controle van het dossier",
+    )
 
 
 def test_permissions_reset_restores_the_defaults(app, world, runner):
@@ -418,7 +516,8 @@ def test_permissions_reset_restores_the_defaults(app, world, runner):
     assert overrides(app) == []
     assert overrides(app, "klaverweide") == [("portal.reports", "directie", False)]  # untouched
     assert audits(app, "admin.permissions.reset", school="de-linde") == [
-        ("", "ok", "via=cli removed: -portal.admin|beheerder +portal.reports|ib")]
+        ("", "ok", "via=cli removed: -portal.admin|beheerder +portal.reports|ib")
+    ]
     assert client.get(f"{LINDE}/").status_code == 200
     r = runner.invoke(args=["permissions", "reset", "bestaat-niet"])
     assert r.exit_code != 0 and "Onbekende school bestaat-niet" in r.output
@@ -444,5 +543,4 @@ def test_a_beheerder_resets_a_second_factor_within_the_school_only(app):
     assert r.status_code == 302
     with db_session(app):
         assert User.get_by_id(ib.id).totp_secret == ""
-        assert AuditLog.select().where((AuditLog.action == "mfa.reset")
-                                       & (AuditLog.outcome == "ok")).exists()
+        assert AuditLog.select().where((AuditLog.action == "mfa.reset") & (AuditLog.outcome == "ok")).exists()

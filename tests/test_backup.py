@@ -33,12 +33,16 @@ def gpg_home(tmp_path_factory):
     env = dict(os.environ, GNUPGHOME=str(home))
 
     def gpg(*args):
-        return subprocess.run(["gpg", "--batch", "--passphrase", "", *args], env=env, check=True,
-                              capture_output=True, text=True).stdout
+        return subprocess.run(
+            ["gpg", "--batch", "--passphrase", "", *args], env=env, check=True, capture_output=True, text=True
+        ).stdout
 
     gpg("--quick-gen-key", "test@example.org", "ed25519", "default", "never")
-    fingerprint = next(line.split(":")[9] for line in gpg("--with-colons", "--list-keys").splitlines()
-                       if line.startswith("fpr:"))
+    fingerprint = next(
+        line.split(":")[9]
+        for line in gpg("--with-colons", "--list-keys").splitlines()
+        if line.startswith("fpr:")
+    )
     gpg("--quick-add-key", fingerprint, "cv25519", "encr", "never")
     yield home, fingerprint
     subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False)  # the agent gpg started
@@ -52,14 +56,19 @@ def gpg_key(gpg_home, monkeypatch):
 
 
 def gpg_decrypt(encrypted, plain):
-    subprocess.run(["gpg", "--batch", "--quiet", "--output", str(plain), "--decrypt", str(encrypted)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["gpg", "--batch", "--quiet", "--output", str(plain), "--decrypt", str(encrypted)],
+        check=True,
+        capture_output=True,
+    )
 
 
 def live_counts(app):
     with db_ctx(app):
-        return {t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]  # noqa: S608
-                for t in database.get_tables()}
+        return {
+            t: database.execute_sql(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]  # noqa: S608
+            for t in database.get_tables()
+        }
 
 
 def file_counts(path):
@@ -126,13 +135,18 @@ def fake_tool(tmp_path, monkeypatch, name, script):
 
 
 @sqlite_only
-def test_the_plain_copy_is_private_and_beside_the_target_while_it_is_encrypted(app, runner, tmp_path,
-                                                                               monkeypatch):
+def test_the_plain_copy_is_private_and_beside_the_target_while_it_is_encrypted(
+    app, runner, tmp_path, monkeypatch
+):
     # A stand-in for age that reports what it was given: arguments, and the file on its stdin.
     log = tmp_path / "log"
-    fake_tool(tmp_path, monkeypatch, "age",
-              f'echo "$@" > {log}; stat -L -c "%a %s" /proc/self/fd/0 >> {log}; '
-              f'readlink /proc/self/fd/0 >> {log}; cat\n')
+    fake_tool(
+        tmp_path,
+        monkeypatch,
+        "age",
+        f'echo "$@" > {log}; stat -L -c "%a %s" /proc/self/fd/0 >> {log}; '
+        f"readlink /proc/self/fd/0 >> {log}; cat\n",
+    )
     folder = tmp_path / "uit"
     folder.mkdir()
     target = folder / "b.age"

@@ -31,13 +31,15 @@ def _submit_many(base, n, out):
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         html = opener.open(f"{base}/klaverweide/klachten/indienen", timeout=30).read().decode()
         tokens = dict(TOKEN_RE.findall(html))
-        data = urllib.parse.urlencode({
-            "category": "pesten", "what_happened": f"Gelijktijdige melding {i}",
-            **tokens,
-        }).encode()
+        data = urllib.parse.urlencode(
+            {
+                "category": "pesten",
+                "what_happened": f"Gelijktijdige melding {i}",
+                **tokens,
+            }
+        ).encode()
         try:
-            body = opener.open(f"{base}/klaverweide/klachten/indienen", data=data,
-                               timeout=30).read().decode()
+            body = opener.open(f"{base}/klaverweide/klachten/indienen", data=data, timeout=30).read().decode()
         except urllib.error.HTTPError as exc:
             errors.append(exc.code)
             continue
@@ -54,8 +56,7 @@ def test_two_processes_submitting_lose_nothing(app, live_server):
     app.config["THROTTLE_FREE_ATTEMPTS"] = 10_000  # one address plays many parents here
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()
-    procs = [ctx.Process(target=_submit_many, args=(live_server, PER_PROCESS, out))
-             for _ in range(2)]
+    procs = [ctx.Process(target=_submit_many, args=(live_server, PER_PROCESS, out)) for _ in range(2)]
     for p in procs:
         p.start()
     results = [out.get(timeout=240) for _ in procs]

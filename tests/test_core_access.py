@@ -37,8 +37,13 @@ def values(app):
         case = make_case("Toegangstest")
         item = CaseChecklistItem.get(CaseChecklistItem.case == case.id)
         doc = CaseDocument.create(
-            case=case.id, name="testzaak.brief", label="Testbrief", version=1,
-            filename="x.pdf", content=b"%PDF-1.4 test", sha256="0" * 64,
+            case=case.id,
+            name="testzaak.brief",
+            label="Testbrief",
+            version=1,
+            filename="x.pdf",
+            content=b"%PDF-1.4 test",
+            sha256="0" * 64,
         )
         vacation = Vacation.select().where(Vacation.school == school().id).first()
         return {
@@ -86,7 +91,8 @@ def request(client, method, url, token=None):
 
 def test_every_view_declares_its_access(app):
     undeclared = [
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if rule.endpoint != "static" and view_rule(app.view_functions[rule.endpoint]) == (None, None)
     ]
     assert undeclared == [], f"views without @public or @requires: {undeclared}"
@@ -157,8 +163,11 @@ def test_roles_at_another_school_open_nothing_here(app, client, values):
     """A user with every role, but only at another school, is refused at De Klaverweide."""
     with db_ctx(app):
         other = School.create(slug="anderschool", name="Andere School")
-        outsider = User.create(email="buiten@anderschool.demo", name="Bram Buiten",
-                               password_hash=hash_password("buiten-wachtwoord-1234"))
+        outsider = User.create(
+            email="buiten@anderschool.demo",
+            name="Bram Buiten",
+            password_hash=hash_password("buiten-wachtwoord-1234"),
+        )
         for role in ROLES:
             UserRole.create(user=outsider, school=other, role=role)
     assert login(client, "buiten@anderschool.demo", "buiten-wachtwoord-1234").status_code == 302
@@ -192,7 +201,6 @@ def test_unknown_school_is_404(client):
     assert client.get("/bestaatniet/zaken/").status_code == 404
 
 
-
 def test_context_loaded_with_school_and_session_equals_the_context_query(app):
     """The access facts that come as extra columns of the school and session queries
     (one statement fewer per page) are exactly what the context query finds: for every
@@ -215,17 +223,21 @@ def test_context_loaded_with_school_and_session_equals_the_context_query(app):
     with db_ctx(app):
         here = school()
         other = School.create(slug="anderschool", name="Andere School")
-        SchoolPlugin.delete().where((SchoolPlugin.school == here.id)
-                                    & (SchoolPlugin.plugin == "trauma")).execute()
+        SchoolPlugin.delete().where(
+            (SchoolPlugin.school == here.id) & (SchoolPlugin.plugin == "trauma")
+        ).execute()
         RolePermission.create(school=here, permission="klachten.view", role="ib", granted=True)
-        RolePermission.create(school=here, permission="klachten.view", role="directie",
-                              granted=False)
-        both = User.create(email="twee@asg.demo", name="Tessa Twee",
-                           password_hash=hash_password("twee-scholen-wachtwoord"))
+        RolePermission.create(school=here, permission="klachten.view", role="directie", granted=False)
+        both = User.create(
+            email="twee@asg.demo", name="Tessa Twee", password_hash=hash_password("twee-scholen-wachtwoord")
+        )
         UserRole.create(user=both, school=here, role="leerkracht")
         UserRole.create(user=both, school=other, role="ib")
-        outsider = User.create(email="buiten@anderschool.demo", name="Bram Buiten",
-                               password_hash=hash_password("buiten-wachtwoord-1234"))
+        outsider = User.create(
+            email="buiten@anderschool.demo",
+            name="Bram Buiten",
+            password_hash=hash_password("buiten-wachtwoord-1234"),
+        )
         UserRole.create(user=outsider, school=other, role="directie")
         people = [user(role) for role in ROLES] + [both, outsider]
         tokens = {}
@@ -272,8 +284,9 @@ def test_a_logged_in_case_list_runs_three_queries(app, client, monkeypatch):
     client.get("/klaverweide/zaken/")  # warm: nothing cached across requests anyway
     seen = []
     real = database.obj.execute_sql
-    monkeypatch.setattr(database.obj, "execute_sql",
-                        lambda sql, params=None: seen.append(sql) or real(sql, params))
+    monkeypatch.setattr(
+        database.obj, "execute_sql", lambda sql, params=None: seen.append(sql) or real(sql, params)
+    )
     assert client.get("/klaverweide/zaken/").status_code == 200
     assert len(seen) == 3, "\n".join(seen)
     assert 'FROM "portal_user_session"' in seen[0] or 'FROM "portal_user_session"' in seen[1]

@@ -31,8 +31,7 @@ def test_init_db_twice_is_idempotent(app, runner):
 
 
 def test_user_add_roles_disable(app, runner):
-    r = runner.invoke(args=["user", "add", "Nieuw@Klaverweide.demo", "Noor Nieuw",
-                            "--password", PASSWORD])
+    r = runner.invoke(args=["user", "add", "Nieuw@Klaverweide.demo", "Noor Nieuw", "--password", PASSWORD])
     assert r.exit_code == 0, r.output
     r = runner.invoke(args=["user", "add", "nieuw@klaverweide.demo", "Dubbel", "--password", PASSWORD])
     assert r.exit_code != 0 and "bestaat al" in r.output
@@ -50,8 +49,7 @@ def test_user_add_roles_disable(app, runner):
     with db_ctx(app):
         u = User.get(User.email == "nieuw@klaverweide.demo")
         assert u.name == "Noor Nieuw" and u.password_hash.startswith("$argon2id$")
-        assert sorted(r.role for r in UserRole.select().where(UserRole.user == u.id)) == [
-            "directie", "ib"]
+        assert sorted(r.role for r in UserRole.select().where(UserRole.user == u.id)) == ["directie", "ib"]
 
     client = app.test_client()
     assert login(client, "nieuw@klaverweide.demo", PASSWORD).status_code == 302
@@ -66,8 +64,11 @@ def test_user_add_roles_disable(app, runner):
     assert r.exit_code == 0, r.output
     with db_ctx(app):
         assert not User.get_by_id(u.id).active
-        assert not UserSession.select().where(
-            (UserSession.user == u.id) & UserSession.ended_at.is_null()).exists()
+        assert (
+            not UserSession.select()
+            .where((UserSession.user == u.id) & UserSession.ended_at.is_null())
+            .exists()
+        )
     assert client.get("/klaverweide/").status_code == 302  # the open session ended
     assert login(app.test_client(), "nieuw@klaverweide.demo", PASSWORD).status_code == 401
     r = runner.invoke(args=["user", "disable", "niemand@klaverweide.demo"])

@@ -27,22 +27,25 @@ def prod(tmp_path, monkeypatch):
     return make
 
 
-@pytest.mark.parametrize("overrides, reason", [
-    ({"DEBUG": True}, "DEBUG staat aan"),
-    ({"SECRET_KEY": ...}, "SECRET_KEY ontbreekt"),
-    ({"SECRET_KEY": ""}, "SECRET_KEY ontbreekt"),
-    ({"SECRET_KEY": "dev"}, "SECRET_KEY ontbreekt of is een standaardwaarde"),
-    ({"SECRET_KEY": "change-me"}, "standaardwaarde"),
-    ({"SECRET_KEY": "kort-maar-niet-standaard"}, "korter dan 32 tekens"),
-    ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE staat uit"),
-    ({"SECRET_KEY": "a" * 32}, "niet willekeurig genoeg"),
-    ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY staat uit"),
-    ({"SESSION_COOKIE_SAMESITE": None}, "SESSION_COOKIE_SAMESITE is niet Lax of Strict"),
-    ({"WTF_CSRF_ENABLED": False}, "WTF_CSRF_ENABLED staat uit"),
-    ({"PORTAL_URL": ...}, "PORTAL_URL ontbreekt"),
-    ({"PORTAL_URL": "http://portaal.school.nl"}, "begint niet met https://"),
-    ({"PASSWORD_HASH_FAST": True}, "PASSWORD_HASH_FAST staat aan"),
-])
+@pytest.mark.parametrize(
+    "overrides, reason",
+    [
+        ({"DEBUG": True}, "DEBUG staat aan"),
+        ({"SECRET_KEY": ...}, "SECRET_KEY ontbreekt"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY ontbreekt"),
+        ({"SECRET_KEY": "dev"}, "SECRET_KEY ontbreekt of is een standaardwaarde"),
+        ({"SECRET_KEY": "change-me"}, "standaardwaarde"),
+        ({"SECRET_KEY": "kort-maar-niet-standaard"}, "korter dan 32 tekens"),
+        ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE staat uit"),
+        ({"SECRET_KEY": "a" * 32}, "niet willekeurig genoeg"),
+        ({"SESSION_COOKIE_HTTPONLY": False}, "SESSION_COOKIE_HTTPONLY staat uit"),
+        ({"SESSION_COOKIE_SAMESITE": None}, "SESSION_COOKIE_SAMESITE is niet Lax of Strict"),
+        ({"WTF_CSRF_ENABLED": False}, "WTF_CSRF_ENABLED staat uit"),
+        ({"PORTAL_URL": ...}, "PORTAL_URL ontbreekt"),
+        ({"PORTAL_URL": "http://portaal.school.nl"}, "begint niet met https://"),
+        ({"PASSWORD_HASH_FAST": True}, "PASSWORD_HASH_FAST staat aan"),
+    ],
+)
 def test_production_refuses(prod, overrides, reason):
     with pytest.raises(ConfigError) as err:
         prod(**overrides)
@@ -120,8 +123,13 @@ def test_with_portal_url_set_other_hosts_are_refused(prod):
     client = app.test_client()
     assert client.get("/login", base_url="https://portaal.school.nl").status_code == 200
     assert client.get("/login", base_url="https://evil.example").status_code == 400
-    assert prod(PORTAL_EXTRA_HOSTS="portaal.asg.nl").test_client().get(
-        "/login", base_url="https://portaal.asg.nl").status_code == 200
+    assert (
+        prod(PORTAL_EXTRA_HOSTS="portaal.asg.nl")
+        .test_client()
+        .get("/login", base_url="https://portaal.asg.nl")
+        .status_code
+        == 200
+    )
 
 
 def test_production_refuses_the_demo_school(prod):

@@ -14,8 +14,7 @@ from .core_helpers import reload
 
 def test_login_without_token(app, client):
     client.get("/login")
-    r = client.post("/login", data={"email": "directie@klaverweide.demo",
-                                    "password": "klaverweide-demo"})
+    r = client.post("/login", data={"email": "directie@klaverweide.demo", "password": "klaverweide-demo"})
     assert r.status_code == 400
     assert "Ongeldig verzoek" in r.get_data(as_text=True)
     assert client.get("/klaverweide/").status_code == 302  # not logged in
@@ -28,11 +27,15 @@ def test_login_with_token_of_another_session(app, client):
     other = app.test_client()
     token = get_csrf(other, "/login")
     client.get("/login")
-    r = client.post("/login", data={"email": "directie@klaverweide.demo",
-                                    "password": "klaverweide-demo", "csrf_token": token})
+    r = client.post(
+        "/login",
+        data={"email": "directie@klaverweide.demo", "password": "klaverweide-demo", "csrf_token": token},
+    )
     assert r.status_code == 400
-    r = client.post("/login", data={"email": "directie@klaverweide.demo",
-                                    "password": "klaverweide-demo", "csrf_token": "x" * 40})
+    r = client.post(
+        "/login",
+        data={"email": "directie@klaverweide.demo", "password": "klaverweide-demo", "csrf_token": "x" * 40},
+    )
     assert r.status_code == 400
 
 
@@ -55,8 +58,11 @@ def test_transition_without_token(app, client):
     with db_ctx(app):
         assert reload(case).state == "nieuw"
         assert event_count(case) == events
-        assert not AuditLog.select().where(
-            (AuditLog.action == "case.transition") & (AuditLog.case_ref == case.reference)).exists()
+        assert (
+            not AuditLog.select()
+            .where((AuditLog.action == "case.transition") & (AuditLog.case_ref == case.reference))
+            .exists()
+        )
     # With the token it goes through (the test above is not vacuous).
     token = get_csrf(client, f"/klaverweide/zaken/{case.reference}")
     assert client.post(url, data={"csrf_token": token}).status_code == 302
@@ -91,8 +97,11 @@ def test_the_signed_token_is_made_once_per_session_and_stays_valid(app, client, 
     first = get_csrf(client, "/klaverweide/")
     signed = []
     real_dumps = wtf_csrf.URLSafeTimedSerializer.dumps
-    monkeypatch.setattr(wtf_csrf.URLSafeTimedSerializer, "dumps",
-                        lambda self, obj, *a, **k: signed.append(obj) or real_dumps(self, obj, *a, **k))
+    monkeypatch.setattr(
+        wtf_csrf.URLSafeTimedSerializer,
+        "dumps",
+        lambda self, obj, *a, **k: signed.append(obj) or real_dumps(self, obj, *a, **k),
+    )
     # Later pages reuse the token signed for this session's secret: nothing is signed.
     assert get_csrf(client, "/klaverweide/zaken/") == first
     assert get_csrf(client, "/klaverweide/") == first

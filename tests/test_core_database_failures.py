@@ -23,19 +23,29 @@ def test_failure_kinds():
     assert failure_kind(peewee.OperationalError("attempt to write a readonly database")) == "read_only"
     assert failure_kind(peewee.OperationalError("disk I/O error")) == "io_error"
     assert failure_kind(peewee.InterfaceError("connection already closed")) == "connection_lost"
-    assert failure_kind(peewee.OperationalError(
-        'connection to server at "127.0.0.1", port 5432 failed: Connection refused')) == "connection_lost"
-    assert failure_kind(peewee.OperationalError(
-        "server closed the connection unexpectedly")) == "connection_lost"
+    assert (
+        failure_kind(
+            peewee.OperationalError(
+                'connection to server at "127.0.0.1", port 5432 failed: Connection refused'
+            )
+        )
+        == "connection_lost"
+    )
+    assert (
+        failure_kind(peewee.OperationalError("server closed the connection unexpectedly"))
+        == "connection_lost"
+    )
     assert failure_kind(peewee.OperationalError("no such table: x")) == "other"
 
 
 @pytest.fixture
 def database_down(monkeypatch):
     """Every new connection fails, as when PostgreSQL has stopped."""
+
     def refuse(*args, **kw):
         raise peewee.OperationalError(
-            'connection to server at "127.0.0.1", port 5432 failed: Connection refused')
+            'connection to server at "127.0.0.1", port 5432 failed: Connection refused'
+        )
 
     def go():
         database.close()  # the test client's requests each connect anew
@@ -50,8 +60,12 @@ def test_database_down_gives_the_dutch_page_with_the_phone(app, client, database
     assert client.get("/klaverweide/klachten/indienen").status_code == 200  # the school is known
     database_down()
     caplog.set_level(logging.ERROR)
-    for who, url in ((client, "/klaverweide/klachten/indienen"), (staff, "/klaverweide/"),
-                     (staff, "/klaverweide/zaken/"), (client, "/login")):
+    for who, url in (
+        (client, "/klaverweide/klachten/indienen"),
+        (staff, "/klaverweide/"),
+        (staff, "/klaverweide/zaken/"),
+        (client, "/login"),
+    ):
         r = who.get(url)
         assert r.status_code == 503, url
         assert r.mimetype == "text/html", url
@@ -104,20 +118,25 @@ def test_a_write_that_stays_locked_ends_in_the_dutch_page(app, client, monkeypat
         pytest.skip("SQLite's write lock")
     import sqlite3
 
-    path = app.config["DATABASE_URL"][len("sqlite:///"):]
+    path = app.config["DATABASE_URL"][len("sqlite:///") :]
     page = client.get("/klaverweide/klachten/indienen").get_data(as_text=True)
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # holds the write lock
     try:
         monkeypatch.setattr(database.obj, "lock_retry_seconds", 0.3)
-        monkeypatch.setattr(database.obj, "_pragmas",
-                            [(k, 50 if k == "busy_timeout" else v) for k, v in database.obj._pragmas])
+        monkeypatch.setattr(
+            database.obj,
+            "_pragmas",
+            [(k, 50 if k == "busy_timeout" else v) for k, v in database.obj._pragmas],
+        )
         monkeypatch.setattr(database.obj, "_timeout", 0.05)
         import re
 
         tokens = dict(re.findall(r'name="(csrf_token|form_token)"[^>]*? value="([^"]+)"', page))
-        r = client.post("/klaverweide/klachten/indienen",
-                        data={"category": "pesten", "what_happened": "Vast slot", **tokens})
+        r = client.post(
+            "/klaverweide/klachten/indienen",
+            data={"category": "pesten", "what_happened": "Vast slot", **tokens},
+        )
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -161,8 +180,12 @@ def test_health_when_mail_waits_too_long(app, client):
     app.config["SMTP_HOST"] = "127.0.0.1"
     with db_ctx(app):
         Outbox.delete().execute()
-        Outbox.create(to="ouder@voorbeeld.nl", subject="Test", body="x",
-                      next_attempt_at=utcnow() - datetime.timedelta(minutes=16))
+        Outbox.create(
+            to="ouder@voorbeeld.nl",
+            subject="Test",
+            body="x",
+            next_attempt_at=utcnow() - datetime.timedelta(minutes=16),
+        )
     r = client.get("/health")
     assert r.status_code == 503 and r.get_json()["problemen"] == ["mail"]
     with db_ctx(app):
@@ -193,8 +216,10 @@ def test_disk_full_or_read_only_refuses_the_complaint_whole(app, client, monkeyp
 
     with monkeypatch.context() as m:
         m.setattr(submission.Klacht, "create", fails)
-        r = client.post("/klaverweide/klachten/indienen",
-                        data={"category": "pesten", "what_happened": "Schijf vol", **tokens})
+        r = client.post(
+            "/klaverweide/klachten/indienen",
+            data={"category": "pesten", "what_happened": "Schijf vol", **tokens},
+        )
     assert r.status_code == 503
     html = r.get_data(as_text=True)
     assert "kan op dit moment niets opslaan" in html and PHONE in html

@@ -15,7 +15,9 @@ from .core_helpers import make_case
 ALLOWED_SOURCES = {"'self'", "'none'", "data:"}
 EXTERNAL_RE = re.compile(
     r"<(?:link|script|img|iframe|source|audio|video|embed|object|form)\b[^>]*?"
-    r"\b(?:src|href|action|data|srcset)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+    r"\b(?:src|href|action|data|srcset)\s*=\s*[\"']?\s*(?:https?:)?//",
+    re.I,
+)
 INLINE_SCRIPT_RE = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER_RE = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 
@@ -36,8 +38,7 @@ def get_pages(app, reference):
 
 
 def check_csp(value):
-    directives = dict(
-        (parts[0], parts[1:]) for parts in (d.split() for d in value.split(";") if d.strip()))
+    directives = dict((parts[0], parts[1:]) for parts in (d.split() for d in value.split(";") if d.strip()))
     for name, sources in directives.items():
         assert "'unsafe-inline'" not in sources and "'unsafe-eval'" not in sources, value
         assert set(sources) <= ALLOWED_SOURCES, f"{name} allows {sources}"
@@ -119,9 +120,14 @@ HOSTILE_NEXT = [
     " //evil.example",
     "/%2F%2Fevil.example",
 ]
-RAW_QUERIES = ["next=%2F%2Fevil.example", "next=%2f%2fevil.example", "next=%5C%5Cevil.example",
-               "next=https%3A%2F%2Fevil.example", "next=%252F%252Fevil.example",
-               "next=/%0d%0aLocation:%20https://evil.example"]
+RAW_QUERIES = [
+    "next=%2F%2Fevil.example",
+    "next=%2f%2fevil.example",
+    "next=%5C%5Cevil.example",
+    "next=https%3A%2F%2Fevil.example",
+    "next=%252F%252Fevil.example",
+    "next=/%0d%0aLocation:%20https://evil.example",
+]
 
 
 def assert_on_site(r):
@@ -175,6 +181,7 @@ def test_login_redirect_keeps_relative_next(client):
     loc = r.headers["Location"]
     assert loc.startswith("/login?next=")
     token = get_csrf(client, loc)
-    r = client.post(loc, data={"email": "ib@klaverweide.demo", "password": "klaverweide-demo",
-                               "csrf_token": token})
+    r = client.post(
+        loc, data={"email": "ib@klaverweide.demo", "password": "klaverweide-demo", "csrf_token": token}
+    )
     assert r.status_code == 302 and r.headers["Location"] == "/klaverweide/zaken/?soort=x"

@@ -32,12 +32,15 @@ def test_png_kept_as_png():
     assert kind == "image/png" and Image.open(io.BytesIO(data)).size == (8, 8)
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>",  # a PNG header before HTML
-    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b"GIF89a" + b"\x00" * 40,
-    _jpeg_with_exif()[:60],  # truncated
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>",  # a PNG header before HTML
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b"GIF89a" + b"\x00" * 40,
+        _jpeg_with_exif()[:60],  # truncated
+    ],
+)
 def test_not_an_image_we_accept(data):
     with pytest.raises(ImageRefused):
         reencode(data)

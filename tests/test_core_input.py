@@ -136,8 +136,14 @@ def test_hostile_text_in_every_form(app):
         assert login(c, role).status_code == 302
         post_hostile(app, c, get_pages(app, case.reference, anonymous=False), posted)
     base = f"/klaverweide/zaken/{case.reference}"
-    for expected in ("/login", "/wachtwoord", f"{base}/notitie", f"{base}/stap/testzaak.besluit",
-                     "/klaverweide/kalender/", "/klaverweide/beheer/school"):
+    for expected in (
+        "/login",
+        "/wachtwoord",
+        f"{base}/notitie",
+        f"{base}/stap/testzaak.besluit",
+        "/klaverweide/kalender/",
+        "/klaverweide/beheer/school",
+    ):
         assert expected in posted.values(), f"{expected} was not exercised: {sorted(posted.values())}"
     # Stored payloads come back escaped.
     c = app.test_client()
@@ -153,13 +159,21 @@ def test_nul_anywhere_is_400(app):
     c = app.test_client()
     login(c, "beheerder")
     token = get_csrf(c, "/klaverweide/")
-    for url in ("/klaverweide/zaken/?q=%00", "/klaverweide/zaken/?na=%00_1",
-                "/klaverweide/jaarcijfers/?jaar=%00", "/login?next=/%00",
-                # a repeated field (only the first value was looked at once) and a name
-                "/klaverweide/zaken/?q=KL&q=%00", "/klaverweide/zaken/?%00=1"):
+    for url in (
+        "/klaverweide/zaken/?q=%00",
+        "/klaverweide/zaken/?na=%00_1",
+        "/klaverweide/jaarcijfers/?jaar=%00",
+        "/login?next=/%00",
+        # a repeated field (only the first value was looked at once) and a name
+        "/klaverweide/zaken/?q=KL&q=%00",
+        "/klaverweide/zaken/?%00=1",
+    ):
         assert c.get(url).status_code == 400, url
-    for url in (f"/klaverweide/zaken/{case.reference}%00", "/klaver%00weide/",
-                "/klaverweide/zaken/%00/document/1"):
+    for url in (
+        f"/klaverweide/zaken/{case.reference}%00",
+        "/klaver%00weide/",
+        "/klaverweide/zaken/%00/document/1",
+    ):
         r = c.get(url)
         assert r.status_code == 400, (url, r.status_code)
     # Every POST route, with a valid token: NUL in any field is 400.
@@ -188,8 +202,7 @@ def test_invalid_utf8_and_surrogates(app):
     token = get_csrf(c, base)
     for raw in (b"%ED%A0%80", b"%FF%FE%FD", b"%C0%AF", b"%F4%90%80%80"):
         body = b"csrf_token=" + token.encode() + b"&text=" + raw
-        r = c.post(f"{base}/notitie", data=body,
-                   content_type="application/x-www-form-urlencoded")
+        r = c.post(f"{base}/notitie", data=body, content_type="application/x-www-form-urlencoded")
         assert r.status_code < 500, (raw, r.status_code)
         r = c.get(b"/klaverweide/zaken/?q=".decode() + raw.decode())
         assert r.status_code < 500

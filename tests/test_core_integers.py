@@ -12,8 +12,11 @@ HUGE = ("9223372036854775808", "99999999999999999999", "-9223372036854775809")
 def test_every_integer_url_part_refuses_huge_numbers(app):
     client = app.test_client()
     login(client, "beheerder")
-    rules = [r for r in app.url_map.iter_rules()
-             if any(isinstance(c, IntegerConverter) for c in r._converters.values())]
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if any(isinstance(c, IntegerConverter) for c in r._converters.values())
+    ]
     assert len(rules) >= 4
     problems = []
     for rule in rules:

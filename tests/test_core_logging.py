@@ -26,8 +26,10 @@ def test_every_response_has_a_request_id_and_the_log_lines_carry_it(app, client,
     assert "<e-mailadres>" in record.getMessage()
     assert client.get("/logregel").headers["X-Request-ID"] != rid
     # Without a trusted proxy a client cannot choose its own id.
-    assert client.get("/logregel", headers={"X-Request-ID": "zelfgekozen"}).headers[
-        "X-Request-ID"] != "zelfgekozen"
+    assert (
+        client.get("/logregel", headers={"X-Request-ID": "zelfgekozen"}).headers["X-Request-ID"]
+        != "zelfgekozen"
+    )
 
 
 def test_handlers_are_added_once(app):

@@ -17,8 +17,11 @@ ERROR_RE = re.compile(r'<p class="error"[^>]*>([^<]*)</p>')
 
 def attempt(client, email, password="fout-wachtwoord-123", ip="10.0.0.1"):
     token = get_csrf(client, "/login")
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": ip})
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def shift_attempts(app, seconds):
@@ -26,13 +29,16 @@ def shift_attempts(app, seconds):
     with db_ctx(app):
         for row in LoginAttempt.select():
             LoginAttempt.update(at=row.at - datetime.timedelta(seconds=seconds)).where(
-                LoginAttempt.id == row.id).execute()
+                LoginAttempt.id == row.id
+            ).execute()
 
 
 def login_audit(app):
     with db_ctx(app):
-        return [(r.outcome, r.user_email, r.ip) for r in
-                AuditLog.select().where(AuditLog.action == "login").order_by(AuditLog.id)]
+        return [
+            (r.outcome, r.user_email, r.ip)
+            for r in AuditLog.select().where(AuditLog.action == "login").order_by(AuditLog.id)
+        ]
 
 
 def waited(r):
@@ -91,11 +97,9 @@ def test_throttle_per_address(app, client):
     for i in range(free * 4):
         assert attempt(client, f"gok{i}@klaverweide.demo", ip="10.2.0.1").status_code == 401
     assert attempt(client, "nog-een@klaverweide.demo", ip="10.2.0.1").status_code == 429
-    assert attempt(client, "directie@klaverweide.demo", "klaverweide-demo",
-                   ip="10.2.0.1").status_code == 429
+    assert attempt(client, "directie@klaverweide.demo", "klaverweide-demo", ip="10.2.0.1").status_code == 429
     # ... while the same account from another address is not held up.
-    assert attempt(client, "directie@klaverweide.demo", "klaverweide-demo",
-                   ip="10.2.0.2").status_code == 302
+    assert attempt(client, "directie@klaverweide.demo", "klaverweide-demo", ip="10.2.0.2").status_code == 302
 
 
 def test_parallel_guesses_get_no_more_password_checks_than_the_free_ones(app, monkeypatch):
@@ -116,9 +120,13 @@ def test_parallel_guesses_get_no_more_password_checks_than_the_free_ones(app, mo
 
     def guess(c, token):
         barrier.wait(60)
-        answers.append(c.post("/login", data={"email": "ib@klaverweide.demo", "csrf_token": token,
-                                              "password": "fout-wachtwoord-123"},
-                              environ_base={"REMOTE_ADDR": "10.5.0.1"}).status_code)
+        answers.append(
+            c.post(
+                "/login",
+                data={"email": "ib@klaverweide.demo", "csrf_token": token, "password": "fout-wachtwoord-123"},
+                environ_base={"REMOTE_ADDR": "10.5.0.1"},
+            ).status_code
+        )
 
     threads = [threading.Thread(target=guess, args=(c, t)) for c, t in zip(clients, tokens, strict=True)]
     for t in threads:
@@ -133,8 +141,10 @@ def test_parallel_guesses_get_no_more_password_checks_than_the_free_ones(app, mo
 def test_a_correct_password_does_not_count(app, client):
     free = app.config["THROTTLE_FREE_ATTEMPTS"]
     for _ in range(free * 2):
-        assert attempt(app.test_client(), "ib@klaverweide.demo", "klaverweide-demo",
-                       ip="10.6.0.1").status_code == 302
+        assert (
+            attempt(app.test_client(), "ib@klaverweide.demo", "klaverweide-demo", ip="10.6.0.1").status_code
+            == 302
+        )
 
 
 def test_attempt_keys_are_stored_hashed(app, client):
@@ -201,8 +211,16 @@ def test_common_passwords_are_refused_with_their_endings_and_look_alikes():
     from portal.passwords import policy_error
 
     assert len(blocklist()) > 3000
-    for weak in ("Wachtwoord123!", "welkom2026!!", "W3lk0m2026!!", "Feyenoord2025", "qwertyuiop12",
-                 "ajaxajax1234", "123456789012", "KlaverWeide2026"):
+    for weak in (
+        "Wachtwoord123!",
+        "welkom2026!!",
+        "W3lk0m2026!!",
+        "Feyenoord2025",
+        "qwertyuiop12",
+        "ajaxajax1234",
+        "123456789012",
+        "KlaverWeide2026",
+    ):
         assert policy_error(weak) == "Dit wachtwoord is te makkelijk te raden. Kies een ander.", weak
     for good in ("een lange zin als wachtwoord", "schoolplein-vijf-bomen"):
         assert policy_error(good) is None, good

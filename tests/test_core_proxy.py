@@ -26,8 +26,9 @@ def via_proxy(client_address):
 def complain(app, environ, text):
     client = app.test_client()
     tokens = dict(TOKENS.findall(client.get(FORM, environ_base=environ).get_data(as_text=True)))
-    return client.post(FORM, data={"category": "pesten", "what_happened": text, **tokens},
-                       environ_base=environ)
+    return client.post(
+        FORM, data={"category": "pesten", "what_happened": text, **tokens}, environ_base=environ
+    )
 
 
 def test_sixteen_parents_behind_one_proxy_are_sixteen_addresses(app):
@@ -42,8 +43,11 @@ def test_wrong_logins_from_one_address_do_not_slow_another(app):
 
     def attempt(address, email, password="fout-wachtwoord-123"):
         token = get_csrf(client, "/login")
-        return client.post("/login", data={"email": email, "password": password,
-                                           "csrf_token": token}, environ_base=via_proxy(address))
+        return client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            environ_base=via_proxy(address),
+        )
 
     for i in range(free * 4 + 1):  # a stranger guesses at many accounts from one address
         attempt("198.51.100.7", f"gok{i}@klaverweide.demo")
@@ -77,6 +81,7 @@ def test_without_a_proxy_setting_the_header_is_ignored(app_config, tmp_path, mon
         return "ok"
 
     who.portal_public = True
-    direct.test_client().get("/wie", environ_base={"REMOTE_ADDR": "192.0.2.1",
-                                                    "HTTP_X_FORWARDED_FOR": "203.0.113.99"})
+    direct.test_client().get(
+        "/wie", environ_base={"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "203.0.113.99"}
+    )
     assert seen == ["192.0.2.1"]

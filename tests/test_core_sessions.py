@@ -50,10 +50,15 @@ def test_copied_cookie_dies_with_password_change(app, client):
     login(client, "ib")
     stolen = cookie_of(client)
     token = get_csrf(client, "/wachtwoord")
-    r = client.post("/wachtwoord", data={
-        "csrf_token": token, "current": "klaverweide-demo",
-        "new": "een-nieuw-lang-wachtwoord-7", "repeat": "een-nieuw-lang-wachtwoord-7",
-    })
+    r = client.post(
+        "/wachtwoord",
+        data={
+            "csrf_token": token,
+            "current": "klaverweide-demo",
+            "new": "een-nieuw-lang-wachtwoord-7",
+            "repeat": "een-nieuw-lang-wachtwoord-7",
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     assert_login_page(replay(app, stolen))
     # The session that changed the password goes on, with a new cookie.
@@ -95,8 +100,10 @@ def test_session_id_changes_on_login(app, client):
     with client.session_transaction() as s:
         first = s["sid"]
     token = get_csrf(client, "/wachtwoord")
-    r = client.post("/login", data={"email": "directie@klaverweide.demo",
-                                    "password": "klaverweide-demo", "csrf_token": token})
+    r = client.post(
+        "/login",
+        data={"email": "directie@klaverweide.demo", "password": "klaverweide-demo", "csrf_token": token},
+    )
     assert r.status_code == 302
     with client.session_transaction() as s:
         assert s["sid"] != first
@@ -116,21 +123,23 @@ def test_idle_timeout(app, client):
 def test_absolute_timeout(app, client):
     login(client, "directie")
     with db_ctx(app):
-        UserSession.update(created_at=utcnow() - datetime.timedelta(hours=11),
-                           last_seen=utcnow()).execute()
+        UserSession.update(created_at=utcnow() - datetime.timedelta(hours=11), last_seen=utcnow()).execute()
     assert_login_page(client.get(DASHBOARD))
 
 
 def test_session_cookie_flags(client):
     client.get("/login")
     token = get_csrf(client, "/login")
-    r = client.post("/login", data={"email": "directie@klaverweide.demo",
-                                    "password": "klaverweide-demo", "csrf_token": token})
+    r = client.post(
+        "/login",
+        data={"email": "directie@klaverweide.demo", "password": "klaverweide-demo", "csrf_token": token},
+    )
     cookies = [h for h in r.headers.getlist("Set-Cookie") if h.startswith(COOKIE + "=")]
     assert cookies, r.headers
     flags = [p.strip().lower() for p in cookies[-1].split(";")]
     assert "httponly" in flags
     assert "samesite=lax" in flags
-    assert not any(f.startswith("expires=") or f.startswith("max-age=") for f in flags), \
+    assert not any(f.startswith("expires=") or f.startswith("max-age=") for f in flags), (
         "the session cookie must not outlive the browser (no remember-me)"
+    )
     assert not any(h.startswith("remember_token=") for h in r.headers.getlist("Set-Cookie"))

@@ -28,37 +28,46 @@ DEMO = SchoolCalendar([_Vacation(*v) for v in DEMO_VACATIONS])
 PLAIN = SchoolCalendar()
 
 
-@pytest.mark.parametrize("day, reason", [
-    (D(2026, 3, 7), "weekend"),
-    (D(2026, 3, 8), "weekend"),
-    (D(2026, 4, 27), "Koningsdag"),
-    (D(2026, 5, 14), "Hemelvaartsdag"),
-    (D(2026, 5, 25), "Tweede pinksterdag"),
-    (D(2026, 12, 25), "Eerste Kerstdag"),
-])
+@pytest.mark.parametrize(
+    "day, reason",
+    [
+        (D(2026, 3, 7), "weekend"),
+        (D(2026, 3, 8), "weekend"),
+        (D(2026, 4, 27), "Koningsdag"),
+        (D(2026, 5, 14), "Hemelvaartsdag"),
+        (D(2026, 5, 25), "Tweede pinksterdag"),
+        (D(2026, 12, 25), "Eerste Kerstdag"),
+    ],
+)
 def test_closed_days(day, reason):
     assert PLAIN.closed_reason(day).lower() == reason.lower()
     assert not PLAIN.is_school_day(day)
 
 
-@pytest.mark.parametrize("start, n, expected", [
-    (D(2026, 3, 6), 1, D(2026, 3, 9)),      # Friday + 1 = Monday (weekend)
-    (D(2026, 3, 2), 5, D(2026, 3, 9)),      # a full week
-    (D(2026, 4, 24), 1, D(2026, 4, 28)),    # Friday, weekend, Koningsdag (Monday 27-4)
-    (D(2026, 5, 13), 1, D(2026, 5, 15)),    # Hemelvaartsdag Thursday 14-5
-    (D(2026, 5, 22), 1, D(2026, 5, 26)),    # Tweede Pinksterdag Monday 25-5
-    (D(2026, 5, 7), 0, D(2026, 5, 7)),
-])
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        (D(2026, 3, 6), 1, D(2026, 3, 9)),  # Friday + 1 = Monday (weekend)
+        (D(2026, 3, 2), 5, D(2026, 3, 9)),  # a full week
+        (D(2026, 4, 24), 1, D(2026, 4, 28)),  # Friday, weekend, Koningsdag (Monday 27-4)
+        (D(2026, 5, 13), 1, D(2026, 5, 15)),  # Hemelvaartsdag Thursday 14-5
+        (D(2026, 5, 22), 1, D(2026, 5, 26)),  # Tweede Pinksterdag Monday 25-5
+        (D(2026, 5, 7), 0, D(2026, 5, 7)),
+    ],
+)
 def test_add_school_days_without_vacations(start, n, expected):
     assert PLAIN.add_school_days(start, n) == expected
 
 
-@pytest.mark.parametrize("start, n, expected", [
-    (D(2026, 2, 13), 1, D(2026, 2, 23)),    # Voorjaarsvakantie 14-2 .. 22-2
-    (D(2026, 4, 24), 1, D(2026, 5, 4)),     # Meivakantie 25-4 .. 3-5 (Koningsdag inside)
-    (D(2026, 12, 18), 3, D(2027, 1, 6)),    # Kerstvakantie over the turn of the year
-    (D(2026, 7, 17), 1, D(2026, 8, 31)),    # Zomervakantie
-])
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        (D(2026, 2, 13), 1, D(2026, 2, 23)),  # Voorjaarsvakantie 14-2 .. 22-2
+        (D(2026, 4, 24), 1, D(2026, 5, 4)),  # Meivakantie 25-4 .. 3-5 (Koningsdag inside)
+        (D(2026, 12, 18), 3, D(2027, 1, 6)),  # Kerstvakantie over the turn of the year
+        (D(2026, 7, 17), 1, D(2026, 8, 31)),  # Zomervakantie
+    ],
+)
 def test_add_school_days_with_demo_vacations(start, n, expected):
     assert DEMO.add_school_days(start, n) == expected
     assert DEMO.school_days_between(start, expected) == n

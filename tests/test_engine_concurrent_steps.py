@@ -24,9 +24,13 @@ WAIT = 60  # seconds: generous, for a loaded machine; the test does not depend o
 def _someone_waits_for_a_lock():
     if is_sqlite():
         return False  # not observable; the second writer waits at BEGIN IMMEDIATE
-    return database.execute_sql(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND datname = current_database()").fetchone()[0] > 0
+    return (
+        database.execute_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def test_simultaneous_steps_on_one_case(app, monkeypatch):
@@ -87,7 +91,9 @@ def test_simultaneous_steps_on_one_case(app, monkeypatch):
         assert Case.get_by_id(case.id).state == "bezig"
         steps = CaseEvent.select().where((CaseEvent.case == case.id) & (CaseEvent.kind == "transition"))
         assert steps.count() == 1
-        refusals = AuditLog.select().where((AuditLog.case_ref == case.reference)
-                                           & (AuditLog.action == "case.transition")
-                                           & (AuditLog.outcome == "refused"))
+        refusals = AuditLog.select().where(
+            (AuditLog.case_ref == case.reference)
+            & (AuditLog.action == "case.transition")
+            & (AuditLog.outcome == "refused")
+        )
         assert refusals.count() == 1

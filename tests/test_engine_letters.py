@@ -25,8 +25,7 @@ def pdf_text(data):
 
 
 def docs_of(case):
-    return list(CaseDocument.select().where(CaseDocument.case == case.id)
-                .order_by(CaseDocument.version))
+    return list(CaseDocument.select().where(CaseDocument.case == case.id).order_by(CaseDocument.version))
 
 
 def test_letter_versions_and_download(app, client):
@@ -71,8 +70,10 @@ def test_letter_versions_and_download(app, client):
         assert v2.version == 2 and v2.filename != v1.filename
         assert hashlib.sha256(bytes(v2.content)).hexdigest() == v2.sha256
         # Timeline and audit log record both, and the download.
-        assert CaseEvent.select().where((CaseEvent.case == case.id)
-                                        & (CaseEvent.kind == "document")).count() == 2
+        assert (
+            CaseEvent.select().where((CaseEvent.case == case.id) & (CaseEvent.kind == "document")).count()
+            == 2
+        )
         actions = [a.action for a in AuditLog.select().where(AuditLog.case_ref == case.reference)]
         assert actions.count("case.document") == 2
         assert actions.count("case.document.download") == 1

@@ -39,10 +39,13 @@ def test_keyset_pagination(app, client):
         # 30 cases share one timestamp: the id breaks the tie between pages.
         Case.update(updated_at=same).where(Case.id.in_([c.id for c in made[:30]])).execute()
         for i, c in enumerate(made[30:]):
-            Case.update(updated_at=same + datetime.timedelta(seconds=i + 1)).where(
-                Case.id == c.id).execute()
-        expected_order = [c.reference for c in Case.select().where(Case.id.in_([m.id for m in made]))
-                          .order_by(Case.updated_at.desc(), Case.id.desc())]
+            Case.update(updated_at=same + datetime.timedelta(seconds=i + 1)).where(Case.id == c.id).execute()
+        expected_order = [
+            c.reference
+            for c in Case.select()
+            .where(Case.id.in_([m.id for m in made]))
+            .order_by(Case.updated_at.desc(), Case.id.desc())
+        ]
     login(client, "directie")
     pages = walk_pages(client, "/klaverweide/zaken/?soort=" + TYPE)
     assert len(pages) == 3 and [len(p) for p in pages] == [25, 25, 12]
@@ -59,8 +62,7 @@ def test_filters_and_search(app, client):
     with db_ctx(app):
         a = make_case("Eerste")
         b = make_case("Tweede")
-        Case.update(state="klaar", closed_at=datetime.datetime(2026, 1, 5)).where(
-            Case.id == b.id).execute()
+        Case.update(state="klaar", closed_at=datetime.datetime(2026, 1, 5)).where(Case.id == b.id).execute()
     login(client, "directie")
     text = client.get(f"/klaverweide/zaken/?q={a.reference.lower()}").get_data(as_text=True)
     assert set(REF_RE.findall(text)) == {a.reference}
@@ -70,8 +72,16 @@ def test_filters_and_search(app, client):
     r = client.get("/klaverweide/zaken/?status=klaar&open=0&soort=" + TYPE)
     assert set(REF_RE.findall(r.get_data(as_text=True))) == {b.reference}
     # Odd or hostile parameters never break the page.
-    for query in ("na=rommel", "na=2026-13-45T99:99_1", "na=_", "na=x_y", "q=" + "Z" * 500,
-                  "status=" + "x" * 200, "te_laat=1&behandelaar=ik", "soort=onbekend"):
+    for query in (
+        "na=rommel",
+        "na=2026-13-45T99:99_1",
+        "na=_",
+        "na=x_y",
+        "q=" + "Z" * 500,
+        "status=" + "x" * 200,
+        "te_laat=1&behandelaar=ik",
+        "soort=onbekend",
+    ):
         assert client.get("/klaverweide/zaken/?" + query).status_code == 200, query
 
 
@@ -91,18 +101,17 @@ def test_list_query_plan_has_no_sort_step_and_uses_the_open_deadline_index(ctx, 
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans depend on table statistics")
     seen = []
     real = database.obj.execute_sql
-    monkeypatch.setattr(database.obj, "execute_sql",
-                        lambda sql, params=None: seen.append((sql, params)) or real(sql, params))
+    monkeypatch.setattr(
+        database.obj, "execute_sql", lambda sql, params=None: seen.append((sql, params)) or real(sql, params)
+    )
     school = School.get(School.slug == "klaverweide")
     user = User.get(User.email == "directie@klaverweide.demo")
     for filters in (listing.Filters(), listing.Filters(after=(datetime.datetime(2026, 1, 1), 9))):
-        listing.list_cases(user.id, school.id, [TYPE], [], datetime.date(2026, 11, 28),
-                           filters, 26)
+        listing.list_cases(user.id, school.id, [TYPE], [], datetime.date(2026, 11, 28), filters, 26)
     lists = [(sql, params) for sql, params in seen if 'FROM "portal_case" AS c' in sql]
     assert len(lists) == 2, seen
     for sql, params in lists:
-        plan = " | ".join(row[-1] for row in real(
-            "EXPLAIN QUERY PLAN " + sql, params).fetchall())
+        plan = " | ".join(row[-1] for row in real("EXPLAIN QUERY PLAN " + sql, params).fetchall())
         assert "TEMP B-TREE" not in plan, plan
         assert "portal_case_school_id_updated_at_id" in plan, plan
         assert "portal_case_deadline_open" in plan, plan
@@ -120,10 +129,10 @@ def test_filters_offer_only_the_users_own_case_types_and_their_states(app, clien
     login(client, "leerkracht")  # sees requests for social media only
     text = client.get("/klaverweide/zaken/").get_data(as_text=True)
     assert _options(text, "soort") == ["", "social_media.aanvraag"]
-    assert _options(text, "status") == ["", "aangevraagd", "goedgekeurd", "afgewezen",
-                                        "ingetrokken"]
-    client.post("/logout", data={"csrf_token": re.search(
-        r'name="csrf_token" value="([^"]+)"', text).group(1)})
+    assert _options(text, "status") == ["", "aangevraagd", "goedgekeurd", "afgewezen", "ingetrokken"]
+    client.post(
+        "/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)}
+    )
 
     login(client, "contactpersoon")  # complaints and social media
     text = client.get("/klaverweide/zaken/").get_data(as_text=True)
@@ -133,8 +142,14 @@ def test_filters_offer_only_the_users_own_case_types_and_their_states(app, clien
     assert "geschorst" not in states and "nieuw" not in states  # suspension, test type
     # A chosen type narrows the status filter to its own states.
     text = client.get("/klaverweide/zaken/?soort=klachten.klacht").get_data(as_text=True)
-    assert _options(text, "status") == ["", "ontvangen", "in_behandeling", "bemiddeling",
-                                        "doorverwezen", "afgerond"]
+    assert _options(text, "status") == [
+        "",
+        "ontvangen",
+        "in_behandeling",
+        "bemiddeling",
+        "doorverwezen",
+        "afgerond",
+    ]
     assert 'value="klachten.klacht" selected' in text
     # A type the user cannot see narrows nothing and finds nothing.
     r = client.get("/klaverweide/zaken/?soort=schorsing.schorsing")
@@ -146,7 +161,9 @@ def test_filters_offer_only_the_users_own_case_types_and_their_states(app, clien
 def test_filter_options_are_escaped_and_mark_the_chosen_one():
     from portal.templating import options
 
-    html = str(options([("a\"b", "<script>x</script>"), ("c", "Ç & co")], "c"))
-    assert html == ('<option value="a&#34;b">&lt;script&gt;x&lt;/script&gt;</option>'
-                    '<option value="c" selected>Ç &amp; co</option>')
+    html = str(options([('a"b', "<script>x</script>"), ("c", "Ç & co")], "c"))
+    assert html == (
+        '<option value="a&#34;b">&lt;script&gt;x&lt;/script&gt;</option>'
+        '<option value="c" selected>Ç &amp; co</option>'
+    )
     assert str(options([("a", "A")], None)) == '<option value="a">A</option>'

@@ -77,8 +77,7 @@ def post_message(app, case, text="Wij nemen contact met u op."):
     login(client, "directie")
     page = f"/klaverweide/zaken/{case.reference}"
     token = get_csrf(client, page)
-    r = client.post(f"{page}/notitie", data={"csrf_token": token, "text": text,
-                                             "to_submitter": "y"})
+    r = client.post(f"{page}/notitie", data={"csrf_token": token, "text": text, "to_submitter": "y"})
     assert r.status_code == 302, r.get_data(as_text=True)
 
 
@@ -142,7 +141,8 @@ def test_server_down_then_up_delivers_exactly_once(app, port, runner):
         assert row2.next_attempt_at - later >= datetime.timedelta(minutes=2)
         # Due now for the cron command.
         Outbox.update(next_attempt_at=utcnow() - datetime.timedelta(seconds=1)).where(
-            Outbox.id == row.id).execute()
+            Outbox.id == row.id
+        ).execute()
     with smtp_server(port) as server:
         result = runner.invoke(args=["outbox", "send"])
         assert result.exit_code == 0, result.output

@@ -23,8 +23,10 @@ PER_WORKER = 25
 
 
 def numbers_of(prefix="TZ"):
-    refs = [c.reference for c in Case.select(Case.reference).where(
-        (Case.school == school().id) & (Case.case_type == TYPE))]
+    refs = [
+        c.reference
+        for c in Case.select(Case.reference).where((Case.school == school().id) & (Case.case_type == TYPE))
+    ]
     assert len(refs) == len(set(refs)), "duplicate references"
     years = {r.split("-")[1] for r in refs}
     assert len(years) == 1
@@ -89,9 +91,10 @@ def test_processes_create_without_duplicates_or_gaps(app, app_config, tmp_path):
     mp = multiprocessing.get_context("spawn")
     ready, out, go = mp.Queue(), mp.Queue(), mp.Event()
     config = {k: v for k, v in app_config.items() if k != "PORTAL_EXTRA_PLUGINS"}
-    procs = [mp.Process(target=_process_worker,
-                        args=(config, str(tmp_path / "instance"), ready, go, out))
-             for _ in range(n_procs)]
+    procs = [
+        mp.Process(target=_process_worker, args=(config, str(tmp_path / "instance"), ready, go, out))
+        for _ in range(n_procs)
+    ]
     for p in procs:
         p.start()
     try:

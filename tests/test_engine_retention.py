@@ -24,12 +24,20 @@ CHILD_TABLES = (CaseEvent, CaseDocument, CaseChecklistItem, CaseDeadline)
 def closed_case(title="Afgerond", hold=False):
     case = make_case(title)
     engine.run_transition(reload(case), "testzaak.start", actor("directie"))
-    item = CaseChecklistItem.get((CaseChecklistItem.case == case.id)
-                                 & (CaseChecklistItem.name == "testzaak.brief"))
+    item = CaseChecklistItem.get(
+        (CaseChecklistItem.case == case.id) & (CaseChecklistItem.name == "testzaak.brief")
+    )
     engine.tick(reload(case), item, actor("directie"))
     engine.run_transition(reload(case), "testzaak.sluit", actor("directie"))
-    CaseDocument.create(case=case.id, name="testzaak.brief", label="Testbrief", version=1,
-                        filename="brief.pdf", content=b"%PDF-1.4", sha256="0" * 64)
+    CaseDocument.create(
+        case=case.id,
+        name="testzaak.brief",
+        label="Testbrief",
+        version=1,
+        filename="brief.pdf",
+        content=b"%PDF-1.4",
+        sha256="0" * 64,
+    )
     if hold:
         Case.update(legal_hold=True).where(Case.id == case.id).execute()
     return reload(case)
@@ -99,8 +107,11 @@ def test_purge_command(app, runner):
     assert f"Verwijderd: klaverweide {gone.reference}" in result.output
     with db_ctx(app):
         assert not exists(gone) and exists(held)
-        assert AuditLog.select().where((AuditLog.action == "case.purge")
-                                       & (AuditLog.case_ref == gone.reference)).exists()
+        assert (
+            AuditLog.select()
+            .where((AuditLog.action == "case.purge") & (AuditLog.case_ref == gone.reference))
+            .exists()
+        )
 
 
 def test_a_hold_set_while_the_purge_runs_keeps_the_case(ctx, monkeypatch):
@@ -139,10 +150,10 @@ def test_purge_rechecks_each_case_when_it_deletes(ctx, monkeypatch):
     # What happens between reading the list and deleting (another user, another process):
     Case.update(legal_hold=True).where(Case.id == held.id).execute()
     Case.update(closed_at=None, retention_until=None).where(Case.id == reopened.id).execute()
-    Case.update(retention_until=day + datetime.timedelta(days=365)).where(
-        Case.id == extended.id).execute()
-    monkeypatch.setattr(retention, "_due_ids",
-                        lambda today, after_id, limit: [i for i in stale if i > after_id][:limit])
+    Case.update(retention_until=day + datetime.timedelta(days=365)).where(Case.id == extended.id).execute()
+    monkeypatch.setattr(
+        retention, "_due_ids", lambda today, after_id, limit: [i for i in stale if i > after_id][:limit]
+    )
     done = retention.purge(today=day, dry_run=False)
 
     assert [c.id for c in done] == [gone.id]
@@ -158,8 +169,9 @@ def test_a_second_purge_with_the_same_list_audits_nothing_twice(ctx, monkeypatch
     cases = [closed_case(f"Zaak {i}") for i in range(5)]
     day = cases[0].retention_until + datetime.timedelta(days=1)
     stale = [c.id for c in retention.purge(today=day, dry_run=True)]
-    monkeypatch.setattr(retention, "_due_ids",
-                        lambda today, after_id, limit: [i for i in stale if i > after_id][:limit])
+    monkeypatch.setattr(
+        retention, "_due_ids", lambda today, after_id, limit: [i for i in stale if i > after_id][:limit]
+    )
 
     first = retention.purge(today=day, dry_run=False, batch_size=2)
     second = retention.purge(today=day, dry_run=False, batch_size=2)  # the same, stale list

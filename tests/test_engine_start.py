@@ -63,8 +63,9 @@ def test_assign_keeps_the_id_not_the_object(ctx):
 def test_tick_by_name_only_when_open(ctx):
     case = make_case("afvinken")
     engine.tick(case, "testzaak.brief", actor("directie"))
-    item = CaseChecklistItem.get((CaseChecklistItem.case == case.id)
-                                 & (CaseChecklistItem.name == "testzaak.brief"))
+    item = CaseChecklistItem.get(
+        (CaseChecklistItem.case == case.id) & (CaseChecklistItem.name == "testzaak.brief")
+    )
     assert item.done_at is not None
     engine.tick(case, "testzaak.brief", actor("directie"))  # already done: nothing happens
     engine.tick(case, "bestaat.niet", actor("directie"))
@@ -115,8 +116,11 @@ def test_start_page_says_saved_and_shows_the_case(example):
 
     boss = as_role(example, "directie")
     start = "/klaverweide/voorbeeld/melden"
-    r = boss.post(start, data={"csrf_token": get_csrf(boss, start), "place": "plein",
-                               "what": "Gat in het hek."}, follow_redirects=True)
+    r = boss.post(
+        start,
+        data={"csrf_token": get_csrf(boss, start), "place": "plein", "what": "Gat in het hek."},
+        follow_redirects=True,
+    )
     assert r.status_code == 200 and "Opgeslagen als OV-" in r.get_data(as_text=True)
     assert "/zaken/OV-" in r.request.path
 

@@ -69,8 +69,10 @@ def test_visibility_rules(app):
     # Denied views are audited, without anything but the reference.
     with db_ctx(app):
         denied = AuditLog.select().where(
-            (AuditLog.action == "case.view") & (AuditLog.outcome == "denied")
-            & (AuditLog.user_email == "directie@klaverweide.demo"))
+            (AuditLog.action == "case.view")
+            & (AuditLog.outcome == "denied")
+            & (AuditLog.user_email == "directie@klaverweide.demo")
+        )
         assert denied.count() >= 1
         assert all(row.detail == excluded.reference for row in denied)
 

@@ -71,19 +71,28 @@ def test_count_by_gives_rows_in_the_order_of_the_labels(schools):
     assert rows == (("Nieuw", 3), ("In behandeling", 1), ("Afgerond", 0))
     assert rows.total == 5  # the old state counts in the total, not in a row
     assert api.count_by(cases(klaverweide), Case.state, STATES, zeros=False) == (
-        ("Nieuw", 3), ("In behandeling", 1))
+        ("Nieuw", 3),
+        ("In behandeling", 1),
+    )
     assert api.count_by(cases(klaverweide), Case.state, STATES, others=True)[-1] == ("oud", 1)
     # All schools (the bestuur's view).
-    assert api.count_by(cases(), Case.state, STATES) == (
-        ("Nieuw", 3), ("In behandeling", 3), ("Afgerond", 1))
+    assert api.count_by(cases(), Case.state, STATES) == (("Nieuw", 3), ("In behandeling", 3), ("Afgerond", 1))
 
 
 def test_count_by_takes_more_aggregates_in_the_same_statement(schools):
-    items = (CaseChecklistItem.select().join(Case, on=(CaseChecklistItem.case == Case.id))
-             .where(Case.case_type == TYPE))
+    items = (
+        CaseChecklistItem.select()
+        .join(Case, on=(CaseChecklistItem.case == Case.id))
+        .where(Case.case_type == TYPE)
+    )
     with statements() as seen:
-        rows = api.count_by(items, Case.state, STATES, api.total(CaseChecklistItem.position),
-                            api.count_if(CaseChecklistItem.position > 0))
+        rows = api.count_by(
+            items,
+            Case.state,
+            STATES,
+            api.total(CaseChecklistItem.position),
+            api.count_if(CaseChecklistItem.position > 0),
+        )
     assert len(seen) == 1
     # Per case three items, positions 0 + 1 + 2.
     assert rows == (("Nieuw", 9, 9, 6), ("In behandeling", 9, 9, 6), ("Afgerond", 3, 3, 2))
@@ -92,8 +101,11 @@ def test_count_by_takes_more_aggregates_in_the_same_statement(schools):
 
 
 def test_sum_by(schools):
-    items = (CaseChecklistItem.select().join(Case, on=(CaseChecklistItem.case == Case.id))
-             .where(Case.case_type == TYPE))
+    items = (
+        CaseChecklistItem.select()
+        .join(Case, on=(CaseChecklistItem.case == Case.id))
+        .where(Case.case_type == TYPE)
+    )
     with statements() as seen:
         rows = api.sum_by(items, Case.state, CaseChecklistItem.position, STATES, zeros=False)
     assert len(seen) == 1
@@ -114,16 +126,18 @@ def test_totals_and_top(schools):
 def test_per_school_for_the_bestuur(schools):
     open_cases = cases().where(Case.state != "klaar")
     closed = cases().where(Case.state == "klaar")
-    items = (CaseChecklistItem.select().join(Case, on=(CaseChecklistItem.case == Case.id))
-             .where((Case.case_type == TYPE) & (Case.state != "klaar")))
+    items = (
+        CaseChecklistItem.select()
+        .join(Case, on=(CaseChecklistItem.case == Case.id))
+        .where((Case.case_type == TYPE) & (Case.state != "klaar"))
+    )
     with statements() as seen:
-        rows = api.per_school((open_cases, api.count()), (items, api.count(),
-                                                          api.total(CaseChecklistItem.position)),
-                              (closed,))
+        rows = api.per_school(
+            (open_cases, api.count()), (items, api.count(), api.total(CaseChecklistItem.position)), (closed,)
+        )
     assert len(seen) == 1, seen  # one UNION ALL
     # By name; a school without rows in a part has 0 there; a school without rows is left out.
-    assert rows == (("Aquamarijn", 2, 6, 6, 0), ("De Esdoorn", 0, 0, 0, 1),
-                    ("De Klaverweide", 5, 15, 15, 0))
+    assert rows == (("Aquamarijn", 2, 6, 6, 0), ("De Esdoorn", 0, 0, 0, 1), ("De Klaverweide", 5, 15, 15, 0))
     assert api.per_school((open_cases,)) == (("Aquamarijn", 2), ("De Klaverweide", 5))
 
 
@@ -146,10 +160,18 @@ def test_school_year_of_a_date_and_of_a_moment(schools):
     mine = Case.id.in_([c.id for c in some])
     utc = datetime.datetime
     # 1 August 00:00 in the Netherlands (summer time) is 31 July 22:00 UTC.
-    moments = [utc(2025, 7, 31, 21, 59, 59), utc(2025, 7, 31, 22, 0), utc(2026, 7, 31, 21, 59, 59),
-               utc(2026, 7, 31, 22, 0)]
-    days = [datetime.date(2025, 7, 31), datetime.date(2025, 8, 1), datetime.date(2026, 7, 31),
-            datetime.date(2026, 8, 1)]
+    moments = [
+        utc(2025, 7, 31, 21, 59, 59),
+        utc(2025, 7, 31, 22, 0),
+        utc(2026, 7, 31, 21, 59, 59),
+        utc(2026, 7, 31, 22, 0),
+    ]
+    days = [
+        datetime.date(2025, 7, 31),
+        datetime.date(2025, 8, 1),
+        datetime.date(2026, 7, 31),
+        datetime.date(2026, 8, 1),
+    ]
     for case, moment, day in zip(some, moments, days, strict=True):
         Case.update(created_at=moment, retention_until=day).where(Case.id == case.id).execute()
     in_year = cases().where(mine & api.in_school_year(Case.created_at, 2025))
@@ -163,13 +185,17 @@ def test_open_items_and_overdue_deadlines(schools):
     klaverweide, *_ = schools
     first, second, *_ = list(cases(klaverweide).order_by(Case.id))
     CaseChecklistItem.update(done_at=datetime.date(2026, 3, 1)).where(
-        (CaseChecklistItem.case == first.id) & (CaseChecklistItem.name == "testzaak.brief")).execute()
+        (CaseChecklistItem.case == first.id) & (CaseChecklistItem.name == "testzaak.brief")
+    ).execute()
     CaseDeadline.update(met_at=api.utcnow()).where(CaseDeadline.case == second.id).execute()
     later = api.today() + datetime.timedelta(days=60)
     with statements() as seen:
-        found = api.totals(cases(klaverweide), api.count_if(api.open_item("testzaak.brief")),
-                           api.count_if(api.overdue("testzaak.reactie", later)),
-                           api.count_if(api.overdue("testzaak.reactie")))
+        found = api.totals(
+            cases(klaverweide),
+            api.count_if(api.open_item("testzaak.brief")),
+            api.count_if(api.overdue("testzaak.reactie", later)),
+            api.count_if(api.overdue("testzaak.reactie")),
+        )
     assert len(seen) == 1
     # Five cases: one item ticked; one deadline met, and none is due yet today.
     assert found == (4, 4, 0)
@@ -179,12 +205,17 @@ def test_year_rows_of_a_plugin_table(schools):
     """A plugin's rows with a ``case`` column, at a school (None: all), in a school year by a
     column of their own or of their case."""
     klaverweide, aquamarijn, _ = schools
-    items = (CaseChecklistItem.select().join(Case).where(
-        (Case.case_type == TYPE) & (CaseChecklistItem.name == "testzaak.brief")).order_by(Case.id))
+    items = (
+        CaseChecklistItem.select()
+        .join(Case)
+        .where((Case.case_type == TYPE) & (CaseChecklistItem.name == "testzaak.brief"))
+        .order_by(Case.id)
+    )
     # De Klaverweide's first three cases are "nieuw", Aquamarijn's are "bezig".
-    due = {klaverweide.id: [datetime.date(2025, 8, 1), datetime.date(2026, 7, 31),
-                            datetime.date(2026, 8, 1)],
-           aquamarijn.id: [datetime.date(2025, 9, 1)]}
+    due = {
+        klaverweide.id: [datetime.date(2025, 8, 1), datetime.date(2026, 7, 31), datetime.date(2026, 8, 1)],
+        aquamarijn.id: [datetime.date(2025, 9, 1)],
+    }
     for school_id, days in due.items():
         mine = [i for i in items if i.case.school_id == school_id]
         for item, day in zip(mine, days, strict=False):

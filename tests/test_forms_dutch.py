@@ -14,8 +14,19 @@ import plugins
 from portal.testing import db_session
 
 # The messages WTForms and its validators give in English (wtforms/locale/wtforms.pot).
-ENGLISH = ("This field", "Not a valid", "Invalid", "Field must", "Number must", "is not a valid",
-           "must be", "required", "Please", "value", "choice")
+ENGLISH = (
+    "This field",
+    "Not a valid",
+    "Invalid",
+    "Field must",
+    "Number must",
+    "is not a valid",
+    "must be",
+    "required",
+    "Please",
+    "value",
+    "choice",
+)
 
 
 def plugin_forms():
@@ -79,7 +90,8 @@ def test_every_form_speaks_dutch(app):
     assert sorted(set(problems)) == []
 
 
-@pytest.mark.parametrize("message", ["This field is required.", "Not a valid date value.",
-                                     "Invalid Choice: could not coerce."])
+@pytest.mark.parametrize(
+    "message", ["This field is required.", "Not a valid date value.", "Invalid Choice: could not coerce."]
+)
 def test_the_check_knows_english(message):
     assert english(message)

@@ -12,10 +12,10 @@ GROUPS = (("5", "Groep 5"), ("6", "Groep 6"))
 
 
 class PeriodForm(api.Form):
-    kind = api.RadioField("Hoe lang?", choices=KINDS, default="eenmalig",
-                          required="Kies hoe lang.")
-    groups = api.MultiCheckboxField("Groepen", choices=GROUPS, required="Kies een groep.",
-                                    choice_message="Kies uit de lijst.")
+    kind = api.RadioField("Hoe lang?", choices=KINDS, default="eenmalig", required="Kies hoe lang.")
+    groups = api.MultiCheckboxField(
+        "Groepen", choices=GROUPS, required="Kies een groep.", choice_message="Kies uit de lijst."
+    )
     first = api.date_field("Eerste dag", "Vul de eerste dag in.")
     last = api.date_field("Laatste dag", None)
     note = api.line("Toelichting", 50)
@@ -53,8 +53,10 @@ def test_check_runs_also_when_a_field_failed_and_may_clear_a_value():
     # The field's own message, and the check's on another field, together.
     f = period({**GOOD, "first": "gisteren", "last": ""})
     assert not f.validate()
-    assert f.errors == {"first": ["Vul een geldige datum in (dd-mm-jjjj)."],
-                        "last": ["Vul de laatste dag in."]}
+    assert f.errors == {
+        "first": ["Vul een geldige datum in (dd-mm-jjjj)."],
+        "last": ["Vul de laatste dag in."],
+    }
     f = period({**GOOD, "kind": "eenmalig"})
     assert f.validate() and f.last.data is None
 
@@ -68,12 +70,15 @@ def test_a_form_without_check_validates_as_before():
     assert not f.validate() and f.errors == {"name": ["Vul een naam in."]}
 
 
-@pytest.mark.parametrize("data, errors", [
-    ({"groups": []}, {"groups": ["Kies een groep."]}),
-    ({"groups": ["9"]}, {"groups": ["Kies uit de lijst."]}),
-    ({"kind": "", "groups": ["5"]}, {"kind": ["Kies hoe lang."]}),
-    ({"kind": "wekelijks", "groups": ["5"]}, {"kind": ["Kies een van de mogelijkheden."]}),
-])
+@pytest.mark.parametrize(
+    "data, errors",
+    [
+        ({"groups": []}, {"groups": ["Kies een groep."]}),
+        ({"groups": ["9"]}, {"groups": ["Kies uit de lijst."]}),
+        ({"kind": "", "groups": ["5"]}, {"kind": ["Kies hoe lang."]}),
+        ({"kind": "wekelijks", "groups": ["5"]}, {"kind": ["Kies een van de mogelijkheden."]}),
+    ],
+)
 def test_a_choice_field_says_what_to_choose(data, errors):
     f = period({**GOOD, **data})
     assert not f.validate()
@@ -88,8 +93,9 @@ def test_a_default_choice_counts_as_chosen():
 
 def test_required_comes_first_among_the_validators():
     class Pick(api.Form):
-        pick = api.SelectField("Kies", choices=KINDS, required="Kies iets.",
-                               validators=[api.Length(max=3, message="Te lang.")])
+        pick = api.SelectField(
+            "Kies", choices=KINDS, required="Kies iets.", validators=[api.Length(max=3, message="Te lang.")]
+        )
 
     f = Pick(MultiDict({"pick": ""}))
     assert not f.validate()

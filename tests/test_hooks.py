@@ -25,7 +25,8 @@ from .core_helpers import make_case
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = sorted(
-    name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
+    name
+    for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
     if hasattr(fn, "veiligheidsportaal_spec")
 )
 
@@ -50,6 +51,7 @@ def test_every_hook_has_a_test_named_after_it(hook):
 
 
 # ------------------------------------------------------------------- setup ----
+
 
 def test_hook_register_blueprints(app, client):
     """The example plugin's blueprint is mounted under /<school>/voorbeeld/ (and 404 while
@@ -90,7 +92,8 @@ def test_hook_register_documents(app):
 def test_hook_register_settings(app, client):
     login(client, "beheerder")
     assert "Begroeting op de voorbeeldpagina" not in client.get("/klaverweide/beheer/school").get_data(
-        as_text=True)  # the plugin is not enabled here
+        as_text=True
+    )  # the plugin is not enabled here
     assert app.extensions["portal"].settings["voorbeeld.greeting"].default == "Goedemorgen"
 
 
@@ -105,6 +108,7 @@ def test_hook_demo_data(app):
 
 
 # ----------------------------------------------------------------- request ----
+
 
 def _enable_example(app):
     from portal.admin import set_plugin_enabled
@@ -133,6 +137,7 @@ def test_hook_dashboard_panels(app, client):
 
 # ---------------------------------------------------------------- workflow ----
 
+
 def test_hook_check_transition(ctx):
     case = make_case("veto graag")
     with pytest.raises(engine.TransitionRefused, match="Het testveto houdt deze stap tegen."):
@@ -149,6 +154,7 @@ def test_hook_case_transitioned(ctx):
 
 # ------------------------------------------------------------------ report ----
 
+
 def test_hook_annual_report(app, client):
     with db_ctx(app):
         make_case("voor het jaarverslag")
@@ -156,12 +162,12 @@ def test_hook_annual_report(app, client):
     from portal.dates import school_year_of
     from portal.dates import today
 
-    html = client.get(f"/klaverweide/jaarcijfers/?jaar={school_year_of(today())}").get_data(
-        as_text=True)
+    html = client.get(f"/klaverweide/jaarcijfers/?jaar={school_year_of(today())}").get_data(as_text=True)
     assert "Testzaken: 1" in html
 
 
 # ------------------------------------------------------------ pluggy rules ----
+
 
 def test_hooks_are_called_through_pluggy_with_its_wrappers_and_order(app, client):
     """A wrapper sees (and may change) the other plugins' results, and tryfirst runs

@@ -60,6 +60,7 @@ COMPLAINT = {
 
 # ---------------------------------------------------------------- helpers ----
 
+
 def with_db(app, fn):
     with app.test_request_context("/klaverweide/"):
         database.connect(reuse_if_open=True)
@@ -95,8 +96,11 @@ def submitted(client, **overrides):
 
 def follow(client, reference, code, url=FOLLOW, environ=None, **extra):
     csrf = csrf_from(client.get(FOLLOW, environ_base=environ or {}).get_data(as_text=True))
-    return client.post(url, data={"reference": reference, "code": code, "csrf_token": csrf,
-                                  **extra}, environ_base=environ or {})
+    return client.post(
+        url,
+        data={"reference": reference, "code": code, "csrf_token": csrf, **extra},
+        environ_base=environ or {},
+    )
 
 
 def as_role(app, role):
@@ -126,25 +130,43 @@ def today():
 
 
 def take(client, ref):
-    r = step(client, ref, "klachten.in_behandeling",
-             {"contact_on": today(), "contact_how": "telefoon", "contact_note": "Gebeld met de moeder."})
+    r = step(
+        client,
+        ref,
+        "klachten.in_behandeling",
+        {"contact_on": today(), "contact_how": "telefoon", "contact_note": "Gebeld met de moeder."},
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
 
 
 # ------------------------------------------------------------- the form ----
+
 
 def test_form_has_every_field_and_a_hidden_honeypot(client):
     r = client.get(FORM)
     assert r.status_code == 200
     assert r.headers["Cache-Control"] == "no-store"
     html = r.get_data(as_text=True)
-    for label in ("Agressie en geweld", "Seksuele intimidatie of ongewenste intimiteiten",
-                  "Pesten", "Discriminatie", "Een medewerker", "De school of de organisatie",
-                  "Anders", "Naam van de leerling", "Groep", "Wat is er gebeurd?",
-                  "Wanneer gebeurde het?", "met de leerkracht", "met de directie",
-                  "Wat hoopt u dat er gebeurt?", "Uw naam", "Uw e-mailadres",
-                  "Uw telefoonnummer",
-                  "Zonder contactgegevens kan de school u alleen antwoorden via de volgpagina"):
+    for label in (
+        "Agressie en geweld",
+        "Seksuele intimidatie of ongewenste intimiteiten",
+        "Pesten",
+        "Discriminatie",
+        "Een medewerker",
+        "De school of de organisatie",
+        "Anders",
+        "Naam van de leerling",
+        "Groep",
+        "Wat is er gebeurd?",
+        "Wanneer gebeurde het?",
+        "met de leerkracht",
+        "met de directie",
+        "Wat hoopt u dat er gebeurt?",
+        "Uw naam",
+        "Uw e-mailadres",
+        "Uw telefoonnummer",
+        "Zonder contactgegevens kan de school u alleen antwoorden via de volgpagina",
+    ):
         assert label in html, label
     hp = re.search(r'<div class="hp" aria-hidden="true">.*?</div>', html, re.S).group(0)
     assert 'tabindex="-1"' in hp and 'autocomplete="off"' in hp and 'name="website"' in hp
@@ -182,12 +204,12 @@ def test_submission_gives_reference_and_a_code_stored_only_as_hash(app, client):
         mails = list(Outbox.select().order_by(Outbox.id))
         parent = [m for m in mails if m.to == "ouder@voorbeeld.nl"]
         assert len(parent) == 1 and ref in parent[0].body and ref in parent[0].subject
-        staff = [m for m in mails if m.to == "contactpersoon@klaverweide.demo"
-                 and ref in m.subject]
+        staff = [m for m in mails if m.to == "contactpersoon@klaverweide.demo" and ref in m.subject]
         assert len(staff) == 1
         assert "Zoë" not in staff[0].body and "plein" not in staff[0].body
-        deadline = CaseDeadline.get((CaseDeadline.case == case.id)
-                                    & (CaseDeadline.name == "klachten.ontvangst"))
+        deadline = CaseDeadline.get(
+            (CaseDeadline.case == case.id) & (CaseDeadline.name == "klachten.ontvangst")
+        )
         from portal.schoolcalendar import SchoolCalendar
 
         cal = SchoolCalendar.for_school(School.get(School.slug == "klaverweide"))
@@ -206,8 +228,9 @@ def test_invalid_input_keeps_what_was_typed_with_errors_next_to_fields(app, clie
     assert 'id="contact_email-fout"' in html
     assert 'value="Zoë Testkind"' in html and "Dat de pleinwacht ingrijpt." in html
     assert 'value="geen-adres"' in html
-    assert with_db(app, lambda: Case.select().where(Case.case_type == "klachten.klacht")
-                   .count()) == 4  # the demo complaints only
+    assert (
+        with_db(app, lambda: Case.select().where(Case.case_type == "klachten.klacht").count()) == 4
+    )  # the demo complaints only
 
 
 def test_a_post_with_only_the_required_fields_is_stored_through_the_core(app, client):
@@ -215,8 +238,9 @@ def test_a_post_with_only_the_required_fields_is_stored_through_the_core(app, cl
     other: its details are empty texts, and the core's one creation path wrote it (the
     audit row ``case.create``, the first timeline entry by the parent)."""
     csrf, token = form_page(client)
-    r = client.post(FORM, data={"category": "anders", "what_happened": "Kort.",
-                                "csrf_token": csrf, "form_token": token})
+    r = client.post(
+        FORM, data={"category": "anders", "what_happened": "Kort.", "csrf_token": csrf, "form_token": token}
+    )
     assert r.status_code == 200 and CODE_RE.search(r.get_data(as_text=True))
     ref = REF_RE.search(r.get_data(as_text=True)).group(1)
 
@@ -250,8 +274,7 @@ def test_honeypot_keeps_the_text_and_creates_nothing(app, client):
     assert "Op het plein wordt mijn dochter" in html and 'value="Zoë Testkind"' in html
     assert "spam.example" not in html
     assert with_db(app, lambda: Case.select().count()) == before
-    assert with_db(app, lambda: AuditLog.select().where(
-        AuditLog.outcome == "honeypot").count()) == 1
+    assert with_db(app, lambda: AuditLog.select().where(AuditLog.outcome == "honeypot").count()) == 1
 
 
 def test_a_resubmitted_form_does_not_make_a_second_complaint(app, client):
@@ -263,8 +286,7 @@ def test_a_resubmitted_form_does_not_make_a_second_complaint(app, client):
     ref = REF_RE.search(first.get_data(as_text=True)).group(1)
     html = again.get_data(as_text=True)
     assert "al verstuurd" in html and ref in html and not CODE_RE.search(html)
-    assert with_db(app, lambda: Case.select().where(Case.case_type == "klachten.klacht")
-                   .count()) == 5
+    assert with_db(app, lambda: Case.select().where(Case.case_type == "klachten.klacht").count()) == 5
 
 
 @pytest.mark.parametrize("failing", ["audit", "throttle"])
@@ -329,6 +351,7 @@ def test_the_school_ceiling_asks_to_call_and_the_beheerder_can_raise_it(app, cli
     """Past the school's hourly ceiling (as if 40 complaints came in this hour, from many
     addresses) the form asks the parent to call the school and keeps what they typed; a
     higher ceiling lets the complaint through."""
+
     def many_this_hour():
         from portal import throttle
         from portal.models import LoginAttempt
@@ -338,15 +361,23 @@ def test_the_school_ceiling_asks_to_call_and_the_beheerder_can_raise_it(app, cli
 
     with_db(app, many_this_hour)
     before = with_db(app, lambda: Case.select().count())
-    r = submit(client, what_happened="Dit mag niet verloren gaan.",
-               environ={"REMOTE_ADDR": "10.4.4.4"})
+    r = submit(client, what_happened="Dit mag niet verloren gaan.", environ={"REMOTE_ADDR": "10.4.4.4"})
     assert r.status_code == 429
     html = r.get_data(as_text=True)
     assert "Bel de school op 036 000 0000" in html and "Dit mag niet verloren gaan." in html
     assert 'value="Zoë Testkind"' in html and not CODE_RE.search(html)
     assert with_db(app, lambda: Case.select().count()) == before
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "klachten.indienen") & (AuditLog.outcome == "ceiling")).count()) == 1
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "klachten.indienen") & (AuditLog.outcome == "ceiling"))
+                .count()
+            ),
+        )
+        == 1
+    )
 
     page = as_role(app, "beheerder").get("/klaverweide/beheer/school").get_data(as_text=True)
     assert 'name="klachten__per_uur"' in page and "klachten per uur" in page
@@ -371,8 +402,10 @@ def test_the_old_look_then_count_throttle_is_not_used(app, client, monkeypatch):
     def two_steps(*args, **kw):
         raise AssertionError("look-then-record throttle used")
 
-    for module, names in ((api, ("throttle_wait", "throttle_record")),
-                          (throttle, ("wait_seconds", "record_failure"))):
+    for module, names in (
+        (api, ("throttle_wait", "throttle_record")),
+        (throttle, ("wait_seconds", "record_failure")),
+    ):
         for name in names:
             monkeypatch.setattr(module, name, two_steps)
     ref, code = submitted(client)
@@ -402,6 +435,7 @@ def test_links_for_the_parent_come_from_the_configured_address_not_the_host(app,
 
 # --------------------------------------------------------- the follow-up ----
 
+
 def test_follow_up_shows_status_messages_and_not_internal_notes(app, client):
     ref, code = submitted(client)
     r = follow(client, ref, code)
@@ -411,10 +445,13 @@ def test_follow_up_shows_status_messages_and_not_internal_notes(app, client):
 
     cp = as_role(app, "contactpersoon")
     take(cp, ref)
-    post(cp, f"{case_url(ref)}/notitie", {"text": "Interne notitie: moeder lijkt boos."},
-         page=case_url(ref))
-    post(cp, f"{case_url(ref)}/notitie", {"text": "Ik bel u morgen om 10 uur.",
-                                          "to_submitter": "y"}, page=case_url(ref))
+    post(cp, f"{case_url(ref)}/notitie", {"text": "Interne notitie: moeder lijkt boos."}, page=case_url(ref))
+    post(
+        cp,
+        f"{case_url(ref)}/notitie",
+        {"text": "Ik bel u morgen om 10 uur.", "to_submitter": "y"},
+        page=case_url(ref),
+    )
     # The code may be typed in lower case and without spaces.
     html = follow(client, ref.lower(), code.replace(" ", "").lower()).get_data(as_text=True)
     assert "In behandeling" in html and "De contactpersoon behandelt uw klacht" in html
@@ -430,7 +467,7 @@ def test_wrong_reference_wrong_code_and_purged_case_answer_the_same(app, client)
         # Equal but for the CSRF token and the reference typed (which is kept in the form).
         text = r.get_data(as_text=True)
         text = re.sub(r'name="csrf_token" value="[^"]+"', "", text)
-        return re.sub(r'KL-\d{4}-\d{4}', "REF", text)
+        return re.sub(r"KL-\d{4}-\d{4}", "REF", text)
 
     wrong_ref = follow(client, "KL-2026-0999", code)
     wrong_code = follow(client, ref, "AAAA BBBB CCCC DDDD EEEE FFFF")
@@ -441,14 +478,17 @@ def test_wrong_reference_wrong_code_and_purged_case_answer_the_same(app, client)
 
     # Close it, let its retention pass and purge it: the same answer.
     cp = as_role(app, "contactpersoon")
-    assert step(cp, ref, "klachten.afronden", {"close_outcome": "ingetrokken",
-                                               "close_summary": "Ingetrokken."}).status_code == 302
+    assert (
+        step(
+            cp, ref, "klachten.afronden", {"close_outcome": "ingetrokken", "close_summary": "Ingetrokken."}
+        ).status_code
+        == 302
+    )
 
     def purge():
         from portal import retention
 
-        Case.update(retention_until=datetime.date(2000, 1, 1)).where(
-            Case.reference == ref).execute()
+        Case.update(retention_until=datetime.date(2000, 1, 1)).where(Case.reference == ref).execute()
         retention.purge(dry_run=False)
 
     with_db(app, purge)
@@ -469,8 +509,7 @@ def frozen_throttle(monkeypatch):
     monkeypatch.setattr(throttle, "utcnow", lambda: now)
 
 
-def test_a_stranger_guessing_at_a_reference_does_not_lock_the_parent_out(app, client,
-                                                                         frozen_throttle):
+def test_a_stranger_guessing_at_a_reference_does_not_lock_the_parent_out(app, client, frozen_throttle):
     """References are sequential: wrong codes for a reference, from one address or from many,
     slow down those addresses, never the parent who has the right code."""
     ref, code = submitted(client)
@@ -485,8 +524,7 @@ def test_a_stranger_guessing_at_a_reference_does_not_lock_the_parent_out(app, cl
     assert r.status_code == 200 and "Uw klacht " + ref in r.get_data(as_text=True)
 
 
-def test_guessing_is_throttled_per_address_and_reference_and_per_address(app, client,
-                                                                         frozen_throttle):
+def test_guessing_is_throttled_per_address_and_reference_and_per_address(app, client, frozen_throttle):
     free = app.config["THROTTLE_FREE_ATTEMPTS"]
     ref, code = submitted(client, contact_email="")
     # Per (address, reference): that address may not try the right code now either (each
@@ -502,10 +540,28 @@ def test_guessing_is_throttled_per_address_and_reference_and_per_address(app, cl
     r = follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.2.2"})
     assert r.status_code == 429 and code not in r.get_data(as_text=True)
     assert follow(client, ref, code, environ={"REMOTE_ADDR": "10.0.3.3"}).status_code == 200
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "denied")).count()) == free * 5
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "throttled")).count()) == 2
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "denied"))
+                .count()
+            ),
+        )
+        == free * 5
+    )
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "klachten.volgen") & (AuditLog.outcome == "throttled"))
+                .count()
+            ),
+        )
+        == 2
+    )
 
 
 def test_a_right_code_does_not_count_towards_the_limit(app, client, frozen_throttle):
@@ -519,8 +575,9 @@ def test_a_right_code_does_not_count_towards_the_limit(app, client, frozen_throt
 
 def test_adding_information_checks_the_code_again(app, client):
     ref, code = submitted(client)
-    r = follow(client, ref, "ZZZZ ZZZZ ZZZZ ZZZZ ZZZZ ZZZZ", url=ADD,
-               text="Aanvulling met de verkeerde code.")
+    r = follow(
+        client, ref, "ZZZZ ZZZZ ZZZZ ZZZZ ZZZZ ZZZZ", url=ADD, text="Aanvulling met de verkeerde code."
+    )
     assert NOT_FOUND in r.get_data(as_text=True)
     r = follow(client, ref, code, url=ADD, text="")
     assert r.status_code == 422 and "Schrijf eerst uw aanvulling." in r.get_data(as_text=True)
@@ -531,16 +588,20 @@ def test_adding_information_checks_the_code_again(app, client):
 
     def events():
         case = Case.get(Case.reference == ref)
-        return [(e.kind, e.actor, e.visible_to_submitter, e.text)
-                for e in CaseEvent.select().where(CaseEvent.case == case.id)]
+        return [
+            (e.kind, e.actor, e.visible_to_submitter, e.text)
+            for e in CaseEvent.select().where(CaseEvent.case == case.id)
+        ]
 
     evs = with_db(app, events)
     assert ("submitter", "Indiener", True, "Het gebeurde vandaag weer.") in evs
     assert not any("verkeerde code" in e[3] for e in evs)
     cp = as_role(app, "contactpersoon")
     assert "Het gebeurde vandaag weer." in cp.get(case_url(ref)).get_data(as_text=True)
-    assert with_db(app, lambda: Outbox.select().where(
-        Outbox.subject == f"Aanvulling op klacht {ref}").count()) == 1
+    assert (
+        with_db(app, lambda: Outbox.select().where(Outbox.subject == f"Aanvulling op klacht {ref}").count())
+        == 1
+    )
 
 
 def test_pdf_receipt_needs_reference_and_code(app, client):
@@ -560,6 +621,7 @@ def test_pdf_receipt_needs_reference_and_code(app, client):
 
 # -------------------------------------------------------------- the route ----
 
+
 def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
     ref, code = submitted(client)
     cp = as_role(app, "contactpersoon")
@@ -571,19 +633,31 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
 
     def assignee_and_deadline():
         case = Case.get(Case.reference == ref)
-        d = CaseDeadline.get((CaseDeadline.case == case.id)
-                             & (CaseDeadline.name == "klachten.ontvangst"))
+        d = CaseDeadline.get((CaseDeadline.case == case.id) & (CaseDeadline.name == "klachten.ontvangst"))
         return case.assignee.email, d.met_at is not None
 
     assert with_db(app, assignee_and_deadline) == ("contactpersoon@klaverweide.demo", True)
 
     r = post(cp, f"{case_url(ref)}/brief/klachten.ontvangstbevestiging", page=case_url(ref))
     assert r.status_code == 302
-    r = step(cp, ref, "klachten.gesprek", {"talk_with": "betrokkene", "talk_names": "juf Sanne",
-                                            "talk_on": today(), "talk_outcome": "Afspraken gemaakt."})
+    r = step(
+        cp,
+        ref,
+        "klachten.gesprek",
+        {
+            "talk_with": "betrokkene",
+            "talk_names": "juf Sanne",
+            "talk_on": today(),
+            "talk_outcome": "Afspraken gemaakt.",
+        },
+    )
     assert r.status_code == 302
-    r = step(cp, ref, "klachten.gesprek", {"talk_with": "directie", "talk_on": today(),
-                                            "talk_outcome": "Geen oplossing gevonden."})
+    r = step(
+        cp,
+        ref,
+        "klachten.gesprek",
+        {"talk_with": "directie", "talk_on": today(), "talk_outcome": "Geen oplossing gevonden."},
+    )
     assert r.status_code == 302
 
     # Referral without consent is refused; the form comes back with what was typed.
@@ -593,26 +667,49 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
     assert "Samenvatting A." in r.get_data(as_text=True)
     bestuur = as_role(app, "bestuur")
     assert bestuur.get(case_url(ref)).status_code == 404  # not yet shared with the board
-    r = step(cp, ref, "klachten.doorverwijzen", {"refer_to": "cvb", "refer_consent": "y",
-                                                  "refer_consent_on": today(),
-                                                  "refer_summary": "Samenvatting voor het CvB."})
+    r = step(
+        cp,
+        ref,
+        "klachten.doorverwijzen",
+        {
+            "refer_to": "cvb",
+            "refer_consent": "y",
+            "refer_consent_on": today(),
+            "refer_summary": "Samenvatting voor het CvB.",
+        },
+    )
     assert r.status_code == 302
     assert bestuur.get(case_url(ref)).status_code == 200
-    assert with_db(app, lambda: Outbox.select().where(
-        (Outbox.to == "bestuur@asg.demo") & Outbox.subject.contains("doorverwezen")).count()) == 1
+    assert (
+        with_db(
+            app,
+            lambda: (
+                Outbox.select()
+                .where((Outbox.to == "bestuur@asg.demo") & Outbox.subject.contains("doorverwezen"))
+                .count()
+            ),
+        )
+        == 1
+    )
 
     r = post(cp, f"{case_url(ref)}/brief/klachten.doorverwijzing", page=case_url(ref))
     assert r.status_code == 302
-    r = step(cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen",
-                                            "close_summary": "Doorverwezen naar het CvB."})
+    r = step(
+        cp,
+        ref,
+        "klachten.afronden",
+        {"close_outcome": "doorverwezen", "close_summary": "Doorverwezen naar het CvB."},
+    )
     assert r.status_code == 302
     r = post(cp, f"{case_url(ref)}/brief/klachten.afsluitbrief", page=case_url(ref))
     assert r.status_code == 302
 
     def letters():
         case = Case.get(Case.reference == ref)
-        return {d.name: (d.id, bytes(d.content)) for d in
-                CaseDocument.select().where(CaseDocument.case == case.id)}
+        return {
+            d.name: (d.id, bytes(d.content))
+            for d in CaseDocument.select().where(CaseDocument.case == case.id)
+        }
 
     docs = with_db(app, letters)
     ack = pdf_text(docs["klachten.ontvangstbevestiging"][1])
@@ -640,8 +737,17 @@ def test_whole_route_with_letters_and_parent_sees_the_end(app, client):
     # A number no database column holds is no letter either (not a server error).
     r = follow(client, ref, code, url=LETTER, document="99999999999999999999")
     assert r.status_code == 404
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "klachten.brief") & (AuditLog.outcome == "denied")).count()) == 2
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "klachten.brief") & (AuditLog.outcome == "denied"))
+                .count()
+            ),
+        )
+        == 2
+    )
     r = follow(client, ref, code, url=ADD, text="Nog iets.")
     assert r.status_code == 422 and "afgerond" in r.get_data(as_text=True)
 
@@ -656,13 +762,18 @@ def test_closing_writes_the_outcome_and_reopening_clears_it(app, client):
 
         return Klacht.get(Klacht.case == Case.get(Case.reference == ref).id)
 
-    assert step(cp, ref, "klachten.afronden", {"close_outcome": "opgelost",
-                                               "close_summary": " Opgelost op school. "}
-                ).status_code == 302
+    assert (
+        step(
+            cp,
+            ref,
+            "klachten.afronden",
+            {"close_outcome": "opgelost", "close_summary": " Opgelost op school. "},
+        ).status_code
+        == 302
+    )
     k = with_db(app, klacht)
     assert (k.outcome, k.closing_summary) == ("opgelost", "Opgelost op school.")
-    assert "Uitkomst</dt><dd>Opgelost: Opgelost op school." in cp.get(case_url(ref)).get_data(
-        as_text=True)
+    assert "Uitkomst</dt><dd>Opgelost: Opgelost op school." in cp.get(case_url(ref)).get_data(as_text=True)
     r = step(cp, ref, "klachten.heropenen", {"reopen_reason": "De ouder belde opnieuw."})
     assert r.status_code == 302
     k = with_db(app, klacht)
@@ -681,6 +792,7 @@ def test_case_refuses_to_close_without_an_outcome(app, client):
 
 
 # ------------------------------------------------------------------ access ----
+
 
 def test_teacher_and_other_staff_see_nothing(app, client):
     ref, _ = submitted(client)
@@ -707,11 +819,9 @@ def test_the_staff_member_concerned_never_sees_the_complaint(app, client):
     assert "Ruben Hoekstra" in page and "Uitgesloten medewerkers" in page
     director = with_db(app, lambda: User.get(User.email == "directie@klaverweide.demo").id)
     # The contactpersoon confirms the match by linking: still one exclusion.
-    r = post(cp, f"/klaverweide/klachten/{ref}/medewerker", {"staff": str(director)},
-             page=case_url(ref))
+    r = post(cp, f"/klaverweide/klachten/{ref}/medewerker", {"staff": str(director)}, page=case_url(ref))
     assert r.status_code == 302
-    assert with_db(app, lambda: CaseExclusion.select().join(Case).where(
-        Case.reference == ref).count()) == 1
+    assert with_db(app, lambda: CaseExclusion.select().join(Case).where(Case.reference == ref).count()) == 1
     assert directie.get(case_url(ref)).status_code == 404
     assert ref not in directie.get("/klaverweide/zaken/?open=0").get_data(as_text=True)
     dash = directie.get("/klaverweide/").get_data(as_text=True)
@@ -720,21 +830,28 @@ def test_the_staff_member_concerned_never_sees_the_complaint(app, client):
     r = post(directie, f"/klaverweide/klachten/{ref}/medewerker", {"staff": str(director)})
     assert r.status_code == 404
     # A transition by them is refused as if the case did not exist.
-    assert step(directie, ref, "klachten.afronden", {"close_outcome": "opgelost",
-                                                     "close_summary": "x"}).status_code == 404
+    assert (
+        step(
+            directie, ref, "klachten.afronden", {"close_outcome": "opgelost", "close_summary": "x"}
+        ).status_code
+        == 404
+    )
     assert cp.get(case_url(ref)).status_code == 200
 
 
 def test_sexual_intimidation_by_staff_brings_the_reporting_duty(app, client):
-    ref, _ = submitted(client, category="seksueel", staff_named="de gymleraar",
-                       contact_email="")
+    ref, _ = submitted(client, category="seksueel", staff_named="de gymleraar", contact_email="")
 
     def state():
         case = Case.get(Case.reference == ref)
-        item = CaseChecklistItem.get_or_none((CaseChecklistItem.case == case.id)
-                                             & (CaseChecklistItem.name == "klachten.meldplicht"))
-        mails = Outbox.select().where((Outbox.to == "bestuur@asg.demo")
-                                      & Outbox.subject.contains("Meldplicht")).count()
+        item = CaseChecklistItem.get_or_none(
+            (CaseChecklistItem.case == case.id) & (CaseChecklistItem.name == "klachten.meldplicht")
+        )
+        mails = (
+            Outbox.select()
+            .where((Outbox.to == "bestuur@asg.demo") & Outbox.subject.contains("Meldplicht"))
+            .count()
+        )
         return item, mails, case.confidential
 
     item, mails, confidential = with_db(app, state)
@@ -748,34 +865,54 @@ def test_sexual_intimidation_by_staff_brings_the_reporting_duty(app, client):
     assert "Meldplicht." in cp.get(case_url(ref)).get_data(as_text=True)
     r = step(cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen", "close_summary": "CvB."})
     assert r.status_code == 422 and "Nog af te vinken" in r.get_data(as_text=True)
-    r = post(cp, f"{case_url(ref)}/checklist/{item.id}", {"done_on": today(),
-                                                         "note": "Bestuur gebeld."},
-             page=case_url(ref))
+    r = post(
+        cp,
+        f"{case_url(ref)}/checklist/{item.id}",
+        {"done_on": today(), "note": "Bestuur gebeld."},
+        page=case_url(ref),
+    )
     assert r.status_code == 302
-    assert step(cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen",
-                                               "close_summary": "CvB."}).status_code == 302
+    assert (
+        step(
+            cp, ref, "klachten.afronden", {"close_outcome": "doorverwezen", "close_summary": "CvB."}
+        ).status_code
+        == 302
+    )
 
 
 def test_linking_a_staff_member_with_the_sexual_flag_starts_the_duty(app, client):
     ref, _ = submitted(client, category="medewerker")
     cp = as_role(app, "contactpersoon")
     teacher = with_db(app, lambda: User.get(User.email == "leerkracht@klaverweide.demo").id)
-    r = post(cp, f"/klaverweide/klachten/{ref}/medewerker", {"staff": str(teacher),
-                                                             "sexual": "1"}, page=case_url(ref))
+    r = post(
+        cp,
+        f"/klaverweide/klachten/{ref}/medewerker",
+        {"staff": str(teacher), "sexual": "1"},
+        page=case_url(ref),
+    )
     assert r.status_code == 302
-    assert with_db(app, lambda: CaseChecklistItem.select().join(Case).where(
-        (Case.reference == ref) & (CaseChecklistItem.name == "klachten.meldplicht")).count()) == 1
+    assert (
+        with_db(
+            app,
+            lambda: (
+                CaseChecklistItem.select()
+                .join(Case)
+                .where((Case.reference == ref) & (CaseChecklistItem.name == "klachten.meldplicht"))
+                .count()
+            ),
+        )
+        == 1
+    )
     # Someone who is no staff of the school cannot be linked.
     ref2, _ = submitted(client, category="medewerker")
     bestuur_id = with_db(app, lambda: User.get(User.email == "bestuur@asg.demo").id)
-    r = post(cp, f"/klaverweide/klachten/{ref2}/medewerker", {"staff": str(bestuur_id)},
-             page=case_url(ref2))
+    r = post(cp, f"/klaverweide/klachten/{ref2}/medewerker", {"staff": str(bestuur_id)}, page=case_url(ref2))
     assert r.status_code == 302
-    assert with_db(app, lambda: CaseExclusion.select().join(Case).where(
-        Case.reference == ref2).count()) == 0
+    assert with_db(app, lambda: CaseExclusion.select().join(Case).where(Case.reference == ref2).count()) == 0
 
 
 # ---------------------------------------------------- settings and figures ----
+
 
 def test_acknowledgement_deadline_follows_the_school_setting(app, client):
     def set_days():
@@ -790,8 +927,7 @@ def test_acknowledgement_deadline_follows_the_school_setting(app, client):
         from portal.schoolcalendar import SchoolCalendar
 
         case = Case.get(Case.reference == ref)
-        d = CaseDeadline.get((CaseDeadline.case == case.id)
-                             & (CaseDeadline.name == "klachten.ontvangst"))
+        d = CaseDeadline.get((CaseDeadline.case == case.id) & (CaseDeadline.name == "klachten.ontvangst"))
         cal = SchoolCalendar.for_school(School.get(School.slug == "klaverweide"))
         return d.due_date == cal.add_school_days(local(case.created_at).date(), 2)
 
@@ -808,8 +944,7 @@ def test_dashboard_panel_and_annual_figures(app, client):
     assert re.search(r"Ontvangst te laat bevestigd</a> <strong>1</strong>", panel)
     assert re.search(r"Open</a> <strong>4</strong>", panel)
     assert "Klachtformulier voor ouders" in panel
-    assert "Klachten" not in as_role(app, "leerkracht").get("/klaverweide/").get_data(
-        as_text=True)
+    assert "Klachten" not in as_role(app, "leerkracht").get("/klaverweide/").get_data(as_text=True)
 
     directie = as_role(app, "directie")
     from portal.dates import school_year_of
@@ -830,8 +965,9 @@ def test_demo_complaints_and_demo_code(app, client):
         return sorted(c.state for c in Case.select().where(Case.case_type == "klachten.klacht"))
 
     assert with_db(app, states) == ["afgerond", "bemiddeling", "in_behandeling", "ontvangen"]
-    html = follow(client, "KL-%d-0001" % dutch_today().year,
-                  "KLAV ERWE IDED EMOC ODEA AAAA").get_data(as_text=True)
+    html = follow(client, "KL-%d-0001" % dutch_today().year, "KLAV ERWE IDED EMOC ODEA AAAA").get_data(
+        as_text=True
+    )
     assert "Ontvangen" in html
     # The demo complaint about "juf Sanne" is hidden from Sanne (leerkracht) anyway,
     # and excluded for her even if she got klachten.view.

@@ -2,7 +2,6 @@
 complaint, the contactpersoon handles and closes it, the parent sees the result.
 axe-core scans the public form, the receipt and the follow-up pages."""
 
-
 import pytest
 
 from portal.dates import today as dutch_today

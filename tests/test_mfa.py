@@ -149,9 +149,15 @@ def test_production_warns_about_switching_it_off(tmp_path, monkeypatch, caplog):
     from portal import create_app
 
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "prod"))
-    create_app({"PORTAL_ENV": "production", "SECRET_KEY": "Zq8vN3kLp0Xw7RtY2bHc9MdF4sJgA6uE1oIiVnBz",
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
-                "PORTAL_URL": "https://portaal.school.nl", "PORTAL_REQUIRE_MFA": False})
+    create_app(
+        {
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": "Zq8vN3kLp0Xw7RtY2bHc9MdF4sJgA6uE1oIiVnBz",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+            "PORTAL_URL": "https://portaal.school.nl",
+            "PORTAL_REQUIRE_MFA": False,
+        }
+    )
     assert "PORTAL_REQUIRE_MFA staat uit" in caplog.text
 
 

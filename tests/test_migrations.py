@@ -65,13 +65,15 @@ def make_app(path, extra=(caseplugin,)):
     """An app on a new, empty database: the SQLite file ``path``, or the emptied PostgreSQL one."""
     if ON_PG:
         _reset_postgres()
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": OWNER_URL if ON_PG else f"sqlite:///{path}",
-        "PORTAL_EXTRA_PLUGINS": extra,
-        "SMTP_HOST": "",
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "DATABASE_URL": OWNER_URL if ON_PG else f"sqlite:///{path}",
+            "PORTAL_EXTRA_PLUGINS": extra,
+            "SMTP_HOST": "",
+        }
+    )
 
 
 # --- the schema, as both databases describe it -------------------------------------------
@@ -99,7 +101,7 @@ def _sqlite_schema(text):
         elif kind == "index":
             unique = {r[1]: r[2] for r in database.execute_sql(f'PRAGMA index_list("{table}")')}[name]
             columns = [r[2] for r in database.execute_sql(f'PRAGMA index_info("{name}")')]
-            where = sql[sql.index(" WHERE "):] if sql and " WHERE " in sql else None
+            where = sql[sql.index(" WHERE ") :] if sql and " WHERE " in sql else None
             out[("index", name)] = (table, unique, columns, where)
         elif kind == "trigger":
             out[("trigger", name)] = sql
@@ -186,8 +188,10 @@ def table_columns():
 def table_references():
     """{table: [(foreign key column, table it points to)]}."""
     if is_sqlite():
-        return {t: [(fk.column, fk.dest_table) for fk in database.get_foreign_keys(t)]
-                for t in database.get_tables()}
+        return {
+            t: [(fk.column, fk.dest_table) for fk in database.get_foreign_keys(t)]
+            for t in database.get_tables()
+        }
     out = {t: [] for t in database.get_tables()}
     for table, column, parent in database.execute_sql(
         "SELECT r.relname, a.attname, p.relname FROM pg_constraint c "
@@ -294,8 +298,7 @@ def copy_rows(ref):
     copied, into = {}, {}
     with database.atomic():
         for table in ref.order:
-            into[table] = next((old for old, new in MOVED.items() if new == table and old in here),
-                               table)
+            into[table] = next((old for old, new in MOVED.items() if new == table and old in here), table)
             if into[table] not in here:
                 continue
             columns = [c for c in ref.columns[table] if c in here[into[table]]]
@@ -339,8 +342,10 @@ def changes(expected_rows, copied, references):
 
 def migration_states():
     """[{app: last migration applied}], apps not named fully migrated; deduplicated."""
-    plan = {app: migrate.migration_names(pkg) for app, pkg in migrate.migration_sources(
-        make_manager(extra=(caseplugin,)))}
+    plan = {
+        app: migrate.migration_names(pkg)
+        for app, pkg in migrate.migration_sources(make_manager(extra=(caseplugin,)))
+    }
     wanted = [{app: name} for app, names in plan.items() for name in names[:-1]]
     wanted.append({app: names[0] for app, names in plan.items()})
     states, seen = [], []
@@ -530,8 +535,10 @@ def test_database_made_by_ea7f12b_upgrades_with_init_db_keeping_every_row(tmp_pa
         old_schema = schema()
         done = migrate.applied_migrations()
         # Where that commit left each app (None: an app it did not have yet).
-        state = {a: max((n for d, n in done if d == a), default=None)
-                 for a, _ in migrate.migration_sources(get_pm())}
+        state = {
+            a: max((n for d, n in done if d == a), default=None)
+            for a, _ in migrate.migration_sources(get_pm())
+        }
         tables = [t for t in database.get_tables() if t != "portal_migration"]
         columns = {t: c for t, c in table_columns().items() if t in tables}
         rows = {t: read_table(t, columns[t]) for t in tables}
@@ -545,8 +552,11 @@ def test_database_made_by_ea7f12b_upgrades_with_init_db_keeping_every_row(tmp_pa
     assert "migration portal.m0002_totp toegepast" in result.output
 
     with db_ctx(app):
-        lost = changes(lambda t, cols: [tuple(r[columns[t].index(c)] for c in cols) for r in rows[t]],
-                       columns, references)
+        lost = changes(
+            lambda t, cols: [tuple(r[columns[t].index(c)] for c in cols) for r in rows[t]],
+            columns,
+            references,
+        )
         assert not lost, "init-db lost data: " + "; ".join(lost)
         upgraded = schema()
         [saved] = (instance / "backups").iterdir()
@@ -573,10 +583,12 @@ def test_database_made_by_ea7f12b_upgrades_with_init_db_keeping_every_row(tmp_pa
 
 
 def test_sql_migrations_split_at_semicolons_that_end_a_line():
-    text = ("-- a comment; not a statement\n"
-            "CREATE TABLE a (x INTEGER);\n"
-            "CREATE TRIGGER t BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'nee'); END;\n"
-            "CREATE INDEX i ON a (x)")
+    text = (
+        "-- a comment; not a statement\n"
+        "CREATE TABLE a (x INTEGER);\n"
+        "CREATE TRIGGER t BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'nee'); END;\n"
+        "CREATE INDEX i ON a (x)"
+    )
     assert migrate.sql_statements(text) == [
         "CREATE TABLE a (x INTEGER)",
         "CREATE TRIGGER t BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'nee'); END",
@@ -589,6 +601,6 @@ def test_plugin_ddl_writes_a_first_migration_in_sql(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     written = (tmp_path / "m0001_initial.sqlite.sql").read_text()
     assert 'CREATE TABLE IF NOT EXISTS "testzaak_extra"' in written
-    assert 'SERIAL' in (tmp_path / "m0001_initial.postgresql.sql").read_text()
+    assert "SERIAL" in (tmp_path / "m0001_initial.postgresql.sql").read_text()
     again = runner.invoke(args=["plugin", "ddl", "testzaak", str(tmp_path)])
     assert again.exit_code != 0 and "bestaat al" in again.output

@@ -64,8 +64,10 @@ def octx(ctx):
 
 def queue_many(n, prefix="Bericht", slug="klaverweide"):
     here = School.get(School.slug == slug)
-    return [mail.queue(f"ouder{i}@example.org", f"{prefix} {i:03}", f"Tekst {i}", school=here).id
-            for i in range(n)]
+    return [
+        mail.queue(f"ouder{i}@example.org", f"{prefix} {i:03}", f"Tekst {i}", school=here).id
+        for i in range(n)
+    ]
 
 
 def send(app, **kw):
@@ -79,6 +81,7 @@ def row(app, row_id):
 
 
 # ------------------------------------------------------- claims and leases ----
+
 
 def _sender_process(config, instance, ready, go, out):
     """Runs in a separate process with its own app (spawned, so nothing is shared)."""
@@ -112,9 +115,10 @@ def test_two_senders_at_once_deliver_each_mail_exactly_once(app, app_config, tmp
     # Small batches: the two senders claim turn by turn, many times over.
     config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TIMEOUT=30, OUTBOX_BATCH_SIZE=7)
     with smtp_server(port) as server:
-        procs = [mp.Process(target=_sender_process,
-                            args=(config, str(tmp_path / "instance"), ready, go, out))
-                 for _ in range(2)]
+        procs = [
+            mp.Process(target=_sender_process, args=(config, str(tmp_path / "instance"), ready, go, out))
+            for _ in range(2)
+        ]
         for p in procs:
             p.start()
         try:
@@ -134,8 +138,7 @@ def test_two_senders_at_once_deliver_each_mail_exactly_once(app, app_config, tmp
     assert sum(r[0] for r, _ in results) == n and all(r[1] == 0 for r, _ in results)
     with db_ctx(app):
         rows = list(Outbox.select().where(Outbox.id.in_(ids)))
-        assert all(r.sent_at is not None and r.attempts == 1 and r.claim_token is None
-                   for r in rows)
+        assert all(r.sent_at is not None and r.attempts == 1 and r.claim_token is None for r in rows)
 
 
 def test_a_claim_excludes_other_workers_until_its_lease_ends(octx):
@@ -156,8 +159,9 @@ def test_a_claim_excludes_other_workers_until_its_lease_ends(octx):
     assert mail._renew(a, later + lease) == set()
     mail.release(a)
     fresh = {r.id: r for r in Outbox.select().where(Outbox.id.in_(ids))}
-    assert all(r.sent_at is None and r.attempts == 0 and r.claim_token == b[0].claim_token
-               for r in fresh.values())
+    assert all(
+        r.sent_at is None and r.attempts == 0 and r.claim_token == b[0].claim_token for r in fresh.values()
+    )
     # B's marks count.
     assert mail.mark_sent(b[0], later) is True
     assert Outbox.get_by_id(ids[0]).sent_at is not None
@@ -218,6 +222,7 @@ def test_a_refused_address_counts_for_that_mail_only_and_is_not_logged(app, port
 
 # --------------------------------------- attempts, the beheerder's page, retry ----
 
+
 def test_after_max_attempts_mail_is_failed_shown_to_its_school_and_retried(app, port):
     with db_ctx(app):
         School.create(slug="anderschool", name="Andere School")
@@ -233,8 +238,9 @@ def test_after_max_attempts_mail_is_failed_shown_to_its_school_and_retried(app, 
         assert r.attempts == attempt
         if attempt < max_attempts:
             assert r.failed_at is None
-            assert r.next_attempt_at - now == min(datetime.timedelta(minutes=2 ** (attempt - 1)),
-                                                  datetime.timedelta(hours=6))
+            assert r.next_attempt_at - now == min(
+                datetime.timedelta(minutes=2 ** (attempt - 1)), datetime.timedelta(hours=6)
+            )
     assert r.failed_at is not None and "ConnectionRefused" in r.last_error
     assert "example.org" not in r.last_error
     # Given up: no more attempts, however late.
@@ -257,8 +263,7 @@ def test_after_max_attempts_mail_is_failed_shown_to_its_school_and_retried(app, 
     assert row(app, mine).failed_at is not None
     # Another school's mail cannot be retried through this school's page.
     token = get_csrf(client, MAIL_PAGE)
-    r = client.post(f"{MAIL_PAGE}/{theirs}/opnieuw", data={"csrf_token": token},
-                    follow_redirects=True)
+    r = client.post(f"{MAIL_PAGE}/{theirs}/opnieuw", data={"csrf_token": token}, follow_redirects=True)
     assert "staat niet (meer) bij de mislukte mail" in r.get_data(as_text=True)
     assert row(app, theirs).failed_at is not None
 
@@ -269,7 +274,8 @@ def test_after_max_attempts_mail_is_failed_shown_to_its_school_and_retried(app, 
     with db_ctx(app):
         audits = list(AuditLog.select().where(AuditLog.action == "admin.mail.retry"))
         assert [(a.school, a.detail, a.user_email) for a in audits] == [
-            ("klaverweide", f"outbox={mine}", "beheerder@asg.demo")]
+            ("klaverweide", f"outbox={mine}", "beheerder@asg.demo")
+        ]
     html = client.get(MAIL_PAGE).get_data(as_text=True)
     assert "Er is geen mislukte mail." in html and "Er wacht nog 1 mail op verzending." in html
 
@@ -280,13 +286,16 @@ def test_after_max_attempts_mail_is_failed_shown_to_its_school_and_retried(app, 
 
     # "Alle mislukte mail opnieuw proberen" at the other school.
     token = get_csrf(client, "/anderschool/beheer/mail")
-    r = client.post("/anderschool/beheer/mail/opnieuw", data={"csrf_token": token},
-                    follow_redirects=True)
+    r = client.post("/anderschool/beheer/mail/opnieuw", data={"csrf_token": token}, follow_redirects=True)
     assert "1 mislukte mail staat weer in de wachtrij" in r.get_data(as_text=True)
     assert row(app, theirs).failed_at is None
     with db_ctx(app):
-        assert AuditLog.select().where((AuditLog.action == "admin.mail.retry")
-                                       & (AuditLog.school == "anderschool")).count() == 1
+        assert (
+            AuditLog.select()
+            .where((AuditLog.action == "admin.mail.retry") & (AuditLog.school == "anderschool"))
+            .count()
+            == 1
+        )
 
 
 def test_mail_page_only_for_the_beheerder_and_walked_by_the_access_test(app):
@@ -306,7 +315,8 @@ def test_backlog_counts_due_mail_and_its_age(octx):
     ids = queue_many(3)
     created = Outbox.get_by_id(ids[0]).next_attempt_at
     Outbox.update(next_attempt_at=created + datetime.timedelta(hours=1)).where(
-        Outbox.id == ids[2]).execute()  # backing off: not due
+        Outbox.id == ids[2]
+    ).execute()  # backing off: not due
     Outbox.update(failed_at=utcnow()).where(Outbox.id == ids[1]).execute()
     later = created + datetime.timedelta(minutes=10, seconds=30)
     assert mail.backlog(now=later) == {"due": 1, "oldest_due_minutes": 10, "failed": 1}
@@ -314,6 +324,7 @@ def test_backlog_counts_due_mail_and_its_age(octx):
 
 
 # ---------------------------------------------------- never inside a request ----
+
 
 @pytest.fixture
 def hung_smtp(app):
@@ -360,13 +371,16 @@ def test_a_hung_smtp_server_does_not_touch_a_request(app, client, hung_smtp):
 
 # ------------------------------------------------------------- what is kept ----
 
+
 def test_header_values_are_made_safe_when_queued(app, port):
     with db_ctx(app):
         here = school()
-        injected = mail.queue("ouder@example.org\r\nBcc: x@evil.example",
-                              "Klacht\r\nBcc: x@evil.example", "Tekst", school=here)
-        odd = mail.queue("ouder2@example.org", "Een\x00 \t\x85titel\u2028met\x1b[31m tekens",
-                         "Tekst", school=here)
+        injected = mail.queue(
+            "ouder@example.org\r\nBcc: x@evil.example", "Klacht\r\nBcc: x@evil.example", "Tekst", school=here
+        )
+        odd = mail.queue(
+            "ouder2@example.org", "Een\x00 \t\x85titel\u2028met\x1b[31m tekens", "Tekst", school=here
+        )
         listed = mail.queue("ouder3@example.org, x@evil.example", "Lijst", "Tekst", school=here)
         assert injected.to == "ouder@example.org"
         assert injected.subject == "Klacht Bcc: x@evil.example"  # on one line: just text
@@ -387,13 +401,20 @@ def test_header_values_are_made_safe_when_queued(app, port):
 def test_body_and_attachment_are_cleared_once_sent(app, port):
     letter = b"%PDF-1.4 de brief aan de ouder"
     with db_ctx(app):
-        row_id = mail.queue("ouder@example.org", "Uw brief", "Beste ouder, details.",
-                            school=school(), attachment=letter, attachment_name="brief.pdf").id
+        row_id = mail.queue(
+            "ouder@example.org",
+            "Uw brief",
+            "Beste ouder, details.",
+            school=school(),
+            attachment=letter,
+            attachment_name="brief.pdf",
+        ).id
     with smtp_server(port) as server:
         assert send(app) == (1, 0, 0)
-    (_, msg), = server.messages
-    assert [(p.get_filename(), p.get_payload(decode=True)) for p in msg.walk()
-            if p.get_filename()] == [("brief.pdf", letter)]
+    ((_, msg),) = server.messages
+    assert [(p.get_filename(), p.get_payload(decode=True)) for p in msg.walk() if p.get_filename()] == [
+        ("brief.pdf", letter)
+    ]
     sent = row(app, row_id)
     assert sent.sent_at is not None and sent.body == "" and sent.attachment is None
     assert sent.to == "ouder@example.org" and sent.subject == "Uw brief"  # for the list and audit
@@ -441,8 +462,12 @@ def test_migration_upgrades_an_old_outbox_table(ctx):
 
     database.drop_tables([Outbox])
     database.create_tables([OldOutbox])
-    old = OldOutbox.create(to="oud@example.org\r\nBcc: x@evil.example",
-                           subject="Oud\r\nBcc: x@evil.example", body="Tekst", school="klaverweide")
+    old = OldOutbox.create(
+        to="oud@example.org\r\nBcc: x@evil.example",
+        subject="Oud\r\nBcc: x@evil.example",
+        body="Tekst",
+        school="klaverweide",
+    )
     done = OldOutbox.create(to="klaar@example.org", subject="Verzonden", body="", sent_at=utcnow())
     assert "case_id" not in {c.name for c in database.get_columns("portal_outbox")}
     with database.atomic():
@@ -469,6 +494,7 @@ def test_migration_upgrades_an_old_outbox_table(ctx):
 
 # -------------------------------------------------------------- the worker ----
 
+
 def _worker_env(app, tmp_path, **extra):
     env = dict(os.environ)
     for key in ("SMTP_HOST", "SMTP_PORT"):
@@ -485,9 +511,14 @@ def _worker_env(app, tmp_path, **extra):
 
 def _start_worker(env):
     flask = Path(sys.executable).with_name("flask")
-    proc = subprocess.Popen([str(flask), "--app", "portal", "outbox", "work"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen(
+        [str(flask), "--app", "portal", "outbox", "work"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     lines = queue_module.Queue()
 
     def read():

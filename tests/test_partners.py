@@ -33,9 +33,14 @@ from .core_helpers import school
 
 LIST = "/klaverweide/partners/"
 MEETINGS = "/klaverweide/partners/overleg"
-NEW = {"organisation": "Leerplicht Almere (demo)", "kind": "leerplicht",
-       "contact_person": "Ans de Vries", "phone": "036 000 1199",
-       "email": "leerplicht@partners.demo", "notes": "Bij zorgelijk verzuim."}
+NEW = {
+    "organisation": "Leerplicht Almere (demo)",
+    "kind": "leerplicht",
+    "contact_person": "Ans de Vries",
+    "phone": "036 000 1199",
+    "email": "leerplicht@partners.demo",
+    "notes": "Bij zorgelijk verzuim.",
+}
 
 
 @pytest.fixture
@@ -52,8 +57,10 @@ def as_role(app, role):
 
 def audit_rows(app, action):
     with db_ctx(app):
-        return [(r.detail, r.user_email) for r in
-                AuditLog.select().where(AuditLog.action == action).order_by(AuditLog.id)]
+        return [
+            (r.detail, r.user_email)
+            for r in AuditLog.select().where(AuditLog.action == action).order_by(AuditLog.id)
+        ]
 
 
 def partner_named(app, organisation):
@@ -62,6 +69,7 @@ def partner_named(app, organisation):
 
 
 # --------------------------------------------------------------------- list ----
+
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_staff_member_sees_the_list_with_links_to_call_and_mail(app, role):
@@ -98,6 +106,7 @@ def test_tel_links_only_for_numbers():
 
 # ------------------------------------------------------------------- manage ----
 
+
 def test_a_leerkracht_may_not_change_the_list(app):
     client = as_role(app, "leerkracht")
     pid = partner_named(app, "Veilig Thuis (demo)").id
@@ -111,14 +120,21 @@ def test_a_leerkracht_may_not_change_the_list(app):
 
 def test_ib_adds_changes_and_removes_a_partner_each_audited(app):
     client = as_role(app, "ib")
-    r = post(client, LIST + "nieuw", {**NEW, "organisation": "", "kind": "politie",
-                                      "email": "geen-adres", "phone": "bel maar"}, page=LIST)
+    r = post(
+        client,
+        LIST + "nieuw",
+        {**NEW, "organisation": "", "kind": "politie", "email": "geen-adres", "phone": "bel maar"},
+        page=LIST,
+    )
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "<title>Fout: Externe partners" in html and 'class="error-summary"' in html
-    for message in ("Vul de naam van de organisatie in.", "Kies de soort partner.",
-                    "Vul een geldig e-mailadres in.",
-                    "Vul een telefoonnummer in met alleen cijfers, spaties of +."):
+    for message in (
+        "Vul de naam van de organisatie in.",
+        "Kies de soort partner.",
+        "Vul een geldig e-mailadres in.",
+        "Vul een telefoonnummer in met alleen cijfers, spaties of +.",
+    ):
         assert message in html
     assert "Ans de Vries" in html  # what was typed is kept
 
@@ -170,7 +186,7 @@ def test_partner_choices_for_a_plugins_form(app):
         here = school()
         choices = api.partner_choices(here)
         assert len(choices) == 6
-        assert ("Slachtofferhulp (demo) (Slachtofferhulp)" in [label for _, label in choices])
+        assert "Slachtofferhulp (demo) (Slachtofferhulp)" in [label for _, label in choices]
         assert [label for _, label in choices] == sorted(label for _, label in choices)
         hidden = Partner.get(Partner.organisation == "Veilig Thuis (demo)")
         Partner.update(active=False).where(Partner.id == hidden.id).execute()
@@ -182,34 +198,52 @@ def test_partner_choices_for_a_plugins_form(app):
 
 # ----------------------------------------------------------------- meetings ----
 
+
 def test_meetings_are_logged_and_listed_newest_first(app):
     client = as_role(app, "ib")
     page = client.get(MEETINGS).get_data(as_text=True)
     assert "Er is nog geen overleg vastgelegd." in page and "Zonder namen van kinderen" in page
     future = (dutch_today() + datetime.timedelta(days=3)).isoformat()
-    r = post(client, MEETINGS, {"held_on": future, "kind": "", "attendees": "", "topics": ""},
-             page=MEETINGS)
+    r = post(client, MEETINGS, {"held_on": future, "kind": "", "attendees": "", "topics": ""}, page=MEETINGS)
     assert r.status_code == 422
     html = r.get_data(as_text=True)
-    for message in ("Deze datum ligt in de toekomst.", "Kies het soort overleg.",
-                    "Vul in wie er waren.", "Vul in wat er is besproken."):
+    for message in (
+        "Deze datum ligt in de toekomst.",
+        "Kies het soort overleg.",
+        "Vul in wie er waren.",
+        "Vul in wat er is besproken.",
+    ):
         assert message in html
-    for day, kind, topics in (("2026-02-02", "ib_netwerk", "Rouwverwerking in de groep."),
-                              ("2026-03-02", "samenwerkingsverband", "Arrangementen groep 6.")):
-        r = post(client, MEETINGS, {"held_on": day, "kind": kind, "topics": topics,
-                                    "attendees": "Marieke Postma (IB), Noor Bakker (SMW)"},
-                 page=MEETINGS)
+    for day, kind, topics in (
+        ("2026-02-02", "ib_netwerk", "Rouwverwerking in de groep."),
+        ("2026-03-02", "samenwerkingsverband", "Arrangementen groep 6."),
+    ):
+        r = post(
+            client,
+            MEETINGS,
+            {
+                "held_on": day,
+                "kind": kind,
+                "topics": topics,
+                "attendees": "Marieke Postma (IB), Noor Bakker (SMW)",
+            },
+            page=MEETINGS,
+        )
         assert r.status_code == 302
     html = client.get(MEETINGS).get_data(as_text=True)
     log = re.findall(r'<span class="when">([^<]+)</span> <span class="who">([^<]+)</span>', html)
-    assert log == [("2 maart 2026", "Overleg samenwerkingsverband"),
-                   ("2 februari 2026", "Maandelijks IB-netwerk")]
+    assert log == [
+        ("2 maart 2026", "Overleg samenwerkingsverband"),
+        ("2 februari 2026", "Maandelijks IB-netwerk"),
+    ]
     assert "Arrangementen groep 6." in html and "Het overleg is vastgelegd." in html
     with db_ctx(app):
         rows = list(NetworkMeeting.select().order_by(NetworkMeeting.id))
         assert [r.created_by.email for r in rows] == ["ib@klaverweide.demo"] * 2
     assert [d for d, _ in audit_rows(app, "partners.meeting")] == [
-        f"{rows[0].id}: ib_netwerk 2026-02-02", f"{rows[1].id}: samenwerkingsverband 2026-03-02"]
+        f"{rows[0].id}: ib_netwerk 2026-02-02",
+        f"{rows[1].id}: samenwerkingsverband 2026-03-02",
+    ]
 
 
 def test_every_route_with_every_role(app, client):
@@ -226,8 +260,11 @@ def test_bad_values_get_dutch_messages_and_never_a_500(app):
     client = as_role(app, "directie")
     pid = partner_named(app, "Veilig Thuis (demo)").id
     for url in (LIST + "nieuw", f"{LIST}{pid}", MEETINGS):
-        for data in ({}, {"kind": "x" * 50, "held_on": "31-02-2026", "organisation": "\x01"},
-                     {"organisation": "a\nb", "email": "x" * 300, "notes": "x" * 3000}):
+        for data in (
+            {},
+            {"kind": "x" * 50, "held_on": "31-02-2026", "organisation": "\x01"},
+            {"organisation": "a\nb", "email": "x" * 300, "notes": "x" * 3000},
+        ):
             r = post(client, url, data, page=LIST)
             assert r.status_code == 422, (url, data)
             assert "error-summary" in r.get_data(as_text=True)
@@ -271,31 +308,35 @@ def test_adopt_partners_keeps_free_ids_moves_the_rest_and_every_reference_follow
         here = school().id
         for statement in OLD_TABLE_SQL["sqlite" if is_sqlite() else "postgresql"]:
             database.execute_sql(statement)
-        rows = [(2, "Buurtteam (demo)", True), (5, "Jeugdarts (demo)", False),
-                (9, "Leerplicht (demo)", True)]
+        rows = [(2, "Buurtteam (demo)", True), (5, "Jeugdarts (demo)", False), (9, "Leerplicht (demo)", True)]
         for pid, name, active in rows:
             database.execute_sql(
                 constant_sql('INSERT INTO "proef_partner" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-                (pid, here, name, "anders", "Iemand", "036 000 0002", "", "notitie", active))
+                (pid, here, name, "anders", "Iemand", "036 000 0002", "", "notitie", active),
+            )
         for hid, pid in ((1, 2), (2, 5), (3, 9), (4, None), (5, 2)):
-            database.execute_sql(constant_sql('INSERT INTO "proef_hulp" VALUES (?, ?, ?)'),
-                                 (hid, pid, f"hulp {hid}"))
-        RolePermission.create(school=here, permission="proef.partners", role="leerkracht",
-                              granted=True)
+            database.execute_sql(
+                constant_sql('INSERT INTO "proef_hulp" VALUES (?, ?, ?)'), (hid, pid, f"hulp {hid}")
+            )
+        RolePermission.create(school=here, permission="proef.partners", role="leerkracht", granted=True)
         RolePermission.create(school=here, permission="proef.partners", role="ib", granted=False)
         RolePermission.create(school=here, permission="portal.partners", role="ib", granted=True)
         assert max(p.id for p in Partner.select()) == 6
         # As init-db runs a migration (on SQLite: foreign keys off, checked before the commit).
         moved = {}
-        migrate.apply_migration("proef", "m0002_partners", lambda db: moved.update(
-            api.adopt_partners(db, "proef_partner", permission="proef.partners")))
+        migrate.apply_migration(
+            "proef",
+            "m0002_partners",
+            lambda db: moved.update(api.adopt_partners(db, "proef_partner", permission="proef.partners")),
+        )
         assert moved == {2: 10, 5: 11, 9: 9}
         assert "proef_partner" not in database.get_tables()
-        got = {p.id: (p.organisation, p.active, p.notes) for p in Partner.select()
-               .where(Partner.id > 6)}
-        assert got == {9: ("Leerplicht (demo)", True, "notitie"),
-                       10: ("Buurtteam (demo)", True, "notitie"),
-                       11: ("Jeugdarts (demo)", False, "notitie")}
+        got = {p.id: (p.organisation, p.active, p.notes) for p in Partner.select().where(Partner.id > 6)}
+        assert got == {
+            9: ("Leerplicht (demo)", True, "notitie"),
+            10: ("Buurtteam (demo)", True, "notitie"),
+            11: ("Jeugdarts (demo)", False, "notitie"),
+        }
         help_rows = database.execute_sql('SELECT "id", "partner_id" FROM "proef_hulp" ORDER BY "id"')
         assert list(help_rows) == [(1, 10), (2, 11), (3, 9), (4, None), (5, 10)]
         [fk] = database.get_foreign_keys("proef_hulp")
@@ -308,22 +349,27 @@ def test_adopt_partners_keeps_free_ids_moves_the_rest_and_every_reference_follow
         assert Partner.create(school=school().id, organisation="Nieuw", kind="ggd").id == 12
         # ON DELETE SET NULL holds for the new reference.
         Partner.delete().where(Partner.id == 9).execute()
-        assert database.execute_sql(
-            'SELECT "partner_id" FROM "proef_hulp" WHERE "id" = 3').fetchone()[0] is None
+        assert (
+            database.execute_sql('SELECT "partner_id" FROM "proef_hulp" WHERE "id" = 3').fetchone()[0] is None
+        )
         database.execute_sql('DROP TABLE "proef_hulp"')
 
 
 # ------------------------------------------------------------------ browser ----
 
+
 @pytest.mark.browser
 def test_pages_are_accessible_and_fit_a_phone(phone_page, page, live_server, app):
     with db_ctx(app):
-        Partner.create(school=school().id, organisation="Jeugdgezondheidszorg en "
-                       "opvoedondersteuning Almere Haven-Centrum (demo)", kind="ggd",
-                       contact_person="Pieternella van Oldenbarnevelt-Smit", phone="036 000 1109",
-                       email="jeugdgezondheidszorg.almere-haven@ggd-flevoland-partners.demo",
-                       notes="Bereikbaar op werkdagen van 8.30 tot 17.00 uur; buiten kantoortijd "
-                             "via de centrale.")
+        Partner.create(
+            school=school().id,
+            organisation="Jeugdgezondheidszorg en opvoedondersteuning Almere Haven-Centrum (demo)",
+            kind="ggd",
+            contact_person="Pieternella van Oldenbarnevelt-Smit",
+            phone="036 000 1109",
+            email="jeugdgezondheidszorg.almere-haven@ggd-flevoland-partners.demo",
+            notes="Bereikbaar op werkdagen van 8.30 tot 17.00 uur; buiten kantoortijd via de centrale.",
+        )
     browser_login(phone_page, live_server, "ib")
     for path in (LIST, f"{LIST}1", MEETINGS):
         phone_page.goto(live_server + path)
@@ -343,6 +389,8 @@ def test_pages_are_accessible_and_fit_a_phone(phone_page, page, live_server, app
     browser_login(page, live_server, "leerkracht")
     page.get_by_role("link", name="Externe partners").first.click()
     assert page.get_by_role("heading", name="Externe partners", level=1).is_visible()
-    assert page.get_by_role("link", name=re.compile(r"^smw@")).get_attribute("href") == \
-        "mailto:smw@partners.demo"
+    assert (
+        page.get_by_role("link", name=re.compile(r"^smw@")).get_attribute("href")
+        == "mailto:smw@partners.demo"
+    )
     assert not axe_violations(page), describe(axe_violations(page))

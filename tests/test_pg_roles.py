@@ -45,15 +45,17 @@ def split(tmp_path, monkeypatch):
                 cur.execute(statement)
     db_su.close()
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    yield {"owner": base.format(owner) + f"/{dbname}", "app": base.format(app_role) + f"/{dbname}",
-           "app_role": app_role}
+    yield {
+        "owner": base.format(owner) + f"/{dbname}",
+        "app": base.format(app_role) + f"/{dbname}",
+        "app_role": app_role,
+    }
     from portal.db import database
 
     if not database.is_closed():
         database.close()
     with su.cursor() as cur:
-        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                    (dbname,))
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (dbname,))
         cur.execute(f"DROP DATABASE {dbname}")
         cur.execute(f"DROP ROLE {owner}")
         cur.execute(f"DROP ROLE {app_role}")
@@ -64,8 +66,12 @@ def test_the_application_login_cannot_erase_or_unprotect_the_audit_log(split, tm
     from portal import create_app
     from portal.testing import login
 
-    config = {**base_config(tmp_path), "DATABASE_URL": split["app"],
-              "DATABASE_OWNER_URL": split["owner"], "PORTAL_DB_APP_ROLE": split["app_role"]}
+    config = {
+        **base_config(tmp_path),
+        "DATABASE_URL": split["app"],
+        "DATABASE_OWNER_URL": split["owner"],
+        "PORTAL_DB_APP_ROLE": split["app_role"],
+    }
     app = create_app(config)
     result = app.test_cli_runner().invoke(args=["init-db", "--demo"])
     assert result.exit_code == 0, result.output
@@ -80,13 +86,15 @@ def test_the_application_login_cannot_erase_or_unprotect_the_audit_log(split, tm
     conn = psycopg2.connect(split["app"])
     conn.autocommit = True
     refused = []
-    for statement in ("TRUNCATE portal_audit_log",
-                      "UPDATE portal_audit_log SET outcome = 'ok'",
-                      "DELETE FROM portal_audit_log",
-                      "ALTER TABLE portal_audit_log DISABLE TRIGGER ALL",
-                      "DROP TRIGGER portal_audit_append_only ON portal_audit_log",
-                      "DROP TABLE portal_audit_log",
-                      "CREATE TABLE kwaad (x int)"):
+    for statement in (
+        "TRUNCATE portal_audit_log",
+        "UPDATE portal_audit_log SET outcome = 'ok'",
+        "DELETE FROM portal_audit_log",
+        "ALTER TABLE portal_audit_log DISABLE TRIGGER ALL",
+        "DROP TRIGGER portal_audit_append_only ON portal_audit_log",
+        "DROP TABLE portal_audit_log",
+        "CREATE TABLE kwaad (x int)",
+    ):
         with conn.cursor() as cur:
             try:
                 cur.execute(statement)
@@ -95,13 +103,19 @@ def test_the_application_login_cannot_erase_or_unprotect_the_audit_log(split, tm
     with conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM portal_audit_log")
         rows = cur.fetchone()[0]
-        cur.execute("INSERT INTO portal_audit_log (at, user_email, role, school, case_ref, action, "
-                    "outcome, ip, detail) VALUES (now(), '', '', '', '', 'test', 'ok', '', '')")
+        cur.execute(
+            "INSERT INTO portal_audit_log (at, user_email, role, school, case_ref, action, "
+            "outcome, ip, detail) VALUES (now(), '', '', '', '', 'test', 'ok', '', '')"
+        )
     conn.close()
     assert [s for s, _ in refused] == [
-        "TRUNCATE portal_audit_log", "UPDATE portal_audit_log SET outcome = 'ok'",
-        "DELETE FROM portal_audit_log", "ALTER TABLE portal_audit_log DISABLE TRIGGER ALL",
-        "DROP TRIGGER portal_audit_append_only ON portal_audit_log", "DROP TABLE portal_audit_log",
-        "CREATE TABLE kwaad (x int)"]
+        "TRUNCATE portal_audit_log",
+        "UPDATE portal_audit_log SET outcome = 'ok'",
+        "DELETE FROM portal_audit_log",
+        "ALTER TABLE portal_audit_log DISABLE TRIGGER ALL",
+        "DROP TRIGGER portal_audit_append_only ON portal_audit_log",
+        "DROP TABLE portal_audit_log",
+        "CREATE TABLE kwaad (x int)",
+    ]
     assert all(code in ("42501",) for _, code in refused), refused  # insufficient privilege / owner
     assert rows > 0

@@ -12,10 +12,27 @@ from portal import api
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = sorted(p for p in (ROOT / "plugins").iterdir() if (p / "__init__.py").exists())
 SOURCES = [(plugin.name, path) for plugin in PLUGINS for path in sorted(plugin.rglob("*.py"))]
-CORE_TABLES = {"Case", "CaseChecklistItem", "CaseDeadline", "CaseDocument", "CaseEvent",
-               "CaseExclusion", "School", "User"}
-WRITES = {"create", "insert", "insert_many", "update", "delete", "delete_instance", "save",
-          "replace", "get_or_create"}
+CORE_TABLES = {
+    "Case",
+    "CaseChecklistItem",
+    "CaseDeadline",
+    "CaseDocument",
+    "CaseEvent",
+    "CaseExclusion",
+    "School",
+    "User",
+}
+WRITES = {
+    "create",
+    "insert",
+    "insert_many",
+    "update",
+    "delete",
+    "delete_instance",
+    "save",
+    "replace",
+    "get_or_create",
+}
 
 
 def _imports(tree):
@@ -58,6 +75,5 @@ def test_plugins_never_write_core_tables(plugin, path):
 
 def test_every_name_of_the_api_is_documented():
     docs = (ROOT / "docs" / "plugins.md").read_text()
-    missing = [name for name in api.__all__
-               if not re.search(rf"`{re.escape(name)}[`(.]", docs)]
+    missing = [name for name in api.__all__ if not re.search(rf"`{re.escape(name)}[`(.]", docs)]
     assert missing == [], f"docs/plugins.md does not describe: {missing}"

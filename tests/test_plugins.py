@@ -50,7 +50,8 @@ def _enable(app, slug, on=True):
             SchoolPlugin.insert(school=school, plugin=slug).on_conflict_ignore().execute()
         else:
             SchoolPlugin.delete().where(
-                (SchoolPlugin.school == school) & (SchoolPlugin.plugin == slug)).execute()
+                (SchoolPlugin.school == school) & (SchoolPlugin.plugin == slug)
+            ).execute()
         database.close()
 
 
@@ -80,22 +81,35 @@ def test_example_plugin_adds_page_permission_setting_panel(app, client):
     login(admin, "beheerder")
     page = admin.get("/klaverweide/beheer/school").get_data(as_text=True)
     assert "Begroeting op de voorbeeldpagina" in page
-    r = post(admin, "/klaverweide/beheer/school", {
-        "name": "De Klaverweide", "address": "Klaverweg 12, 1300 AA Almere", "phone": "036",
-        "email": "", "board_name": "ASG", "voorbeeld__greeting": "Hallo team",
-        "portal__contact_phone": "",
-    }, page="/klaverweide/beheer/school")
+    r = post(
+        admin,
+        "/klaverweide/beheer/school",
+        {
+            "name": "De Klaverweide",
+            "address": "Klaverweg 12, 1300 AA Almere",
+            "phone": "036",
+            "email": "",
+            "board_name": "ASG",
+            "voorbeeld__greeting": "Hallo team",
+            "portal__contact_phone": "",
+        },
+        page="/klaverweide/beheer/school",
+    )
     assert r.status_code == 302
     assert "Hallo team" in client.get("/klaverweide/voorbeeld/").get_data(as_text=True)
 
 
 def _app_with(tmp_path, monkeypatch, *modules):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "inst"))
-    return create_app({
-        "TESTING": True, "SECRET_KEY": "x" * 40,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        "PORTAL_PLUGINS": [], "PORTAL_EXTRA_PLUGINS": modules,
-    })
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x" * 40,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+            "PORTAL_PLUGINS": [],
+            "PORTAL_EXTRA_PLUGINS": modules,
+        }
+    )
 
 
 def _plugin(name, **hooks):
@@ -134,21 +148,35 @@ def test_table_names_must_carry_the_slug(tmp_path, monkeypatch):
 
 def _case_type(**over):
     base = dict(
-        name="een.zaak", title="Zaak", prefix="EE",
-        states=(State("a", "A"), State("b", "B", closed=True)), initial="a",
-        transitions=(Transition("een.t", "T", ("a",), "b", "een.p"),), view_permission="een.p",
+        name="een.zaak",
+        title="Zaak",
+        prefix="EE",
+        states=(State("a", "A"), State("b", "B", closed=True)),
+        initial="a",
+        transitions=(Transition("een.t", "T", ("a",), "b", "een.p"),),
+        view_permission="een.p",
     )
     base.update(over)
     return CaseType(**base)
 
 
-@pytest.mark.parametrize("over, message", [
-    ({"transitions": (Transition("een.t", "T", ("a",), "zzz", "een.p"),)}, "unknown state"),
-    ({"initial": "zzz"}, "initial state"),
-    ({"view_permission": "een.onbekend"}, "unknown permission"),
-    ({"transitions": (Transition("een.t", "T", ("a",), "b", "een.p"),
-                      Transition("een.t", "T", ("a",), "b", "een.p"))}, "duplicate transition"),
-])
+@pytest.mark.parametrize(
+    "over, message",
+    [
+        ({"transitions": (Transition("een.t", "T", ("a",), "zzz", "een.p"),)}, "unknown state"),
+        ({"initial": "zzz"}, "initial state"),
+        ({"view_permission": "een.onbekend"}, "unknown permission"),
+        (
+            {
+                "transitions": (
+                    Transition("een.t", "T", ("a",), "b", "een.p"),
+                    Transition("een.t", "T", ("a",), "b", "een.p"),
+                )
+            },
+            "duplicate transition",
+        ),
+    ],
+)
 def test_case_type_validation(tmp_path, monkeypatch, over, message):
     bad = _plugin(
         "een",
@@ -160,8 +188,7 @@ def test_case_type_validation(tmp_path, monkeypatch, over, message):
 
 
 def test_duplicate_names_across_hooks_refused(tmp_path, monkeypatch):
-    a = _plugin("een", register_permissions=lambda: [Permission("een.p", "p"),
-                                                     Permission("een.p", "p")])
+    a = _plugin("een", register_permissions=lambda: [Permission("een.p", "p"), Permission("een.p", "p")])
     with pytest.raises(PluginError, match="duplicate"):
         _app_with(tmp_path, monkeypatch, a)
 
@@ -180,8 +207,9 @@ def test_broken_plugin_is_skipped_and_portal_starts(tmp_path, monkeypatch, caplo
 
     monkeypatch.setattr("portal.plugins.entry_points", fake_entry_points)
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "inst"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40,
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'y.sqlite3'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "x" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'y.sqlite3'}"}
+    )
     assert "kapot" not in app.extensions["portal"].plugin_slugs
     assert "klachten" in app.extensions["portal"].plugin_slugs
     assert "kapot could not be loaded" in caplog.text

@@ -55,25 +55,54 @@ class MeldForm(api.Form):
 
 
 TYPE = api.CaseType(
-    name="ouderpunt.melding", title="Melding", prefix="OP",
-    states=(api.State("nieuw", "Nieuw", public_text="Uw melding is ontvangen."),
-            api.State("klaar", "Afgerond", closed=True, public_text="Uw melding is afgerond.")),
+    name="ouderpunt.melding",
+    title="Melding",
+    prefix="OP",
+    states=(
+        api.State("nieuw", "Nieuw", public_text="Uw melding is ontvangen."),
+        api.State("klaar", "Afgerond", closed=True, public_text="Uw melding is afgerond."),
+    ),
     initial="nieuw",
-    transitions=(api.Transition("ouderpunt.sluit", "Afronden", ("nieuw",), "klaar",
-                                "ouderpunt.handle"),),
-    view_permission="ouderpunt.view", handle_permission="ouderpunt.handle", detail=Melding,
-    start=api.Start(MeldForm, "Een melding doen", path="melden", public=True, title="{subject}",
-                    notify="ouderpunt.handle", email_field="email", submit="Versturen"),
+    transitions=(api.Transition("ouderpunt.sluit", "Afronden", ("nieuw",), "klaar", "ouderpunt.handle"),),
+    view_permission="ouderpunt.view",
+    handle_permission="ouderpunt.handle",
+    detail=Melding,
+    start=api.Start(
+        MeldForm,
+        "Een melding doen",
+        path="melden",
+        public=True,
+        title="{subject}",
+        notify="ouderpunt.handle",
+        email_field="email",
+        submit="Versturen",
+    ),
 )
 
 PLUGIN = api.Plugin(
-    SLUG, __name__, title="Ouderpunt (test)", case_types=[TYPE], migrations=False,
-    permissions=[api.Permission("ouderpunt.view", "Meldingen zien", ("directie",)),
-                 api.Permission("ouderpunt.handle", "Meldingen behandelen", ("directie",))],
-    documents=[api.DocumentTemplate("ouderpunt.antwoord", "Antwoord aan de ouder", TYPE.name,
-                                    "x.html", dict, "ouderpunt.handle", for_submitter=True),
-               api.DocumentTemplate("ouderpunt.intern", "Intern verslag", TYPE.name, "x.html",
-                                    dict, "ouderpunt.handle")],
+    SLUG,
+    __name__,
+    title="Ouderpunt (test)",
+    case_types=[TYPE],
+    migrations=False,
+    permissions=[
+        api.Permission("ouderpunt.view", "Meldingen zien", ("directie",)),
+        api.Permission("ouderpunt.handle", "Meldingen behandelen", ("directie",)),
+    ],
+    documents=[
+        api.DocumentTemplate(
+            "ouderpunt.antwoord",
+            "Antwoord aan de ouder",
+            TYPE.name,
+            "x.html",
+            dict,
+            "ouderpunt.handle",
+            for_submitter=True,
+        ),
+        api.DocumentTemplate(
+            "ouderpunt.intern", "Intern verslag", TYPE.name, "x.html", dict, "ouderpunt.handle"
+        ),
+    ],
 )
 
 
@@ -110,10 +139,16 @@ def with_db(app, fn):
 
 def submit(client, environ=None, **data):
     html = client.get(FORM, environ_base=environ or {}).get_data(as_text=True)
-    fields = {"subject": "Het hek is kapot", "email": "ouder@voorbeeld.nl", **data,
-              "csrf_token": csrf_from(html), "form_token": TOKEN_RE.search(html).group(1)}
-    return client.post(FORM, data={k: v for k, v in fields.items() if v is not None},
-                       environ_base=environ or {})
+    fields = {
+        "subject": "Het hek is kapot",
+        "email": "ouder@voorbeeld.nl",
+        **data,
+        "csrf_token": csrf_from(html),
+        "form_token": TOKEN_RE.search(html).group(1),
+    }
+    return client.post(
+        FORM, data={k: v for k, v in fields.items() if v is not None}, environ_base=environ or {}
+    )
 
 
 def submitted(client, **data):
@@ -123,11 +158,15 @@ def submitted(client, **data):
 
 def follow(client, reference, code, url=FOLLOW, environ=None, **extra):
     csrf = csrf_from(client.get(FOLLOW).get_data(as_text=True))
-    return client.post(url, data={"reference": reference, "code": code, "csrf_token": csrf,
-                                  **extra}, environ_base=environ or {})
+    return client.post(
+        url,
+        data={"reference": reference, "code": code, "csrf_token": csrf, **extra},
+        environ_base=environ or {},
+    )
 
 
 # ------------------------------------------------------------------ the pages ----
+
 
 def test_the_core_serves_the_form_with_honeypot_and_token(client):
     r = client.get(FORM)
@@ -159,16 +198,19 @@ def test_a_submission_gets_reference_code_confirmation_and_staff_notice(app, cli
         parent = Outbox.get(Outbox.to == "ouder@voorbeeld.nl")
         assert parent.subject == f"Uw melding is ontvangen ({ref})" and ref in parent.body
         assert code.replace(" ", "") not in parent.body.replace(" ", "")
-        assert Outbox.select().where((Outbox.to == "directie@klaverweide.demo")
-                                     & Outbox.subject.contains(ref)).count() == 1
+        assert (
+            Outbox.select()
+            .where((Outbox.to == "directie@klaverweide.demo") & Outbox.subject.contains(ref))
+            .count()
+            == 1
+        )
 
     with_db(app, check)
 
 
 def test_a_form_sent_twice_shows_the_first_reference_without_the_code(app, client):
     html = client.get(FORM).get_data(as_text=True)
-    data = {"subject": "Dubbel", "csrf_token": csrf_from(html),
-            "form_token": TOKEN_RE.search(html).group(1)}
+    data = {"subject": "Dubbel", "csrf_token": csrf_from(html), "form_token": TOKEN_RE.search(html).group(1)}
     first = client.post(FORM, data=data).get_data(as_text=True)
     again = client.post(FORM, data=data).get_data(as_text=True)
     ref = REF_RE.search(first).group(1)
@@ -183,13 +225,23 @@ def test_the_honeypot_keeps_the_text_and_starts_nothing(app, client):
     html = r.get_data(as_text=True)
     assert 'value="Echt iets"' in html and "spam.example" not in html
     assert with_db(app, lambda: Case.select().where(Case.case_type == TYPE.name).count()) == 0
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "ouderpunt.indienen") & (AuditLog.outcome == "honeypot")).count()) == 1
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "ouderpunt.indienen") & (AuditLog.outcome == "honeypot"))
+                .count()
+            ),
+        )
+        == 1
+    )
 
 
 def test_the_school_ceiling_without_a_setting_is_the_cores(app, client):
     """No setting of the type's own: the core's 30 per hour. Past it the parent is asked to
     call the school, with its phone number, and keeps what they typed."""
+
     def forty():
         from portal import throttle
 
@@ -202,8 +254,10 @@ def test_the_school_ceiling_without_a_setting_is_the_cores(app, client):
     html = r.get_data(as_text=True)
     assert "036 000 0000" in html and 'value="Bewaar mij"' in html
     # The refused submission left no count of its address behind.
-    assert with_db(app, lambda: LoginAttempt.select().where(
-        LoginAttempt.kind == "ouderpunt.indienen").count()) == 40
+    assert (
+        with_db(app, lambda: LoginAttempt.select().where(LoginAttempt.kind == "ouderpunt.indienen").count())
+        == 40
+    )
 
 
 def test_the_ceiling_is_never_below_the_free_attempts_of_one_address(app):
@@ -219,8 +273,7 @@ def test_the_ceiling_is_never_below_the_free_attempts_of_one_address(app):
 def test_the_public_pages_show_no_staff_menu(app):
     client = app.test_client()
     assert login(client, "directie").status_code == 302
-    for html in (client.get(FORM).get_data(as_text=True),
-                 client.get(FOLLOW).get_data(as_text=True)):
+    for html in (client.get(FORM).get_data(as_text=True), client.get(FOLLOW).get_data(as_text=True)):
         assert "Hoofdmenu" not in html and "Uitloggen" not in html and "Dashboard" not in html
         assert "/klaverweide/zaken/" not in html
 
@@ -249,6 +302,7 @@ def test_the_mail_link_comes_from_the_configured_address_not_the_host(app, clien
 
 # ---------------------------------------------------------------- follow-up ----
 
+
 def test_follow_up_add_information_and_the_default_notice(app, client):
     ref, code = submitted(client)
     r = follow(client, ref, code)
@@ -262,8 +316,17 @@ def test_follow_up_add_information_and_the_default_notice(app, client):
     # Without ``added``: the holders of the start's ``notify`` hear of it.
     mail = with_db(app, lambda: Outbox.get(Outbox.subject == f"Aanvulling op melding {ref}"))
     assert mail.to == "directie@klaverweide.demo" and "hek" not in mail.body
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "ouderpunt.aanvulling") & (AuditLog.case_ref == ref)).count()) == 1
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "ouderpunt.aanvulling") & (AuditLog.case_ref == ref))
+                .count()
+            ),
+        )
+        == 1
+    )
 
 
 def test_wrong_code_wrong_reference_same_answer_and_no_echo(app, client):
@@ -274,8 +337,17 @@ def test_wrong_code_wrong_reference_same_answer_and_no_echo(app, client):
         text = r.get_data(as_text=True)
         assert r.status_code == 200 and NOT_FOUND in text
         assert code not in text and "AAAA BBBB" not in text
-    assert with_db(app, lambda: AuditLog.select().where(
-        (AuditLog.action == "ouderpunt.volgen") & (AuditLog.outcome == "denied")).count()) == 2
+    assert (
+        with_db(
+            app,
+            lambda: (
+                AuditLog.select()
+                .where((AuditLog.action == "ouderpunt.volgen") & (AuditLog.outcome == "denied"))
+                .count()
+            ),
+        )
+        == 2
+    )
 
 
 def test_a_stranger_cannot_lock_the_parent_out(app, client, frozen_throttle):
@@ -293,9 +365,15 @@ def test_only_letters_for_the_submitter_can_be_downloaded(app, client):
         case = Case.get(Case.reference == ref)
         made = {}
         for name in ("ouderpunt.antwoord", "ouderpunt.intern"):
-            made[name] = CaseDocument.create(case=case.id, name=name, label=name, version=1,
-                                             filename=f"{name}.pdf", content=b"%PDF-1.4 " + name.encode(),
-                                             sha256="0" * 64).id
+            made[name] = CaseDocument.create(
+                case=case.id,
+                name=name,
+                label=name,
+                version=1,
+                filename=f"{name}.pdf",
+                content=b"%PDF-1.4 " + name.encode(),
+                sha256="0" * 64,
+            ).id
         return made
 
     made = with_db(app, letters)
@@ -338,8 +416,14 @@ def test_a_public_start_needs_a_token_column(app):
     from portal.plugins import PluginError
 
     broken = api.CaseType(
-        name="ouderpunt.kapot", title="Kapot", prefix="KP", states=(api.State("nieuw", "Nieuw"),),
-        initial="nieuw", transitions=(), view_permission="ouderpunt.view",
-        start=api.Start(MeldForm, "Kapot", public=True))
+        name="ouderpunt.kapot",
+        title="Kapot",
+        prefix="KP",
+        states=(api.State("nieuw", "Nieuw"),),
+        initial="nieuw",
+        transitions=(),
+        view_permission="ouderpunt.view",
+        start=api.Start(MeldForm, "Kapot", public=True),
+    )
     with pytest.raises(PluginError, match="form_token_hash"):
         public.attach(object.__new__(type("BP", (), {"name": "x"})), [broken])

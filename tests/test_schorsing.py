@@ -30,11 +30,15 @@ from .conftest import post
 
 BASE = "/klaverweide"
 INCIDENT = {
-    "pupil_name": "Mila de Graaf", "pupil_group": "5a", "occurred_on": "2026-03-09",
-    "occurred_time": "11:40", "place": "Gang bij de gymzaal",
+    "pupil_name": "Mila de Graaf",
+    "pupil_group": "5a",
+    "occurred_on": "2026-03-09",
+    "occurred_time": "11:40",
+    "place": "Gang bij de gymzaal",
     "category": "storend_agressief_leerling",
     "description": "Mila gooide een stoel naar een klasgenoot.",
-    "involved": "Klasgenoot uit groep 5a.", "immediate_action": "Mila is apart gezet.",
+    "involved": "Klasgenoot uit groep 5a.",
+    "immediate_action": "Mila is apart gezet.",
 }
 # A Thursday outside any holiday or vacation of the demo school.
 THURSDAY = datetime.date(2026, 3, 12)
@@ -53,8 +57,7 @@ def as_role(app, role):
 
 
 def report_incident(client, **changes):
-    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, **changes},
-             page=f"{BASE}/schorsing/melden")
+    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, **changes}, page=f"{BASE}/schorsing/melden")
     assert r.status_code == 302, r.get_data(as_text=True)
     return re.search(r"(SCH-\d{4}-\d{4})", r.headers["Location"]).group(1)
 
@@ -64,16 +67,26 @@ def step(client, ref, name, data):
 
 
 def consult(client, ref):
-    r = step(client, ref, "schorsing.overleg", {
-        "held_on": "2026-03-10", "with_whom": "Ingrid Verbeek, clusterdirecteur",
-        "outcome": "Schorsing van drie dagen is passend."})
+    r = step(
+        client,
+        ref,
+        "schorsing.overleg",
+        {
+            "held_on": "2026-03-10",
+            "with_whom": "Ingrid Verbeek, clusterdirecteur",
+            "outcome": "Schorsing van drie dagen is passend.",
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
 
 
-DECISION = {"first_day": THURSDAY.isoformat(), "days": "3",
-            "reason": "Gooien met een stoel naar een klasgenoot.",
-            "schoolwork": "De leerkracht mailt dagelijks het weekwerk; inleveren op vrijdag.",
-            "meeting_on": "2026-03-17"}
+DECISION = {
+    "first_day": THURSDAY.isoformat(),
+    "days": "3",
+    "reason": "Gooien met een stoel naar een klasgenoot.",
+    "schoolwork": "De leerkracht mailt dagelijks het weekwerk; inleveren op vrijdag.",
+    "meeting_on": "2026-03-17",
+}
 
 
 def decide(client, ref, **changes):
@@ -82,8 +95,9 @@ def decide(client, ref, **changes):
     first = step(client, ref, "schorsing.besluit", data)
     assert first.status_code == 422, first.get_data(as_text=True)
     html = first.get_data(as_text=True)
-    token = re.search(r'id="[a-z-]*besluit-confirmed" name="confirmed" type="checkbox" value="([^"]+)"',
-                      html).group(1)
+    token = re.search(
+        r'id="[a-z-]*besluit-confirmed" name="confirmed" type="checkbox" value="([^"]+)"', html
+    ).group(1)
     second = step(client, ref, "schorsing.besluit", {**data, "confirmed": token})
     return first, second
 
@@ -91,9 +105,13 @@ def decide(client, ref, **changes):
 def pdf_text(client, ref, name):
     r = post(client, f"{BASE}/zaken/{ref}/brief/{name}", {}, page=f"{BASE}/zaken/{ref}")
     assert r.status_code == 302, r.get_data(as_text=True)
-    doc = (CaseDocument.select().join(Case).where((Case.reference == ref)
-                                                  & (CaseDocument.name == name))
-           .order_by(CaseDocument.version.desc()).get())
+    doc = (
+        CaseDocument.select()
+        .join(Case)
+        .where((Case.reference == ref) & (CaseDocument.name == name))
+        .order_by(CaseDocument.version.desc())
+        .get()
+    )
     r = client.get(f"{BASE}/zaken/{ref}/document/{doc.id}")
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
@@ -104,26 +122,39 @@ def tick(client, ref, item_name, done_on="2026-03-11"):
     html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
     from portal.models import CaseChecklistItem
 
-    item = CaseChecklistItem.select().join(Case).where(
-        (Case.reference == ref) & (CaseChecklistItem.name == item_name)).get()
+    item = (
+        CaseChecklistItem.select()
+        .join(Case)
+        .where((Case.reference == ref) & (CaseChecklistItem.name == item_name))
+        .get()
+    )
     assert f"checklist/{item.id}" in html
-    r = post(client, f"{BASE}/zaken/{ref}/checklist/{item.id}", {"done_on": done_on},
-             page=f"{BASE}/zaken/{ref}")
+    r = post(
+        client, f"{BASE}/zaken/{ref}/checklist/{item.id}", {"done_on": done_on}, page=f"{BASE}/zaken/{ref}"
+    )
     assert r.status_code == 302
 
 
 # ----------------------------------------------------------------- incident ----
 
+
 def test_staff_member_reports_incident_and_directie_is_told_without_details(app, client):
     login(client, "leerkracht")
     page = client.get(f"{BASE}/schorsing/melden").get_data(as_text=True)
-    for label in ("Voortdurend storend en/of agressief gedrag van de leerling",
-                  "Bedreigend of agressief gedrag van ouders/verzorgers",
-                  "Het meenemen van wapens", "Seksuele intimidatie", "Anders"):
+    for label in (
+        "Voortdurend storend en/of agressief gedrag van de leerling",
+        "Bedreigend of agressief gedrag van ouders/verzorgers",
+        "Het meenemen van wapens",
+        "Seksuele intimidatie",
+        "Anders",
+    ):
         assert label in page
-    r = post(client, f"{BASE}/schorsing/melden",
-             {**INCIDENT, "category": "anders", "occurred_time": "", "pupil_name": ""},
-             page=f"{BASE}/schorsing/melden")
+    r = post(
+        client,
+        f"{BASE}/schorsing/melden",
+        {**INCIDENT, "category": "anders", "occurred_time": "", "pupil_name": ""},
+        page=f"{BASE}/schorsing/melden",
+    )
     html = r.get_data(as_text=True)
     assert r.status_code == 422
     assert "Vul de naam van de leerling in." in html
@@ -145,8 +176,7 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
     _db(app)
     case = Case.get(Case.reference == ref)
     assert case.confidential and case.title == "Ernstig incident groep 5a: Mila de Graaf"
-    assert AuditLog.select().where((AuditLog.action == "case.create")
-                                   & (AuditLog.case_ref == ref)).exists()
+    assert AuditLog.select().where((AuditLog.action == "case.create") & (AuditLog.case_ref == ref)).exists()
     incident = Incident.get(Incident.case == case.id)
     assert incident.occurred_time == "11:40" and incident.category_label.startswith("Voortdurend")
     assert incident.reported_by.email == "leerkracht@klaverweide.demo"
@@ -161,15 +191,21 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
 
 def test_future_date_and_nul_refused(client):
     login(client, "directie")
-    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, "occurred_on": "2999-01-01"},
-             page=f"{BASE}/schorsing/melden")
+    r = post(
+        client,
+        f"{BASE}/schorsing/melden",
+        {**INCIDENT, "occurred_on": "2999-01-01"},
+        page=f"{BASE}/schorsing/melden",
+    )
     assert r.status_code == 422 and "Deze datum ligt in de toekomst." in r.get_data(as_text=True)
-    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, "place": "a\x01b"},
-             page=f"{BASE}/schorsing/melden")
+    r = post(
+        client, f"{BASE}/schorsing/melden", {**INCIDENT, "place": "a\x01b"}, page=f"{BASE}/schorsing/melden"
+    )
     assert r.status_code == 422 and "ongeldige tekens" in r.get_data(as_text=True)
 
 
 # ---------------------------------------------------------- suspension route ----
+
 
 def test_decision_refused_without_board_consultation(client):
     login(client, "directie")
@@ -187,8 +223,10 @@ def test_decision_refuses_days_outside_one_to_five(client, days):
     r = step(client, ref, "schorsing.besluit", {**DECISION, "days": days})
     html = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert ("Een schorsing duurt 1 tot en met 5 aaneengesloten schooldagen." in html
-            or "Vul het aantal schooldagen in." in html)
+    assert (
+        "Een schorsing duurt 1 tot en met 5 aaneengesloten schooldagen." in html
+        or "Vul het aantal schooldagen in." in html
+    )
     assert "Berekende schorsingsperiode" not in html
 
 
@@ -213,8 +251,7 @@ def test_confirmation_counts_only_for_the_period_shown(app, client):
     r = step(client, ref, "schorsing.besluit", {**DECISION, "days": "4", "confirmed": days3})
     html = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert ("donderdag 12 maart 2026 tot en met dinsdag 17 maart 2026 (4 schooldagen)"
-            in html)
+    assert "donderdag 12 maart 2026 tot en met dinsdag 17 maart 2026 (4 schooldagen)" in html
     _db(app)
     assert not Suspension.select().exists()
 
@@ -223,38 +260,64 @@ def test_whole_suspension_route_with_letters(app, client):
     login(client, "directie")
     ref = report_incident(client)
     consult(client, ref)
-    r = step(client, ref, "schorsing.horen", {"held_on": "2026-03-11",
-                                               "summary": "Mila en haar vader zijn gehoord."})
+    r = step(
+        client,
+        ref,
+        "schorsing.horen",
+        {"held_on": "2026-03-11", "summary": "Mila en haar vader zijn gehoord."},
+    )
     assert r.status_code == 302
     first, second = decide(client, ref)
-    assert ("Berekende schorsingsperiode: donderdag 12 maart 2026 tot en met maandag 16 maart "
-            "2026 (3 schooldagen)") in first.get_data(as_text=True)
+    assert (
+        "Berekende schorsingsperiode: donderdag 12 maart 2026 tot en met maandag 16 maart "
+        "2026 (3 schooldagen)"
+    ) in first.get_data(as_text=True)
     assert second.status_code == 302, second.get_data(as_text=True)
     _db(app)
     s = Suspension.select().join(Case).where(Case.reference == ref).get()
     assert (s.first_day, s.last_day, s.days) == (THURSDAY, datetime.date(2026, 3, 16), 3)
 
     letter = pdf_text(client, ref, "schorsing.brief_ouders")
-    for fact in ("Mila de Graaf", "Gooien met een stoel naar een klasgenoot.",
-                 "donderdag 12 maart 2026", "maandag 16 maart 2026", "Aantal schooldagen 3",
-                 "De leerkracht mailt dagelijks het weekwerk", "dinsdag 17 maart 2026",
-                 "binnen 6 weken", "bezwaar", "bevoegd gezag",
-                 "Almeerse Scholen Groep (ASG)", "De Klaverweide", ref):
+    for fact in (
+        "Mila de Graaf",
+        "Gooien met een stoel naar een klasgenoot.",
+        "donderdag 12 maart 2026",
+        "maandag 16 maart 2026",
+        "Aantal schooldagen 3",
+        "De leerkracht mailt dagelijks het weekwerk",
+        "dinsdag 17 maart 2026",
+        "binnen 6 weken",
+        "bezwaar",
+        "bevoegd gezag",
+        "Almeerse Scholen Groep (ASG)",
+        "De Klaverweide",
+        ref,
+    ):
         assert fact in letter, fact
     melding = pdf_text(client, ref, "schorsing.melding_inspectie")
-    for fact in ("Inspectie van het Onderwijs", "De Klaverweide", "Mila de Graaf (groep 5a)",
-                 "Gooien met een stoel", "donderdag 12 maart 2026", "maandag 16 maart 2026",
-                 "3 schooldagen", "overleg met het bestuur op 10 maart 2026",
-                 "Ingrid Verbeek, clusterdirecteur"):
+    for fact in (
+        "Inspectie van het Onderwijs",
+        "De Klaverweide",
+        "Mila de Graaf (groep 5a)",
+        "Gooien met een stoel",
+        "donderdag 12 maart 2026",
+        "maandag 16 maart 2026",
+        "3 schooldagen",
+        "overleg met het bestuur op 10 maart 2026",
+        "Ingrid Verbeek, clusterdirecteur",
+    ):
         assert fact in melding, fact
 
-    r = step(client, ref, "schorsing.evaluatie", {"held_on": "2026-03-18",
-                                                   "summary": "Terugkeer verliep rustig."})
+    r = step(
+        client, ref, "schorsing.evaluatie", {"held_on": "2026-03-18", "summary": "Terugkeer verliep rustig."}
+    )
     assert r.status_code == 302
     html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
-    for shown in ("10 maart 2026 met Ingrid Verbeek, clusterdirecteur",
-                  "De leerling en de ouders/verzorgers, 11 maart 2026: Mila en haar vader zijn gehoord.",
-                  "18 maart 2026: Terugkeer verliep rustig."):
+    for shown in (
+        "10 maart 2026 met Ingrid Verbeek, clusterdirecteur",
+        "De leerling en de ouders/verzorgers, 11 maart 2026: Mila en haar vader zijn gehoord.",
+        "18 maart 2026: Terugkeer verliep rustig.",
+    ):
         assert shown in html, shown
     # Longer than one day: closing without the written notice to the inspectie is refused.
     tick(client, ref, "schorsing.brief_ouders")
@@ -297,51 +360,102 @@ def test_teacher_and_bestuur_cannot_decide(app, client):
 
 # ----------------------------------------------------------- expulsion route ----
 
+
 def test_expulsion_only_with_an_accepting_school(app, client):
     login(client, "directie")
     incident_ref = report_incident(client)
     page = client.get(f"{BASE}/schorsing/verwijdering/nieuw?incident={incident_ref}")
     assert 'value="Mila de Graaf"' in page.get_data(as_text=True)  # not typed twice
-    r = post(client, f"{BASE}/schorsing/verwijdering/nieuw",
-             {"incident": incident_ref, "pupil_name": "Mila de Graaf", "pupil_group": "5a",
-              "grounds": "Herhaald ernstig geweld ondanks schorsing."},
-             page=f"{BASE}/schorsing/verwijdering/nieuw")
+    r = post(
+        client,
+        f"{BASE}/schorsing/verwijdering/nieuw",
+        {
+            "incident": incident_ref,
+            "pupil_name": "Mila de Graaf",
+            "pupil_group": "5a",
+            "grounds": "Herhaald ernstig geweld ondanks schorsing.",
+        },
+        page=f"{BASE}/schorsing/verwijdering/nieuw",
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     ref = re.search(r"(VRW-\d{4}-\d{4})", r.headers["Location"]).group(1)
-    assert (f"Het verwijderingstraject is gestart als {ref}."
-            in client.get(r.headers["Location"]).get_data(as_text=True))
+    assert f"Het verwijderingstraject is gestart als {ref}." in client.get(r.headers["Location"]).get_data(
+        as_text=True
+    )
     _db(app)
     incident_case = Case.get(Case.reference == incident_ref)
-    assert Expulsion.get(Expulsion.case == Case.get(Case.reference == ref).id
-                         ).incident_case_id == incident_case.id
-    assert CaseEvent.select().where((CaseEvent.case == incident_case.id) & (CaseEvent.kind == "note")
-                                    & (CaseEvent.text == f"Verwijderingstraject gestart: {ref}.")
-                                    ).exists()
+    assert (
+        Expulsion.get(Expulsion.case == Case.get(Case.reference == ref).id).incident_case_id
+        == incident_case.id
+    )
+    assert (
+        CaseEvent.select()
+        .where(
+            (CaseEvent.case == incident_case.id)
+            & (CaseEvent.kind == "note")
+            & (CaseEvent.text == f"Verwijderingstraject gestart: {ref}.")
+        )
+        .exists()
+    )
 
     client = as_role(app, "bestuur")
-    r = step(client, ref, "schorsing.v_voornemen", {
-        "intent_on": "2026-03-20", "intent_text": "De veiligheid van klasgenoten gaat voor."})
+    r = step(
+        client,
+        ref,
+        "schorsing.v_voornemen",
+        {"intent_on": "2026-03-20", "intent_text": "De veiligheid van klasgenoten gaat voor."},
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     client = as_role(app, "directie")
     intent = pdf_text(client, ref, "schorsing.voornemen_verwijdering")
-    for fact in ("voornemen tot verwijdering van Mila de Graaf", "20 maart 2026",
-                 "Herhaald ernstig geweld ondanks schorsing.", "toelaatbaarheidsverklaring"):
+    for fact in (
+        "voornemen tot verwijdering van Mila de Graaf",
+        "20 maart 2026",
+        "Herhaald ernstig geweld ondanks schorsing.",
+        "toelaatbaarheidsverklaring",
+    ):
         assert fact in intent, fact
-    assert step(client, ref, "schorsing.v_horen_leerkracht",
-                {"held_on": "2026-03-23", "summary": "De leerkracht is gehoord."}).status_code == 302
+    assert (
+        step(
+            client,
+            ref,
+            "schorsing.v_horen_leerkracht",
+            {"held_on": "2026-03-23", "summary": "De leerkracht is gehoord."},
+        ).status_code
+        == 302
+    )
     # A toelaatbaarheidsverklaring typed for a regular school is not kept.
-    assert step(client, ref, "schorsing.v_school", {
-        "school_name": " Basisschool De Wilg ", "approached_on": "2026-03-24",
-        "outcome": "afgewezen", "tlv_on": "2026-03-24", "tlv_reference": "TLV-1"}).status_code == 302
+    assert (
+        step(
+            client,
+            ref,
+            "schorsing.v_school",
+            {
+                "school_name": " Basisschool De Wilg ",
+                "approached_on": "2026-03-24",
+                "outcome": "afgewezen",
+                "tlv_on": "2026-03-24",
+                "tlv_reference": "TLV-1",
+            },
+        ).status_code
+        == 302
+    )
     _db(app)
     wilg = SchoolApproach.get(SchoolApproach.school_name == "Basisschool De Wilg")
     assert (wilg.special_education, wilg.tlv_on, wilg.tlv_reference) == (False, None, "")
-    assert CaseEvent.select().where(CaseEvent.text == "Contact met Basisschool De Wilg: Afgewezen."
-                                    ).exists()
+    assert CaseEvent.select().where(CaseEvent.text == "Contact met Basisschool De Wilg: Afgewezen.").exists()
     # Special education accepted without a toelaatbaarheidsverklaring: refused on the field.
-    r = step(client, ref, "schorsing.v_school", {
-        "school_name": "SO De Brug", "approached_on": "2026-03-25", "outcome": "geaccepteerd",
-        "special_education": "y"})
+    r = step(
+        client,
+        ref,
+        "schorsing.v_school",
+        {
+            "school_name": "SO De Brug",
+            "approached_on": "2026-03-25",
+            "outcome": "geaccepteerd",
+            "special_education": "y",
+        },
+    )
     assert r.status_code == 422 and "toelaatbaarheidsverklaring" in r.get_data(as_text=True)
 
     client = as_role(app, "bestuur")
@@ -353,12 +467,31 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     assert "er is nog geen andere school die de leerling aanneemt" in html
 
     client = as_role(app, "directie")
-    assert step(client, ref, "schorsing.v_horen_ouders",
-                {"held_on": "2026-03-26", "summary": "Ouders zijn gehoord."}).status_code == 302
-    assert step(client, ref, "schorsing.v_school", {
-        "school_name": "SO De Brug", "approached_on": "2026-03-27", "outcome": "geaccepteerd",
-        "special_education": "y", "tlv_on": "2026-03-27",
-        "tlv_reference": "TLV-0042"}).status_code == 302
+    assert (
+        step(
+            client,
+            ref,
+            "schorsing.v_horen_ouders",
+            {"held_on": "2026-03-26", "summary": "Ouders zijn gehoord."},
+        ).status_code
+        == 302
+    )
+    assert (
+        step(
+            client,
+            ref,
+            "schorsing.v_school",
+            {
+                "school_name": "SO De Brug",
+                "approached_on": "2026-03-27",
+                "outcome": "geaccepteerd",
+                "special_education": "y",
+                "tlv_on": "2026-03-27",
+                "tlv_reference": "TLV-0042",
+            },
+        ).status_code
+        == 302
+    )
     # The directie may not take the board's decision.
     r = step(client, ref, "schorsing.v_besluit", decision)
     assert r.status_code == 422 and "U mag de stap" in r.get_data(as_text=True)
@@ -371,15 +504,24 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     assert r.status_code == 302, r.get_data(as_text=True)
     _db(app)
     expulsion_case = Case.get(Case.reference == ref)
-    assert [(h.party, h.summary) for h in Hearing.select().where(Hearing.case == expulsion_case.id)
-            .order_by(Hearing.held_on)] == [("leerkracht", "De leerkracht is gehoord."),
-                                            ("ouders", "Ouders zijn gehoord.")]
+    assert [
+        (h.party, h.summary)
+        for h in Hearing.select().where(Hearing.case == expulsion_case.id).order_by(Hearing.held_on)
+    ] == [("leerkracht", "De leerkracht is gehoord."), ("ouders", "Ouders zijn gehoord.")]
 
     client = as_role(app, "directie")
     letter = pdf_text(client, ref, "schorsing.besluit_verwijdering")
-    for fact in ("Mila de Graaf", "1 april 2026", "maandag 6 april 2026", "SO De Brug",
-                 "toelaatbaarheidsverklaring", "TLV-0042", "binnen 6 weken", "bezwaar",
-                 "Herhaald ernstig geweld"):
+    for fact in (
+        "Mila de Graaf",
+        "1 april 2026",
+        "maandag 6 april 2026",
+        "SO De Brug",
+        "toelaatbaarheidsverklaring",
+        "TLV-0042",
+        "binnen 6 weken",
+        "bezwaar",
+        "Herhaald ernstig geweld",
+    ):
         assert fact in letter, fact
     r = step(client, ref, "schorsing.v_afsluiten", {})
     assert r.status_code == 422 and "Leerplichtambtenaar" in r.get_data(as_text=True)
@@ -391,8 +533,12 @@ def test_expulsion_only_with_an_accepting_school(app, client):
 def test_expulsion_start_refuses_an_unknown_or_invisible_incident(app, client):
     login(client, "directie")
     start = f"{BASE}/schorsing/verwijdering/nieuw"
-    data = {"incident": "SCH-2026-0999", "pupil_name": "Mila de Graaf", "pupil_group": "5a",
-            "grounds": "Herhaald ernstig geweld."}
+    data = {
+        "incident": "SCH-2026-0999",
+        "pupil_name": "Mila de Graaf",
+        "pupil_group": "5a",
+        "grounds": "Herhaald ernstig geweld.",
+    }
     r = post(client, start, data, page=start)
     html = r.get_data(as_text=True)
     assert r.status_code == 422
@@ -413,6 +559,7 @@ def test_every_route_of_the_plugin_with_every_role(app):
 
 # ------------------------------------------------------- figures, dashboard ----
 
+
 def test_figures_per_school_and_for_the_board(app, client):
     login(client, "directie")
     for days in ("3", "1"):
@@ -427,12 +574,14 @@ def test_figures_per_school_and_for_the_board(app, client):
             assert figures["schorsing.schorsingen"].value == 2
             assert figures["schorsing.schorsingsdagen"].value == 4
             assert figures["schorsing.schorsingen"].rows == (
-                ("Voortdurend storend en/of agressief gedrag van de leerling", "2 (4 dagen)"),)
+                ("Voortdurend storend en/of agressief gedrag van de leerling", "2 (4 dagen)"),
+            )
             assert figures["schorsing.inspectie"].value == 1
             assert figures["schorsing.verwijderingen"].value == 0
         board = {f.name: f for f in reports.figures(school=None, year=2025)}
         assert board["schorsing.per_school"].rows == (
-            ("De Klaverweide", "2 schorsingen, 4 dagen, 0 verwijderingen"),)
+            ("De Klaverweide", "2 schorsingen, 4 dagen, 0 verwijderingen"),
+        )
         assert reports.figures(school=school, year=2026)[1].value == 0
         # Counted by the database: at most one statement per figure, as many for a year
         # without cases as for one with.
@@ -440,8 +589,11 @@ def test_figures_per_school_and_for_the_board(app, client):
         for year in (2025, 2030):
             seen = []
             with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(database.obj, "execute_sql",
-                              lambda sql, params=None, seen=seen: seen.append(sql) or real(sql, params))
+                patch.setattr(
+                    database.obj,
+                    "execute_sql",
+                    lambda sql, params=None, seen=seen: seen.append(sql) or real(sql, params),
+                )
                 shown = reports.figures(school=None, year=year)
             assert len(seen) == 4 < len(shown), seen
     client = as_role(app, "bestuur")

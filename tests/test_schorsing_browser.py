@@ -55,7 +55,9 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     # First submit: the period computed on the school calendar, to confirm.
     assert page.get_by_text(
         "Berekende schorsingsperiode: donderdag 12 maart 2026 tot en met maandag 16 maart 2026 "
-        "(3 schooldagen)", exact=False).is_visible()
+        "(3 schooldagen)",
+        exact=False,
+    ).is_visible()
     page.get_by_label("Ik heb de berekende schorsingsperiode gecontroleerd").check()
     page.get_by_role("button", name="Besluit schorsing").click()
     assert page.get_by_text("Status is nu: Geschorst.").is_visible()
@@ -73,8 +75,7 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_role("button", name="Evaluatie vastleggen").click()
     assert page.get_by_text("Status is nu: Geëvalueerd.").is_visible()
 
-    for item in ("Schorsingsbrief aan de ouders verstuurd",
-                 "Onderwijsinspectie schriftelijk geïnformeerd"):
+    for item in ("Schorsingsbrief aan de ouders verstuurd", "Onderwijsinspectie schriftelijk geïnformeerd"):
         page.get_by_role("button", name=re.compile(rf"Afvinken\s*:\s*{re.escape(item)}")).click()
         assert page.get_by_text(f"Afgevinkt: {item}", exact=False).first.is_visible()
 

@@ -18,10 +18,10 @@ def school(ctx):
 
 def test_five_days_from_a_thursday_skip_the_weekend(school):
     days = period.suspension_days(school, D(2026, 3, 12), 5)  # a Thursday
-    assert days == [D(2026, 3, 12), D(2026, 3, 13), D(2026, 3, 16), D(2026, 3, 17),
-                    D(2026, 3, 18)]
+    assert days == [D(2026, 3, 12), D(2026, 3, 13), D(2026, 3, 16), D(2026, 3, 17), D(2026, 3, 18)]
     assert period.describe(days) == (
-        "donderdag 12 maart 2026 tot en met woensdag 18 maart 2026 (5 schooldagen)")
+        "donderdag 12 maart 2026 tot en met woensdag 18 maart 2026 (5 schooldagen)"
+    )
 
 
 def test_koningsdag_is_skipped(school):
@@ -40,8 +40,7 @@ def test_tweede_pinksterdag_is_skipped(school):
 def test_school_vacation_is_skipped(school):
     # Herfstvakantie of the demo school: 17 to 25 October 2026.
     days = period.suspension_days(school, D(2026, 10, 15), 5)
-    assert days == [D(2026, 10, 15), D(2026, 10, 16), D(2026, 10, 26), D(2026, 10, 27),
-                    D(2026, 10, 28)]
+    assert days == [D(2026, 10, 15), D(2026, 10, 16), D(2026, 10, 26), D(2026, 10, 27), D(2026, 10, 28)]
     assert period.closed_reason(school, D(2026, 10, 19)) == "Herfstvakantie"
 
 

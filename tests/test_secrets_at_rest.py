@@ -24,8 +24,12 @@ def test_no_plain_secret_in_the_database_or_its_backup(app, client, runner, tmp_
     admin = app.test_client()
     login(admin, "beheerder")
     page = "/klaverweide/beheer/gebruiker/nieuw"
-    r = post(admin, page, {"name": "Mila Marker", "email": "mila@klaverweide.demo",
-                           "password": PASSWORD, "roles": ["ib"]}, page=page)
+    r = post(
+        admin,
+        page,
+        {"name": "Mila Marker", "email": "mila@klaverweide.demo", "password": PASSWORD, "roles": ["ib"]},
+        page=page,
+    )
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
     mila = app.test_client()
     assert login(mila, "mila@klaverweide.demo", PASSWORD).status_code == 302
@@ -36,20 +40,28 @@ def test_no_plain_secret_in_the_database_or_its_backup(app, client, runner, tmp_
     assert len(recovery) == 10
     token = mila.get_cookie("portal").value if mila.get_cookie("portal") else ""
     stranger = app.test_client()
-    stranger.post("/login", data={"email": TYPED, "password": "x" * 12,
-                                  "csrf_token": get_csrf(stranger, "/login")})
+    stranger.post(
+        "/login", data={"email": TYPED, "password": "x" * 12, "csrf_token": get_csrf(stranger, "/login")}
+    )
     form = client.get("/klaverweide/klachten/indienen").get_data(as_text=True)
     tokens = dict(re.findall(r'name="(csrf_token|form_token)"[^>]*? value="([^"]+)"', form))
-    receipt = client.post("/klaverweide/klachten/indienen", data={
-        "category": "pesten", "what_happened": "Marker-klacht", **tokens}).get_data(as_text=True)
+    receipt = client.post(
+        "/klaverweide/klachten/indienen",
+        data={"category": "pesten", "what_happened": "Marker-klacht", **tokens},
+    ).get_data(as_text=True)
     code = re.search(r'id="code">([A-Z2-7 ]+)<', receipt).group(1).replace(" ", "")
 
     backup = tmp_path / "backup.sqlite3"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
     data = backup.read_bytes()
-    for label, value in [("password", PASSWORD), ("totp secret", secret), ("follow-up code", code),
-                         ("recovery code", recovery[0].replace("-", "")), ("form token",
-                          tokens["form_token"]), ("session cookie", token)]:
+    for label, value in [
+        ("password", PASSWORD),
+        ("totp secret", secret),
+        ("follow-up code", code),
+        ("recovery code", recovery[0].replace("-", "")),
+        ("form token", tokens["form_token"]),
+        ("session cookie", token),
+    ]:
         if value:
             assert value.encode() not in data, f"the {label} is in the database in the clear"
     assert b"Marker-klacht" in data  # the scan itself works: what should be there is there

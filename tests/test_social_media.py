@@ -28,15 +28,30 @@ YT = '<span class="sm-domain">youtube.com</span>'
 
 # ------------------------------------------------------------- helpers ----
 
+
 def in_days(n):
     return (today() + datetime.timedelta(days=n)).isoformat()
 
 
-def ask(client, address="https://www.youtube.com/watch?v=watercyclus", groups=("6",),
-        purpose="Aardrijkskunde: de watercyclus", kind="eenmalig", start=None, end="",
-        name="YouTube"):
-    data = {"address": address, "name": name, "groups": list(groups), "purpose": purpose,
-            "kind": kind, "start_date": start or in_days(3), "end_date": end}
+def ask(
+    client,
+    address="https://www.youtube.com/watch?v=watercyclus",
+    groups=("6",),
+    purpose="Aardrijkskunde: de watercyclus",
+    kind="eenmalig",
+    start=None,
+    end="",
+    name="YouTube",
+):
+    data = {
+        "address": address,
+        "name": name,
+        "groups": list(groups),
+        "purpose": purpose,
+        "kind": kind,
+        "start_date": start or in_days(3),
+        "end_date": end,
+    }
     return post(client, ASK, data, page=ASK)
 
 
@@ -44,7 +59,7 @@ def reference_of(client):
     """Reference of the newest request of the logged-in teacher (the first row of the list)."""
     html = client.get(ASK).get_data(as_text=True)
     mine = html.split("Mijn aanvragen", 1)[1]
-    return mine.split('/zaken/', 1)[1].split('"', 1)[0]
+    return mine.split("/zaken/", 1)[1].split('"', 1)[0]
 
 
 def step(client, ref, name, data=None):
@@ -102,6 +117,7 @@ def directie(app):
 
 # ----------------------------------------------------------- demo data ----
 
+
 def test_demo_school_has_the_plan_apps_and_an_open_request(teacher, app):
     html = teacher.get(INDEX).get_data(as_text=True)
     for name in ("Basispoort", "Gynzy", "Squla"):
@@ -112,6 +128,7 @@ def test_demo_school_has_the_plan_apps_and_an_open_request(teacher, app):
 
 
 # ------------------------------------------------------------ requests ----
+
 
 def test_teacher_requests_and_directie_is_told(teacher, app):
     r = ask(teacher)
@@ -156,18 +173,27 @@ def test_bad_request_input_keeps_what_was_typed(teacher, app):
     assert count_requests(app) == 1
 
 
-@pytest.mark.parametrize("kind, start, end, message", [
-    ("eenmalig", "", "", "Vul de datum in"),
-    ("eenmalig", "gisteren", "", "geldige datum"),
-    ("eenmalig", "past", "", "in het verleden"),
-    ("periode", "soon", "", "laatste dag van de periode"),
-    ("periode", "soon", "before", "vóór de eerste dag"),
-    ("periode", "soon", "long", "hoogstens een jaar"),
-    ("wekelijks", "soon", "", "Kies een van de mogelijkheden"),
-])
+@pytest.mark.parametrize(
+    "kind, start, end, message",
+    [
+        ("eenmalig", "", "", "Vul de datum in"),
+        ("eenmalig", "gisteren", "", "geldige datum"),
+        ("eenmalig", "past", "", "in het verleden"),
+        ("periode", "soon", "", "laatste dag van de periode"),
+        ("periode", "soon", "before", "vóór de eerste dag"),
+        ("periode", "soon", "long", "hoogstens een jaar"),
+        ("wekelijks", "soon", "", "Kies een van de mogelijkheden"),
+    ],
+)
 def test_request_dates_are_checked(teacher, kind, start, end, message):
-    dates = {"": "", "gisteren": "gisteren", "past": in_days(-1), "soon": in_days(5),
-             "before": in_days(4), "long": in_days(5 + 400)}
+    dates = {
+        "": "",
+        "gisteren": "gisteren",
+        "past": in_days(-1),
+        "soon": in_days(5),
+        "before": in_days(4),
+        "long": in_days(5 + 400),
+    }
     r = ask(teacher, kind=kind, start=dates[start] or " ", end=dates[end])
     assert r.status_code == 422
     assert message in r.get_data(as_text=True)
@@ -194,13 +220,20 @@ def test_the_core_makes_the_case_with_its_details_mail_and_audit(teacher, app):
         req = AppRequest.get(AppRequest.case == case.id)
         assert case.title == "YouTube voor groep 4 en 5" and case.state == "aangevraagd"
         assert (req.address, req.domain, req.name, req.groups) == (
-            "https://www.youtube.com/watch?v=1", "youtube.com", "YouTube", "4,5")
+            "https://www.youtube.com/watch?v=1",
+            "youtube.com",
+            "YouTube",
+            "4,5",
+        )
         assert req.requested_by.email == "leerkracht@klaverweide.demo"
         assert req.school_id == case.school_id and req.decision == ""
-        assert (req.kind, req.start_date, req.end_date) == ("eenmalig", today() + datetime.timedelta(
-            days=3), today() + datetime.timedelta(days=3))
+        assert (req.kind, req.start_date, req.end_date) == (
+            "eenmalig",
+            today() + datetime.timedelta(days=3),
+            today() + datetime.timedelta(days=3),
+        )
         assert [a.action for a in AuditLog.select().where(AuditLog.case_ref == ref)] == ["case.create"]
-    (to, subject, body), = [m for m in outbox(app) if ref in m[1]]
+    ((to, subject, body),) = [m for m in outbox(app) if ref in m[1]]
     assert to == "directie@klaverweide.demo"
     assert subject == f"Nieuwe aanvraag: YouTube ({ref})"
     assert "Sanne de Boer vraagt toestemming om YouTube (youtube.com) te gebruiken in groep 4 en 5" in body
@@ -208,15 +241,20 @@ def test_the_core_makes_the_case_with_its_details_mail_and_audit(teacher, app):
 
 
 def test_without_a_name_the_domain_is_the_label(teacher, app):
-    data = {"address": "schooltv.nl", "groups": "3", "purpose": "Les", "kind": "eenmalig",
-            "start_date": in_days(1)}  # no "name" in the post at all
+    data = {
+        "address": "schooltv.nl",
+        "groups": "3",
+        "purpose": "Les",
+        "kind": "eenmalig",
+        "start_date": in_days(1),
+    }  # no "name" in the post at all
     assert post(teacher, ASK, data, page=ASK).status_code == 302
     assert "schooltv.nl voor groep 3" in teacher.get("/klaverweide/zaken/").get_data(as_text=True)
 
 
 def test_the_demo_request_told_the_directie_like_any_other(app):
     """Made outside a request (init-db --demo), its mail still has the case's link."""
-    (to, subject, body), = [m for m in outbox(app) if "Nieuwe aanvraag" in m[1]]
+    ((to, subject, body),) = [m for m in outbox(app) if "Nieuwe aanvraag" in m[1]]
     assert to == "directie@klaverweide.demo" and subject.startswith("Nieuwe aanvraag: spelen.nl")
     assert "Besluit hier: http" in body and "/klaverweide/zaken/SM-" in body
 
@@ -226,12 +264,15 @@ def test_a_director_who_asks_is_not_mailed_about_it(directie, app):
     assert not [m for m in outbox(app) if "Schooltv" in m[1]]
 
 
-@pytest.mark.parametrize("address, message", [
-    ("data:text/html,<b>x</b>", "http:// of https://"),
-    ("http://192.168.1.10/", "geen IP-adres"),
-    ("https://youtube.com@evil.example", "gebruikersnaam"),
-    ("basispoort", "volledig webadres"),
-])
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        ("data:text/html,<b>x</b>", "http:// of https://"),
+        ("http://192.168.1.10/", "geen IP-adres"),
+        ("https://youtube.com@evil.example", "gebruikersnaam"),
+        ("basispoort", "volledig webadres"),
+    ],
+)
 def test_an_address_that_is_no_site_makes_no_request(teacher, app, address, message):
     r = ask(teacher, address=address)
     assert r.status_code == 422 and message in r.get_data(as_text=True)
@@ -249,6 +290,7 @@ def test_access_to_every_page_of_the_plugin(app):
 
 # ----------------------------------------------------------- decisions ----
 
+
 def test_approve_on_a_date_mails_teacher_and_shows_it_allowed(teacher, directie, app):
     ref = approve_youtube(teacher, directie, start=in_days(0))
     mail = [m for m in outbox(app) if m[0] == "leerkracht@klaverweide.demo"]
@@ -257,8 +299,7 @@ def test_approve_on_a_date_mails_teacher_and_shows_it_allowed(teacher, directie,
     html = teacher.get(INDEX).get_data(as_text=True)
     assert "Toestemming gegeven" in html and YT in html and "Groep 6, op " in html
     assert "goedgekeurd, geldt nu" in teacher.get(ASK).get_data(as_text=True)
-    assert "YouTube, groep 6: goedgekeurd, geldt nu" in teacher.get("/klaverweide/").get_data(
-        as_text=True)
+    assert "YouTube, groep 6: goedgekeurd, geldt nu" in teacher.get("/klaverweide/").get_data(as_text=True)
     case = teacher.get(f"/klaverweide/zaken/{ref}").get_data(as_text=True)
     assert "<dt>Domein</dt><dd>youtube.com</dd>" in case  # the summary is markup, not text
     data = feed(app)
@@ -304,17 +345,16 @@ def test_period_ends_by_itself(teacher, directie, app):
             domains = details.feed(school, later)["domains"]
             assert ("youtube.com" in domains) is expected, offset
         # Move the period into the past, as if three weeks went by.
-        AppRequest.update(start_date=day - datetime.timedelta(days=20),
-                          end_date=day - datetime.timedelta(days=10)).where(
-            AppRequest.domain == "youtube.com").execute()
+        AppRequest.update(
+            start_date=day - datetime.timedelta(days=20), end_date=day - datetime.timedelta(days=10)
+        ).where(AppRequest.domain == "youtube.com").execute()
         database.close()
     assert "youtube.com" not in feed(app)["domains"]
     assert YT not in teacher.get(INDEX).get_data(as_text=True)
     assert "afgelopen op" in teacher.get(ASK).get_data(as_text=True)
 
 
-def test_structural_approval_goes_on_the_list_and_withdrawal_takes_it_off(
-        teacher, directie, app):
+def test_structural_approval_goes_on_the_list_and_withdrawal_takes_it_off(teacher, directie, app):
     ref = approve_youtube(teacher, directie, kind="structureel", start="")
     data = feed(app)
     assert {"domain": "youtube.com", "name": "YouTube"} in data["allowed"]
@@ -355,14 +395,14 @@ def test_a_request_whose_date_passed_cannot_be_approved(teacher, directie, app):
     with app.app_context():
         database.connect(reuse_if_open=True)
         past = today() - datetime.timedelta(days=1)
-        AppRequest.update(start_date=past, end_date=past).where(
-            AppRequest.domain == "youtube.com").execute()
+        AppRequest.update(start_date=past, end_date=past).where(AppRequest.domain == "youtube.com").execute()
         database.close()
     r = step(directie, ref, "goedkeuren")
     assert r.status_code == 422 and "al voorbij" in r.get_data(as_text=True)
 
 
 # -------------------------------------------------------------- access ----
+
 
 def test_leerkracht_cannot_approve_or_manage(teacher, app):
     assert ask(teacher).status_code == 302
@@ -372,20 +412,30 @@ def test_leerkracht_cannot_approve_or_manage(teacher, app):
     page = teacher.get(f"/klaverweide/zaken/{ref}").get_data(as_text=True)
     assert "Goedkeuren" not in page and "Aangevraagd" in page
     assert teacher.get(LIST).status_code == 403
-    assert post(teacher, LIST, {"name": "X", "address": "x.nl", "since": in_days(0),
-                                "approved_by": "ik"}, page=ASK).status_code == 403
+    assert (
+        post(
+            teacher,
+            LIST,
+            {"name": "X", "address": "x.nl", "since": in_days(0), "approved_by": "ik"},
+            page=ASK,
+        ).status_code
+        == 403
+    )
     assert post(teacher, f"{LIST}/1/verwijderen", {}, page=ASK).status_code == 403
     assert "youtube.com" not in feed(app)["domains"]
 
 
-@pytest.mark.parametrize("role, index, ask_page, manage", [
-    ("leerkracht", 200, 200, 403),
-    ("ondersteunend", 200, 200, 403),
-    ("ib", 200, 200, 403),
-    ("contactpersoon", 200, 403, 403),
-    ("directie", 200, 200, 200),
-    ("beheerder", 200, 403, 403),
-])
+@pytest.mark.parametrize(
+    "role, index, ask_page, manage",
+    [
+        ("leerkracht", 200, 200, 403),
+        ("ondersteunend", 200, 200, 403),
+        ("ib", 200, 200, 403),
+        ("contactpersoon", 200, 403, 403),
+        ("directie", 200, 200, 200),
+        ("beheerder", 200, 403, 403),
+    ],
+)
 def test_pages_per_role(client, role, index, ask_page, manage):
     login(client, role)
     assert client.get(INDEX).status_code == index
@@ -413,20 +463,38 @@ def test_feed_is_gone_when_the_school_disables_the_plugin(client, app):
 
 # ---------------------------------------------------------------- feed ----
 
+
 def test_feed_has_no_personal_data(teacher, directie, app):
-    approve_youtube(teacher, directie, start=in_days(0), name="Filmpje van juf Sanne",
-                    purpose="Les over de watercyclus met Zoë uit groep 6")
+    approve_youtube(
+        teacher,
+        directie,
+        start=in_days(0),
+        name="Filmpje van juf Sanne",
+        purpose="Les over de watercyclus met Zoë uit groep 6",
+    )
     r = app.test_client().get(FEED)
     assert r.mimetype == "application/json"
     assert r.headers["Cache-Control"] == "public, max-age=300"
     text = r.get_data(as_text=True)
     data = json.loads(text)
-    assert set(data) == {"school", "date", "includes_subdomains", "domains", "allowed",
-                         "approved"}
+    assert set(data) == {"school", "date", "includes_subdomains", "domains", "allowed", "approved"}
     for item in data["approved"]:
         assert set(item) == {"domain", "until"}
-    for marker in ("Sanne", "de Boer", "Ruben", "Hoekstra", "leerkracht", "directie", "Zoë",
-                   "Zo\\u00eb", "watercyclus", "groep", "Filmpje", "SM-", "@"):
+    for marker in (
+        "Sanne",
+        "de Boer",
+        "Ruben",
+        "Hoekstra",
+        "leerkracht",
+        "directie",
+        "Zoë",
+        "Zo\\u00eb",
+        "watercyclus",
+        "groep",
+        "Filmpje",
+        "SM-",
+        "@",
+    ):
         assert marker not in text, marker
     # A logged-in user's copy is not cached (the core's rule for authenticated pages).
     assert teacher.get(FEED).headers["Cache-Control"] == "no-store"
@@ -434,10 +502,15 @@ def test_feed_has_no_personal_data(teacher, directie, app):
 
 # --------------------------------------------------- the list, directie ----
 
+
 def test_directie_manages_the_list(directie, app):
-    form = {"name": "Schooltv", "address": "https://www.schooltv.nl/video/x",
-            "purpose": "Filmpjes bij wereldoriëntatie", "since": in_days(0),
-            "approved_by": "Ruben Hoekstra"}
+    form = {
+        "name": "Schooltv",
+        "address": "https://www.schooltv.nl/video/x",
+        "purpose": "Filmpjes bij wereldoriëntatie",
+        "since": in_days(0),
+        "approved_by": "Ruben Hoekstra",
+    }
     r = post(directie, LIST, form, page=LIST)
     assert r.status_code == 302
     html = directie.get(LIST).get_data(as_text=True)
@@ -470,6 +543,7 @@ def test_directie_dashboard_shows_waiting_requests(directie):
 
 # ------------------------------------------------------------ settings ----
 
+
 def test_rules_text_is_escaped_with_line_breaks(teacher, app):
     from portal.models import School
     from portal.settings import set_setting
@@ -477,8 +551,9 @@ def test_rules_text_is_escaped_with_line_breaks(teacher, app):
     with app.app_context():
         database.connect(reuse_if_open=True)
         school = School.get(School.slug == "klaverweide")
-        set_setting(school, "social_media.school_rules",
-                    "Regel één\nRegel <script>alert(1)</script>\n\nNieuwe alinea")
+        set_setting(
+            school, "social_media.school_rules", "Regel één\nRegel <script>alert(1)</script>\n\nNieuwe alinea"
+        )
         set_setting(school, "social_media.guidelines_url", "javascript:alert(1)")
         database.close()
     html = teacher.get(INDEX).get_data(as_text=True)
@@ -499,11 +574,11 @@ def test_default_rules_come_from_the_plan(teacher):
 
 def test_stylesheet_is_served_for_the_large_text(client):
     r = client.get(f"{BASE}/social_media.css")
-    assert r.status_code == 200 and r.mimetype == "text/css" and ".sm-board" in r.get_data(
-        as_text=True)
+    assert r.status_code == 200 and r.mimetype == "text/css" and ".sm-board" in r.get_data(as_text=True)
 
 
 # ------------------------------------------------------------- figures ----
+
 
 def test_annual_figures(teacher, directie, app):
     from plugins.social_media.reports import figures
@@ -523,8 +598,12 @@ def test_annual_figures(teacher, directie, app):
         assert figures(school, year - 1)[0].value == 0
         database.close()
     assert counts.value == 4
-    assert dict(counts.rows) == {"Goedgekeurd": 1, "Afgewezen": 1,
-                                 "Ingetrokken na goedkeuring": 0, "Nog geen besluit": 2}
+    assert dict(counts.rows) == {
+        "Goedgekeurd": 1,
+        "Afgewezen": 1,
+        "Ingetrokken na goedkeuring": 0,
+        "Nog geen besluit": 2,
+    }
     assert top.rows[0] == ("youtube.com", 2)
     html = directie.get(f"/klaverweide/jaarcijfers/?jaar={year}").get_data(as_text=True)
     assert "Aanvragen social media en apps: 4" in html and "youtube.com" in html

@@ -82,8 +82,9 @@ def test_request_approve_and_see_it_allowed(page, live_server):
     page.get_by_label("Groep", exact=True).select_option("6")
     page.get_by_role("button", name="Zoeken").click()
     page.wait_for_load_state()
-    approved = page.locator("section", has=page.get_by_role("heading",
-                                                            name="Toestemming gegeven voor groep 6"))
+    approved = page.locator(
+        "section", has=page.get_by_role("heading", name="Toestemming gegeven voor groep 6")
+    )
     expect(approved.get_by_text("youtube.com")).to_be_visible()
     expect(approved.get_by_text("Aardrijkskunde: de watercyclus")).to_be_visible()
     violations = axe_violations(page)

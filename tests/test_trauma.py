@@ -43,9 +43,13 @@ OLD_PARTNERS = "/klaverweide/trauma/partners"
 
 def report(client, **extra):
     data = {
-        "kind": "overlijden_ouder", "occurred_on": dutch_today().isoformat(),
-        "scope": "groep", "group_name": "groep 5b", "pupils": "",
-        "reported_by": "De oom van een leerling", "description": "Moeder is gisteren overleden.",
+        "kind": "overlijden_ouder",
+        "occurred_on": dutch_today().isoformat(),
+        "scope": "groep",
+        "group_name": "groep 5b",
+        "pupils": "",
+        "reported_by": "De oom van een leerling",
+        "description": "Moeder is gisteren overleden.",
     }
     data.update(extra)
     return post(client, REPORT, data, page=REPORT)
@@ -86,23 +90,38 @@ def partner_ids(app):
 
 
 def checklist(app, ref):
-    return with_db(app, lambda: list(
-        CaseChecklistItem.select().join(Case).where(Case.reference == ref)
-        .order_by(CaseChecklistItem.position)))
+    return with_db(
+        app,
+        lambda: list(
+            CaseChecklistItem.select()
+            .join(Case)
+            .where(Case.reference == ref)
+            .order_by(CaseChecklistItem.position)
+        ),
+    )
 
 
 def pdf_text(client, ref, doc_name, app):
     r = post(client, f"{case_url(ref)}/brief/{doc_name}", page=case_url(ref))
     assert r.status_code == 302, r.get_data(as_text=True)
-    doc_id = with_db(app, lambda: CaseDocument.select().join(Case).where(
-        (Case.reference == ref) & (CaseDocument.name == doc_name)
-    ).order_by(CaseDocument.version.desc()).first().id)
+    doc_id = with_db(
+        app,
+        lambda: (
+            CaseDocument.select()
+            .join(Case)
+            .where((Case.reference == ref) & (CaseDocument.name == doc_name))
+            .order_by(CaseDocument.version.desc())
+            .first()
+            .id
+        ),
+    )
     r = client.get(f"{case_url(ref)}/document/{doc_id}")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.data)).pages)
 
 
 # ------------------------------------------------------------------ report ----
+
 
 def test_teacher_reports_and_directie_and_ib_are_notified(client, app):
     login(client, "leerkracht")
@@ -113,8 +132,9 @@ def test_teacher_reports_and_directie_and_ib_are_notified(client, app):
     assert ref.startswith("TR-")
     # The confirmation of before the port, through Start.saved.
     page = client.get(case_url(ref)).get_data(as_text=True)
-    assert (f"De melding is opgeslagen als {ref}. De directie en de intern begeleider hebben "
-            "bericht gekregen.") in page
+    assert (
+        f"De melding is opgeslagen als {ref}. De directie en de intern begeleider hebben bericht gekregen."
+    ) in page
     # The reporter is the assignee and sees the case with its own step plan.
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert "Overlijden van een ouder" in page and "groep 5b" in page
@@ -130,8 +150,7 @@ def test_teacher_reports_and_directie_and_ib_are_notified(client, app):
 
 def test_report_form_errors_are_dutch_and_keep_input(client, app):
     login(client, "ondersteunend")
-    r = report(client, scope="groep", group_name="", reported_by="Een buurvrouw",
-               occurred_on="2099-01-01")
+    r = report(client, scope="groep", group_name="", reported_by="Een buurvrouw", occurred_on="2099-01-01")
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "Vul in om welke groep het gaat." in html
@@ -159,8 +178,7 @@ def test_report_page_is_the_cores_start_page_with_its_own_texts(client, app):
 
 def test_refused_report_keeps_everything_typed_and_shows_the_summary(client, app):
     login(client, "leerkracht")
-    r = report(client, kind="", description="Een leerling is van het klimrek gevallen.",
-               group_name="groep 3")
+    r = report(client, kind="", description="Een leerling is van het klimrek gevallen.", group_name="groep 3")
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert 'class="error-summary"' in html and "Kies wat er is gebeurd." in html
@@ -211,18 +229,21 @@ def test_checklist_copy_has_due_dates_that_are_deadlines(client, app):
     today = dutch_today()
     assert today + datetime.timedelta(days=7) <= due["trauma.nazorg_week"]
     assert due["trauma.nazorg_week"] < due["trauma.nazorg_6wk"] < due["trauma.nazorg_3mnd"]
-    deadlines = with_db(app, lambda: {d.name for d in CaseDeadline.select().join(Case).where(
-        Case.reference == ref)})
+    deadlines = with_db(
+        app, lambda: {d.name for d in CaseDeadline.select().join(Case).where(Case.reference == ref)}
+    )
     assert "checklist:trauma.nazorg_6wk" in deadlines
 
 
 # --------------------------------------------------------------- assessment ----
 
+
 def test_assessment_yes_school_handles_it(client, app):
     login(client, "leerkracht")
     ref = reference_of(report(client))
-    r = step(client, ref, "trauma.zelf", {"ib_involved": "y",
-                                          "motivation": "De IB en ik begeleiden de groep."})
+    r = step(
+        client, ref, "trauma.zelf", {"ib_involved": "y", "motivation": "De IB en ik begeleiden de groep."}
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert "Aanpak door de school (stappenplan)" in page
@@ -235,14 +256,21 @@ def test_assessment_no_engages_partners(client, app):
     login(client, "leerkracht")
     ref = reference_of(report(client))
     # Without a partner the "no" answer is refused, with what was typed kept.
-    r = step(client, ref, "trauma.nee", {"contacted_on": "2026-03-02",
-                                         "agreement": "Bellen morgen terug."})
+    r = step(client, ref, "trauma.nee", {"contacted_on": "2026-03-02", "agreement": "Bellen morgen terug."})
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "Kies minstens één externe partner." in html and "Bellen morgen terug." in html
     smw, ggd = partner_ids(app)[:2]
-    r = step(client, ref, "trauma.nee", {"partners": [smw, ggd], "contacted_on": "2026-03-02",
-                                         "agreement": "Gesprek met de groep op donderdag."})
+    r = step(
+        client,
+        ref,
+        "trauma.nee",
+        {
+            "partners": [smw, ggd],
+            "contacted_on": "2026-03-02",
+            "agreement": "Gesprek met de groep op donderdag.",
+        },
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert "Aanpak met externe hulp" in page
@@ -261,13 +289,15 @@ def test_another_schools_partner_is_not_a_valid_choice(client, app):
     foreign = with_db(app, other)
     login(client, "leerkracht")
     ref = reference_of(report(client))
-    r = step(client, ref, "trauma.nee", {"partners": [foreign], "contacted_on": "2026-03-02",
-                                         "agreement": "x"})
+    r = step(
+        client, ref, "trauma.nee", {"partners": [foreign], "contacted_on": "2026-03-02", "agreement": "x"}
+    )
     assert r.status_code == 422
     assert with_db(app, lambda: Case.get(Case.reference == ref).state) == "gemeld"
 
 
 # ---------------------------------------------------------------- step plan ----
+
 
 def plan_rows(client):
     html = client.get(PLAN).get_data(as_text=True)
@@ -320,6 +350,7 @@ def test_plan_page_needs_trauma_plan(client, app):
 
 # ----------------------------------------------------------------- partners ----
 
+
 def test_the_form_offers_the_cores_partners_and_a_hidden_one_stays_in_the_case(client, app):
     from plugins.trauma.models import TraumaEngagement
 
@@ -327,12 +358,20 @@ def test_the_form_offers_the_cores_partners_and_a_hidden_one_stays_in_the_case(c
     ref = reference_of(report(client))
     html = client.get(case_url(ref)).get_data(as_text=True)
     assert "Veilig Thuis (demo) (Veilig Thuis)" in html  # the core's list, with its kind
-    r = post(client, PARTNERS + "nieuw", {"organisation": "Leerplicht Almere (demo)",
-                                          "kind": "leerplicht"}, page=PARTNERS)
+    r = post(
+        client,
+        PARTNERS + "nieuw",
+        {"organisation": "Leerplicht Almere (demo)", "kind": "leerplicht"},
+        page=PARTNERS,
+    )
     assert r.status_code == 302
     new = partner_ids(app)[-1]
-    r = step(client, ref, "trauma.nee", {"partners": [new], "contacted_on": "2026-03-02",
-                                         "agreement": "Verzuim besproken."})
+    r = step(
+        client,
+        ref,
+        "trauma.nee",
+        {"partners": [new], "contacted_on": "2026-03-02", "agreement": "Verzuim besproken."},
+    )
     assert r.status_code == 302, r.get_data(as_text=True)
     assert with_db(app, lambda: TraumaEngagement.get().partner_id) == new
     offered = '">Leerplicht Almere (demo) (Leerplicht)</label>'  # a checkbox of the step forms
@@ -341,8 +380,12 @@ def test_the_form_offers_the_cores_partners_and_a_hidden_one_stays_in_the_case(c
     assert post(client, f"{PARTNERS}{new}/verwijderen", page=PARTNERS).status_code == 302
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert offered not in page
-    r = step(client, ref, "trauma.partner", {"partners": [new], "contacted_on": "2026-03-03",
-                                             "agreement": "Nog eens."})
+    r = step(
+        client,
+        ref,
+        "trauma.partner",
+        {"partners": [new], "contacted_on": "2026-03-03", "agreement": "Nog eens."},
+    )
     assert r.status_code == 422
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert "Leerplicht Almere (demo), 2 maart 2026: Verzuim besproken." in page
@@ -353,8 +396,7 @@ def test_old_partner_addresses_lead_to_the_core(client, app):
     login(client, "leerkracht")
     r = client.get(OLD_PARTNERS)
     assert r.status_code == 308 and r.headers["Location"] == PARTNERS
-    assert "Slachtofferhulp (demo)" in client.get(OLD_PARTNERS, follow_redirects=True).get_data(
-        as_text=True)
+    assert "Slachtofferhulp (demo)" in client.get(OLD_PARTNERS, follow_redirects=True).get_data(as_text=True)
     client = as_role(app, "ib")
     pid = partner_ids(app)[0]
     r = client.get(f"{OLD_PARTNERS}/{pid}")
@@ -368,15 +410,19 @@ def test_old_partner_addresses_lead_to_the_core(client, app):
 
 # ------------------------------------------------------------------ letters ----
 
+
 def test_parents_letter_and_summary(client, app):
     login(client, "leerkracht")
     ref = reference_of(report(client))
     # Not offered before the first assessment.
     assert "Maak: Informatiebrief" not in client.get(case_url(ref)).get_data(as_text=True)
     step(client, ref, "trauma.zelf", {"motivation": "Wij kunnen dit."})
-    r = post(client, f"/klaverweide/trauma/zaak/{ref}/ouders",
-             {"parent_info": "De moeder van een leerling uit de groep is overleden."},
-             page=f"/klaverweide/trauma/zaak/{ref}/ouders")
+    r = post(
+        client,
+        f"/klaverweide/trauma/zaak/{ref}/ouders",
+        {"parent_info": "De moeder van een leerling uit de groep is overleden."},
+        page=f"/klaverweide/trauma/zaak/{ref}/ouders",
+    )
     assert r.status_code == 302
     text = pdf_text(client, ref, "trauma.ouderbrief", app)
     flat = " ".join(text.split())
@@ -409,6 +455,7 @@ def test_school_letter_text_is_used(client, app):
 
 # ------------------------------------------------------------------ closing ----
 
+
 def test_close_needs_required_steps_then_evaluation(client, app):
     login(client, "leerkracht")
     ref = reference_of(report(client))
@@ -421,13 +468,18 @@ def test_close_needs_required_steps_then_evaluation(client, app):
     assert "Nog af te vinken" in r.get_data(as_text=True)
     for item in checklist(app, ref):
         if item.required:
-            r = post(client, f"{case_url(ref)}/checklist/{item.id}", {"done_on": "2026-03-03"},
-                     page=case_url(ref))
+            r = post(
+                client, f"{case_url(ref)}/checklist/{item.id}", {"done_on": "2026-03-03"}, page=case_url(ref)
+            )
             assert r.status_code == 302
     r = step(client, ref, "trauma.sluit", {"went_well": "", "to_improve": ""})
     assert r.status_code == 422 and "Vul in wat goed ging." in r.get_data(as_text=True)
-    r = step(client, ref, "trauma.sluit", {"went_well": "Snel contact met de familie.",
-                                           "to_improve": "Eerder het team inlichten."})
+    r = step(
+        client,
+        ref,
+        "trauma.sluit",
+        {"went_well": "Snel contact met de familie.", "to_improve": "Eerder het team inlichten."},
+    )
     assert r.status_code == 302
     page = client.get(case_url(ref)).get_data(as_text=True)
     assert "Afgesloten" in page and "Eerder het team inlichten." in page
@@ -437,14 +489,19 @@ def test_close_needs_required_steps_then_evaluation(client, app):
 
 # ------------------------------------------------------------------ figures ----
 
+
 def test_annual_figures_and_dashboard_panel(client, app):
     login(client, "leerkracht")
     a = reference_of(report(client, occurred_on="2025-11-03"))
     b = reference_of(report(client, occurred_on="2025-12-01", kind="ongeval"))
     reference_of(report(client, occurred_on="2025-06-01", kind="geweld"))  # year before
     step(client, a, "trauma.zelf", {"motivation": "Zelf."})
-    step(client, b, "trauma.nee", {"partners": [partner_ids(app)[0]],
-                                   "contacted_on": "2025-12-02", "agreement": "Gesprek."})
+    step(
+        client,
+        b,
+        "trauma.nee",
+        {"partners": [partner_ids(app)[0]], "contacted_on": "2025-12-02", "agreement": "Gesprek."},
+    )
     html = client.get("/klaverweide/").get_data(as_text=True)
     assert "Traumatische gebeurtenissen" in html and "Traumatische gebeurtenis melden" in html
 
@@ -459,6 +516,7 @@ def test_annual_figures_and_dashboard_panel(client, app):
 
 # ------------------------------------------------------------------- access ----
 
+
 @pytest.mark.parametrize("role", ["contactpersoon", "ondersteunend"])
 def test_staff_without_view_do_not_see_others_cases(client, app, role):
     login(client, "leerkracht")
@@ -471,10 +529,12 @@ def test_staff_without_view_do_not_see_others_cases(client, app, role):
 
 def test_another_teacher_does_not_see_the_case(client, app):
     def second_teacher():
-        user = User.create(email="leerkracht2@klaverweide.demo", name="Tweede Leerkracht",
-                           password_hash=hash_password("klaverweide-demo"))
-        UserRole.create(user=user, school=School.get(School.slug == "klaverweide"),
-                        role="leerkracht")
+        user = User.create(
+            email="leerkracht2@klaverweide.demo",
+            name="Tweede Leerkracht",
+            password_hash=hash_password("klaverweide-demo"),
+        )
+        UserRole.create(user=user, school=School.get(School.slug == "klaverweide"), role="leerkracht")
 
     with_db(app, second_teacher)
     login(client, "leerkracht")
@@ -492,16 +552,16 @@ def test_other_schools_staff_get_403_or_404(client, app):
     def other_school():
         school = School.create(slug="deberk", name="De Berk")
         SchoolPlugin.create(school=school, plugin="trauma")
-        user = User.create(email="ib@deberk.demo", name="IB Berk",
-                           password_hash=hash_password("klaverweide-demo"))
+        user = User.create(
+            email="ib@deberk.demo", name="IB Berk", password_hash=hash_password("klaverweide-demo")
+        )
         UserRole.create(user=user, school=school, role="ib")
 
     with_db(app, other_school)
     login(client, "leerkracht")
     ref = reference_of(report(client))
     client = as_role(app, "ib@deberk.demo")
-    for url in (REPORT, PLAN, OLD_PARTNERS, f"{OLD_PARTNERS}/1",
-                f"/klaverweide/trauma/zaak/{ref}/ouders"):
+    for url in (REPORT, PLAN, OLD_PARTNERS, f"{OLD_PARTNERS}/1", f"/klaverweide/trauma/zaak/{ref}/ouders"):
         assert client.get(url).status_code == 403, url
     assert client.get(f"/deberk/zaken/{ref}").status_code == 404
     assert client.get(f"/deberk/trauma/zaak/{ref}/ouders").status_code == 404
@@ -526,14 +586,25 @@ def test_anonymous_is_sent_to_login(client):
 def test_missing_or_odd_fields_never_give_500(client, app):
     """Fields left out of a post arrive as None: every form answers in Dutch, not with a 500."""
     login(client, "directie")
-    r = post(client, REPORT, {"kind": "geweld", "scope": "school", "reported_by": "Politie",
-                              "description": "Vechtpartij bij het hek.",
-                              "occurred_on": "2026-03-02"}, page=REPORT)
+    r = post(
+        client,
+        REPORT,
+        {
+            "kind": "geweld",
+            "scope": "school",
+            "reported_by": "Politie",
+            "description": "Vechtpartij bij het hek.",
+            "occurred_on": "2026-03-02",
+        },
+        page=REPORT,
+    )
     assert r.status_code == 302  # no group and no pupils: left out of the post entirely
     ref = reference_of(r)
     for url, data in (
-        (REPORT, {}), (REPORT, {"kind": "onzin", "scope": "groep"}),
-        (PLAN, {}), (PLAN, {"steps-0-label": "x", "steps-0-due_days": "veel"}),
+        (REPORT, {}),
+        (REPORT, {"kind": "onzin", "scope": "groep"}),
+        (PLAN, {}),
+        (PLAN, {"steps-0-label": "x", "steps-0-due_days": "veel"}),
         (f"/klaverweide/trauma/zaak/{ref}/ouders", {}),
         (f"{case_url(ref)}/stap/trauma.nee", {"partners": "abc"}),
         (f"{case_url(ref)}/stap/trauma.zelf", {}),
@@ -557,9 +628,11 @@ def test_every_route_of_the_plugin_with_every_role(client, app):
 
 # ------------------------------------------------------------------ upgrade ----
 
+
 @pytest.mark.schema
 def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
-        app_config, tmp_path, monkeypatch):
+    app_config, tmp_path, monkeypatch
+):
     """A database as the portal left it before the move (the core before m0006, trauma at
     m0001), with the plugin's own partners (one hidden, ids with a gap), cases that engaged
     them and a school's change to who holds trauma.partners. After init-db the core has
@@ -581,49 +654,82 @@ def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
     if app_config["DATABASE_URL"].startswith("postgres"):
         reset_postgres()
     app = create_app(app_config)
-    partners = [(1, "Schoolmaatschappelijk werk (demo)", "smw", "Noor Bakker", "036 000 1101",
-                 "smw@partners.demo", "Dinsdag op school.", True),
-                (2, "GGD (demo)", "ggd", "", "036 000 1102", "", "", True),
-                (3, "Oude partner (demo)", "anders", "", "", "", "Uit de lijst gehaald.", False),
-                (7, "Slachtofferhulp (demo)", "slachtofferhulp", "Sam de Wit", "0900 000 0003",
-                 "", "", True)]
+    partners = [
+        (
+            1,
+            "Schoolmaatschappelijk werk (demo)",
+            "smw",
+            "Noor Bakker",
+            "036 000 1101",
+            "smw@partners.demo",
+            "Dinsdag op school.",
+            True,
+        ),
+        (2, "GGD (demo)", "ggd", "", "036 000 1102", "", "", True),
+        (3, "Oude partner (demo)", "anders", "", "", "", "Uit de lijst gehaald.", False),
+        (7, "Slachtofferhulp (demo)", "slachtofferhulp", "Sam de Wit", "0900 000 0003", "", "", True),
+    ]
     with app.test_request_context("/klaverweide/"):
         database.connect(reuse_if_open=True)
-        migrate.upgrade(get_pm(), log=lambda *_: None,
-                        until={"portal": "m0005_mfa", "trauma": "m0001_initial"})
+        migrate.upgrade(
+            get_pm(), log=lambda *_: None, until={"portal": "m0005_mfa", "trauma": "m0001_initial"}
+        )
         assert "portal_partner" not in database.get_tables()
         here = School.create(slug="klaverweide", name="De Klaverweide", phone="036 000 0000")
         SchoolPlugin.create(school=here, plugin="trauma")
         people = {}
         for role in ("leerkracht", "ib", "directie"):
-            people[role] = User.create(email=f"{role}@klaverweide.demo", name=role.title(),
-                                       password_hash=hash_password("klaverweide-demo"))
+            people[role] = User.create(
+                email=f"{role}@klaverweide.demo",
+                name=role.title(),
+                password_hash=hash_password("klaverweide-demo"),
+            )
             UserRole.create(user=people[role], school=here, role=role)
         for row in partners:
-            database.execute_sql(constant_sql(
-                'INSERT INTO "trauma_partner" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
-                (row[0], here.id, *row[1:]))
-        form = ReportForm(MultiDict({"kind": "ongeval", "occurred_on": "2026-03-02",
-                                     "scope": "school", "reported_by": "Politie",
-                                     "description": "Aanrijding bij het hek."}))
+            database.execute_sql(
+                constant_sql('INSERT INTO "trauma_partner" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+                (row[0], here.id, *row[1:]),
+            )
+        form = ReportForm(
+            MultiDict(
+                {
+                    "kind": "ongeval",
+                    "occurred_on": "2026-03-02",
+                    "scope": "school",
+                    "reported_by": "Politie",
+                    "description": "Aanrijding bij het hek.",
+                }
+            )
+        )
         assert form.validate(), form.errors
         # Today's engine on the schema of then: its audit rows have columns added since
         # (the audit log is not what this test is about).
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(engine, "audit", lambda *a, **kw: None)
-            cases = [engine.start_case(here, "trauma.gebeurtenis", form,
-                                       PortalUser(people["leerkracht"], None)) for _ in range(2)]
-        engagements = [(1, cases[0].id, 1), (2, cases[0].id, 7), (3, cases[1].id, 3),
-                       (4, cases[1].id, None)]
+            cases = [
+                engine.start_case(here, "trauma.gebeurtenis", form, PortalUser(people["leerkracht"], None))
+                for _ in range(2)
+            ]
+        engagements = [(1, cases[0].id, 1), (2, cases[0].id, 7), (3, cases[1].id, 3), (4, cases[1].id, None)]
         for eid, case_id, partner_id in engagements:
-            database.execute_sql(constant_sql(
-                'INSERT INTO "trauma_engagement" ("id", "case_id", "partner_id", "organisation", '
-                '"contacted_on", "agreement", "created_by_id", "created_at") '
-                'VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-                (eid, case_id, partner_id, f"partner {partner_id}", datetime.date(2026, 3, 3),
-                 "Afspraak.", people["ib"].id, datetime.datetime(2026, 3, 3, 9, 0)))
-        RolePermission.create(school=here, permission="trauma.partners", role="leerkracht",
-                              granted=True)
+            database.execute_sql(
+                constant_sql(
+                    'INSERT INTO "trauma_engagement" ("id", "case_id", "partner_id", "organisation", '
+                    '"contacted_on", "agreement", "created_by_id", "created_at") '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    eid,
+                    case_id,
+                    partner_id,
+                    f"partner {partner_id}",
+                    datetime.date(2026, 3, 3),
+                    "Afspraak.",
+                    people["ib"].id,
+                    datetime.datetime(2026, 3, 3, 9, 0),
+                ),
+            )
+        RolePermission.create(school=here, permission="trauma.partners", role="leerkracht", granted=True)
         RolePermission.create(school=here, permission="trauma.partners", role="ib", granted=False)
         database.close()
 
@@ -631,23 +737,30 @@ def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.index("migration portal.m0006_partners toegepast") < out.index(
-        "migration trauma.m0002_partners_to_core toegepast")
+        "migration trauma.m0002_partners_to_core toegepast"
+    )
 
     with app.test_request_context("/klaverweide/"):
         database.connect(reuse_if_open=True)
         assert "trauma_partner" not in database.get_tables()
-        moved = [tuple(row) for row in database.execute_sql(
-            'SELECT "id", "school_id", "organisation", "kind", "contact_person", "phone", "email", '
-            '"notes", "active" FROM "portal_partner" ORDER BY "id"')]
+        moved = [
+            tuple(row)
+            for row in database.execute_sql(
+                'SELECT "id", "school_id", "organisation", "kind", "contact_person", "phone", "email", '
+                '"notes", "active" FROM "portal_partner" ORDER BY "id"'
+            )
+        ]
         # Same ids, same values (SQLite keeps a boolean as 0 or 1).
         assert [(r[0], *r[2:-1], bool(r[-1])) for r in moved] == partners
         assert {r[1] for r in moved} == {here.id}
-        after = list(database.execute_sql(
-            'SELECT "id", "case_id", "partner_id" FROM "trauma_engagement" ORDER BY "id"'))
+        after = list(
+            database.execute_sql(
+                'SELECT "id", "case_id", "partner_id" FROM "trauma_engagement" ORDER BY "id"'
+            )
+        )
         assert [tuple(r) for r in after] == engagements
         overrides = {(r.permission, r.role, r.granted) for r in RolePermission.select()}
-        assert overrides == {("portal.partners", "leerkracht", True),
-                             ("portal.partners", "ib", False)}
+        assert overrides == {("portal.partners", "leerkracht", True), ("portal.partners", "ib", False)}
         assert Partner.create(school=here.id, organisation="Nieuw", kind="ggd").id == 8
         database.close()
 

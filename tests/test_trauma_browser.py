@@ -36,9 +36,13 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     page.get_by_label("Wat weten we?").fill("Een leerling is aangereden op weg naar school.")
     page.get_by_role("button", name="Melding opslaan").click()
     # The plugin's own confirmation (Start.saved), with the reference.
-    assert page.get_by_text(re.compile(r"De melding is opgeslagen als TR-\d{4}-\d{4}\. De "
-                                       r"directie en de intern begeleider hebben bericht "
-                                       r"gekregen\.")).is_visible()
+    assert page.get_by_text(
+        re.compile(
+            r"De melding is opgeslagen als TR-\d{4}-\d{4}\. De "
+            r"directie en de intern begeleider hebben bericht "
+            r"gekregen\."
+        )
+    ).is_visible()
     assert page.get_by_text("Gemeld, eerste inschatting nodig").is_visible()
     assert not axe_violations(page), describe(axe_violations(page))
 
@@ -55,9 +59,14 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     assert page.get_by_text("Slachtofferhulp (demo), 2 maart 2026").is_visible()
 
     # The step plan: tick the steps that must be done before closing.
-    for label in ("Directie informeren", "Contact opnemen met de familie", "Team informeren",
-                  "Nazorg: gesprek na één week", "Nazorg: gesprek na zes weken",
-                  "Nazorg: gesprek na drie maanden"):
+    for label in (
+        "Directie informeren",
+        "Contact opnemen met de familie",
+        "Team informeren",
+        "Nazorg: gesprek na één week",
+        "Nazorg: gesprek na zes weken",
+        "Nazorg: gesprek na drie maanden",
+    ):
         # The button's name is "Afvinken" plus the step, read out for screen readers.
         page.get_by_role("button", name=re.compile(rf"^Afvinken\s*:\s*{re.escape(label)}$")).click()
         assert page.get_by_text(f"Afgevinkt: {label}").first.is_visible()
@@ -65,14 +74,13 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     # The parents' letter, with the text the school agreed with the family.
     page.get_by_role("link", name="Tekst voor de ouders aanpassen").click()
     page.get_by_label("Wat mogen de ouders van de groep weten?").fill(
-        "Een leerling uit groep 6a is aangereden en ligt in het ziekenhuis.")
+        "Een leerling uit groep 6a is aangereden en ligt in het ziekenhuis."
+    )
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("button", name="Maak: Informatiebrief aan de ouders van de groep").click()
-    assert page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)")\
-        .is_visible()
+    assert page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)").is_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)")\
-            .click()
+        page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)").click()
     assert download.value.suggested_filename.endswith(".pdf")
     case_url = page.url
 
@@ -92,8 +100,11 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
 def test_axe_on_plan_partners_and_report_pages(page, live_server):
     browser_login(page, live_server, "directie")
     # The old address of the partners leads to the core's list.
-    for path in ("/klaverweide/trauma/stappenplan", "/klaverweide/trauma/partners",
-                 "/klaverweide/trauma/melden"):
+    for path in (
+        "/klaverweide/trauma/stappenplan",
+        "/klaverweide/trauma/partners",
+        "/klaverweide/trauma/melden",
+    ):
         page.goto(live_server + path)
         if path.endswith("/partners"):
             assert page.url == live_server + "/klaverweide/partners/"

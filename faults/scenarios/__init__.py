@@ -12,5 +12,15 @@ from . import smtp_hang
 from . import transitions
 from . import upgrade
 
-SCENARIOS = [upgrade, purge_hold, complaints, outbox_twice, smtp_hang, transitions, pg_outage, proxy,
-             files, locked]
+SCENARIOS = [
+    upgrade,
+    purge_hold,
+    complaints,
+    outbox_twice,
+    smtp_hang,
+    transitions,
+    pg_outage,
+    proxy,
+    files,
+    locked,
+]

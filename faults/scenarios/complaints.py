@@ -50,16 +50,20 @@ def run(ctx, backend):
         restart = time.monotonic() - t0
         load.join()
         r.table(figures(load, site, "k"), "kill -9")
-        r.note(f"kill run: worker {worker} killed at {kill_seconds / 3:.0f} s, the whole server at "
-               f"{2 * kill_seconds / 3:.0f} s, answering again {restart:.1f} s later")
+        r.note(
+            f"kill run: worker {worker} killed at {kill_seconds / 3:.0f} s, the whole server at "
+            f"{2 * kill_seconds / 3:.0f} s, answering again {restart:.1f} s later"
+        )
     finally:
         site.close()
 
     for col in ("steady", "kill -9"):
-        for label, what in (("lost", "every acknowledged complaint is stored"),
-                            ("doubled", "no form stored twice"),
-                            ("refused but stored", "no error answer for a stored complaint"),
-                            ("5xx answers", "no 5xx")):
+        for label, what in (
+            ("lost", "every acknowledged complaint is stored"),
+            ("doubled", "no form stored twice"),
+            ("refused but stored", "no error answer for a stored complaint"),
+            ("5xx answers", "no 5xx"),
+        ):
             n = r.value(label, col)
             r.expect(f"{col}: {what}", n == 0, f"{label}: {n}")
     return r

@@ -63,11 +63,11 @@ def run(ctx, backend):
     finally:
         site.close()
     for name, m in modes.items():
-        r.row(name, "missing" if m is None else f"{m:04o}",
-              "" if m is None else ("yes" if m & 0o044 else "no"))
+        r.row(
+            name, "missing" if m is None else f"{m:04o}", "" if m is None else ("yes" if m & 0o044 else "no")
+        )
     r.row("(instance folder)", f"{folder:04o}", "yes" if folder & 0o044 else "no")
     r.expect("complaints were written while serving", acked > 0, f"{acked} receipts")
     for name, m in modes.items():
-        r.expect(f"{name} is 0600", m == 0o600,
-                 "missing" if m is None else f"{m:04o}")
+        r.expect(f"{name} is 0600", m == 0o600, "missing" if m is None else f"{m:04o}")
     return r

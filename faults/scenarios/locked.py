@@ -32,11 +32,13 @@ def measure(ctx, site, tag, seconds, hold):
     before = len(server.log_text())
     try:
         writer = subprocess.Popen(
-            [sys.executable, "-m", "faults.writer", str(site.instance.sqlite_path), str(seconds),
-             str(hold)],
-            cwd=str(ctx.suite_root), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        load = ComplaintLoad(server.port, tag, clients=CLIENTS, seconds=seconds, retries=0,
-                             timeout=60).run()
+            [sys.executable, "-m", "faults.writer", str(site.instance.sqlite_path), str(seconds), str(hold)],
+            cwd=str(ctx.suite_root),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        load = ComplaintLoad(server.port, tag, clients=CLIENTS, seconds=seconds, retries=0, timeout=60).run()
         out, _ = writer.communicate(timeout=seconds + hold + 60)
         log = server.log_text()[before:]
     finally:
@@ -74,12 +76,16 @@ def run(ctx, backend):
             r.expect(f"{column}: no 5xx (503 included)", fivexx == 0, str(fivexx))
             locked = figures["'database is locked' in the log"]
             unavailable = figures["'database unavailable' in the log"]
-            r.expect(f"{column}: no 'database is locked' in the server log",
-                     locked == 0 and unavailable == 0,
-                     f"{locked} locked, {unavailable} unavailable")
-            r.expect(f"{column}: nothing lost, nothing refused but stored",
-                     figures["lost"] == 0 and figures["refused but stored"] == 0,
-                     f"lost {figures['lost']}, refused but stored {figures['refused but stored']}")
+            r.expect(
+                f"{column}: no 'database is locked' in the server log",
+                locked == 0 and unavailable == 0,
+                f"{locked} locked, {unavailable} unavailable",
+            )
+            r.expect(
+                f"{column}: nothing lost, nothing refused but stored",
+                figures["lost"] == 0 and figures["refused but stored"] == 0,
+                f"lost {figures['lost']}, refused but stored {figures['refused but stored']}",
+            )
     finally:
         site.close()
     return r

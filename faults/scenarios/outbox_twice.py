@@ -39,25 +39,46 @@ def queue(db, tag, n):
     due = db.stamp(now - datetime.timedelta(minutes=1))
     db.execute("BEGIN")
     for i in range(n):
-        db.copy_row("portal_outbox", template, {
-            "school": "klaverweide", "to": f"ft-{tag}-{i:03d}@example.org",
-            "subject": f"Storingstest {tag} {i:03d}", "body": "Storingstest.",
-            "attachment": None, "attachment_name": "", "created_at": due, "attempts": 0,
-            "next_attempt_at": due, "sent_at": None, "last_error": "",
-            # Columns of newer versions (a worker's claim, given up, the case): start empty.
-            "claim_token": None, "claimed_until": None, "failed_at": None, "case_id": None})
+        db.copy_row(
+            "portal_outbox",
+            template,
+            {
+                "school": "klaverweide",
+                "to": f"ft-{tag}-{i:03d}@example.org",
+                "subject": f"Storingstest {tag} {i:03d}",
+                "body": "Storingstest.",
+                "attachment": None,
+                "attachment_name": "",
+                "created_at": due,
+                "attempts": 0,
+                "next_attempt_at": due,
+                "sent_at": None,
+                "last_error": "",
+                # Columns of newer versions (a worker's claim, given up, the case): start empty.
+                "claim_token": None,
+                "claimed_until": None,
+                "failed_at": None,
+                "case_id": None,
+            },
+        )
     db.execute("COMMIT")
 
 
 def unsent(db, tag):
-    return db.value('SELECT COUNT(*) FROM "portal_outbox" WHERE "subject" LIKE ? AND "sent_at" IS NULL',
-                    (f"Storingstest {tag} %",))
+    return db.value(
+        'SELECT COUNT(*) FROM "portal_outbox" WHERE "subject" LIKE ? AND "sent_at" IS NULL',
+        (f"Storingstest {tag} %",),
+    )
 
 
 def marked_sent(db, tag):
-    return {r[0] for r in db.rows(
-        'SELECT "subject" FROM "portal_outbox" WHERE "subject" LIKE ? AND "sent_at" IS NOT NULL',
-        (f"Storingstest {tag} %",))}
+    return {
+        r[0]
+        for r in db.rows(
+            'SELECT "subject" FROM "portal_outbox" WHERE "subject" LIKE ? AND "sent_at" IS NOT NULL',
+            (f"Storingstest {tag} %",),
+        )
+    }
 
 
 def figures(smtp, db, tag, codes):
@@ -78,9 +99,12 @@ def figures(smtp, db, tag, codes):
 def run_send(site, smtp, env):
     with site.db() as db:
         queue(db, "s", MAILS)
-    procs = [site.ctx.checkout.flask_popen(["outbox", "send"], env, site.ctx.logdir /
-                                           f"outbox-send-{site.backend.name}-{i}.log")
-             for i in range(2)]
+    procs = [
+        site.ctx.checkout.flask_popen(
+            ["outbox", "send"], env, site.ctx.logdir / f"outbox-send-{site.backend.name}-{i}.log"
+        )
+        for i in range(2)
+    ]
     codes = []
     for p in procs:
         try:
@@ -96,9 +120,10 @@ def run_work(site, smtp, env, once):
     with site.db() as db:
         queue(db, "w", MAILS)
     args = ["outbox", "work", *(["--once"] if once else [])]
-    procs = [site.ctx.checkout.flask_popen(args, env, site.ctx.logdir /
-                                           f"outbox-work-{site.backend.name}-{i}.log")
-             for i in range(2)]
+    procs = [
+        site.ctx.checkout.flask_popen(args, env, site.ctx.logdir / f"outbox-work-{site.backend.name}-{i}.log")
+        for i in range(2)
+    ]
     deadline = time.monotonic() + 60
     with site.db() as db:
         while time.monotonic() < deadline and unsent(db, "w") and any(p.poll() is None for p in procs):
@@ -124,27 +149,33 @@ def run(ctx, backend):
             env = site.env(SMTP_HOST=HOST, SMTP_PORT=smtp.port)
             send = run_send(site, smtp, env)
             r.table(send, "outbox send ×2")
-            r.expect("send ×2: no mail delivered twice", send["doubled"] == 0,
-                     f"doubled {send['doubled']}")
-            r.expect("send ×2: every mail delivered and marked sent",
-                     send["never delivered"] == 0 and send["left unsent in the outbox"] == 0
-                     and send["marked sent, never received"] == 0,
-                     f"never delivered {send['never delivered']}, unsent "
-                     f"{send['left unsent in the outbox']}")
+            r.expect("send ×2: no mail delivered twice", send["doubled"] == 0, f"doubled {send['doubled']}")
+            r.expect(
+                "send ×2: every mail delivered and marked sent",
+                send["never delivered"] == 0
+                and send["left unsent in the outbox"] == 0
+                and send["marked sent, never received"] == 0,
+                f"never delivered {send['never delivered']}, unsent {send['left unsent in the outbox']}",
+            )
             if ctx.checkout.has_command(env, "outbox", "work"):
                 once = "--once" in ctx.checkout.command_help(env, "outbox", "work")
                 work = run_work(site, smtp, env, once)
                 r.table(work, "outbox work ×2")
-                r.expect("work ×2: no mail delivered twice", work["doubled"] == 0,
-                         f"doubled {work['doubled']}")
-                r.expect("work ×2: every mail delivered and marked sent",
-                         work["never delivered"] == 0 and work["left unsent in the outbox"] == 0
-                         and work["marked sent, never received"] == 0,
-                         f"never delivered {work['never delivered']}, unsent "
-                         f"{work['left unsent in the outbox']}")
+                r.expect(
+                    "work ×2: no mail delivered twice", work["doubled"] == 0, f"doubled {work['doubled']}"
+                )
+                r.expect(
+                    "work ×2: every mail delivered and marked sent",
+                    work["never delivered"] == 0
+                    and work["left unsent in the outbox"] == 0
+                    and work["marked sent, never received"] == 0,
+                    f"never delivered {work['never delivered']}, unsent {work['left unsent in the outbox']}",
+                )
                 if not once:
-                    r.note("outbox work has no --once: the two workers were stopped (SIGTERM) "
-                           "once every mail was sent")
+                    r.note(
+                        "outbox work has no --once: the two workers were stopped (SIGTERM) "
+                        "once every mail was sent"
+                    )
             else:
                 r.table({k: "n/a" for k in send}, "outbox work ×2")
                 r.expect("work ×2: outbox worker", None, "not available in this version")

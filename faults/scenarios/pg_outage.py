@@ -81,11 +81,14 @@ def run(ctx, backend):
             if not client.logged_in(client.login(staff)):
                 raise RuntimeError("directie login failed")
             limit = UP + DOWN + RECOVER + 30
-            sessions = {"staff page": [staff],
-                        "public form": [client.Session(server.port, timeout=15) for _ in range(2)],
-                        "/health": [client.Session(server.port, timeout=15) for _ in range(2)]}
-            loads = {name: [PageLoad(s, [PATHS[name]], limit).start() for s in sessions[name]]
-                     for name in PATHS}
+            sessions = {
+                "staff page": [staff],
+                "public form": [client.Session(server.port, timeout=15) for _ in range(2)],
+                "/health": [client.Session(server.port, timeout=15) for _ in range(2)],
+            }
+            loads = {
+                name: [PageLoad(s, [PATHS[name]], limit).start() for s in sessions[name]] for name in PATHS
+            }
             time.sleep(UP)
             cluster.stop("fast")
             t_down = time.monotonic()
@@ -116,24 +119,31 @@ def run(ctx, backend):
     for label in labels:
         r.row(label, *(kinds[name].get(label, 0) for name in PATHS))
     r.row("slowest answer while down (s)", *(f"{latency[n]:.2f}" for n in PATHS))
-    r.row("200 again after restart (s)", *(recovered[n] if recovered[n] is not None else "no"
-                                           for n in PATHS))
+    r.row("200 again after restart (s)", *(recovered[n] if recovered[n] is not None else "no" for n in PATHS))
     r.row("/health, never migrated", f"postgres {never_pg}", f"sqlite {never_sqlite}", "")
 
     for name in ("staff page", "public form"):
         other = sum(n for k, n in kinds[name].items() if k != "503 Dutch page")
-        r.expect(f"{name}: only the Dutch 503 page while the database is down",
-                 other == 0 and kinds[name]["503 Dutch page"] > 0,
-                 ", ".join(f"{k}: {n}" for k, n in kinds[name].items()))
+        r.expect(
+            f"{name}: only the Dutch 503 page while the database is down",
+            other == 0 and kinds[name]["503 Dutch page"] > 0,
+            ", ".join(f"{k}: {n}" for k, n in kinds[name].items()),
+        )
     health = kinds["/health"]
-    r.expect("/health: 503 while the database is down",
-             bool(health) and all(k.startswith("503") for k in health),
-             ", ".join(f"{k}: {n}" for k, n in health.items()))
-    r.expect("recovers without a restart (every path 200 again)",
-             alive and all(v is not None for v in recovered.values()),
-             ", ".join(f"{n}: {v if v is not None else 'no'}" for n, v in recovered.items()))
-    r.expect("/health is 503 on a database that was never migrated",
-             never_pg == 503 and never_sqlite == 503,
-             f"postgres {never_pg}, sqlite {never_sqlite}")
+    r.expect(
+        "/health: 503 while the database is down",
+        bool(health) and all(k.startswith("503") for k in health),
+        ", ".join(f"{k}: {n}" for k, n in health.items()),
+    )
+    r.expect(
+        "recovers without a restart (every path 200 again)",
+        alive and all(v is not None for v in recovered.values()),
+        ", ".join(f"{n}: {v if v is not None else 'no'}" for n, v in recovered.items()),
+    )
+    r.expect(
+        "/health is 503 on a database that was never migrated",
+        never_pg == 503 and never_sqlite == 503,
+        f"postgres {never_pg}, sqlite {never_sqlite}",
+    )
     r.note(f"server log: {log.count('Traceback')} tracebacks while down")
     return r

@@ -82,19 +82,29 @@ def run(ctx, backend):
         r.row("then a correct login from 127.20.1.2", f"{good.status} in {good_s:.2f} s")
         r.row("then a sixth wrong login from 127.20.1.1", sixth)
 
-        forged = [wrong_login(server.port, xff(f"127.30.0.{i + 1}, 127.20.1.3"), 10 + i)
-                  for i in range(6)]
+        forged = [wrong_login(server.port, xff(f"127.30.0.{i + 1}, 127.20.1.3"), 10 + i) for i in range(6)]
         r.row("rotating forged first hop, real 127.20.1.3", "/".join(map(str, forged)))
     finally:
         site.close()
     if not known:
-        r.note("PORTAL_PROXIES is not known to this version: X-Forwarded-For is ignored and "
-               "every client counts as 127.0.0.1")
-    r.expect("16 parents from 16 addresses: no 429", statuses.get(429, 0) == 0 and acked == PARENTS,
-             f"{statuses.get(429, 0)} × 429, {acked} receipts")
-    r.expect("five wrong logins elsewhere do not throttle a correct login", client.logged_in(good),
-             f"answer {good.status}")
+        r.note(
+            "PORTAL_PROXIES is not known to this version: X-Forwarded-For is ignored and "
+            "every client counts as 127.0.0.1"
+        )
+    r.expect(
+        "16 parents from 16 addresses: no 429",
+        statuses.get(429, 0) == 0 and acked == PARENTS,
+        f"{statuses.get(429, 0)} × 429, {acked} receipts",
+    )
+    r.expect(
+        "five wrong logins elsewhere do not throttle a correct login",
+        client.logged_in(good),
+        f"answer {good.status}",
+    )
     r.expect("the address with five wrong logins is throttled", sixth == 429, f"answer {sixth}")
-    r.expect("a forged X-Forwarded-For hop does not escape the throttle", forged[-1] == 429,
-             f"sixth try answered {forged[-1]}")
+    r.expect(
+        "a forged X-Forwarded-For hop does not escape the throttle",
+        forged[-1] == 429,
+        f"sixth try answered {forged[-1]}",
+    )
     return r

@@ -40,27 +40,49 @@ def seed(db, prefix, n):
     template = db.value('SELECT MIN("id") FROM "portal_case"')
     db.execute("BEGIN")
     for i in range(n):
-        db.copy_row("portal_case", template, {
-            "reference": f"{prefix}-{i:04d}", "closed_at": db.stamp(CLOSED),
-            "retention_until": db.day(KEPT_UNTIL), "legal_hold": False,
-            "created_at": db.stamp(CLOSED), "updated_at": db.stamp(CLOSED)})
+        db.copy_row(
+            "portal_case",
+            template,
+            {
+                "reference": f"{prefix}-{i:04d}",
+                "closed_at": db.stamp(CLOSED),
+                "retention_until": db.day(KEPT_UNTIL),
+                "legal_hold": False,
+                "created_at": db.stamp(CLOSED),
+                "updated_at": db.stamp(CLOSED),
+            },
+        )
     db.execute("COMMIT")
-    return [r[0] for r in db.rows('SELECT "id" FROM "portal_case" WHERE "reference" LIKE ? '
-                                  'ORDER BY "id"', (f"{prefix}-%",))]
+    return [
+        r[0]
+        for r in db.rows(
+            'SELECT "id" FROM "portal_case" WHERE "reference" LIKE ? ORDER BY "id"', (f"{prefix}-%",)
+        )
+    ]
 
 
 def present(db, ids):
     if not ids:
         return set()
     marks = ", ".join("?" for _ in ids)
-    return {r[0] for r in db.rows(f'SELECT "id" FROM "portal_case" WHERE "id" IN ({marks})',  # noqa: S608
-                                  tuple(ids))}
+    return {
+        r[0]
+        for r in db.rows(
+            f'SELECT "id" FROM "portal_case" WHERE "id" IN ({marks})',  # noqa: S608
+            tuple(ids),
+        )
+    }
 
 
 def hold(db, case_id):
     """Put one case on legal hold (as the bewaarplicht page does); True if it was there."""
-    return db.rowcount('UPDATE "portal_case" SET "legal_hold" = ? WHERE "id" = ? AND "legal_hold" = ?',
-                       (True, case_id, False)) == 1
+    return (
+        db.rowcount(
+            'UPDATE "portal_case" SET "legal_hold" = ? WHERE "id" = ? AND "legal_hold" = ?',
+            (True, case_id, False),
+        )
+        == 1
+    )
 
 
 class Pin:
@@ -83,7 +105,8 @@ class Pin:
         while time.monotonic() < deadline:
             waiting = url_db.value(
                 "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock'")
+                "AND wait_event_type = 'Lock'"
+            )
             if waiting >= n:
                 return True
             time.sleep(0.05)
@@ -94,9 +117,12 @@ class Pin:
 
 
 def start_purges(site, n, tag):
-    return [site.ctx.checkout.flask_popen(["purge"], site.env(), site.ctx.logdir /
-                                          f"purge-{tag}-{site.backend.name}-{i}.log")
-            for i in range(n)]
+    return [
+        site.ctx.checkout.flask_popen(
+            ["purge"], site.env(), site.ctx.logdir / f"purge-{tag}-{site.backend.name}-{i}.log"
+        )
+        for i in range(n)
+    ]
 
 
 def finish(procs, timeout=180):
@@ -114,7 +140,7 @@ def finish(procs, timeout=180):
 def pinned(site, startup):
     with site.db() as db, site.db() as watcher:
         ids = seed(db, "FTP", PINNED_CASES)
-        targets = ids[len(ids) // 3: 2 * len(ids) // 3]
+        targets = ids[len(ids) // 3 : 2 * len(ids) // 3]
         pin = Pin(db, ids)
         procs = start_purges(site, 1, "pinned")
         blocked = pin.wait_for_waiters(watcher, 1, startup)
@@ -137,8 +163,7 @@ def race(site):
         procs = start_purges(site, 1, "race")
         # Wait for the purge to delete its first case, then hold from the far end.
         deadline = time.monotonic() + 60
-        while len(present(db, ids)) == len(ids) and procs[0].poll() is None \
-                and time.monotonic() < deadline:
+        while len(present(db, ids)) == len(ids) and procs[0].poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
         held = []
         for c in reversed(ids):
@@ -159,17 +184,25 @@ def race(site):
 def twice(site, startup):
     with site.db() as db, site.db() as watcher:
         ids = seed(db, "FTD", TWICE_CASES)
-        refs = {r[0]: r[1] for r in db.rows(
-            'SELECT "id", "reference" FROM "portal_case" WHERE "reference" LIKE ?', ("FTD-%",))}
+        refs = {
+            r[0]: r[1]
+            for r in db.rows(
+                'SELECT "id", "reference" FROM "portal_case" WHERE "reference" LIKE ?', ("FTD-%",)
+            )
+        }
         pin = Pin(db, ids)
         procs = start_purges(site, 2, "twice")
         blocked = pin.wait_for_waiters(watcher, 2, startup)
         pin.release()
         codes = finish(procs)
         left = present(db, ids)
-        audit = dict(db.rows(
-            'SELECT "case_ref", COUNT(*) FROM "portal_audit_log" WHERE "action" = ? '
-            'AND "case_ref" LIKE ? GROUP BY "case_ref"', ("case.purge", "FTD-%")))
+        audit = dict(
+            db.rows(
+                'SELECT "case_ref", COUNT(*) FROM "portal_audit_log" WHERE "action" = ? '
+                'AND "case_ref" LIKE ? GROUP BY "case_ref"',
+                ("case.purge", "FTD-%"),
+            )
+        )
     purged = [refs[c] for c in ids if c not in left]
     return {
         "due cases": len(ids),
@@ -194,37 +227,57 @@ def run(ctx, backend):
         r.row("pinned", "")
         for k, v in figures.items():
             r.row(f"  {k}", v)
-        r.expect("pinned: the purge was waiting when the holds were committed", blocked,
-                 "PostgreSQL: seen in pg_stat_activity" if backend == "postgres" else
-                 f"SQLite: by timing, start-up {startup:.1f} s + 1 s")
-        r.expect("pinned: no case on legal hold deleted", figures["held cases deleted"] == 0,
-                 f"{figures['held cases deleted']} of {figures['put on hold while the purge waited']}")
+        r.expect(
+            "pinned: the purge was waiting when the holds were committed",
+            blocked,
+            "PostgreSQL: seen in pg_stat_activity"
+            if backend == "postgres"
+            else f"SQLite: by timing, start-up {startup:.1f} s + 1 s",
+        )
+        r.expect(
+            "pinned: no case on legal hold deleted",
+            figures["held cases deleted"] == 0,
+            f"{figures['held cases deleted']} of {figures['put on hold while the purge waited']}",
+        )
 
         figures, exercised = race(site)
         r.row("race", "")
         for k, v in figures.items():
             r.row(f"  {k}", v)
         if exercised:
-            r.expect("race: no case on legal hold deleted", figures["held cases deleted"] == 0,
-                     f"{figures['held cases deleted']} of {figures['put on hold while the purge ran']}")
+            r.expect(
+                "race: no case on legal hold deleted",
+                figures["held cases deleted"] == 0,
+                f"{figures['held cases deleted']} of {figures['put on hold while the purge ran']}",
+            )
         else:
             # SQLite hands the write lock to the purge's back-to-back transactions: a hold
             # from outside may only get it once the purge is done.
-            r.expect("race: no case on legal hold deleted", None,
-                     "not exercised: no hold landed while the purge ran; the pinned run covers it")
+            r.expect(
+                "race: no case on legal hold deleted",
+                None,
+                "not exercised: no hold landed while the purge ran; the pinned run covers it",
+            )
 
         figures, blocked = twice(site, startup)
         r.row("two purges at once", "")
         for k, v in figures.items():
             r.row(f"  {k}", v)
-        r.expect("twice: both purges read the list before either deleted", blocked,
-                 "PostgreSQL: both seen waiting" if backend == "postgres" else "SQLite: by timing")
-        r.expect("twice: exactly one case.purge audit row per purged case",
-                 figures["purged cases with exactly 1 audit row"] == figures["purged"]
-                 and figures["purged"] > 0,
-                 f"{figures['case.purge audit rows']} rows for {figures['purged']} cases")
-        r.expect("twice: both purges end without an error",
-                 figures["purge exit codes"] == "0/0", figures["purge exit codes"])
+        r.expect(
+            "twice: both purges read the list before either deleted",
+            blocked,
+            "PostgreSQL: both seen waiting" if backend == "postgres" else "SQLite: by timing",
+        )
+        r.expect(
+            "twice: exactly one case.purge audit row per purged case",
+            figures["purged cases with exactly 1 audit row"] == figures["purged"] and figures["purged"] > 0,
+            f"{figures['case.purge audit rows']} rows for {figures['purged']} cases",
+        )
+        r.expect(
+            "twice: both purges end without an error",
+            figures["purge exit codes"] == "0/0",
+            figures["purge exit codes"],
+        )
     finally:
         site.close()
     return r

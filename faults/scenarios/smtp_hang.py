@@ -33,15 +33,17 @@ def measure(site, name, seconds, worker=False, **env):
     server = site.serve(name, **env)
     work = None
     if worker:
-        work = site.ctx.checkout.flask_popen(["outbox", "work"], site.env(**env),
-                                             site.ctx.logdir / f"smtp-hang-worker-{site.backend.name}.log")
+        work = site.ctx.checkout.flask_popen(
+            ["outbox", "work"], site.env(**env), site.ctx.logdir / f"smtp-hang-worker-{site.backend.name}.log"
+        )
     try:
         staff = client.Session(server.port, timeout=60)
         if not client.logged_in(client.login(staff)):
             raise RuntimeError("staff login failed")
         pages = PageLoad(staff, [f"/{client.SCHOOL}/zaken/"], seconds).start()
-        load = ComplaintLoad(server.port, name, clients=PARENTS, seconds=seconds, email=True,
-                             retries=0, timeout=60).run()
+        load = ComplaintLoad(
+            server.port, name, clients=PARENTS, seconds=seconds, email=True, retries=0, timeout=60
+        ).run()
         pages.join()
         staff.close()
     finally:
@@ -76,18 +78,35 @@ def run(ctx, backend):
             hung = measure(site, "hang", seconds, worker=worker, SMTP_HOST=HOST, SMTP_PORT=hang.port)
             accepted = hang.accepted
         r.table(hung, "hanging SMTP")
-        r.note(f"the hanging server accepted {accepted} connections from the portal"
-               + ("; an outbox worker ran beside the server" if worker else
-                  "; this version has no outbox worker: the web requests send"))
+        r.note(
+            f"the hanging server accepted {accepted} connections from the portal"
+            + (
+                "; an outbox worker ran beside the server"
+                if worker
+                else "; this version has no outbox worker: the web requests send"
+            )
+        )
     finally:
         site.close()
-    ratio = hung["complaints per second"] / base["complaints per second"] if base[
-        "complaints per second"] else 0.0
-    r.expect(f"hanging SMTP keeps at least {MIN_RATIO:.0%} of the complaint throughput",
-             ratio >= MIN_RATIO, f"{ratio:.0%}")
+    ratio = (
+        hung["complaints per second"] / base["complaints per second"]
+        if base["complaints per second"]
+        else 0.0
+    )
+    r.expect(
+        f"hanging SMTP keeps at least {MIN_RATIO:.0%} of the complaint throughput",
+        ratio >= MIN_RATIO,
+        f"{ratio:.0%}",
+    )
     stalled = hung[f"staff pages > {STALL:.0f} s"]
-    r.expect("staff pages do not stall with a hanging SMTP server", stalled == 0,
-             f"{stalled} of {hung['staff pages answered']} took more than {STALL:.0f} s")
-    r.expect("no 5xx", hung["5xx answers"] == 0 and base["5xx answers"] == 0,
-             f"{base['5xx answers']} / {hung['5xx answers']}")
+    r.expect(
+        "staff pages do not stall with a hanging SMTP server",
+        stalled == 0,
+        f"{stalled} of {hung['staff pages answered']} took more than {STALL:.0f} s",
+    )
+    r.expect(
+        "no 5xx",
+        hung["5xx answers"] == 0 and base["5xx answers"] == 0,
+        f"{base['5xx answers']} / {hung['5xx answers']}",
+    )
     return r

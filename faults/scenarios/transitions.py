@@ -32,9 +32,11 @@ CASES = 10
 
 def raw_post(port, path, cookie, data):
     body = urlencode(data).encode()
-    head = (f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: {cookie}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nCookie: {cookie}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
     return head + body
 
 
@@ -93,35 +95,56 @@ def run(ctx, backend):
         for ref in refs:
             base = f"/{client.SCHOOL}/zaken/{ref}/stap"
             pair = [
-                raw_post(server.port, f"{base}/klachten.in_behandeling", cookie, {
-                    "csrf_token": token, "contact_on": today, "contact_how": "telefoon"}),
-                raw_post(server.port, f"{base}/klachten.afronden", cookie, {
-                    "csrf_token": token, "close_outcome": "opgelost",
-                    "close_summary": "Storingstest: tegelijk afgerond."}),
+                raw_post(
+                    server.port,
+                    f"{base}/klachten.in_behandeling",
+                    cookie,
+                    {"csrf_token": token, "contact_on": today, "contact_how": "telefoon"},
+                ),
+                raw_post(
+                    server.port,
+                    f"{base}/klachten.afronden",
+                    cookie,
+                    {
+                        "csrf_token": token,
+                        "close_outcome": "opgelost",
+                        "close_summary": "Storingstest: tegelijk afgerond.",
+                    },
+                ),
             ]
             got = send_together(server.port, pair)
             for s in got:
                 statuses[s] = statuses.get(s, 0) + 1
         marks = ", ".join("?" for _ in refs)
         with site.db() as db:
-            events = dict(db.rows(
-                'SELECT c."reference", COUNT(*) FROM "portal_case_event" AS e '  # noqa: S608
-                'JOIN "portal_case" AS c ON c."id" = e."case_id" '
-                f'WHERE e."kind" = ? AND e."from_state" = ? AND c."reference" IN ({marks}) '
-                'GROUP BY c."reference"', ("transition", "ontvangen", *refs)))
-            states = dict(db.rows(f'SELECT "state", COUNT(*) FROM "portal_case" '  # noqa: S608
-                                  f'WHERE "reference" IN ({marks}) GROUP BY "state"', tuple(refs)))
+            events = dict(
+                db.rows(
+                    'SELECT c."reference", COUNT(*) FROM "portal_case_event" AS e '  # noqa: S608
+                    'JOIN "portal_case" AS c ON c."id" = e."case_id" '
+                    f'WHERE e."kind" = ? AND e."from_state" = ? AND c."reference" IN ({marks}) '
+                    'GROUP BY c."reference"',
+                    ("transition", "ontvangen", *refs),
+                )
+            )
+            states = dict(
+                db.rows(
+                    f'SELECT "state", COUNT(*) FROM "portal_case" '  # noqa: S608
+                    f'WHERE "reference" IN ({marks}) GROUP BY "state"',
+                    tuple(refs),
+                )
+            )
         both_db = sum(1 for ref in refs if events.get(ref, 0) >= 2)
         r.row("cases", CASES)
         r.row("both steps taken from 'ontvangen'", both_db)
         r.row("one step from 'ontvangen'", sum(1 for ref in refs if events.get(ref, 0) == 1))
         r.row("answers", ", ".join(f"{k}: {v}" for k, v in sorted(statuses.items(), key=str)))
         r.row("final states", ", ".join(f"{k}: {v}" for k, v in sorted(states.items())))
-        r.expect("no case took both steps from the same state", both_db == 0,
-                 f"{both_db} of {CASES}")
-        r.expect("every request answered, no 5xx",
-                 None not in statuses and not any(s >= 500 for s in statuses if s is not None),
-                 ", ".join(f"{k}: {v}" for k, v in statuses.items()))
+        r.expect("no case took both steps from the same state", both_db == 0, f"{both_db} of {CASES}")
+        r.expect(
+            "every request answered, no 5xx",
+            None not in statuses and not any(s >= 500 for s in statuses if s is not None),
+            ", ".join(f"{k}: {v}" for k, v in statuses.items()),
+        )
     finally:
         site.close()
     return r

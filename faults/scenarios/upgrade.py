@@ -26,13 +26,16 @@ def run(ctx, backend):
         # Run from the old tree itself: flask puts the working folder first on sys.path.
         old_code = Checkout(old)
         proc = old_code.flask(["init-db", "--demo"], old_code.env(site.instance, site.url))
-        r.note(f"old database made by {rev}: " + " ".join(
-            line for line in proc.stdout.splitlines() if line.startswith("Database")))
+        r.note(
+            f"old database made by {rev}: "
+            + " ".join(line for line in proc.stdout.splitlines() if line.startswith("Database"))
+        )
         with site.db() as db:
             rows_before, fks_before = db.census()
         proc = site.flask("init-db")
-        r.note("upgrade: " + " ".join(line for line in proc.stdout.splitlines()
-                                      if line.startswith("Database")))
+        r.note(
+            "upgrade: " + " ".join(line for line in proc.stdout.splitlines() if line.startswith("Database"))
+        )
         with site.db() as db:
             rows_after, fks_after = db.census()
 
@@ -49,10 +52,13 @@ def run(ctx, backend):
                 r.row(key, n, after, after - n)
             if after < n:
                 nulled.append(f"{key} {n} → {after}")
-        r.row("(tables unchanged)", sum(1 for t, n in rows_before.items() if rows_after.get(t) == n),
-              "", "")
-        r.row("(rows in all tables)", sum(rows_before.values()), sum(rows_after.values()),
-              sum(rows_after.values()) - sum(rows_before.values()))
+        r.row("(tables unchanged)", sum(1 for t, n in rows_before.items() if rows_after.get(t) == n), "", "")
+        r.row(
+            "(rows in all tables)",
+            sum(rows_before.values()),
+            sum(rows_after.values()),
+            sum(rows_after.values()) - sum(rows_before.values()),
+        )
         r.expect("no table lost rows", not lost, "; ".join(lost))
         r.expect("no foreign key was nulled", not nulled, "; ".join(nulled))
 
@@ -61,10 +67,12 @@ def run(ctx, backend):
         answer = client.login(s)
         dash = s.get(f"/{client.SCHOOL}/") if client.logged_in(answer) else None
         cases = s.get(f"/{client.SCHOOL}/zaken/") if client.logged_in(answer) else None
-        r.expect("the directie logs in and opens dashboard and case list after the upgrade",
-                 client.logged_in(answer) and dash.status == 200 and cases.status == 200,
-                 f"login {answer.status}, dashboard {dash.status if dash else '-'}, "
-                 f"case list {cases.status if cases else '-'}")
+        r.expect(
+            "the directie logs in and opens dashboard and case list after the upgrade",
+            client.logged_in(answer) and dash.status == 200 and cases.status == 200,
+            f"login {answer.status}, dashboard {dash.status if dash else '-'}, "
+            f"case list {cases.status if cases else '-'}",
+        )
         s.close()
     finally:
         site.close()

@@ -15,34 +15,63 @@ from .views import bp
 from .workflow import TYPE
 
 plugin = api.Plugin(
-    "klachten", __name__, title="Klachten",
-    case_types=[TYPE], documents=DOCUMENTS, models=[Gesprek], blueprint=bp,
-    panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
+    "klachten",
+    __name__,
+    title="Klachten",
+    case_types=[TYPE],
+    documents=DOCUMENTS,
+    models=[Gesprek],
+    blueprint=bp,
+    panels=reports.panels,
+    figures=reports.figures,
+    demo=demo.add_demo,
     permissions=[
-        api.Permission("klachten.view", "Klachten zien (het bestuur alleen doorverwezen klachten "
-                       "en klachten met meldplicht)", ("contactpersoon", "directie", "bestuur")),
+        api.Permission(
+            "klachten.view",
+            "Klachten zien (het bestuur alleen doorverwezen klachten en klachten met meldplicht)",
+            ("contactpersoon", "directie", "bestuur"),
+        ),
         api.Permission("klachten.handle", "Klachten behandelen", ("contactpersoon", "directie")),
-        api.Permission("klachten.notify", "Bericht krijgen bij een nieuwe klacht",
-                       ("contactpersoon",)),
-        api.Permission("klachten.bestuur", "Bericht krijgen bij doorverwijzing naar het College "
-                       "van Bestuur en bij meldplicht", ("bestuur",)),
+        api.Permission("klachten.notify", "Bericht krijgen bij een nieuwe klacht", ("contactpersoon",)),
+        api.Permission(
+            "klachten.bestuur",
+            "Bericht krijgen bij doorverwijzing naar het College van Bestuur en bij meldplicht",
+            ("bestuur",),
+        ),
     ],
     settings=[
-        api.Setting("klachten.ack_school_days", "Klachten: ontvangst bevestigen binnen "
-                    "(schooldagen)", 5, kind="int"),
-        api.Setting("klachten.warn_weeks", "Klachten: waarschuwen als een klacht langer open staat "
-                    "dan (weken)", 6, kind="int"),
-        api.Setting("klachten.notify_email", "Klachten: ook dit adres krijgt bericht van een "
-                    "nieuwe klacht", "", kind="email", help="Bijvoorbeeld een gedeelde mailbox. "
-                    "Het bericht bevat geen details."),
-        api.Setting("klachten.vertrouwenspersoon", "Klachten: externe vertrouwenspersoon (naam en "
-                    "bereikbaarheid)", "", kind="textarea",
-                    help="Staat op het klachtformulier voor ouders en in de brieven."),
-        api.Setting("klachten.per_uur", "Klachten: hoogstens zoveel klachten per uur via het "
-                    "formulier voor ouders", 30, kind="int", help="Daarboven vraagt het formulier "
-                    "ouders de school te bellen (wat zij schreven blijft staan). Verhoog het als er "
-                    "terecht veel klachten tegelijk komen."),
+        api.Setting(
+            "klachten.ack_school_days", "Klachten: ontvangst bevestigen binnen (schooldagen)", 5, kind="int"
+        ),
+        api.Setting(
+            "klachten.warn_weeks",
+            "Klachten: waarschuwen als een klacht langer open staat dan (weken)",
+            6,
+            kind="int",
+        ),
+        api.Setting(
+            "klachten.notify_email",
+            "Klachten: ook dit adres krijgt bericht van een nieuwe klacht",
+            "",
+            kind="email",
+            help="Bijvoorbeeld een gedeelde mailbox. Het bericht bevat geen details.",
+        ),
+        api.Setting(
+            "klachten.vertrouwenspersoon",
+            "Klachten: externe vertrouwenspersoon (naam en bereikbaarheid)",
+            "",
+            kind="textarea",
+            help="Staat op het klachtformulier voor ouders en in de brieven.",
+        ),
+        api.Setting(
+            "klachten.per_uur",
+            "Klachten: hoogstens zoveel klachten per uur via het formulier voor ouders",
+            30,
+            kind="int",
+            help="Daarboven vraagt het formulier "
+            "ouders de school te bellen (wat zij schreven blijft staan). Verhoog het als er "
+            "terecht veel klachten tegelijk komen.",
+        ),
     ],
-    nav=[api.NavItem("klachten.overzicht", "Klachten", "klachten.overzicht", "klachten.view",
-                     order=20)],
+    nav=[api.NavItem("klachten.overzicht", "Klachten", "klachten.overzicht", "klachten.view", order=20)],
 )

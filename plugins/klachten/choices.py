@@ -25,8 +25,10 @@ REFERRALS = [
     ("vertrouwenspersoon", "De externe vertrouwenspersoon"),
 ]
 
-REFERRAL_SHORT = {"cvb": "het College van Bestuur van de ASG",
-                  "vertrouwenspersoon": "de externe vertrouwenspersoon"}
+REFERRAL_SHORT = {
+    "cvb": "het College van Bestuur van de ASG",
+    "vertrouwenspersoon": "de externe vertrouwenspersoon",
+}
 
 FIRST_CONTACT = [
     ("telefoon", "Telefonisch"),

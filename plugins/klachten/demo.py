@@ -33,11 +33,13 @@ def _backdate(case, days_ago, ack_after=None, closed_after=None):
     (``api.backdate`` counts the deadlines again from the new creation date)."""
     created = api.utcnow() - datetime.timedelta(days=days_ago)
     with api.atomic():
-        api.backdate(case, created, None if closed_after is None
-                     else created + datetime.timedelta(days=closed_after))
+        api.backdate(
+            case, created, None if closed_after is None else created + datetime.timedelta(days=closed_after)
+        )
         if ack_after is not None:
             Klacht.update(acknowledged_at=created + datetime.timedelta(days=ack_after)).where(
-                Klacht.case == case.id).execute()
+                Klacht.case == case.id
+            ).execute()
 
 
 def add_demo(school):
@@ -48,45 +50,81 @@ def add_demo(school):
         api.run_transition(case, name, cp, form)
 
     case = _complaint(
-        school, DEMO_CODES[0], category="pesten", pupil_name="Noor (fictief)", pupil_group="5",
+        school,
+        DEMO_CODES[0],
+        category="pesten",
+        pupil_name="Noor (fictief)",
+        pupil_group="5",
         what_happened="Mijn dochter wordt al weken op het schoolplein uitgescholden door "
-                      "een paar kinderen uit groep 6.",
-        happened_when="sinds de herfstvakantie", tried_teacher="y",
+        "een paar kinderen uit groep 6.",
+        happened_when="sinds de herfstvakantie",
+        tried_teacher="y",
         hoped_for="Dat de pleinwacht ingrijpt en dat we samen een plan maken.",
-        contact_name="M. Jansen (fictief)", contact_email="ouder1@voorbeeld.demo")
+        contact_name="M. Jansen (fictief)",
+        contact_email="ouder1@voorbeeld.demo",
+    )
     _backdate(case, 9)
 
     case = _complaint(
-        school, category="discriminatie",
+        school,
+        category="discriminatie",
         what_happened="Tijdens de gymles werd een opmerking gemaakt over de afkomst van "
-                      "mijn zoon, en er werd niets mee gedaan.",
-        hoped_for="Een gesprek met de leerkracht en de directie.")
+        "mijn zoon, en er werd niets mee gedaan.",
+        hoped_for="Een gesprek met de leerkracht en de directie.",
+    )
     _backdate(case, 6, ack_after=2)
-    step(case, "klachten.in_behandeling", contact_on=today, contact_how="volgpagina",
-         contact_note="Bericht op de volgpagina gezet met een voorstel voor een gesprek.")
-    api.add_note(case, cp, "Wilt u contact met mij opnemen via de school (036 000 0000)? "
-                 "Dan plannen we samen een gesprek.", visible_to_submitter=True)
+    step(
+        case,
+        "klachten.in_behandeling",
+        contact_on=today,
+        contact_how="volgpagina",
+        contact_note="Bericht op de volgpagina gezet met een voorstel voor een gesprek.",
+    )
+    api.add_note(
+        case,
+        cp,
+        "Wilt u contact met mij opnemen via de school (036 000 0000)? Dan plannen we samen een gesprek.",
+        visible_to_submitter=True,
+    )
 
     case = _complaint(
-        school, category="medewerker", staff_named="juf Sanne", pupil_group="3",
-        what_happened="De leerkracht reageert niet op onze berichten over de "
-                      "leesproblemen van ons kind.",
-        tried_teacher="y", contact_name="P. de Vries (fictief)", contact_phone="06 0000 0000")
+        school,
+        category="medewerker",
+        staff_named="juf Sanne",
+        pupil_group="3",
+        what_happened="De leerkracht reageert niet op onze berichten over de leesproblemen van ons kind.",
+        tried_teacher="y",
+        contact_name="P. de Vries (fictief)",
+        contact_phone="06 0000 0000",
+    )
     with api.atomic():
         _backdate(case, 15, ack_after=3)
-        sensitive.link_staff(case, api.User.get(api.User.email == "leerkracht@klaverweide.demo"),
-                             cp)
+        sensitive.link_staff(case, api.User.get(api.User.email == "leerkracht@klaverweide.demo"), cp)
     step(case, "klachten.in_behandeling", contact_on=today, contact_how="telefoon")
-    step(case, "klachten.gesprek", talk_with="directie", talk_names="R. Hoekstra", talk_on=today,
-         talk_outcome="Afgesproken dat de leerkracht binnen twee dagen reageert; over twee weken "
-                      "een vervolggesprek.")
+    step(
+        case,
+        "klachten.gesprek",
+        talk_with="directie",
+        talk_names="R. Hoekstra",
+        talk_on=today,
+        talk_outcome="Afgesproken dat de leerkracht binnen twee dagen reageert; over twee weken "
+        "een vervolggesprek.",
+    )
 
     case = _complaint(
-        school, DEMO_CODES[1], category="organisatie",
+        school,
+        DEMO_CODES[1],
+        category="organisatie",
         what_happened="De nieuwsbrief over de schoolreis kwam pas een dag van tevoren.",
-        hoped_for="Eerder informatie.", contact_email="ouder2@voorbeeld.demo")
+        hoped_for="Eerder informatie.",
+        contact_email="ouder2@voorbeeld.demo",
+    )
     step(case, "klachten.in_behandeling", contact_on=today, contact_how="email")
-    step(case, "klachten.afronden", close_outcome="opgelost",
-         close_summary="De directie heeft toegezegd de data van uitjes voortaan bij het begin van het "
-                       "schooljaar te delen.")
+    step(
+        case,
+        "klachten.afronden",
+        close_outcome="opgelost",
+        close_summary="De directie heeft toegezegd de data van uitjes voortaan bij het begin van het "
+        "schooljaar te delen.",
+    )
     _backdate(case, 30, ack_after=1, closed_after=9)

@@ -17,8 +17,9 @@ def _complaint(case, detail):
         "category": label(CATEGORIES, detail.category),
         "outcome": label(OUTCOMES, detail.outcome),
         "referral": REFERRAL_SHORT.get(detail.referral_to, ""),
-        "conversations": list(Gesprek.select().where(Gesprek.case == case.id)
-                              .order_by(Gesprek.held_on, Gesprek.id)),
+        "conversations": list(
+            Gesprek.select().where(Gesprek.case == case.id).order_by(Gesprek.held_on, Gesprek.id)
+        ),
         "kinds": GESPREK_KINDS,
     }
 
@@ -30,9 +31,11 @@ def context(case, detail, school):
 
 
 def letter_context(case, detail, school):
-    return {**_complaint(case, detail),
-            "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
-            "handler_name": case.assignee.name if case.assignee_id else "De contactpersoon"}
+    return {
+        **_complaint(case, detail),
+        "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
+        "handler_name": case.assignee.name if case.assignee_id else "De contactpersoon",
+    }
 
 
 def form_context(school):

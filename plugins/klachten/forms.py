@@ -15,27 +15,42 @@ DATE_ERROR = "Vul een geldige datum in."
 
 # ----------------------------------------------------------- the parents ----
 
+
 class ComplaintForm(api.Form):
-    category = api.RadioField("Waar gaat uw klacht over?", choices=CATEGORIES,
-                              validators=[api.InputRequired("Kies waar uw klacht over gaat.")])
-    staff_named = api.line(
-        "Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam", 200)
+    category = api.RadioField(
+        "Waar gaat uw klacht over?",
+        choices=CATEGORIES,
+        validators=[api.InputRequired("Kies waar uw klacht over gaat.")],
+    )
+    staff_named = api.line("Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam", 200)
     pupil_name = api.line("Naam van de leerling", 200)
     pupil_group = api.line("Groep", 40)
     what_happened = api.text("Wat is er gebeurd?", TEXT_MAX, "Beschrijf wat er is gebeurd.")
-    happened_when = api.line("Wanneer gebeurde het?", 200, description=(
-        "Bijvoorbeeld: vorige week dinsdag, of sinds de herfstvakantie."))
+    happened_when = api.line(
+        "Wanneer gebeurde het?",
+        200,
+        description=("Bijvoorbeeld: vorige week dinsdag, of sinds de herfstvakantie."),
+    )
     tried_teacher = api.BooleanField("Ik heb er al met de leerkracht over gesproken")
     tried_directie = api.BooleanField("Ik heb er al met de directie over gesproken")
     tried_other = api.text("Wat heeft u verder al geprobeerd?", TEXT_MAX)
     hoped_for = api.text("Wat hoopt u dat er gebeurt?", TEXT_MAX)
     contact_name = api.name_field("Uw naam")
-    contact_email = api.EmailField("Uw e-mailadres", validators=[
-        api.Optional(), api.Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
-        api.Length(max=254)], render_kw={"autocomplete": "email"},
-        description="Wij sturen u een bevestiging met het referentienummer, nooit met uw code.")
-    contact_phone = api.TelField("Uw telefoonnummer", validators=[api.Optional(), api.phone_characters],
-                                 render_kw={"autocomplete": "tel"})
+    contact_email = api.EmailField(
+        "Uw e-mailadres",
+        validators=[
+            api.Optional(),
+            api.Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+            api.Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+        description="Wij sturen u een bevestiging met het referentienummer, nooit met uw code.",
+    )
+    contact_phone = api.TelField(
+        "Uw telefoonnummer",
+        validators=[api.Optional(), api.phone_characters],
+        render_kw={"autocomplete": "tel"},
+    )
     # The core adds the honeypot and the one-time token (portal/public.py).
 
 
@@ -43,37 +58,48 @@ class ComplaintForm(api.Form):
 # Every form is on the same case page: field names differ between forms, so that
 # the ids (and the labels pointing at them) are unique on that page.
 
+
 class TakeForm(api.Form):
-    contact_on = api.DateField("Datum van het eerste contact met de indiener",
-                               validators=[api.InputRequired(DATE_ERROR)])
-    contact_how = api.RadioField("Hoe was het eerste contact?", choices=FIRST_CONTACT,
-                                 validators=[api.InputRequired("Kies hoe het eerste contact was.")])
+    contact_on = api.DateField(
+        "Datum van het eerste contact met de indiener", validators=[api.InputRequired(DATE_ERROR)]
+    )
+    contact_how = api.RadioField(
+        "Hoe was het eerste contact?",
+        choices=FIRST_CONTACT,
+        validators=[api.InputRequired("Kies hoe het eerste contact was.")],
+    )
     contact_note = api.text("Verslag van het eerste contact (intern)", TEXT_MAX)
 
 
 class ConversationForm(api.Form):
-    talk_with = api.RadioField("Met wie is gesproken?", choices=CONVERSATION_WITH,
-                               validators=[api.InputRequired("Kies met wie is gesproken.")])
+    talk_with = api.RadioField(
+        "Met wie is gesproken?",
+        choices=CONVERSATION_WITH,
+        validators=[api.InputRequired("Kies met wie is gesproken.")],
+    )
     talk_names = api.line("Namen van de deelnemers", 200)
     talk_on = api.DateField("Datum van het gesprek", validators=[api.InputRequired(DATE_ERROR)])
-    talk_outcome = api.text("Uitkomst van het gesprek", TEXT_MAX,
-                            "Beschrijf de uitkomst van het gesprek.")
+    talk_outcome = api.text("Uitkomst van het gesprek", TEXT_MAX, "Beschrijf de uitkomst van het gesprek.")
 
 
 class ReferForm(api.Form):
-    refer_to = api.RadioField("Doorverwijzen naar", choices=REFERRALS,
-                              validators=[api.InputRequired("Kies waarnaar u doorverwijst.")])
+    refer_to = api.RadioField(
+        "Doorverwijzen naar",
+        choices=REFERRALS,
+        validators=[api.InputRequired("Kies waarnaar u doorverwijst.")],
+    )
     refer_consent = api.BooleanField("De indiener stemt in met de doorverwijzing")
     refer_consent_on = api.DateField("Datum van de instemming", validators=[api.Optional()])
-    refer_summary = api.text("Samenvatting van de klacht voor de doorverwijzing", TEXT_MAX,
-                             "Schrijf een samenvatting.")
+    refer_summary = api.text(
+        "Samenvatting van de klacht voor de doorverwijzing", TEXT_MAX, "Schrijf een samenvatting."
+    )
 
 
 class CloseForm(api.Form):
-    close_outcome = api.RadioField("Uitkomst", choices=OUTCOMES,
-                                   validators=[api.InputRequired("Kies de uitkomst.")])
-    close_summary = api.text("Samenvatting bij het afsluiten", TEXT_MAX,
-                             "Schrijf een korte samenvatting.")
+    close_outcome = api.RadioField(
+        "Uitkomst", choices=OUTCOMES, validators=[api.InputRequired("Kies de uitkomst.")]
+    )
+    close_summary = api.text("Samenvatting bij het afsluiten", TEXT_MAX, "Schrijf een korte samenvatting.")
 
 
 class ReopenForm(api.Form):

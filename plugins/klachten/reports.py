@@ -21,8 +21,10 @@ def panels(user, school):
     mine = api.visible_condition(user, school) & (Case.case_type == TYPE_NAME)
     is_open = Case.closed_at.is_null()
     late_ack = CaseDeadline.select(CaseDeadline.case).where(
-        (CaseDeadline.name == "klachten.ontvangst") & CaseDeadline.met_at.is_null()
-        & (CaseDeadline.due_date < api.today()))
+        (CaseDeadline.name == "klachten.ontvangst")
+        & CaseDeadline.met_at.is_null()
+        & (CaseDeadline.due_date < api.today())
+    )
     weeks = api.get_setting(school, "klachten.warn_weeks")
     long_ago = api.utcnow() - datetime.timedelta(weeks=weeks)
 
@@ -33,8 +35,7 @@ def panels(user, school):
         return url_for("cases.index", soort=TYPE_NAME, **args)
 
     lines = (
-        ("Nieuw (nog niet in behandeling)", count(Case.state == "ontvangen"),
-         cases(status="ontvangen")),
+        ("Nieuw (nog niet in behandeling)", count(Case.state == "ontvangen"), cases(status="ontvangen")),
         ("Ontvangst te laat bevestigd", count(is_open & Case.id.in_(late_ack)), cases(te_laat="1")),
         ("Open", api.open_cases(user, school, TYPE_NAME), cases()),
         (f"Langer open dan {weeks} weken", count(is_open & (Case.created_at < long_ago)), None),
@@ -68,7 +69,8 @@ def figures(school, year):
 
     def school_days(k, until):
         return calendar(k.case.school_id).school_days_between(
-            api.local(k.case.created_at).date(), api.local(until).date())
+            api.local(k.case.created_at).date(), api.local(until).date()
+        )
 
     per_category = tuple((lbl, sum(1 for k in rows if k.category == key)) for key, lbl in CATEGORIES)
     closed = [k for k in rows if k.case.closed_at is not None]
@@ -77,9 +79,9 @@ def figures(school, year):
     to_close = [school_days(k, k.case.closed_at) for k in closed]
     return [
         api.ReportFigure("klachten.aantal", "Klachten ingediend", len(rows), per_category),
-        api.ReportFigure("klachten.uitkomst", "Afgeronde klachten per uitkomst", len(closed),
-                         per_outcome),
-        api.ReportFigure("klachten.dagen_ontvangst", "Mediaan tot bevestiging van de ontvangst",
-                         _median(to_ack)),
+        api.ReportFigure("klachten.uitkomst", "Afgeronde klachten per uitkomst", len(closed), per_outcome),
+        api.ReportFigure(
+            "klachten.dagen_ontvangst", "Mediaan tot bevestiging van de ontvangst", _median(to_ack)
+        ),
         api.ReportFigure("klachten.dagen_afsluiten", "Mediaan tot afsluiten", _median(to_close)),
     ]

@@ -15,9 +15,11 @@ from portal import api
 from .models import Klacht
 
 DUTY_ITEM = "klachten.meldplicht"
-DUTY_LABEL = ("Meldplicht: het bestuur is direct geïnformeerd over mogelijk seksueel misbruik of "
-              "seksuele intimidatie door een medewerker en heeft overlegd met de "
-              "vertrouwensinspecteur")
+DUTY_LABEL = (
+    "Meldplicht: het bestuur is direct geïnformeerd over mogelijk seksueel misbruik of "
+    "seksuele intimidatie door een medewerker en heeft overlegd met de "
+    "vertrouwensinspecteur"
+)
 
 
 def mail_people(case, people, subject, body):
@@ -41,20 +43,30 @@ def start_reporting_duty(case, user=None):
     """Required checklist item, mail to the bestuur, shared with the board (the bestuur holds
     klachten.view but is no confidential role). Idempotent."""
     Klacht.update(sexual_by_staff=True).where(Klacht.case == case.id).execute()
-    exists = api.CaseChecklistItem.select().where(
-        (api.CaseChecklistItem.case == case.id) & (api.CaseChecklistItem.name == DUTY_ITEM)).exists()
+    exists = (
+        api.CaseChecklistItem.select()
+        .where((api.CaseChecklistItem.case == case.id) & (api.CaseChecklistItem.name == DUTY_ITEM))
+        .exists()
+    )
     if exists:
         return
     api.add_checklist_item(case, DUTY_ITEM, DUTY_LABEL, required=True)
     mail_board(
-        case, f"Meldplicht: klacht {case.reference} bij {case.school.name}",
+        case,
+        f"Meldplicht: klacht {case.reference} bij {case.school.name}",
         f"Bij {case.school.name} is een klacht binnengekomen ({case.reference}) over mogelijk "
         "seksueel misbruik of seksuele intimidatie door een medewerker. Het bestuur moet "
         "hierover direct worden geïnformeerd en overlegt met de vertrouwensinspecteur "
         "(wettelijke meldplicht).\n\nLog in op het Veiligheidsportaal om de klacht te bekijken. "
-        "Deze e-mail bevat bewust geen details.")
-    api.set_confidential(case, False, user, "Meldplicht: het bestuur is per e-mail geïnformeerd "
-                         "en de klacht is zichtbaar gemaakt voor het bestuur.")
+        "Deze e-mail bevat bewust geen details.",
+    )
+    api.set_confidential(
+        case,
+        False,
+        user,
+        "Meldplicht: het bestuur is per e-mail geïnformeerd "
+        "en de klacht is zichtbaar gemaakt voor het bestuur.",
+    )
 
 
 def exclude_named(case, detail):
@@ -63,15 +75,25 @@ def exclude_named(case, detail):
     else with one click; the person a complaint is about must not read it, not even once."""
     named = api.staff_named(case.school, detail.staff_named) if detail.staff_named else []
     for person in named:
-        api.exclude(case, person, None, f"{person.name} is uitgesloten: de indiener noemde "
-                    f"'{detail.staff_named}'. Klopt dat niet, laat deze medewerker dan weer toe.")
+        api.exclude(
+            case,
+            person,
+            None,
+            f"{person.name} is uitgesloten: de indiener noemde "
+            f"'{detail.staff_named}'. Klopt dat niet, laat deze medewerker dan weer toe.",
+        )
     return named
 
 
 def link_staff(case, staff, user, sexual=False):
     """Link the staff member the complaint is about: from now on they never see it."""
     Klacht.update(staff_user=staff.id).where(Klacht.case == case.id).execute()
-    api.exclude(case, staff, user, f"Betrokken medewerker gekoppeld: {staff.name}. Deze "
-                "medewerker is uitgesloten van deze klacht en ziet die nergens.")
+    api.exclude(
+        case,
+        staff,
+        user,
+        f"Betrokken medewerker gekoppeld: {staff.name}. Deze "
+        "medewerker is uitgesloten van deze klacht en ziet die nergens.",
+    )
     if sexual or api.detail_of(case).category == "seksueel":
         start_reporting_duty(case, user)

@@ -58,7 +58,11 @@ def toelaten(reference, user_id):
     person = next((p for p in api.excluded(case) if p.id == user_id), None)
     if person is None or person.id == current_user.id or api.detail_of(case).staff_user_id == person.id:
         abort(404)
-    api.include(case, person, current_user, f"{person.name} is weer toegelaten: de naam die de "
-                "indiener noemde, gaat niet over deze medewerker.")
+    api.include(
+        case,
+        person,
+        current_user,
+        f"{person.name} is weer toegelaten: de naam die de indiener noemde, gaat niet over deze medewerker.",
+    )
     flash(f"{person.name} ziet deze klacht weer (voor zover de rol dat toelaat).")
     return redirect(url_for("cases.detail", reference=case.reference))

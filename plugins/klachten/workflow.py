@@ -29,15 +29,18 @@ from .models import Klacht
 
 # --------------------------------------------------------------- the start ----
 
+
 def submitted(case, detail, school):
     """Inside the creating transaction (the core has queued the parent's confirmation): the
     staff member the parent named is shut out before anyone is told, then the staff's
     notice and, when it applies, the reporting duty."""
     named = sensitive.exclude_named(case, detail)
     subject = f"Nieuwe klacht ontvangen ({case.reference})"
-    body = (f"Bij {school.name} is een nieuwe klacht binnengekomen: {case.reference}.\n"
-            "Log in op het Veiligheidsportaal om die te bekijken. Deze e-mail bevat bewust "
-            "geen details.")
+    body = (
+        f"Bij {school.name} is een nieuwe klacht binnengekomen: {case.reference}.\n"
+        "Log in op het Veiligheidsportaal om die te bekijken. Deze e-mail bevat bewust "
+        "geen details."
+    )
     notify_staff(case, subject, body)
     if any(api.has_permission(api.acting_user(p), school, "klachten.notify") for p in named):
         # The contactpersoon is the one named: the directie hears of it instead.
@@ -49,8 +52,11 @@ def submitted(case, detail, school):
 def notify_staff(case, subject, body):
     """Mail whoever should hear of a complaint: its assignee, or else the holders of
     klachten.notify (the contactpersoon) plus the school's extra address."""
-    people = ([api.User.get_by_id(case.assignee_id)] if case.assignee_id
-              else api.users_with_permission(case.school, "klachten.notify"))
+    people = (
+        [api.User.get_by_id(case.assignee_id)]
+        if case.assignee_id
+        else api.users_with_permission(case.school, "klachten.notify")
+    )
     sent = sensitive.mail_people(case, people, subject, body)
     extra = api.get_setting(case.school, "klachten.notify_email")
     if extra and extra not in sent:
@@ -59,13 +65,20 @@ def notify_staff(case, subject, body):
 
 # --------------------------------------------------- guards and effects ----
 
+
 def take(case, detail, form, user):
     """First contact: the complaint is acknowledged; the taker becomes the assignee if none."""
     if detail.acknowledged_at is None:
         detail.acknowledged_at = api.utcnow()
         detail.save(only=[Klacht.acknowledged_at])
-    Gesprek.create(case=case.id, kind="eerste_contact", held_on=form.contact_on.data,
-                   with_whom="Indiener", outcome=api.clean(form.contact_note), created_by=user.id)
+    Gesprek.create(
+        case=case.id,
+        kind="eerste_contact",
+        held_on=form.contact_on.data,
+        with_whom="Indiener",
+        outcome=api.clean(form.contact_note),
+        created_by=user.id,
+    )
     if case.assignee_id is None:
         api.assign(case, user, user)
         return f"In behandeling genomen en toegewezen aan {user.name}."
@@ -73,16 +86,20 @@ def take(case, detail, form, user):
 
 
 def record_conversation(case, form, user):
-    Gesprek.create(case=case.id, kind=form.talk_with.data, held_on=form.talk_on.data,
-                   with_whom=api.clean(form.talk_names), outcome=form.talk_outcome.data,
-                   created_by=user.id)
+    Gesprek.create(
+        case=case.id,
+        kind=form.talk_with.data,
+        held_on=form.talk_on.data,
+        with_whom=api.clean(form.talk_names),
+        outcome=form.talk_outcome.data,
+        created_by=user.id,
+    )
 
 
 def need_consent(form):
     # Sharing a complaint with a third party needs the complainant's consent (3.2.3).
     if not form.refer_consent.data or form.refer_consent_on.data is None:
-        return ("Leg vast dat de indiener instemt met de doorverwijzing, met de datum "
-                "van de instemming.")
+        return "Leg vast dat de indiener instemt met de doorverwijzing, met de datum van de instemming."
     return None
 
 
@@ -91,11 +108,13 @@ def refer(case, form, user):
         return f"Doorverwezen naar {REFERRAL_SHORT[form.refer_to.data]}."
     api.set_confidential(case, False, user)
     sensitive.mail_board(
-        case, f"Klacht {case.reference} doorverwezen naar het College van Bestuur",
+        case,
+        f"Klacht {case.reference} doorverwezen naar het College van Bestuur",
         f"De contactpersoon van {case.school.name} heeft klacht {case.reference} met "
         "instemming van de indiener doorverwezen naar het College van Bestuur "
         "(klachtenregeling ASG). Log in op het Veiligheidsportaal om de doorverwijzing "
-        "te lezen. Deze e-mail bevat bewust geen details.")
+        "te lezen. Deze e-mail bevat bewust geen details.",
+    )
     return "Doorverwezen naar het College van Bestuur; de klacht is nu zichtbaar voor het bestuur."
 
 
@@ -105,6 +124,7 @@ def reopen(detail):
 
 
 # ---------------------------------------------------------------- deadlines ----
+
 
 def ack_days(school):
     return api.get_setting(school, "klachten.ack_school_days")
@@ -123,51 +143,115 @@ TYPE = api.CaseType(
     title="Klacht",
     prefix="KL",
     states=(
-        api.State("ontvangen", "Ontvangen", public_text=(
-            "Uw klacht is ontvangen. De contactpersoon van de school neemt de klacht in "
-            "behandeling en neemt contact met u op.")),
-        api.State("in_behandeling", "In behandeling", public_text=(
-            "De contactpersoon behandelt uw klacht en zoekt samen met u naar een oplossing.")),
-        api.State("bemiddeling", "Bemiddeling", public_text=(
-            "Er worden gesprekken gevoerd, bijvoorbeeld met de leerkracht of met de directie, "
-            "om samen tot een oplossing te komen.")),
-        api.State("doorverwezen", "Doorverwezen", public_text=(
-            "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
-            "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
-            "het verder gaat.")),
-        api.State("afgerond", "Afgerond", closed=True, public_text=(
-            "Uw klacht is afgerond. Heeft u nog vragen, neem dan contact op met de school.")),
+        api.State(
+            "ontvangen",
+            "Ontvangen",
+            public_text=(
+                "Uw klacht is ontvangen. De contactpersoon van de school neemt de klacht in "
+                "behandeling en neemt contact met u op."
+            ),
+        ),
+        api.State(
+            "in_behandeling",
+            "In behandeling",
+            public_text=("De contactpersoon behandelt uw klacht en zoekt samen met u naar een oplossing."),
+        ),
+        api.State(
+            "bemiddeling",
+            "Bemiddeling",
+            public_text=(
+                "Er worden gesprekken gevoerd, bijvoorbeeld met de leerkracht of met de directie, "
+                "om samen tot een oplossing te komen."
+            ),
+        ),
+        api.State(
+            "doorverwezen",
+            "Doorverwezen",
+            public_text=(
+                "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
+                "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
+                "het verder gaat."
+            ),
+        ),
+        api.State(
+            "afgerond",
+            "Afgerond",
+            closed=True,
+            public_text=("Uw klacht is afgerond. Heeft u nog vragen, neem dan contact op met de school."),
+        ),
     ),
     initial="ontvangen",
     transitions=(
-        api.Transition("klachten.in_behandeling", "In behandeling nemen (eerste contact)",
-                       ("ontvangen",), "in_behandeling", "klachten.handle", form=forms.TakeForm,
-                       apply=take, order=10),
-        api.Transition("klachten.gesprek", "Gesprek vastleggen (bemiddeling)",
-                       ("in_behandeling", "bemiddeling"), "bemiddeling", "klachten.handle",
-                       form=forms.ConversationForm, apply=record_conversation, order=20),
-        api.Transition("klachten.doorverwijzen", "Doorverwijzen",
-                       ("in_behandeling", "bemiddeling"), "doorverwezen", "klachten.handle",
-                       form=forms.ReferForm, guard=need_consent, apply=refer, order=30,
-                       copy=(("refer_to", "referral_to"), ("refer_consent_on", "referral_consent_on"),
-                             ("refer_summary", "referral_summary"))),
-        api.Transition("klachten.afronden", "Afronden", OPEN_STATES, "afgerond", "klachten.handle",
-                       form=forms.CloseForm, order=40,
-                       copy=(("close_outcome", "outcome"), ("close_summary", "closing_summary"))),
-        api.Transition("klachten.heropenen", "Heropenen", ("afgerond",), "in_behandeling",
-                       "klachten.handle", form=forms.ReopenForm, apply=reopen, order=50),
+        api.Transition(
+            "klachten.in_behandeling",
+            "In behandeling nemen (eerste contact)",
+            ("ontvangen",),
+            "in_behandeling",
+            "klachten.handle",
+            form=forms.TakeForm,
+            apply=take,
+            order=10,
+        ),
+        api.Transition(
+            "klachten.gesprek",
+            "Gesprek vastleggen (bemiddeling)",
+            ("in_behandeling", "bemiddeling"),
+            "bemiddeling",
+            "klachten.handle",
+            form=forms.ConversationForm,
+            apply=record_conversation,
+            order=20,
+        ),
+        api.Transition(
+            "klachten.doorverwijzen",
+            "Doorverwijzen",
+            ("in_behandeling", "bemiddeling"),
+            "doorverwezen",
+            "klachten.handle",
+            form=forms.ReferForm,
+            guard=need_consent,
+            apply=refer,
+            order=30,
+            copy=(
+                ("refer_to", "referral_to"),
+                ("refer_consent_on", "referral_consent_on"),
+                ("refer_summary", "referral_summary"),
+            ),
+        ),
+        api.Transition(
+            "klachten.afronden",
+            "Afronden",
+            OPEN_STATES,
+            "afgerond",
+            "klachten.handle",
+            form=forms.CloseForm,
+            order=40,
+            copy=(("close_outcome", "outcome"), ("close_summary", "closing_summary")),
+        ),
+        api.Transition(
+            "klachten.heropenen",
+            "Heropenen",
+            ("afgerond",),
+            "in_behandeling",
+            "klachten.handle",
+            form=forms.ReopenForm,
+            apply=reopen,
+            order=50,
+        ),
     ),
     view_permission="klachten.view",
     handle_permission="klachten.handle",
     checklist=(
-        api.ChecklistItem("klachten.vertrouwenspersoon",
-                          "Indiener gewezen op de externe vertrouwenspersoon"),
+        api.ChecklistItem("klachten.vertrouwenspersoon", "Indiener gewezen op de externe vertrouwenspersoon"),
     ),
     deadlines=(
-        api.Deadline("klachten.ontvangst", "Ontvangst bevestigen (eerste contact)",
-                     ack_days, met_by=("klachten.in_behandeling",)),
-        api.Deadline("klachten.lang_open", "Klacht staat te lang open", warn_days,
-                     school_days=False),
+        api.Deadline(
+            "klachten.ontvangst",
+            "Ontvangst bevestigen (eerste contact)",
+            ack_days,
+            met_by=("klachten.in_behandeling",),
+        ),
+        api.Deadline("klachten.lang_open", "Klacht staat te lang open", warn_days, school_days=False),
     ),
     retention_days=365 * 2,
     confidential_roles=("contactpersoon", "directie"),
@@ -177,12 +261,23 @@ TYPE = api.CaseType(
     # The parents' form is public: the core serves it, the receipt, the follow-up page and
     # the PDF receipt; the templates extend the core's (templates/public/).
     start=api.Start(
-        forms.ComplaintForm, "Een klacht indienen", path="indienen", public=True,
+        forms.ComplaintForm,
+        "Een klacht indienen",
+        path="indienen",
+        public=True,
         title=lambda form: f"Klacht: {label(CATEGORIES, form.category.data).lower()}",
-        confidential=True, text="Klacht ingediend via het klachtformulier.",
-        submit="Klacht versturen", after=submitted, template="klachten/indienen.html",
-        context=form_context, receipt_template="klachten/ontvangen.html",
-        status_template="klachten/status.html", public_context=public_context,
+        confidential=True,
+        text="Klacht ingediend via het klachtformulier.",
+        submit="Klacht versturen",
+        after=submitted,
+        template="klachten/indienen.html",
+        context=form_context,
+        receipt_template="klachten/ontvangen.html",
+        status_template="klachten/status.html",
+        public_context=public_context,
         receipt_letter="klachten/letters/ontvangstbewijs.html",
-        hourly_limit_setting="klachten.per_uur", email_field="contact_email", added=notify_staff),
+        hourly_limit_setting="klachten.per_uur",
+        email_field="contact_email",
+        added=notify_staff,
+    ),
 )

@@ -19,25 +19,41 @@ from .models import MODELS
 STAFF = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur")
 
 plugin = api.Plugin(
-    "schorsing", __name__, title="Schorsen en verwijderen",
-    case_types=workflow.CASE_TYPES, documents=DOCUMENTS, models=MODELS,
+    "schorsing",
+    __name__,
+    title="Schorsen en verwijderen",
+    case_types=workflow.CASE_TYPES,
+    documents=DOCUMENTS,
+    models=MODELS,
     permissions=[
         api.Permission(workflow.REPORT, "Een ernstig incident melden", STAFF),
-        api.Permission(workflow.VIEW, "Incidenten, schorsingen en verwijderingen zien",
-                       ("directie", "bestuur")),
-        api.Permission(workflow.HANDLE, "Incidenten afhandelen: overleg, horen, checklist, brieven",
-                       ("directie",)),
+        api.Permission(
+            workflow.VIEW, "Incidenten, schorsingen en verwijderingen zien", ("directie", "bestuur")
+        ),
+        api.Permission(
+            workflow.HANDLE, "Incidenten afhandelen: overleg, horen, checklist, brieven", ("directie",)
+        ),
         api.Permission(workflow.DECIDE, "Besluiten tot schorsing", ("directie",)),
         # The bevoegd gezag (the board) decides on an expulsion, not the school.
         api.Permission(workflow.EXPEL, "Besluiten tot verwijdering", ("bestuur",)),
     ],
     settings=[
-        api.Setting("schorsing.inspectie_adres", "Adres van de onderwijsinspectie (voor de melding)",
-                    "", kind="textarea",
-                    help="Komt boven de melding van een schorsing aan de inspectie."),
-        api.Setting("schorsing.bezwaar_adres", "Adres voor bezwaar tegen schorsing of verwijdering",
-                    "", kind="textarea",
-                    help="Staat in de brieven aan de ouders. Leeg: de naam van het bestuur."),
+        api.Setting(
+            "schorsing.inspectie_adres",
+            "Adres van de onderwijsinspectie (voor de melding)",
+            "",
+            kind="textarea",
+            help="Komt boven de melding van een schorsing aan de inspectie.",
+        ),
+        api.Setting(
+            "schorsing.bezwaar_adres",
+            "Adres voor bezwaar tegen schorsing of verwijdering",
+            "",
+            kind="textarea",
+            help="Staat in de brieven aan de ouders. Leeg: de naam van het bestuur.",
+        ),
     ],
-    panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
+    panels=reports.panels,
+    figures=reports.figures,
+    demo=demo.add_demo,
 )

@@ -2,8 +2,7 @@
 
 # The plan's list of serious incidents (veiligheidsplan 3.2.2), plus "anders".
 CATEGORIES = (
-    ("storend_agressief_leerling",
-     "Voortdurend storend en/of agressief gedrag van de leerling"),
+    ("storend_agressief_leerling", "Voortdurend storend en/of agressief gedrag van de leerling"),
     ("bedreigend_ouders", "Bedreigend of agressief gedrag van ouders/verzorgers"),
     ("wapens", "Het meenemen van wapens"),
     ("seksuele_intimidatie", "Seksuele intimidatie"),

@@ -12,20 +12,30 @@ from .forms import IncidentForm
 from .workflow import SUSPENSION
 
 INCIDENTS = [
-    dict(pupil_name="Daan Vos", pupil_group="6b", days_ago=1, occurred_time="10:20",
-         place="Schoolplein", category="storend_agressief_leerling",
-         description="Daan schopte en sloeg tijdens het speelkwartier twee klasgenoten en "
-                     "bleef dat doen nadat de pleinwacht hem had aangesproken.",
-         involved="Twee leerlingen uit groep 6b; pleinwacht (leerkracht groep 5).",
-         immediate_action="Daan is naar binnen gebracht en bij de directie opgevangen; de "
-                          "ouders zijn gebeld en hebben hem opgehaald."),
-    dict(pupil_name="Lotte Jansen", pupil_group="8a", days_ago=3, occurred_time="13:05",
-         place="Gymzaal, kleedkamer", category="wapens",
-         description="In de tas van Lotte is een zakmes gevonden waarmee zij een klasgenoot "
-                     "bedreigde.",
-         involved="Een klasgenoot uit groep 8a; vakleerkracht gym.",
-         immediate_action="Het mes is ingenomen en bewaard bij de directie; de ouders zijn "
-                          "gebeld."),
+    dict(
+        pupil_name="Daan Vos",
+        pupil_group="6b",
+        days_ago=1,
+        occurred_time="10:20",
+        place="Schoolplein",
+        category="storend_agressief_leerling",
+        description="Daan schopte en sloeg tijdens het speelkwartier twee klasgenoten en "
+        "bleef dat doen nadat de pleinwacht hem had aangesproken.",
+        involved="Twee leerlingen uit groep 6b; pleinwacht (leerkracht groep 5).",
+        immediate_action="Daan is naar binnen gebracht en bij de directie opgevangen; de "
+        "ouders zijn gebeld en hebben hem opgehaald.",
+    ),
+    dict(
+        pupil_name="Lotte Jansen",
+        pupil_group="8a",
+        days_ago=3,
+        occurred_time="13:05",
+        place="Gymzaal, kleedkamer",
+        category="wapens",
+        description="In de tas van Lotte is een zakmes gevonden waarmee zij een klasgenoot bedreigde.",
+        involved="Een klasgenoot uit groep 8a; vakleerkracht gym.",
+        immediate_action="Het mes is ingenomen en bewaard bij de directie; de ouders zijn gebeld.",
+    ),
 ]
 
 
@@ -42,6 +52,13 @@ def add_demo(school):
         form = api.posted(IncidentForm, {**item, "occurred_on": occurred.isoformat()})
         cases.append(api.start_case(school, SUSPENSION, form, api.acting_user(reporter)))
     # The second incident: the director already consulted the board.
-    api.run_transition(cases[1], "schorsing.overleg", api.acting_user(director), {
-        "held_on": api.today().isoformat(), "with_whom": "Ingrid Verbeek, clusterdirecteur",
-        "outcome": "Het bestuur steunt een schorsing van enkele dagen."})
+    api.run_transition(
+        cases[1],
+        "schorsing.overleg",
+        api.acting_user(director),
+        {
+            "held_on": api.today().isoformat(),
+            "with_whom": "Ingrid Verbeek, clusterdirecteur",
+            "outcome": "Het bestuur steunt een schorsing van enkele dagen.",
+        },
+    )

@@ -42,33 +42,56 @@ def accepting_school(case):
 
 # ------------------------------------------------------------- case page ----
 
+
 def suspension_summary(case, detail):
-    return {"incident": detail, "consultations": consultations(case), "hearings": hearings(case),
-            "suspension": suspension(case), "evaluations": api.rows(case, Evaluation, Evaluation.held_on)}
+    return {
+        "incident": detail,
+        "consultations": consultations(case),
+        "hearings": hearings(case),
+        "suspension": suspension(case),
+        "evaluations": api.rows(case, Evaluation, Evaluation.held_on),
+    }
 
 
 def expulsion_summary(case, detail):
     incident_case = detail.incident_case if detail and detail.incident_case_id else None
-    return {"expulsion": detail, "incident_case": incident_case, "hearings": hearings(case),
-            "approaches": approaches(case)}
+    return {
+        "expulsion": detail,
+        "incident_case": incident_case,
+        "hearings": hearings(case),
+        "approaches": approaches(case),
+    }
 
 
 # --------------------------------------------------------------- letters ----
 
+
 def _addresses(school):
     board = school.board_name or "het bevoegd gezag"
-    return {"board": board, "objection_weeks": OBJECTION_WEEKS,
-            "objection_address": api.get_setting(school, "schorsing.bezwaar_adres") or board}
+    return {
+        "board": board,
+        "objection_weeks": OBJECTION_WEEKS,
+        "objection_address": api.get_setting(school, "schorsing.bezwaar_adres") or board,
+    }
 
 
 def suspension_letter(case, detail, school):
     decision = suspension(case)
     signer = decision.decided_by if decision and decision.decided_by_id else None
-    return {"incident": detail, "suspension": decision, "decided_by_name": signer.name if signer else "",
-            "consultations": consultations(case), **_addresses(school),
-            "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres")}
+    return {
+        "incident": detail,
+        "suspension": decision,
+        "decided_by_name": signer.name if signer else "",
+        "consultations": consultations(case),
+        **_addresses(school),
+        "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres"),
+    }
 
 
 def expulsion_letter(case, detail, school):
-    return {"expulsion": detail, "hearings": hearings(case), "accepting": accepting_school(case),
-            **_addresses(school)}
+    return {
+        "expulsion": detail,
+        "hearings": hearings(case),
+        "accepting": accepting_school(case),
+        **_addresses(school),
+    }

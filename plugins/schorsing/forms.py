@@ -15,8 +15,9 @@ DATE = "Vul een geldige datum in."
 
 
 def _pupil():
-    return api.PupilNameField("Naam van de leerling", validators=[
-        api.DataRequired("Vul de naam van de leerling in."), api.no_nul])
+    return api.PupilNameField(
+        "Naam van de leerling", validators=[api.DataRequired("Vul de naam van de leerling in."), api.no_nul]
+    )
 
 
 def _group():
@@ -25,19 +26,20 @@ def _group():
 
 # ------------------------------------------------------------- incident ----
 
+
 class IncidentForm(api.Form):
     pupil_name = _pupil()
     pupil_group = _group()
     occurred_on = api.date_field("Datum van het incident", DATE, past=True)
-    occurred_time = api.TimeField("Tijd", validators=[
-        api.DataRequired("Vul een tijd in, bijvoorbeeld 10:15.")])
+    occurred_time = api.TimeField(
+        "Tijd", validators=[api.DataRequired("Vul een tijd in, bijvoorbeeld 10:15.")]
+    )
     place = api.line("Plaats", 200, "Waar gebeurde het? Bijvoorbeeld: schoolplein.")
     category = api.RadioField("Soort incident", choices=CATEGORIES, required="Kies het soort incident.")
     category_other = api.line("Anders, namelijk", 200)
     description = api.text("Wat is er gebeurd?", required="Beschrijf wat er is gebeurd.")
     involved = api.text("Wie waren erbij betrokken?")
-    immediate_action = api.text("Wat is er direct gedaan?",
-                                required="Beschrijf wat er direct is gedaan.")
+    immediate_action = api.text("Wat is er direct gedaan?", required="Beschrijf wat er direct is gedaan.")
 
     def check(self):
         if self.category.data == "anders" and not api.clean(self.category_other):
@@ -46,21 +48,24 @@ class IncidentForm(api.Form):
 
 
 class ExpulsionStartForm(api.Form):
-    incident = api.line("Kenmerk van het incident (als er een is)", 40,
-                        description="Bijvoorbeeld SCH-2026-0001; de gegevens van de leerling "
-                                    "worden dan overgenomen.")
+    incident = api.line(
+        "Kenmerk van het incident (als er een is)",
+        40,
+        description="Bijvoorbeeld SCH-2026-0001; de gegevens van de leerling worden dan overgenomen.",
+    )
     pupil_name = _pupil()
     pupil_group = _group()
-    grounds = api.text("Waarom wordt verwijdering overwogen?",
-                       required="Beschrijf de ernstige verstoring van orde en rust.")
+    grounds = api.text(
+        "Waarom wordt verwijdering overwogen?", required="Beschrijf de ernstige verstoring van orde en rust."
+    )
 
 
 # ------------------------------------------------------ suspension route ----
 
+
 class ConsultationForm(api.Form):
     held_on = api.date_field("Datum van het overleg", DATE, past=True)
-    with_whom = api.line("Met wie (naam en functie bij het bestuur)", 200,
-                         "Vul in met wie is overlegd.")
+    with_whom = api.line("Met wie (naam en functie bij het bestuur)", 200, "Vul in met wie is overlegd.")
     outcome = api.text("Uitkomst van het overleg", required="Vul de uitkomst van het overleg in.")
 
 
@@ -71,13 +76,19 @@ class HearingForm(api.Form):
 
 class DecisionForm(api.Form):
     first_day = api.date_field("Eerste schorsingsdag", DATE)
-    days = api.IntegerField("Aantal schooldagen", validators=[
-        api.InputRequired("Vul het aantal schooldagen in."),
-        api.NumberRange(1, MAX_DAYS, DAYS_MESSAGE)],
-        render_kw={"min": 1, "max": MAX_DAYS, "inputmode": "numeric"})
+    days = api.IntegerField(
+        "Aantal schooldagen",
+        validators=[
+            api.InputRequired("Vul het aantal schooldagen in."),
+            api.NumberRange(1, MAX_DAYS, DAYS_MESSAGE),
+        ],
+        render_kw={"min": 1, "max": MAX_DAYS, "inputmode": "numeric"},
+    )
     reason = api.text("Reden van de schorsing", required="Vul de reden van de schorsing in.")
-    schoolwork = api.text("Afspraken over schoolwerk tijdens de schorsing",
-                          required="Vul in hoe de leerling tijdens de schorsing schoolwerk krijgt.")
+    schoolwork = api.text(
+        "Afspraken over schoolwerk tijdens de schorsing",
+        required="Vul in hoe de leerling tijdens de schorsing schoolwerk krijgt.",
+    )
     meeting_on = api.date_field("Datum gesprek met de ouders (voor de uitnodiging in de brief)", None)
     # Two-step confirmation without JavaScript: the first submit computes the
     # last day and shows it under this box; the box's value then carries that
@@ -95,16 +106,18 @@ class CloseForm(api.Form):
 
 
 class NoSuspensionForm(api.Form):
-    note = api.text("Waarom volgt er geen schorsing?",
-                    required="Licht toe waarom er geen schorsing volgt.")
+    note = api.text("Waarom volgt er geen schorsing?", required="Licht toe waarom er geen schorsing volgt.")
 
 
 # -------------------------------------------------------- expulsion route ----
 
+
 class IntentForm(api.Form):
     intent_on = api.date_field("Datum van het voornemen", DATE)
-    intent_text = api.text("Motivering van het voornemen", required="Licht toe waarom het bestuur "
-                           "van plan is de leerling te verwijderen.")
+    intent_text = api.text(
+        "Motivering van het voornemen",
+        required="Licht toe waarom het bestuur van plan is de leerling te verwijderen.",
+    )
 
 
 class ApproachForm(api.Form):
@@ -122,9 +135,11 @@ class ApproachForm(api.Form):
             # typed for another school is not kept (the step stores the form as it is).
             self.tlv_on.data, self.tlv_reference.data = None, ""
         elif self.outcome.data == "geaccepteerd" and not self.tlv_on.data and not self.tlv_on.errors:
-            return {"tlv_on": "Voor een school voor speciaal onderwijs is een "
-                              "toelaatbaarheidsverklaring van het samenwerkingsverband nodig: vul "
-                              "de datum in."}
+            return {
+                "tlv_on": "Voor een school voor speciaal onderwijs is een "
+                "toelaatbaarheidsverklaring van het samenwerkingsverband nodig: vul "
+                "de datum in."
+            }
         return None
 
 

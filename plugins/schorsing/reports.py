@@ -28,52 +28,75 @@ def panels(user, school):
     suspended_now, inspectie_open = api.totals(
         api.at_school(Suspension.select().join(api.Case), school),
         api.count_if((Suspension.first_day <= now) & (Suspension.last_day >= now)),
-        api.count_if((Suspension.days > 1) & api.open_item("schorsing.inspectie")))
+        api.count_if((Suspension.days > 1) & api.open_item("schorsing.inspectie")),
+    )
     lines = (
-        ("Open incidenten", api.open_cases(user, school, SUSPENSION),
-         url_for("cases.index", soort=SUSPENSION)),
+        (
+            "Open incidenten",
+            api.open_cases(user, school, SUSPENSION),
+            url_for("cases.index", soort=SUSPENSION),
+        ),
         ("Nu geschorst", suspended_now, None),
         ("Inspectie nog te informeren", inspectie_open, None),
-        ("Lopende verwijderingstrajecten", api.open_cases(user, school, EXPULSION),
-         url_for("cases.index", soort=EXPULSION)),
+        (
+            "Lopende verwijderingstrajecten",
+            api.open_cases(user, school, EXPULSION),
+            url_for("cases.index", soort=EXPULSION),
+        ),
     )
     actions = [("Ernstig incident melden", "", url_for(api.start_endpoint(SUSPENSION_TYPE)))]
     if api.has_permission(user, school, HANDLE):
-        actions.append(("Verwijderingstraject starten", "",
-                        url_for(api.start_endpoint(EXPULSION_TYPE))))
-    return [api.Panel("schorsing.overzicht", "Schorsen en verwijderen", lines, VIEW, order=30),
-            api.Panel("schorsing.melden", "Ernstig incident", tuple(actions), REPORT, order=31)]
+        actions.append(("Verwijderingstraject starten", "", url_for(api.start_endpoint(EXPULSION_TYPE))))
+    return [
+        api.Panel("schorsing.overzicht", "Schorsen en verwijderen", lines, VIEW, order=30),
+        api.Panel("schorsing.melden", "Ernstig incident", tuple(actions), REPORT, order=31),
+    ]
 
 
 def figures(school, year):
     incidents = api.year_rows(Incident, Incident.occurred_on, school, year)
-    suspensions = (api.year_rows(Suspension, Suspension.first_day, school, year).switch(Suspension)
-                   .join(Incident, on=(Incident.case == Suspension.case)))
+    suspensions = (
+        api.year_rows(Suspension, Suspension.first_day, school, year)
+        .switch(Suspension)
+        .join(Incident, on=(Incident.case == Suspension.case))
+    )
     expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year)
 
     reported = api.count_by(incidents, Incident.category, CATEGORIES, zeros=False)
     # One statement for three figures: per category the number and the days, and how
     # many lasted longer than a day.
-    suspended = api.count_by(suspensions, Incident.category, CATEGORIES,
-                             api.total(Suspension.days), api.count_if(Suspension.days > 1),
-                             zeros=False)
+    suspended = api.count_by(
+        suspensions,
+        Incident.category,
+        CATEGORIES,
+        api.total(Suspension.days),
+        api.count_if(Suspension.days > 1),
+        zeros=False,
+    )
     count, days, longer = suspended.totals
     figures = [
-        api.ReportFigure("schorsing.incidenten", "Ernstige incidenten gemeld", reported.total,
-                         reported),
-        api.ReportFigure("schorsing.schorsingen", "Schorsingen", count,
-                         tuple((label, f"{n} ({d} dagen)") for label, n, d, _ in suspended)),
+        api.ReportFigure("schorsing.incidenten", "Ernstige incidenten gemeld", reported.total, reported),
+        api.ReportFigure(
+            "schorsing.schorsingen",
+            "Schorsingen",
+            count,
+            tuple((label, f"{n} ({d} dagen)") for label, n, d, _ in suspended),
+        ),
         api.ReportFigure("schorsing.schorsingsdagen", "Schorsingsdagen in totaal", days),
-        api.ReportFigure("schorsing.inspectie", "Schorsingen langer dan één dag (inspectie gemeld)",
-                         longer),
+        api.ReportFigure("schorsing.inspectie", "Schorsingen langer dan één dag (inspectie gemeld)", longer),
         api.ReportFigure("schorsing.verwijderingen", "Verwijderingen", expulsions.count()),
     ]
     if school is None:
         # The bestuur's view: the same figures per school.
-        rows = api.per_school((suspensions, api.count(), api.total(Suspension.days)),
-                              (expulsions, api.count()))
-        figures.append(api.ReportFigure(
-            "schorsing.per_school", "Schorsen en verwijderen per school", "",
-            tuple((name, f"{n} schorsingen, {d} dagen, {e} verwijderingen")
-                  for name, n, d, e in rows)))
+        rows = api.per_school(
+            (suspensions, api.count(), api.total(Suspension.days)), (expulsions, api.count())
+        )
+        figures.append(
+            api.ReportFigure(
+                "schorsing.per_school",
+                "Schorsen en verwijderen per school",
+                "",
+                tuple((name, f"{n} schorsingen, {d} dagen, {e} verwijderingen") for name, n, d, e in rows),
+            )
+        )
     return figures

@@ -19,32 +19,40 @@ SUSPENSION = "schorsing.schorsing"
 EXPULSION = "schorsing.verwijdering"
 
 # Who may do what (declared in __init__).
-REPORT = "schorsing.report"      # every staff member: report a serious incident
-VIEW = "schorsing.view"          # directie and bestuur: see the cases
-HANDLE = "schorsing.handle"      # directie: record steps, checklist, letters
-DECIDE = "schorsing.decide"      # directie: decide on a suspension
+REPORT = "schorsing.report"  # every staff member: report a serious incident
+VIEW = "schorsing.view"  # directie and bestuur: see the cases
+HANDLE = "schorsing.handle"  # directie: record steps, checklist, letters
+DECIDE = "schorsing.decide"  # directie: decide on a suspension
 EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 
 # ------------------------------------------------------- suspension route ----
 
+
 def incident_values(form, user):
     """The incident's columns that are not a plain copy of a form field."""
-    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"), "reported_by": user.id,
-            "category_other": api.clean(form.category_other) if form.category.data == "anders" else ""}
+    return {
+        "occurred_time": form.occurred_time.data.strftime("%H:%M"),
+        "reported_by": user.id,
+        "category_other": api.clean(form.category_other) if form.category.data == "anders" else "",
+    }
 
 
 def decision_guard(case, form, school):
     """Board consulted, a school day to start on, and the computed period confirmed."""
     if not details.consultations(case):
-        return ("Een schorsing kan pas na overleg met het bestuur. Leg eerst het overleg met "
-                "het bestuur vast (datum, met wie, uitkomst) met de stap ‘Overleg met het "
-                "bestuur’.")
+        return (
+            "Een schorsing kan pas na overleg met het bestuur. Leg eerst het overleg met "
+            "het bestuur vast (datum, met wie, uitkomst) met de stap ‘Overleg met het "
+            "bestuur’."
+        )
     first = form.first_day.data
     closed = period.closed_reason(school, first)
     if closed:
-        return {"first_day": f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag "
-                             f"({closed}). Kies een schooldag."}
+        return {
+            "first_day": f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag "
+            f"({closed}). Kies een schooldag."
+        }
     days = period.suspension_days(school, first, form.days.data)
     shown = period.token(days)
     confirmed = form.confirmed.data and (form.confirmed.raw_data or [""])[0] == shown
@@ -55,7 +63,8 @@ def decision_guard(case, form, school):
         form.confirmed.raw_data = [shown]
         form.confirmed.errors.append(
             f"Berekende schorsingsperiode: {period.describe(days)}. Klopt dit? Vink dit vakje "
-            "aan en klik nogmaals op ‘Besluit schorsing’.")
+            "aan en klik nogmaals op ‘Besluit schorsing’."
+        )
         return "Controleer de berekende schorsingsperiode en bevestig die."
     return None
 
@@ -63,9 +72,15 @@ def decision_guard(case, form, school):
 def record_decision(case, form, user, school):
     days = period.suspension_days(school, form.first_day.data, form.days.data)
     models.Suspension.create(
-        case=case.id, decided_on=api.today(), first_day=days[0], last_day=days[-1], days=len(days),
-        reason=form.reason.data, schoolwork=form.schoolwork.data,
-        meeting_on=form.meeting_on.data, decided_by=user.id,
+        case=case.id,
+        decided_on=api.today(),
+        first_day=days[0],
+        last_day=days[-1],
+        days=len(days),
+        reason=form.reason.data,
+        schoolwork=form.schoolwork.data,
+        meeting_on=form.meeting_on.data,
+        decided_by=user.id,
     )
     # The parents must have the letter before the suspension starts; the
     # inspectie is told at the same time when it lasts longer than one day.
@@ -95,34 +110,83 @@ SUSPENSION_TYPE = api.CaseType(
     ),
     initial="gemeld",
     transitions=(
-        api.Transition("schorsing.overleg", "Overleg met het bestuur", ("gemeld", "in_behandeling"),
-                       "in_behandeling", HANDLE, form=forms.ConsultationForm,
-                       record=models.BoardConsultation,
-                       apply=lambda: "Overleg met het bestuur vastgelegd.", order=10),
-        api.Transition("schorsing.horen", "Leerling en ouders gehoord", ("gemeld", "in_behandeling"),
-                       "in_behandeling", HANDLE, form=forms.HearingForm, record=models.Hearing,
-                       fixed={"party": "leerling_ouders"},
-                       apply=lambda: "Leerling en ouders gehoord.", order=20),
-        api.Transition("schorsing.besluit", "Besluit schorsing", ("gemeld", "in_behandeling"),
-                       "geschorst", DECIDE, form=forms.DecisionForm,
-                       guard=decision_guard, apply=record_decision, order=30),
-        api.Transition("schorsing.geen_schorsing", "Afhandelen zonder schorsing",
-                       ("gemeld", "in_behandeling"), "zonder_schorsing", DECIDE,
-                       form=forms.NoSuspensionForm, order=40),
-        api.Transition("schorsing.evaluatie", "Evaluatie vastleggen", ("geschorst",), "geevalueerd",
-                       HANDLE, form=forms.EvaluationForm, record=models.Evaluation,
-                       apply=lambda: "Evaluatie vastgelegd.", order=50),
-        api.Transition("schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", HANDLE,
-                       form=forms.CloseForm, order=60),
+        api.Transition(
+            "schorsing.overleg",
+            "Overleg met het bestuur",
+            ("gemeld", "in_behandeling"),
+            "in_behandeling",
+            HANDLE,
+            form=forms.ConsultationForm,
+            record=models.BoardConsultation,
+            apply=lambda: "Overleg met het bestuur vastgelegd.",
+            order=10,
+        ),
+        api.Transition(
+            "schorsing.horen",
+            "Leerling en ouders gehoord",
+            ("gemeld", "in_behandeling"),
+            "in_behandeling",
+            HANDLE,
+            form=forms.HearingForm,
+            record=models.Hearing,
+            fixed={"party": "leerling_ouders"},
+            apply=lambda: "Leerling en ouders gehoord.",
+            order=20,
+        ),
+        api.Transition(
+            "schorsing.besluit",
+            "Besluit schorsing",
+            ("gemeld", "in_behandeling"),
+            "geschorst",
+            DECIDE,
+            form=forms.DecisionForm,
+            guard=decision_guard,
+            apply=record_decision,
+            order=30,
+        ),
+        api.Transition(
+            "schorsing.geen_schorsing",
+            "Afhandelen zonder schorsing",
+            ("gemeld", "in_behandeling"),
+            "zonder_schorsing",
+            DECIDE,
+            form=forms.NoSuspensionForm,
+            order=40,
+        ),
+        api.Transition(
+            "schorsing.evaluatie",
+            "Evaluatie vastleggen",
+            ("geschorst",),
+            "geevalueerd",
+            HANDLE,
+            form=forms.EvaluationForm,
+            record=models.Evaluation,
+            apply=lambda: "Evaluatie vastgelegd.",
+            order=50,
+        ),
+        api.Transition(
+            "schorsing.afsluiten",
+            "Afsluiten",
+            ("geevalueerd",),
+            "afgesloten",
+            HANDLE,
+            form=forms.CloseForm,
+            order=60,
+        ),
     ),
     view_permission=VIEW,
     handle_permission=HANDLE,
     checklist=(
-        api.ChecklistItem("schorsing.brief_ouders", "Schorsingsbrief aan de ouders verstuurd",
-                          required=lambda case: details.suspension(case) is not None),
-        api.ChecklistItem("schorsing.inspectie",
-                          "Onderwijsinspectie schriftelijk geïnformeerd (schorsing langer dan "
-                          "één schooldag)", required=longer_than_one_day),
+        api.ChecklistItem(
+            "schorsing.brief_ouders",
+            "Schorsingsbrief aan de ouders verstuurd",
+            required=lambda case: details.suspension(case) is not None,
+        ),
+        api.ChecklistItem(
+            "schorsing.inspectie",
+            "Onderwijsinspectie schriftelijk geïnformeerd (schorsing langer dan één schooldag)",
+            required=longer_than_one_day,
+        ),
         api.ChecklistItem("schorsing.leerplicht", "Leerplichtambtenaar geïnformeerd"),
     ),
     confidential_roles=("directie", "bestuur"),
@@ -132,18 +196,27 @@ SUSPENSION_TYPE = api.CaseType(
     # Confidential: only the directie and the bestuur (and an assignee) see it; the
     # directie's mail carries only the reference, nothing about the child.
     start=api.Start(
-        forms.IncidentForm, "Ernstig incident melden", REPORT, path="melden",
-        title="Ernstig incident groep {pupil_group}: {pupil_name}", confidential=True,
-        notify=DECIDE, submit="Incident melden", values=incident_values,
-        saved="Het incident is vastgelegd als {reference}.", nav_order=40,
+        forms.IncidentForm,
+        "Ernstig incident melden",
+        REPORT,
+        path="melden",
+        title="Ernstig incident groep {pupil_group}: {pupil_name}",
+        confidential=True,
+        notify=DECIDE,
+        submit="Incident melden",
+        values=incident_values,
+        saved="Het incident is vastgelegd als {reference}.",
+        nav_order=40,
         nav_label="Incident melden",
         intro="Meld hier een ernstig incident (veiligheidsplan 3.2.2). De directie handelt de "
-              "melding af; alleen de directie en het bestuur zien wat u invult.",
-        template="schorsing/incident_form.html"),
+        "melding af; alleen de directie en het bestuur zien wat u invult.",
+        template="schorsing/incident_form.html",
+    ),
 )
 
 
 # -------------------------------------------------------- expulsion route ----
+
 
 def _visible_incident(school, reference, user):
     """The incident case with ``reference`` if ``user`` may see it, else None."""
@@ -157,8 +230,11 @@ def prefill(args, user, school):
     incident = api.detail_of(case) if case else None
     if incident is None:
         return {}
-    return {"pupil_name": incident.pupil_name, "pupil_group": incident.pupil_group,
-            "incident": case.reference}
+    return {
+        "pupil_name": incident.pupil_name,
+        "pupil_group": incident.pupil_group,
+        "incident": case.reference,
+    }
 
 
 def known_incident(form, user, school):
@@ -176,8 +252,7 @@ def expulsion_values(form, user, school):
 def note_on_incident(case, detail, user):
     """The incident's timeline shows that an expulsion route grew out of it."""
     if detail.incident_case_id:
-        api.add_event(detail.incident_case, "note", user,
-                      f"Verwijderingstraject gestart: {case.reference}.")
+        api.add_event(detail.incident_case, "note", user, f"Verwijderingstraject gestart: {case.reference}.")
 
 
 def approach_text(form):
@@ -192,11 +267,12 @@ def expulsion_guard(case, form):
     if not details.hearings(case, "ouders"):
         missing.append("de ouders/verzorgers zijn nog niet gehoord")
     if details.accepting_school(case) is None:
-        missing.append("er is nog geen andere school die de leerling aanneemt (bij speciaal "
-                       "onderwijs: met een toelaatbaarheidsverklaring)")
+        missing.append(
+            "er is nog geen andere school die de leerling aanneemt (bij speciaal "
+            "onderwijs: met een toelaatbaarheidsverklaring)"
+        )
     if missing:
-        return ("Het besluit tot verwijdering kan nog niet worden genomen: "
-                + "; ".join(missing) + ".")
+        return "Het besluit tot verwijdering kan nog niet worden genomen: " + "; ".join(missing) + "."
     if form.effective_on.data < form.decided_on.data:
         return {"effective_on": "Deze datum ligt vóór de datum van het besluit."}
     return None
@@ -225,49 +301,112 @@ EXPULSION_TYPE = api.CaseType(
     ),
     initial="voorbereiding",
     transitions=(
-        api.Transition("schorsing.v_voornemen", "Voornemen tot verwijdering", ("voorbereiding",),
-                       "voornemen", EXPEL, form=forms.IntentForm, copy=("intent_on", "intent_text"),
-                       apply=lambda: "Voornemen tot verwijdering vastgelegd.", order=10),
-        api.Transition("schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",),
-                       "voornemen", HANDLE, form=forms.HearingForm, record=models.Hearing,
-                       fixed={"party": "leerkracht"}, apply=lambda: "Leerkracht gehoord.", order=20),
-        api.Transition("schorsing.v_horen_ouders", "Ouders gehoord", ("voornemen",), "voornemen",
-                       HANDLE, form=forms.HearingForm, record=models.Hearing,
-                       fixed={"party": "ouders"}, apply=lambda: "Ouders/verzorgers gehoord.",
-                       order=30),
-        api.Transition("schorsing.v_school", "Andere school benaderd", ("voornemen",), "voornemen",
-                       HANDLE, form=forms.ApproachForm, record=models.SchoolApproach,
-                       apply=approach_text, order=40),
-        api.Transition("schorsing.v_besluit", "Besluit tot verwijdering", ("voornemen",),
-                       "besloten", EXPEL, form=forms.ExpulsionDecisionForm, guard=expulsion_guard,
-                       copy=("decided_on", "effective_on"), apply=record_expulsion, order=50),
-        api.Transition("schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", HANDLE,
-                       form=forms.CloseForm, order=60),
-        api.Transition("schorsing.v_niet", "Niet verwijderen", ("voorbereiding", "voornemen"),
-                       "niet_verwijderd", EXPEL, form=forms.WithdrawForm, order=70),
+        api.Transition(
+            "schorsing.v_voornemen",
+            "Voornemen tot verwijdering",
+            ("voorbereiding",),
+            "voornemen",
+            EXPEL,
+            form=forms.IntentForm,
+            copy=("intent_on", "intent_text"),
+            apply=lambda: "Voornemen tot verwijdering vastgelegd.",
+            order=10,
+        ),
+        api.Transition(
+            "schorsing.v_horen_leerkracht",
+            "Leerkracht gehoord",
+            ("voornemen",),
+            "voornemen",
+            HANDLE,
+            form=forms.HearingForm,
+            record=models.Hearing,
+            fixed={"party": "leerkracht"},
+            apply=lambda: "Leerkracht gehoord.",
+            order=20,
+        ),
+        api.Transition(
+            "schorsing.v_horen_ouders",
+            "Ouders gehoord",
+            ("voornemen",),
+            "voornemen",
+            HANDLE,
+            form=forms.HearingForm,
+            record=models.Hearing,
+            fixed={"party": "ouders"},
+            apply=lambda: "Ouders/verzorgers gehoord.",
+            order=30,
+        ),
+        api.Transition(
+            "schorsing.v_school",
+            "Andere school benaderd",
+            ("voornemen",),
+            "voornemen",
+            HANDLE,
+            form=forms.ApproachForm,
+            record=models.SchoolApproach,
+            apply=approach_text,
+            order=40,
+        ),
+        api.Transition(
+            "schorsing.v_besluit",
+            "Besluit tot verwijdering",
+            ("voornemen",),
+            "besloten",
+            EXPEL,
+            form=forms.ExpulsionDecisionForm,
+            guard=expulsion_guard,
+            copy=("decided_on", "effective_on"),
+            apply=record_expulsion,
+            order=50,
+        ),
+        api.Transition(
+            "schorsing.v_afsluiten",
+            "Afsluiten",
+            ("besloten",),
+            "afgesloten",
+            HANDLE,
+            form=forms.CloseForm,
+            order=60,
+        ),
+        api.Transition(
+            "schorsing.v_niet",
+            "Niet verwijderen",
+            ("voorbereiding", "voornemen"),
+            "niet_verwijderd",
+            EXPEL,
+            form=forms.WithdrawForm,
+            order=70,
+        ),
     ),
     view_permission=VIEW,
     handle_permission=HANDLE,
     checklist=(
-        api.ChecklistItem("schorsing.v_brief", "Besluit tot verwijdering aan de ouders verstuurd",
-                          required=is_expelled),
-        api.ChecklistItem("schorsing.v_inspectie", "Onderwijsinspectie geïnformeerd",
-                          required=is_expelled),
-        api.ChecklistItem("schorsing.v_leerplicht", "Leerplichtambtenaar geïnformeerd",
-                          required=is_expelled),
+        api.ChecklistItem(
+            "schorsing.v_brief", "Besluit tot verwijdering aan de ouders verstuurd", required=is_expelled
+        ),
+        api.ChecklistItem("schorsing.v_inspectie", "Onderwijsinspectie geïnformeerd", required=is_expelled),
+        api.ChecklistItem("schorsing.v_leerplicht", "Leerplichtambtenaar geïnformeerd", required=is_expelled),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_verwijdering.html",
     summary_context=details.expulsion_summary,
     detail=models.Expulsion,
     start=api.Start(
-        forms.ExpulsionStartForm, "Verwijderingstraject starten", HANDLE,
-        path="verwijdering/nieuw", title="Verwijdering groep {pupil_group}: {pupil_name}",
-        confidential=True, submit="Traject starten", prefill=prefill, guard=known_incident,
+        forms.ExpulsionStartForm,
+        "Verwijderingstraject starten",
+        HANDLE,
+        path="verwijdering/nieuw",
+        title="Verwijdering groep {pupil_group}: {pupil_name}",
+        confidential=True,
+        submit="Traject starten",
+        prefill=prefill,
+        guard=known_incident,
         saved="Het verwijderingstraject is gestart als {reference}.",
-        values=expulsion_values, after=note_on_incident,
+        values=expulsion_values,
+        after=note_on_incident,
         intro="In het uiterste geval kan het bestuur besluiten een leerling te verwijderen, en "
-              "alleen als een andere school de leerling aanneemt (veiligheidsplan 3.2.2)."),
+        "alleen als een andere school de leerling aanneemt (veiligheidsplan 3.2.2).",
+    ),
 )
 
 CASE_TYPES = [SUSPENSION_TYPE, EXPULSION_TYPE]

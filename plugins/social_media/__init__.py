@@ -24,29 +24,51 @@ DEFAULT_RULES = (
 )
 
 plugin = api.Plugin(
-    SLUG, __name__, title="Social media en apps",
-    case_types=[CASE_TYPE], models=[AllowedApp], blueprint=bp,
-    panels=reports.panels, figures=reports.figures, demo=demo.add_demo,
+    SLUG,
+    __name__,
+    title="Social media en apps",
+    case_types=[CASE_TYPE],
+    models=[AllowedApp],
+    blueprint=bp,
+    panels=reports.panels,
+    figures=reports.figures,
+    demo=demo.add_demo,
     permissions=[
-        api.Permission("social_media.use", "Zien welke apps en sites in de klas mogen",
-                       api.STAFF_ROLES),
-        api.Permission("social_media.request", "Toestemming vragen voor een app of site",
-                       ("leerkracht", "ondersteunend", "ib", "directie")),
-        api.Permission("social_media.view", "Aanvragen voor apps en sites inzien",
-                       ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie")),
-        api.Permission("social_media.decide", "Aanvragen voor apps en sites goedkeuren of afwijzen",
-                       ("directie",)),
-        api.Permission("social_media.manage", "De lijst met toegestane apps beheren",
-                       ("directie",)),
+        api.Permission("social_media.use", "Zien welke apps en sites in de klas mogen", api.STAFF_ROLES),
+        api.Permission(
+            "social_media.request",
+            "Toestemming vragen voor een app of site",
+            ("leerkracht", "ondersteunend", "ib", "directie"),
+        ),
+        api.Permission(
+            "social_media.view",
+            "Aanvragen voor apps en sites inzien",
+            ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie"),
+        ),
+        api.Permission(
+            "social_media.decide", "Aanvragen voor apps en sites goedkeuren of afwijzen", ("directie",)
+        ),
+        api.Permission("social_media.manage", "De lijst met toegestane apps beheren", ("directie",)),
     ],
     settings=[
-        api.Setting("social_media.guidelines_url", "Adres van de ASG-richtlijnen social media",
-                    "", kind="url", help="Een webadres dat begint met https://. Staat op de "
-                    "pagina ‘Wat mag ik gebruiken?’."),
-        api.Setting("social_media.school_rules", "Eigen afspraken van de school over social "
-                    "media", DEFAULT_RULES, kind="textarea", help="Aanvullende afspraken van de "
-                    "school; staan op de pagina ‘Wat mag ik gebruiken?’."),
+        api.Setting(
+            "social_media.guidelines_url",
+            "Adres van de ASG-richtlijnen social media",
+            "",
+            kind="url",
+            help="Een webadres dat begint met https://. Staat op de pagina ‘Wat mag ik gebruiken?’.",
+        ),
+        api.Setting(
+            "social_media.school_rules",
+            "Eigen afspraken van de school over social media",
+            DEFAULT_RULES,
+            kind="textarea",
+            help="Aanvullende afspraken van de school; staan op de pagina ‘Wat mag ik gebruiken?’.",
+        ),
     ],
-    nav=[api.NavItem("social_media.index", "Wat mag ik gebruiken?", "social_media.index",
-                     "social_media.use", order=50)],
+    nav=[
+        api.NavItem(
+            "social_media.index", "Wat mag ik gebruiken?", "social_media.index", "social_media.use", order=50
+        )
+    ],
 )

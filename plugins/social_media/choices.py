@@ -12,7 +12,7 @@ GROUPS = [(str(n), f"Groep {n}") for n in range(1, 9)]
 
 
 def groups_text(groups):
-    """"groep 6", "groep 4 en 5", "groep 1, 2 en 3" (from "4,5" or ["4", "5"])."""
+    """ "groep 6", "groep 4 en 5", "groep 1, 2 en 3" (from "4,5" or ["4", "5"])."""
     items = [g for g in (groups.split(",") if isinstance(groups, str) else groups) if g]
     if not items:
         return ""

@@ -13,8 +13,7 @@ from .workflow import TYPE_NAME
 
 # Safety plan 3.1.3: "Alleen Basispoort, Gynzy, Squla mogen worden opgestart."
 APPS = [
-    ("Basispoort", "basispoort.nl", "https://www.basispoort.nl",
-     "Inloggen op de lesmethodes van de school"),
+    ("Basispoort", "basispoort.nl", "https://www.basispoort.nl", "Inloggen op de lesmethodes van de school"),
     ("Gynzy", "gynzy.com", "https://www.gynzy.com", "Lessen op het digibord en oefenen"),
     ("Squla", "squla.nl", "https://www.squla.nl", "Oefenen met rekenen, taal en spelling"),
 ]
@@ -24,15 +23,27 @@ def add_demo(school):
     with api.atomic():
         for name, domain, address, purpose in APPS:
             AllowedApp.insert(
-                school=school.id, name=name, domain=domain, address=address, purpose=purpose,
-                since=datetime.date(2024, 8, 1), approved_by="Directie De Klaverweide",
+                school=school.id,
+                name=name,
+                domain=domain,
+                address=address,
+                purpose=purpose,
+                since=datetime.date(2024, 8, 1),
+                approved_by="Directie De Klaverweide",
             ).on_conflict_ignore().execute()
     teacher = api.User.get_or_none(api.User.email == "leerkracht@klaverweide.demo")
     if teacher is None:
         return
     # Through the start form, as a teacher would ask it: the same checks, the same rows.
-    form = api.posted(RequestForm, {
-        "address": "https://www.spelen.nl", "name": "spelen.nl", "groups": ["5"],
-        "purpose": "Spelletjesmiddag als afsluiting van de Kinderboekenweek.",
-        "kind": "eenmalig", "start_date": (api.today() + datetime.timedelta(days=7)).isoformat()})
+    form = api.posted(
+        RequestForm,
+        {
+            "address": "https://www.spelen.nl",
+            "name": "spelen.nl",
+            "groups": ["5"],
+            "purpose": "Spelletjesmiddag als afsluiting van de Kinderboekenweek.",
+            "kind": "eenmalig",
+            "start_date": (api.today() + datetime.timedelta(days=7)).isoformat(),
+        },
+    )
     api.start_case(school, TYPE_NAME, form, api.acting_user(teacher))

@@ -15,13 +15,18 @@ from .models import in_force_condition
 
 def summary_context(detail):
     day = api.today()
-    return {"req": detail, "kind": api.label(KINDS, detail.kind),
-            "in_force": detail.in_force(day), "ended": detail.ended(day)}
+    return {
+        "req": detail,
+        "kind": api.label(KINDS, detail.kind),
+        "in_force": detail.in_force(day),
+        "ended": detail.ended(day),
+    }
 
 
 def allowed_apps(school):
-    return list(AllowedApp.select().where(AllowedApp.school == school.id)
-                .order_by(AllowedApp.name, AllowedApp.domain))
+    return list(
+        AllowedApp.select().where(AllowedApp.school == school.id).order_by(AllowedApp.name, AllowedApp.domain)
+    )
 
 
 def already_allowed(school, domain):
@@ -31,14 +36,20 @@ def already_allowed(school, domain):
 
 def _with_case(school, condition):
     """The school's requests that meet ``condition``, each with its case."""
-    return (AppRequest.select(AppRequest, api.Case).join(api.Case)
-            .where((AppRequest.school == school.id) & condition))
+    return (
+        AppRequest.select(AppRequest, api.Case)
+        .join(api.Case)
+        .where((AppRequest.school == school.id) & condition)
+    )
 
 
 def approvals_in_force(school, day, group=None):
     """Approved requests whose dates include ``day``, with their case, soonest ending first."""
-    rows = list(_with_case(school, in_force_condition(day))
-                .order_by(AppRequest.domain, AppRequest.end_date, AppRequest.id))
+    rows = list(
+        _with_case(school, in_force_condition(day)).order_by(
+            AppRequest.domain, AppRequest.end_date, AppRequest.id
+        )
+    )
     if group:
         rows = [r for r in rows if group in r.groups.split(",")]
     return rows
@@ -46,8 +57,11 @@ def approvals_in_force(school, day, group=None):
 
 def requests_of(school, user, limit=50):
     """A teacher's own requests, newest first."""
-    return list(_with_case(school, AppRequest.requested_by == user.id)
-                .order_by(api.Case.created_at.desc(), api.Case.id.desc()).limit(limit))
+    return list(
+        _with_case(school, AppRequest.requested_by == user.id)
+        .order_by(api.Case.created_at.desc(), api.Case.id.desc())
+        .limit(limit)
+    )
 
 
 def pending(school):
@@ -78,7 +92,6 @@ def feed(school, day):
         "domains": sorted({a.domain for a in allowed} | set(until)),
         "allowed": [{"domain": a.domain, "name": a.name} for a in allowed],
         "approved": [
-            {"domain": d, "until": until[d].isoformat() if until[d] else None}
-            for d in sorted(until)
+            {"domain": d, "until": until[d].isoformat() if until[d] else None} for d in sorted(until)
         ],
     }

@@ -14,23 +14,39 @@ MAX_PERIOD_DAYS = 366
 
 class RequestForm(api.Form):
     address = api.WebAddressField(
-        "Webadres", required="Vul een webadres in, zoals www.youtube.com.",
+        "Webadres",
+        required="Vul een webadres in, zoals www.youtube.com.",
         description="Plak het adres van de video, het spel of de site, of typ de naam van de "
-                    "site, zoals www.youtube.com.")
-    name = api.line("Naam van de app of site (niet verplicht)", 120,
-                    description="Bijvoorbeeld: YouTube, filmpje over de watercyclus.")
+        "site, zoals www.youtube.com.",
+    )
+    name = api.line(
+        "Naam van de app of site (niet verplicht)",
+        120,
+        description="Bijvoorbeeld: YouTube, filmpje over de watercyclus.",
+    )
     # The kit's "Kies een van de mogelijkheden." says less than this about checkboxes.
-    groups = api.MultiCheckboxField("Voor welke groep(en)?", choices=GROUPS,
-                                    required="Kies minstens één groep.",
-                                    choice_message="Kies uit de groepen in de lijst.")
-    purpose = api.text("Voor welke les of welk doel?", 1000,
-                       "Schrijf op voor welke les of welk doel u het wilt gebruiken.")
-    kind = api.RadioField("Hoe lang?", choices=KINDS, default="eenmalig",
-                          required="Kies hoe lang u het wilt gebruiken.",
-                          description="Structureel: na goedkeuring komt het op de lijst met toegestane apps.")
+    groups = api.MultiCheckboxField(
+        "Voor welke groep(en)?",
+        choices=GROUPS,
+        required="Kies minstens één groep.",
+        choice_message="Kies uit de groepen in de lijst.",
+    )
+    purpose = api.text(
+        "Voor welke les of welk doel?", 1000, "Schrijf op voor welke les of welk doel u het wilt gebruiken."
+    )
+    kind = api.RadioField(
+        "Hoe lang?",
+        choices=KINDS,
+        default="eenmalig",
+        required="Kies hoe lang u het wilt gebruiken.",
+        description="Structureel: na goedkeuring komt het op de lijst met toegestane apps.",
+    )
     start_date = api.date_field("Datum (bij een periode: de eerste dag)", None)
-    end_date = api.date_field("Laatste dag (alleen bij een periode)", None,
-                              description="Na deze dag vervalt de toestemming vanzelf.")
+    end_date = api.date_field(
+        "Laatste dag (alleen bij een periode)",
+        None,
+        description="Na deze dag vervalt de toestemming vanzelf.",
+    )
 
     def check(self):
         """The dates each kind needs; "eenmalig" ends on its day, "structureel" never."""
@@ -51,15 +67,17 @@ class RequestForm(api.Form):
             elif end < start:
                 wrong["end_date"] = "De laatste dag ligt vóór de eerste dag."
             elif end - start > datetime.timedelta(days=MAX_PERIOD_DAYS):
-                wrong["end_date"] = ("Een periode duurt hoogstens een jaar. Vraag voor langer een "
-                                     "structurele toestemming aan.")
+                wrong["end_date"] = (
+                    "Een periode duurt hoogstens een jaar. Vraag voor langer een structurele toestemming aan."
+                )
         return wrong
 
 
 class ApproveForm(api.Form):
     add_to_list = api.BooleanField(
         "Ook op de lijst met toegestane apps zetten (dan mag iedereen het gebruiken, zonder "
-        "einddatum). Bij een structurele aanvraag gebeurt dit altijd.")
+        "einddatum). Bij een structurele aanvraag gebeurt dit altijd."
+    )
     # default "": a post without the field still gives the (not null) column a text.
     remark = api.text("Toelichting voor de leerkracht (niet verplicht)", 2000, default="")
 
@@ -69,16 +87,16 @@ class DeclineForm(api.Form):
 
 
 class WithdrawForm(api.Form):
-    reason = api.text("Reden van intrekken", 2000,
-                      "Schrijf op waarom de toestemming wordt ingetrokken.")
+    reason = api.text("Reden van intrekken", 2000, "Schrijf op waarom de toestemming wordt ingetrokken.")
 
 
 class AllowedAppForm(api.Form):
     """A new entry on the allowed list, added by the directie."""
 
     name = api.line("Naam", 120, "Vul de naam van de app of site in.")
-    address = api.WebAddressField("Webadres of domein",
-                                  required="Vul een webadres in, zoals www.basispoort.nl.")
+    address = api.WebAddressField(
+        "Webadres of domein", required="Vul een webadres in, zoals www.basispoort.nl."
+    )
     purpose = api.line("Waarvoor", 500, description="Bijvoorbeeld: rekenen en taal op het digibord.")
     since = api.date_field("Toegestaan sinds", "Vul een geldige datum in (dag-maand-jaar).")
     approved_by = api.line("Goedgekeurd door", 200, "Vul in wie het heeft goedgekeurd.")

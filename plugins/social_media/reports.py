@@ -15,8 +15,12 @@ from .workflow import START
 RECENT_DAYS = 14
 TOP_SITES = 10
 # The figure's rows: (decision on the request row, text).
-OUTCOMES = (("goedgekeurd", "Goedgekeurd"), ("afgewezen", "Afgewezen"),
-            ("ingetrokken", "Ingetrokken na goedkeuring"), ("", "Nog geen besluit"))
+OUTCOMES = (
+    ("goedgekeurd", "Goedgekeurd"),
+    ("afgewezen", "Afgewezen"),
+    ("ingetrokken", "Ingetrokken na goedkeuring"),
+    ("", "Nog geen besluit"),
+)
 
 
 def panels(user, school):
@@ -26,11 +30,20 @@ def panels(user, school):
         mine = _my_request_lines(user, school)
         # The directie gets this panel only for requests of its own (it has the one below).
         if mine or not decides:
-            lines = (*(mine or [("Geen lopende aanvragen.", "", None)]),
-                     ("Wat mag ik gebruiken?", "", url_for("social_media.index")),
-                     (START.label, "", url_for(api.start_endpoint(CASE_TYPE))))
-            out.append(api.Panel("social_media.mine", "Mijn aanvragen social media", lines,
-                                 "social_media.request", order=40))
+            lines = (
+                *(mine or [("Geen lopende aanvragen.", "", None)]),
+                ("Wat mag ik gebruiken?", "", url_for("social_media.index")),
+                (START.label, "", url_for(api.start_endpoint(CASE_TYPE))),
+            )
+            out.append(
+                api.Panel(
+                    "social_media.mine",
+                    "Mijn aanvragen social media",
+                    lines,
+                    "social_media.request",
+                    order=40,
+                )
+            )
     if decides:
         out.append(_pending_panel(school))
     return out
@@ -40,24 +53,40 @@ def _my_request_lines(user, school):
     """The user's own requests that are open, in force or decided lately (at most five)."""
     day = api.today()
     recent = api.utcnow() - datetime.timedelta(days=RECENT_DAYS)
-    lines = [(f"{req.label}, {req.groups_text}: {req.status_text(day)}", "",
-              url_for("cases.detail", reference=req.case.reference))
-             for req in details.requests_of(school, user, limit=20)
-             if req.decision == "" or req.in_force(day)
-             or (req.decided_at is not None and req.decided_at >= recent)]
+    lines = [
+        (
+            f"{req.label}, {req.groups_text}: {req.status_text(day)}",
+            "",
+            url_for("cases.detail", reference=req.case.reference),
+        )
+        for req in details.requests_of(school, user, limit=20)
+        if req.decision == ""
+        or req.in_force(day)
+        or (req.decided_at is not None and req.decided_at >= recent)
+    ]
     return lines[:5]
 
 
 def _pending_panel(school):
     waiting = details.pending(school)
-    lines = [(f"{r.case.reference}: {r.label}, {r.groups_text}", "",
-              url_for("cases.detail", reference=r.case.reference)) for r in waiting[:5]]
+    lines = [
+        (
+            f"{r.case.reference}: {r.label}, {r.groups_text}",
+            "",
+            url_for("cases.detail", reference=r.case.reference),
+        )
+        for r in waiting[:5]
+    ]
     if not lines:
         lines = [("Geen aanvragen die op een besluit wachten.", "", None)]
     lines.append(("Lijst met toegestane apps beheren", "", url_for("social_media.manage")))
-    return api.Panel("social_media.pending",
-                     f"Aanvragen social media: {len(waiting)} wachten op besluit",
-                     tuple(lines), "social_media.decide", order=41)
+    return api.Panel(
+        "social_media.pending",
+        f"Aanvragen social media: {len(waiting)} wachten op besluit",
+        tuple(lines),
+        "social_media.decide",
+        order=41,
+    )
 
 
 def figures(school, year):
@@ -66,8 +95,13 @@ def figures(school, year):
     requests = api.year_rows(AppRequest, api.Case.created_at, school, year)
     outcomes = api.count_by(requests, AppRequest.decision, OUTCOMES)
     return [
-        api.ReportFigure("social_media.requests", "Aanvragen social media en apps", outcomes.total,
-                         rows=tuple(outcomes)),
-        api.ReportFigure("social_media.top_sites", "Meest aangevraagde sites", "",
-                         rows=api.top(requests, AppRequest.domain, TOP_SITES)),
+        api.ReportFigure(
+            "social_media.requests", "Aanvragen social media en apps", outcomes.total, rows=tuple(outcomes)
+        ),
+        api.ReportFigure(
+            "social_media.top_sites",
+            "Meest aangevraagde sites",
+            "",
+            rows=api.top(requests, AppRequest.domain, TOP_SITES),
+        ),
     ]

@@ -51,11 +51,17 @@ def index():
         return details.matches(q, domain, *texts) or bool(q_domain and api.domain_covers(domain, q_domain))
 
     apps = [a for a in details.allowed_apps(school) if hit(a.domain, a.name, a.purpose)]
-    approvals = [r for r in details.approvals_in_force(school, day, group)
-                 if hit(r.domain, r.name, r.purpose)]
+    approvals = [
+        r for r in details.approvals_in_force(school, day, group) if hit(r.domain, r.name, r.purpose)
+    ]
     return render_template(
-        "social_media/index.html", apps=apps, approvals=approvals, q=q, group=group,
-        groups=GROUPS, rules=api.get_setting(school, "social_media.school_rules") or "",
+        "social_media/index.html",
+        apps=apps,
+        approvals=approvals,
+        q=q,
+        group=group,
+        groups=GROUPS,
+        rules=api.get_setting(school, "social_media.school_rules") or "",
         # Only a web address becomes a link; anything else would be unsafe as href.
         guidelines_url=api.web_link(api.get_setting(school, "social_media.guidelines_url")),
     )
@@ -65,25 +71,32 @@ def index():
 @api.requires("social_media.manage")
 def manage():
     school = g.school
-    form = AllowedAppForm(request.form if request.method == "POST" else None,
-                          since=api.today(), approved_by=current_user.name)
+    form = AllowedAppForm(
+        request.form if request.method == "POST" else None, since=api.today(), approved_by=current_user.name
+    )
     if request.method == "POST" and form.validate():
         domain = form.address.domain
-        existing = AllowedApp.get_or_none(
-            (AllowedApp.school == school.id) & (AllowedApp.domain == domain))
+        existing = AllowedApp.get_or_none((AllowedApp.school == school.id) & (AllowedApp.domain == domain))
         if existing is None:
             name = api.clean(form.name)
             with api.atomic():
                 AllowedApp.create(
-                    school=school.id, name=name, domain=domain, address=form.address.data,
-                    purpose=api.clean(form.purpose), since=form.since.data,
-                    approved_by=api.clean(form.approved_by))
+                    school=school.id,
+                    name=name,
+                    domain=domain,
+                    address=form.address.data,
+                    purpose=api.clean(form.purpose),
+                    since=form.since.data,
+                    approved_by=api.clean(form.approved_by),
+                )
             api.audit("social_media.app.add", detail=domain)
             flash(f"{name} ({domain}) staat nu op de lijst.")
             return redirect(url_for("social_media.manage"))
         form.address.errors.append(f"{domain} staat al op de lijst (als {existing.name}).")
     return render_template(
-        "social_media/manage.html", form=form, apps=details.allowed_apps(school),
+        "social_media/manage.html",
+        form=form,
+        apps=details.allowed_apps(school),
         pending=details.pending(school),
     ), 422 if request.method == "POST" else 200
 

@@ -26,27 +26,36 @@ SLUG = "trauma"
 CASE_ROLES = ("leerkracht", "ib", "directie")
 
 plugin = api.Plugin(
-    SLUG, __name__, title="Traumatische gebeurtenissen",
-    case_types=[TYPE], documents=DOCUMENTS, blueprint=bp,
+    SLUG,
+    __name__,
+    title="Traumatische gebeurtenissen",
+    case_types=[TYPE],
+    documents=DOCUMENTS,
+    blueprint=bp,
     models=[TraumaEngagement, TraumaStep],
     permissions=[
         api.Permission("trauma.report", "Een traumatische gebeurtenis melden", api.STAFF_ROLES),
         api.Permission("trauma.view", "Alle traumazaken van de school zien", ("ib", "directie")),
-        api.Permission("trauma.notified", "Bericht krijgen bij een nieuwe traumamelding",
-                       ("ib", "directie")),
+        api.Permission("trauma.notified", "Bericht krijgen bij een nieuwe traumamelding", ("ib", "directie")),
         api.Permission("trauma.assess", "De eerste inschatting maken", CASE_ROLES),
-        api.Permission("trauma.handle", "Een traumazaak behandelen (stappen, externe hulp, brieven)",
-                       CASE_ROLES),
+        api.Permission(
+            "trauma.handle", "Een traumazaak behandelen (stappen, externe hulp, brieven)", CASE_ROLES
+        ),
         api.Permission("trauma.close", "Een traumazaak afsluiten met evaluatie", ("ib", "directie")),
-        api.Permission("trauma.plan", "Het stappenplan en de ouderbrief van de school beheren",
-                       ("directie", "beheerder")),
+        api.Permission(
+            "trauma.plan", "Het stappenplan en de ouderbrief van de school beheren", ("directie", "beheerder")
+        ),
     ],
     settings=[
-        api.Setting(LETTER_SETTING,
-                    "Traumatische gebeurtenis: tekst van de informatiebrief aan de ouders",
-                    DEFAULT_LETTER, kind="textarea",
-                    help="Woorden tussen accolades worden ingevuld: {groep}, {datum}, {soort}, "
-                         "{bericht}, {contact}, {telefoon}, {school}."),
+        api.Setting(
+            LETTER_SETTING,
+            "Traumatische gebeurtenis: tekst van de informatiebrief aan de ouders",
+            DEFAULT_LETTER,
+            kind="textarea",
+            help="Woorden tussen accolades worden ingevuld: {groep}, {datum}, {soort}, "
+            "{bericht}, {contact}, {telefoon}, {school}.",
+        ),
     ],
-    panels=reports.panels, figures=reports.figures,
+    panels=reports.panels,
+    figures=reports.figures,
 )

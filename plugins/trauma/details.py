@@ -14,18 +14,20 @@ from .models import TraumaEngagement
 LETTER_SETTING = "trauma.ouderbrief"
 
 # Paragraphs are separated by a blank line; a single newline is kept as a line break.
-DEFAULT_LETTER = "\n\n".join((
-    "Beste ouders en verzorgers van {groep},",
-    "Met deze brief informeren wij u over een ingrijpende gebeurtenis die de kinderen van "
-    "{groep} raakt. Op {datum} is het volgende gebeurd: {bericht}",
-    "Wij besteden in de groep aandacht aan wat er is gebeurd en geven de kinderen de ruimte om "
-    "erover te praten. Het kan zijn dat uw kind thuis vragen stelt of anders reageert dan u "
-    "gewend bent. Dat is normaal. Praat er samen over en laat het ons weten als u zich zorgen "
-    "maakt.",
-    "Heeft u vragen, neem dan contact op met {contact} via {telefoon}.",
-    "Met vriendelijke groet,",
-    "Het team van {school}",
-))
+DEFAULT_LETTER = "\n\n".join(
+    (
+        "Beste ouders en verzorgers van {groep},",
+        "Met deze brief informeren wij u over een ingrijpende gebeurtenis die de kinderen van "
+        "{groep} raakt. Op {datum} is het volgende gebeurd: {bericht}",
+        "Wij besteden in de groep aandacht aan wat er is gebeurd en geven de kinderen de ruimte om "
+        "erover te praten. Het kan zijn dat uw kind thuis vragen stelt of anders reageert dan u "
+        "gewend bent. Dat is normaal. Praat er samen over en laat het ons weten als u zich zorgen "
+        "maakt.",
+        "Heeft u vragen, neem dan contact op met {contact} via {telefoon}.",
+        "Met vriendelijke groet,",
+        "Het team van {school}",
+    )
+)
 
 PLACEHOLDERS = (
     ("groep", "de groep(en) of 'onze school'"),
@@ -50,8 +52,11 @@ def summary_data(case, detail):
         "scope": label(SCOPES, detail.scope),
         "handled": label(HANDLED, detail.handled_by) if detail.handled_by else "nog niet ingeschat",
         "reporter": _name(case.created_by_id),
-        "engagements": list(TraumaEngagement.select().where(TraumaEngagement.case == case.id)
-                            .order_by(TraumaEngagement.contacted_on, TraumaEngagement.id)),
+        "engagements": list(
+            TraumaEngagement.select()
+            .where(TraumaEngagement.case == case.id)
+            .order_by(TraumaEngagement.contacted_on, TraumaEngagement.id)
+        ),
     }
 
 
@@ -67,8 +72,7 @@ def letter_values(case, detail):
         group = detail.group_name
     else:
         group = "onze school" if detail.scope == "school" else "de groep"
-    message = (detail.parent_info.strip()
-               or f"er heeft zich een ingrijpende gebeurtenis voorgedaan ({kind}).")
+    message = detail.parent_info.strip() or f"er heeft zich een ingrijpende gebeurtenis voorgedaan ({kind})."
     return {
         "groep": group,
         "datum": api.nl_date(detail.occurred_on),
@@ -88,7 +92,9 @@ def parents_letter_context(case, detail, school):
 def file_summary_context(case, detail):
     data = summary_data(case, detail)
     data["checklist"] = list(
-        api.CaseChecklistItem.select().where(api.CaseChecklistItem.case == case.id)
-        .order_by(api.CaseChecklistItem.position, api.CaseChecklistItem.id))
+        api.CaseChecklistItem.select()
+        .where(api.CaseChecklistItem.case == case.id)
+        .order_by(api.CaseChecklistItem.position, api.CaseChecklistItem.id)
+    )
     data["state"] = api.case_type(case.case_type).state(case.state).title
     return data

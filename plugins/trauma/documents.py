@@ -9,11 +9,23 @@ from .workflow import TYPE_NAME
 DOCUMENTS = [
     # Once the first assessment is done the school knows how it goes on; the
     # letter text itself comes from the school's own setting "trauma.ouderbrief".
-    api.DocumentTemplate("trauma.ouderbrief", "Informatiebrief aan de ouders van de groep",
-                         TYPE_NAME, "trauma/letters/ouderbrief.html",
-                         context=parents_letter_context, permission="trauma.handle",
-                         states=("zelf", "extern"), filename="informatiebrief-ouders"),
-    api.DocumentTemplate("trauma.samenvatting", "Samenvatting voor het dossier", TYPE_NAME,
-                         "trauma/letters/samenvatting.html", context=file_summary_context,
-                         permission="trauma.handle", filename="samenvatting"),
+    api.DocumentTemplate(
+        "trauma.ouderbrief",
+        "Informatiebrief aan de ouders van de groep",
+        TYPE_NAME,
+        "trauma/letters/ouderbrief.html",
+        context=parents_letter_context,
+        permission="trauma.handle",
+        states=("zelf", "extern"),
+        filename="informatiebrief-ouders",
+    ),
+    api.DocumentTemplate(
+        "trauma.samenvatting",
+        "Samenvatting voor het dossier",
+        TYPE_NAME,
+        "trauma/letters/samenvatting.html",
+        context=file_summary_context,
+        permission="trauma.handle",
+        filename="samenvatting",
+    ),
 ]

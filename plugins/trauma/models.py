@@ -66,4 +66,3 @@ class TraumaStep(api.BaseModel):
     class Meta:
         table_name = "trauma_step"
         indexes = ((("school", "key"), True),)
-

@@ -41,6 +41,7 @@ NEW_STEP_ROWS = 3
 
 # -------------------------------------------------------- text for the parents ----
 
+
 @bp.route("/zaak/<reference>/ouders", methods=["GET", "POST"])
 @api.requires("trauma.handle")
 def parent_info(reference):
@@ -51,22 +52,24 @@ def parent_info(reference):
     if case.closed_at is not None:
         abort(404)
     ev = api.detail_of(case)
-    form = ParentInfoForm(request.form if request.method == "POST" else None,
-                          data={"parent_info": ev.parent_info})
+    form = ParentInfoForm(
+        request.form if request.method == "POST" else None, data={"parent_info": ev.parent_info}
+    )
     if request.method == "POST" and form.validate():
         with api.atomic():
             TraumaEvent.update(parent_info=api.clean(form.parent_info)).where(
-                TraumaEvent.id == ev.id).execute()
+                TraumaEvent.id == ev.id
+            ).execute()
             api.add_event(case, "note", current_user, "Tekst voor de ouders aangepast.")
         api.audit("trauma.parent_info", case=case)
         flash("De tekst voor de ouders is opgeslagen.")
         return redirect(url_for("cases.detail", reference=case.reference))
     api.audit("case.view", case=case, detail="trauma.parent_info")
-    return render_template("trauma/parent_info.html", form=form, case=case), (
-        422 if form.errors else 200)
+    return render_template("trauma/parent_info.html", form=form, case=case), (422 if form.errors else 200)
 
 
 # --------------------------------------------------------------- step plan ----
+
 
 @bp.route("/stappenplan", methods=["GET", "POST"])
 @api.requires("trauma.plan")
@@ -86,8 +89,9 @@ def plan():
         return render_template("trauma/plan.html", form=form, placeholders=PLACEHOLDERS), 422
     rows = [s._asdict() for s in plan_for(g.school)]
     rows += [{"key": "", "label": "", "due_days": None, "required": False}] * NEW_STEP_ROWS
-    form = PlanForm(data={"steps": rows,
-                          "letter": api.get_setting(g.school, LETTER_SETTING) or DEFAULT_LETTER})
+    form = PlanForm(
+        data={"steps": rows, "letter": api.get_setting(g.school, LETTER_SETTING) or DEFAULT_LETTER}
+    )
     return render_template("trauma/plan.html", form=form, placeholders=PLACEHOLDERS)
 
 
@@ -122,11 +126,18 @@ def _save_plan(school, steps):
     with api.atomic():
         TraumaStep.delete().where(TraumaStep.school == school.id).execute()
         for pos, s in enumerate(steps):
-            TraumaStep.create(school=school.id, key=s.key, label=s.label, due_days=s.due_days,
-                              required=s.required, position=pos)
+            TraumaStep.create(
+                school=school.id,
+                key=s.key,
+                label=s.label,
+                due_days=s.due_days,
+                required=s.required,
+                position=pos,
+            )
 
 
 # ----------------------------------------------------------------- partners ----
+
 
 @bp.route("/partners", defaults={"rest": ""}, methods=["GET", "POST"])
 @bp.route("/partners/<path:rest>", methods=["GET", "POST"])

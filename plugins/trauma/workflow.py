@@ -36,8 +36,9 @@ PlanStep = collections.namedtuple("PlanStep", "key label due_days required")
 
 def plan_for(school):
     """The school's step plan in order (the default while the school has not saved one)."""
-    rows = list(TraumaStep.select().where(TraumaStep.school == school.id)
-                .order_by(TraumaStep.position, TraumaStep.id))
+    rows = list(
+        TraumaStep.select().where(TraumaStep.school == school.id).order_by(TraumaStep.position, TraumaStep.id)
+    )
     if not rows:
         return [PlanStep(*s) for s in DEFAULT_STEPS]
     return [PlanStep(r.key, r.label, r.due_days, r.required) for r in rows]
@@ -61,8 +62,7 @@ def copy_plan_to_case(case, school):
         if step.due_days is not None:
             cal = cal or api.SchoolCalendar.for_school(school)
             due = cal.next_school_day(reported_on + datetime.timedelta(days=step.due_days))
-        api.add_checklist_item(case, item_name(step.key), step.label, required=step.required,
-                               due_date=due)
+        api.add_checklist_item(case, item_name(step.key), step.label, required=step.required, due_date=due)
 
 
 def _title(form):
@@ -77,12 +77,20 @@ def apply_school_handles(detail):
 
 
 def apply_external_help(case, detail, form, user):
-    partners = list(api.Partner.select().where(
-        api.Partner.id.in_(form.partners.data) & (api.Partner.school == case.school.id)))
+    partners = list(
+        api.Partner.select().where(
+            api.Partner.id.in_(form.partners.data) & (api.Partner.school == case.school.id)
+        )
+    )
     for p in partners:
-        TraumaEngagement.create(case=case.id, partner=p.id, organisation=p.organisation,
-                                contacted_on=form.contacted_on.data,
-                                agreement=form.agreement.data, created_by=user.id)
+        TraumaEngagement.create(
+            case=case.id,
+            partner=p.id,
+            organisation=p.organisation,
+            contacted_on=form.contacted_on.data,
+            agreement=form.agreement.data,
+            created_by=user.id,
+        )
     detail.handled_by = "extern"
     detail.ib_involved = detail.ib_involved or bool(form.ib_consulted.data)
     detail.save(only=[TraumaEvent.handled_by, TraumaEvent.ib_involved])
@@ -110,19 +118,49 @@ TYPE = api.CaseType(
     ),
     initial="gemeld",
     transitions=(
-        api.Transition("trauma.zelf", "Eerste inschatting: ja, de school kan dit zelf aan",
-                       ("gemeld",), "zelf", "trauma.assess", form=SchoolHandlesForm,
-                       copy=("ib_involved",), apply=apply_school_handles, order=10),
-        api.Transition("trauma.nee", "Eerste inschatting: nee, externe hulp inschakelen",
-                       ("gemeld",), "extern", "trauma.assess", form=ExternalHelpForm,
-                       apply=apply_external_help, order=20),
+        api.Transition(
+            "trauma.zelf",
+            "Eerste inschatting: ja, de school kan dit zelf aan",
+            ("gemeld",),
+            "zelf",
+            "trauma.assess",
+            form=SchoolHandlesForm,
+            copy=("ib_involved",),
+            apply=apply_school_handles,
+            order=10,
+        ),
+        api.Transition(
+            "trauma.nee",
+            "Eerste inschatting: nee, externe hulp inschakelen",
+            ("gemeld",),
+            "extern",
+            "trauma.assess",
+            form=ExternalHelpForm,
+            apply=apply_external_help,
+            order=20,
+        ),
         # Later on the school may still need (more) help: each partner with its own date.
-        api.Transition("trauma.partner", "Externe partner inschakelen", ("zelf", "extern"),
-                       "extern", "trauma.handle", form=ExternalHelpForm,
-                       apply=apply_external_help, order=30),
-        api.Transition("trauma.sluit", "Afsluiten met evaluatie", ("zelf", "extern"), "afgesloten",
-                       "trauma.close", form=CloseForm, copy=("went_well", "to_improve"),
-                       apply=apply_close, order=90),
+        api.Transition(
+            "trauma.partner",
+            "Externe partner inschakelen",
+            ("zelf", "extern"),
+            "extern",
+            "trauma.handle",
+            form=ExternalHelpForm,
+            apply=apply_external_help,
+            order=30,
+        ),
+        api.Transition(
+            "trauma.sluit",
+            "Afsluiten met evaluatie",
+            ("zelf", "extern"),
+            "afgesloten",
+            "trauma.close",
+            form=CloseForm,
+            copy=("went_well", "to_improve"),
+            apply=apply_close,
+            order=90,
+        ),
     ),
     view_permission="trauma.view",
     handle_permission="trauma.handle",
@@ -135,15 +173,25 @@ TYPE = api.CaseType(
     # and keep seeing the case, which is confidential. The IB and the directie get a mail
     # with the reference only.
     start=api.Start(
-        ReportForm, "Traumatische gebeurtenis melden", "trauma.report", path="melden",
-        title=_title, confidential=True, assign_to_starter=True, notify="trauma.notified",
+        ReportForm,
+        "Traumatische gebeurtenis melden",
+        "trauma.report",
+        path="melden",
+        title=_title,
+        confidential=True,
+        assign_to_starter=True,
+        notify="trauma.notified",
         intro="Stap 1 van het stappenplan: leg vast wat er is gebeurd. De directie en de intern "
-              "begeleider krijgen direct bericht. Daarna maakt u, samen met de intern "
-              "begeleider, de eerste inschatting: kan de school dit zelf aan?",
-        submit="Melding opslaan", text="Traumatische gebeurtenis gemeld.",
+        "begeleider krijgen direct bericht. Daarna maakt u, samen met de intern "
+        "begeleider, de eerste inschatting: kan de school dit zelf aan?",
+        submit="Melding opslaan",
+        text="Traumatische gebeurtenis gemeld.",
         saved="De melding is opgeslagen als {reference}. De directie en de intern begeleider "
-              "hebben bericht gekregen.",
+        "hebben bericht gekregen.",
         # The menu says "Trauma melden", shorter than the page's title.
-        nav_order=40, nav_label="Trauma melden",
-        template="trauma/start.html", after=copy_plan_to_case),
+        nav_order=40,
+        nav_label="Trauma melden",
+        template="trauma/start.html",
+        after=copy_plan_to_case,
+    ),
 )

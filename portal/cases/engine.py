@@ -70,8 +70,13 @@ def rows(case, model, *order_by):
 
 def _arguments(case, ct, form=None, user=None):
     """What a plugin function of this case may ask for (the detail row only when it does)."""
-    return {"case": case, "detail": Lazy(lambda: detail_of(case, ct)), "form": form,
-            "user": user, "school": case.school}
+    return {
+        "case": case,
+        "detail": Lazy(lambda: detail_of(case, ct)),
+        "form": form,
+        "user": user,
+        "school": case.school,
+    }
 
 
 def _copy_to_detail(case, ct, t, form):
@@ -110,14 +115,14 @@ def guard_reason(answer, form):
 
 # ------------------------------------------------------------ references ----
 
+
 def next_reference(school, ct, year):
     """Next number for (school, prefix, year), inside the caller's write transaction.
 
     An UPDATE … RETURNING on one counter row serialises concurrent creators on
     both SQLite (BEGIN IMMEDIATE) and PostgreSQL (row lock): no duplicates, no gaps.
     """
-    CaseCounter.insert(school=school.id, prefix=ct.prefix, year=year, last=0).on_conflict_ignore(
-    ).execute()
+    CaseCounter.insert(school=school.id, prefix=ct.prefix, year=year, last=0).on_conflict_ignore().execute()
     cursor = database.execute_sql(
         'UPDATE "portal_case_counter" SET "last" = "last" + 1 '
         'WHERE "school_id" = %s AND "prefix" = %s AND "year" = %s RETURNING "last"'.replace(
@@ -131,8 +136,21 @@ def next_reference(school, ct, year):
 
 # -------------------------------------------------------------- creation ----
 
-def create_case(school, type_name, title, user=None, *, confidential=False, actor="",
-                text="", data=None, submitter_email="", access_code_hash="", assignee=None):
+
+def create_case(
+    school,
+    type_name,
+    title,
+    user=None,
+    *,
+    confidential=False,
+    actor="",
+    text="",
+    data=None,
+    submitter_email="",
+    access_code_hash="",
+    assignee=None,
+):
     """Create a case in its initial state. Call inside ``atomic()`` with the plugin's own rows."""
     ct = case_type(type_name)
     now = utcnow()
@@ -154,21 +172,41 @@ def create_case(school, type_name, title, user=None, *, confidential=False, acto
         case.school = school
         for pos, item in enumerate(ct.checklist):
             CaseChecklistItem.create(
-                case=case, name=item.name, label=item.label, position=pos,
+                case=case,
+                name=item.name,
+                label=item.label,
+                position=pos,
                 required=item.required if isinstance(item.required, bool) else False,
             )
         CaseEvent.create(
-            case=case, at=now, kind="created", user=user.id if user else None,
-            actor=actor or (user.name if user else ""), to_state=ct.initial, text=text,
+            case=case,
+            at=now,
+            kind="created",
+            user=user.id if user else None,
+            actor=actor or (user.name if user else ""),
+            to_state=ct.initial,
+            text=text,
             data=data,
         )
         _start_deadlines(case, ct, "created", local(now).date())
     return case
 
 
-def start_case(school, type_name, form, user=None, *, title=None, actor="", text="",
-               confidential=None, submitter_email="", access_code_hash="", values=None,
-               after=None):
+def start_case(
+    school,
+    type_name,
+    form,
+    user=None,
+    *,
+    title=None,
+    actor="",
+    text="",
+    confidential=None,
+    submitter_email="",
+    access_code_hash="",
+    values=None,
+    after=None,
+):
     """Begin a case of ``type_name`` from its start form: the one way every case begins.
 
     In one transaction: the case in its initial state (reference, checklist, the first
@@ -189,10 +227,16 @@ def start_case(school, type_name, form, user=None, *, title=None, actor="", text
     detail_values.update(values or {})
     with atomic():
         case = create_case(
-            school, type_name, title or ct.title, user,
+            school,
+            type_name,
+            title or ct.title,
+            user,
             confidential=start.confidential if confidential is None else confidential,
-            actor=actor, text=text or start.text, submitter_email=submitter_email,
-            access_code_hash=access_code_hash, assignee=user if start.assign_to_starter else None,
+            actor=actor,
+            text=text or start.text,
+            submitter_email=submitter_email,
+            access_code_hash=access_code_hash,
+            assignee=user if start.assign_to_starter else None,
         )
         detail = ct.detail.create(case=case.id, **detail_values) if ct.detail else None
         _name_pupils(case, form, user)
@@ -223,8 +267,11 @@ def _form_values(model, form):
         return {}
     columns = set(model._meta.fields) - {"id", "case"}
     # A field missing from the post (None) is left out, so the column's default applies.
-    return {f.name: _stored(f.data) for f in form
-            if f.name in columns and f.data is not None and not isinstance(f.data, list)}
+    return {
+        f.name: _stored(f.data)
+        for f in form
+        if f.name in columns and f.data is not None and not isinstance(f.data, list)
+    }
 
 
 def fill(text, values):
@@ -244,13 +291,14 @@ def _notify_start(case, ct, start, starter, detail):
     """Mail who must know a case began: the reference only, never what it is about (or the
     start's own ``notify_text``)."""
     if start.notify_text is not None:
-        subject, body = call(start.notify_text, case=case, detail=detail, user=starter,
-                             school=case.school)
+        subject, body = call(start.notify_text, case=case, detail=detail, user=starter, school=case.school)
     else:
         subject = f"Nieuwe zaak {case.reference}: {ct.title.lower()}"
-        body = (f"Bij {case.school.name} is een nieuwe zaak gestart: {case.reference} "
-                f"({ct.title.lower()}).\nLog in op het Veiligheidsportaal om die te bekijken. Deze "
-                "e-mail bevat bewust geen details.")
+        body = (
+            f"Bij {case.school.name} is een nieuwe zaak gestart: {case.reference} "
+            f"({ct.title.lower()}).\nLog in op het Veiligheidsportaal om die te bekijken. Deze "
+            "e-mail bevat bewust geen details."
+        )
     for person in users_with_permission(case.school, start.notify):
         if starter is None or person.id != starter.id:
             mail.queue(person.email, subject, body, case=case)
@@ -258,11 +306,13 @@ def _notify_start(case, ct, start, starter, detail):
 
 # ------------------------------------------------------------ transitions ----
 
+
 def allowed_transitions(case, user):
     """Transitions the user may take from the case's current state."""
     ct = case_type(case.case_type)
     return [
-        t for t in sorted(ct.transitions, key=lambda t: (t.order, t.name))
+        t
+        for t in sorted(ct.transitions, key=lambda t: (t.order, t.name))
         if case.state in t.sources and has_permission(user, case.school, t.permission)
     ]
 
@@ -326,8 +376,11 @@ def _commit_transition(case, ct, t, target, form, user, now):
     with atomic():
         fresh = _locked_case(case.id)
         if fresh.state != case.state:
-            raise TransitionRefused("De zaak is intussen door iemand anders gewijzigd. Bekijk de "
-                                    "nieuwe stand en probeer het zo nodig opnieuw.", form)
+            raise TransitionRefused(
+                "De zaak is intussen door iemand anders gewijzigd. Bekijk de "
+                "nieuwe stand en probeer het zo nodig opnieuw.",
+                form,
+            )
         data = _form_data(form)
         _copy_to_detail(case, ct, t, form)
         if t.record is not None:
@@ -343,9 +396,17 @@ def _commit_transition(case, ct, t, target, form, user, now):
             case.retention_until = None
         case.save(only=[Case.state, Case.updated_at, Case.closed_at, Case.retention_until])
         event = CaseEvent.create(
-            case=case, at=now, kind="transition", user=user.id, actor=user.name,
-            transition=t.name, from_state=fresh.state, to_state=t.target,
-            text=extra_text or "", data=data, visible_to_submitter=t.public,
+            case=case,
+            at=now,
+            kind="transition",
+            user=user.id,
+            actor=user.name,
+            transition=t.name,
+            from_state=fresh.state,
+            to_state=t.target,
+            text=extra_text or "",
+            data=data,
+            visible_to_submitter=t.public,
         )
         _meet_deadlines(case, ct, t.name, target.closed, now)
         _start_deadlines(case, ct, t.name, local(now).date())
@@ -358,9 +419,11 @@ def closing_blocker(case, ct):
     """Dutch reason why the case may not close yet (required checklist items), or None."""
     decls = {c.name: c for c in ct.checklist}
     missing = []
-    for item in CaseChecklistItem.select().where(
-        (CaseChecklistItem.case == case.id) & CaseChecklistItem.done_at.is_null()
-    ).order_by(CaseChecklistItem.position):
+    for item in (
+        CaseChecklistItem.select()
+        .where((CaseChecklistItem.case == case.id) & CaseChecklistItem.done_at.is_null())
+        .order_by(CaseChecklistItem.position)
+    ):
         decl = decls.get(item.name)
         required = item.required
         if decl is not None and callable(decl.required):
@@ -419,6 +482,7 @@ def display(field):
 
 # -------------------------------------------------------------- deadlines ----
 
+
 def _start_deadlines(case, ct, event_name, day):
     cal = None
     for d in ct.deadlines:
@@ -435,18 +499,19 @@ def _start_deadlines(case, ct, event_name, day):
 
 def add_deadline(case, name, label, due_date):
     """Add or move a deadline of a case (plugins call this for their own dates)."""
-    (CaseDeadline.insert(case=case.id, name=name, label=label, due_date=due_date)
-     .on_conflict(conflict_target=[CaseDeadline.case, CaseDeadline.name],
-                  update={CaseDeadline.due_date: due_date, CaseDeadline.label: label,
-                          CaseDeadline.met_at: None})
-     .execute())
+    (
+        CaseDeadline.insert(case=case.id, name=name, label=label, due_date=due_date)
+        .on_conflict(
+            conflict_target=[CaseDeadline.case, CaseDeadline.name],
+            update={CaseDeadline.due_date: due_date, CaseDeadline.label: label, CaseDeadline.met_at: None},
+        )
+        .execute()
+    )
 
 
 def _meet_deadlines(case, ct, transition_name, closing, now):
     names = [d.name for d in ct.deadlines if transition_name in d.met_by]
-    q = CaseDeadline.update(met_at=now).where(
-        (CaseDeadline.case == case.id) & CaseDeadline.met_at.is_null()
-    )
+    q = CaseDeadline.update(met_at=now).where((CaseDeadline.case == case.id) & CaseDeadline.met_at.is_null())
     if closing:
         q.execute()
     elif names:
@@ -455,14 +520,20 @@ def _meet_deadlines(case, ct, transition_name, closing, now):
 
 # --------------------------------------------------------- other changes ----
 
+
 def add_event(case, kind, user=None, text="", visible_to_submitter=False, actor="", data=None):
     """Append to the timeline and mark the case changed (call inside ``atomic()``)."""
     now = utcnow()
     Case.update(updated_at=now).where(Case.id == case.id).execute()
     return CaseEvent.create(
-        case=case.id, at=now, kind=kind, user=user.id if user else None,
-        actor=actor or (user.name if user else ""), text=text,
-        visible_to_submitter=visible_to_submitter, data=data,
+        case=case.id,
+        at=now,
+        kind=kind,
+        user=user.id if user else None,
+        actor=actor or (user.name if user else ""),
+        text=text,
+        visible_to_submitter=visible_to_submitter,
+        data=data,
     )
 
 
@@ -486,9 +557,11 @@ def tick(case, item, user, done_on=None, note=""):
     """Tick a checklist item (a row, or its name: then only if the case has it and it is
     still open, else nothing happens)."""
     if isinstance(item, str):
-        item = CaseChecklistItem.get_or_none((CaseChecklistItem.case == case.id)
-                                             & (CaseChecklistItem.name == item)
-                                             & CaseChecklistItem.done_at.is_null())
+        item = CaseChecklistItem.get_or_none(
+            (CaseChecklistItem.case == case.id)
+            & (CaseChecklistItem.name == item)
+            & CaseChecklistItem.done_at.is_null()
+        )
         if item is None:
             return
     with atomic():
@@ -504,9 +577,7 @@ def tick(case, item, user, done_on=None, note=""):
 
 def untick(case, item, user):
     with atomic():
-        CaseChecklistItem.update(done_at=None, done_by=None).where(
-            CaseChecklistItem.id == item.id
-        ).execute()
+        CaseChecklistItem.update(done_at=None, done_by=None).where(CaseChecklistItem.id == item.id).execute()
         add_event(case, "checklist", user, f"Weer open: {item.label}", data={"item": item.name})
         CaseDeadline.update(met_at=None).where(
             (CaseDeadline.case == case.id) & (CaseDeadline.name == f"checklist:{item.name}")
@@ -522,8 +593,13 @@ def add_checklist_item(case, name, label, required=False, due_date=None, assigne
     """
     pos = CaseChecklistItem.select().where(CaseChecklistItem.case == case.id).count()
     item = CaseChecklistItem.create(
-        case=case.id, name=name, label=label[:300], required=required, position=pos,
-        due_date=due_date, assignee=assignee,
+        case=case.id,
+        name=name,
+        label=label[:300],
+        required=required,
+        position=pos,
+        due_date=due_date,
+        assignee=assignee,
     )
     if due_date is not None:
         add_deadline(case, f"checklist:{name}", label[:300], due_date)
@@ -554,8 +630,9 @@ def assign(case, assignee, user):
 def set_checklist_due(case, name, due_date):
     """Give checklist item ``name`` of the case a due date, which also becomes the deadline
     ``checklist:<name>`` that ticking the item meets (call inside a transaction)."""
-    item = CaseChecklistItem.get_or_none((CaseChecklistItem.case == case.id)
-                                         & (CaseChecklistItem.name == name))
+    item = CaseChecklistItem.get_or_none(
+        (CaseChecklistItem.case == case.id) & (CaseChecklistItem.name == name)
+    )
     if item is None:
         raise KeyError(f"{case.reference} has no checklist item {name!r}")
     CaseChecklistItem.update(due_date=due_date).where(CaseChecklistItem.id == item.id).execute()
@@ -572,8 +649,9 @@ def exclude(case, person, by, reason=""):
         if case.assignee_id == person.id:
             Case.update(assignee=None).where(Case.id == case.id).execute()
             case.assignee = None
-        add_event(case, "note", by, reason or f"{person.name} is uitgesloten van deze zaak en ziet "
-                  "die nergens.")
+        add_event(
+            case, "note", by, reason or f"{person.name} is uitgesloten van deze zaak en ziet die nergens."
+        )
         audit("case.exclude", case=case, detail=f"user={person.id}")
 
 
@@ -583,8 +661,9 @@ def include(case, person, by, reason=""):
     from ..models import CaseExclusion
 
     with atomic():
-        CaseExclusion.delete().where((CaseExclusion.case == case.id)
-                                     & (CaseExclusion.user == person.id)).execute()
+        CaseExclusion.delete().where(
+            (CaseExclusion.case == case.id) & (CaseExclusion.user == person.id)
+        ).execute()
         add_event(case, "note", by, reason or f"{person.name} is niet langer uitgesloten van deze zaak.")
         audit("case.include", case=case, detail=f"user={person.id}")
 
@@ -594,8 +673,12 @@ def excluded(case):
     from ..models import CaseExclusion
     from ..models import User
 
-    return list(User.select().join(CaseExclusion, on=(CaseExclusion.user == User.id))
-                .where(CaseExclusion.case == case.id).order_by(User.name))
+    return list(
+        User.select()
+        .join(CaseExclusion, on=(CaseExclusion.user == User.id))
+        .where(CaseExclusion.case == case.id)
+        .order_by(User.name)
+    )
 
 
 def set_confidential(case, confidential, by=None, text=""):
@@ -622,4 +705,5 @@ def backdate(case, created_at, closed_at=None, deadlines=True):
             values[Case.closed_at] = closed_at
         Case.update(values).where(Case.id == case.id).execute()
         CaseEvent.update(at=created_at).where(
-            (CaseEvent.case == case.id) & (CaseEvent.kind == "created")).execute()
+            (CaseEvent.case == case.id) & (CaseEvent.kind == "created")
+        ).execute()

@@ -42,10 +42,9 @@ LATE = (
     'WHERE e."case_id" = c."id" AND e."met_at" IS NULL AND e."due_date" < {p}) '
 )
 REFERENCE = "AND c.\"reference\" LIKE {p} ESCAPE '!' "
-AFTER = (
-    'AND c."updated_at" <= {p} AND (c."updated_at" < {p} OR (c."updated_at" = {p} AND c."id" < {p})) '
-)
+AFTER = 'AND c."updated_at" <= {p} AND (c."updated_at" < {p} OR (c."updated_at" = {p} AND c."id" < {p})) '
 ORDER = 'ORDER BY c."updated_at" DESC, c."id" DESC LIMIT {p}'
+
 
 @dataclass(slots=True)
 class CaseRow:
@@ -94,8 +93,10 @@ def list_cases(user_id, school_id, viewable, confidential, today, filters, limit
     p = database.param
     stamp = Case.updated_at.db_value
     day = CaseDeadline.due_date.db_value(today)
-    parts = [SELECT.format(p=p), VISIBLE.format(p=p, viewable=_in_list(len(viewable)),
-                                                confidential=_in_list(len(confidential)))]
+    parts = [
+        SELECT.format(p=p),
+        VISIBLE.format(p=p, viewable=_in_list(len(viewable)), confidential=_in_list(len(confidential))),
+    ]
     params = [day, school_id, user_id, user_id, *viewable, False, *confidential]
     if not filters.include_closed:
         parts.append(OPEN_ONLY)
@@ -128,6 +129,18 @@ def list_cases(user_id, school_id, viewable, confidential, today, filters, limit
         "".join(parts), params
     ):
         closed = _stamp(closed)
-        rows.append(CaseRow(ident, ref, title, ctype, state, _stamp(updated), closed, bool(conf),
-                            name, bool(late) and closed is None))  # closed is never late
+        rows.append(
+            CaseRow(
+                ident,
+                ref,
+                title,
+                ctype,
+                state,
+                _stamp(updated),
+                closed,
+                bool(conf),
+                name,
+                bool(late) and closed is None,
+            )
+        )  # closed is never late
     return rows

@@ -64,8 +64,11 @@ def context(case, may_handle, forms):
         "pupil_role": role_label,
         "may_link_pupils": may_link,
         "pupil_add_form": forms.get("pupils-add") or add_form() if may_link else None,
-        "pupil_link_forms": {r.id: forms.get(f"pupils-{r.id}") or link_form(r)
-                             for r in rows if r.linked is None} if may_link else {},
+        "pupil_link_forms": {
+            r.id: forms.get(f"pupils-{r.id}") or link_form(r) for r in rows if r.linked is None
+        }
+        if may_link
+        else {},
     }
 
 
@@ -126,8 +129,7 @@ def connect(reference, row_id):
     return _back(case)
 
 
-@bp.route("/<reference>/leerlingen/<int:row_id>/verwijderen", methods=["POST"],
-          endpoint="pupil_remove")
+@bp.route("/<reference>/leerlingen/<int:row_id>/verwijderen", methods=["POST"], endpoint="pupil_remove")
 @requires(PICK)
 def remove(reference, row_id):
     case = _load(reference)
@@ -137,5 +139,3 @@ def remove(reference, row_id):
     unlink(case, row, current_user)
     flash(f"{'De leerling' if pupil is None else 'De koppeling'} is van deze zaak gehaald.")
     return _back(case)
-
-

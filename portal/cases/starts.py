@@ -45,8 +45,12 @@ def attach(bp, case_types):
         added.add(ct.name)
         view = _start_view(ct.name)
         view.portal_permission = ct.start.permission
-        bp.add_url_rule(f"/{ct.start.path}", endpoint=endpoint(ct).partition(".")[2],
-                        view_func=view, methods=["GET", "POST"])
+        bp.add_url_rule(
+            f"/{ct.start.path}",
+            endpoint=endpoint(ct).partition(".")[2],
+            view_func=view,
+            methods=["GET", "POST"],
+        )
 
 
 def _start_view(type_name):
@@ -66,8 +70,7 @@ def _start_view(type_name):
         if request.method == "POST":
             if not form.validate():
                 status = 422
-            elif start.guard and (reason := engine.guard_reason(call(start.guard, form=form, **kw),
-                                                                 form)):
+            elif start.guard and (reason := engine.guard_reason(call(start.guard, form=form, **kw), form)):
                 if reason != engine.CHECK_FIELDS:  # marked fields speak in the error summary
                     flash(reason, "error")
                 status = 422
@@ -77,8 +80,9 @@ def _start_view(type_name):
                 case = engine.start_case(g.school, type_name, form, current_user)
                 return _show(case, ct)
         extra = call(start.context, form=form, **kw) if start.context else {}
-        return render_template(start.template or "cases/start.html", form=form, start=start,
-                               ct=ct, notice=notice, **extra), status
+        return render_template(
+            start.template or "cases/start.html", form=form, start=start, ct=ct, notice=notice, **extra
+        ), status
 
     start_page.__name__ = f"start_{type_name.replace('.', '_')}"
     return start_page
@@ -101,5 +105,6 @@ def started(case):
     if case is None or case.created_by_id != current_user.id:
         abort(404)
     audit_view("case.receipt", case=case)
-    return render_template("cases/started.html", case=case,
-                           title=engine.case_type(case.case_type).title.lower())
+    return render_template(
+        "cases/started.html", case=case, title=engine.case_type(case.case_type).title.lower()
+    )

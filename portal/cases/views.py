@@ -51,8 +51,9 @@ PAGE_SIZE = 25
 
 
 class NoteForm(Form):
-    text = TextAreaField("Notitie of bericht", validators=[
-        DataRequired("Schrijf eerst een tekst."), Length(max=10000), no_nul])
+    text = TextAreaField(
+        "Notitie of bericht", validators=[DataRequired("Schrijf eerst een tekst."), Length(max=10000), no_nul]
+    )
     to_submitter = BooleanField("Zichtbaar voor de indiener (bericht aan de ouder)")
 
 
@@ -84,11 +85,15 @@ def index():
     )
     viewable, confidential = visible_types(current_user, school)
     # Which list, searched for what: the filters, never a name (the search is a reference).
-    audit_view("case.list", detail=" ".join(f"{k}={v}" for k, v in sorted(args.items())
-                                            if k in ("soort", "status", "behandelaar", "open",
-                                                     "te_laat", "q"))[:200])
-    rows = list_cases(current_user.id, school.id, viewable, confidential, today(), filters,
-                      PAGE_SIZE + 1)
+    audit_view(
+        "case.list",
+        detail=" ".join(
+            f"{k}={v}"
+            for k, v in sorted(args.items())
+            if k in ("soort", "status", "behandelaar", "open", "te_laat", "q")
+        )[:200],
+    )
+    rows = list_cases(current_user.id, school.id, viewable, confidential, today(), filters, PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for row in rows:  # texts made here: Python is cheaper than the same calls in Jinja
@@ -108,9 +113,13 @@ def index():
     # of the chosen type (or of all their types).
     chosen = [filters.case_type] if filters.case_type in viewable else viewable
     return render_template(
-        "cases/list.html", rows=rows, next_url=next_url, args=args.to_dict(),
+        "cases/list.html",
+        rows=rows,
+        next_url=next_url,
+        args=args.to_dict(),
         type_choices=[(name, reg.case_types[name].title) for name in viewable],
-        state_choices=reg.state_choices(chosen), detail_prefix=here,
+        state_choices=reg.state_choices(chosen),
+        detail_prefix=here,
     )
 
 
@@ -133,40 +142,64 @@ def _render_detail(case, forms=None, note_form=None, status=200):
     events = list(
         CaseEvent.select(CaseEvent, User)
         .join(User, join_type=JOIN.LEFT_OUTER, on=(CaseEvent.user == User.id), attr="user_row")
-        .where(CaseEvent.case == case.id).order_by(CaseEvent.at, CaseEvent.id)
+        .where(CaseEvent.case == case.id)
+        .order_by(CaseEvent.at, CaseEvent.id)
     )
     transitions = engine.allowed_transitions(case, current_user)
     forms = forms or {}
     for t in transitions:
         forms.setdefault(t.name, engine.make_form(t))
     checklist = list(
-        CaseChecklistItem.select().where(CaseChecklistItem.case == case.id)
+        CaseChecklistItem.select()
+        .where(CaseChecklistItem.case == case.id)
         .order_by(CaseChecklistItem.position, CaseChecklistItem.id)
     )
     deadlines = list(
         CaseDeadline.select().where(CaseDeadline.case == case.id).order_by(CaseDeadline.due_date)
     )
     docs = list(
-        CaseDocument.select(CaseDocument.id, CaseDocument.label, CaseDocument.version,
-                            CaseDocument.filename, CaseDocument.created_at, CaseDocument.sha256)
-        .where(CaseDocument.case == case.id).order_by(CaseDocument.created_at.desc())
+        CaseDocument.select(
+            CaseDocument.id,
+            CaseDocument.label,
+            CaseDocument.version,
+            CaseDocument.filename,
+            CaseDocument.created_at,
+            CaseDocument.sha256,
+        )
+        .where(CaseDocument.case == case.id)
+        .order_by(CaseDocument.created_at.desc())
     )
     handle = ct.handle_permission or ct.view_permission
     may_handle = has_permission(current_user, g.school, handle)
     assignees = _assignable(case, handle) if may_handle else []
     return render_template(
-        "cases/detail.html", case=case, ct=ct, summary=summary, events=events,
-        transitions=transitions, forms=forms, checklist=checklist, deadlines=deadlines,
-        documents=docs, offered=documents.offered(case, current_user), may_handle=may_handle,
-        note_form=note_form or NoteForm(), assignees=assignees, today=today(),
+        "cases/detail.html",
+        case=case,
+        ct=ct,
+        summary=summary,
+        events=events,
+        transitions=transitions,
+        forms=forms,
+        checklist=checklist,
+        deadlines=deadlines,
+        documents=docs,
+        offered=documents.offered(case, current_user),
+        may_handle=may_handle,
+        note_form=note_form or NoteForm(),
+        assignees=assignees,
+        today=today(),
         is_required=lambda item: engine.is_required(case, item),
         **pupil_links.context(case, may_handle, forms),
     ), status
 
 
 def _summary_arguments(case, ct):
-    return {"case": case, "detail": Lazy(lambda: engine.detail_of(case, ct)),
-            "user": current_user, "school": g.school}
+    return {
+        "case": case,
+        "detail": Lazy(lambda: engine.detail_of(case, ct)),
+        "user": current_user,
+        "school": g.school,
+    }
 
 
 def _assignable(case, permission):
@@ -176,12 +209,16 @@ def _assignable(case, permission):
     roles = roles_for_permission(permission, g.school)
     excluded = CaseExclusion.select(CaseExclusion.user).where(CaseExclusion.case == case.id)
     return list(
-        User.select().distinct().join(UserRole)
+        User.select()
+        .distinct()
+        .join(UserRole)
         .where(
             ((UserRole.school == g.school.id) | UserRole.school.is_null())
-            & UserRole.role.in_(list(roles) or [""]) & User.active
+            & UserRole.role.in_(list(roles) or [""])
+            & User.active
             & User.id.not_in(excluded)
-        ).order_by(User.name)
+        )
+        .order_by(User.name)
     )
 
 
@@ -298,8 +335,11 @@ def legal_hold(reference):
         text = f"Bewaarplicht ingesteld: {reason}" if hold else "Bewaarplicht opgeheven"
         engine.add_event(case, "note", current_user, text)
     audit("case.legal_hold", case=case, detail="on" if hold else "off")
-    flash("Deze zaak wordt niet verwijderd zolang de bewaarplicht geldt." if hold
-          else "De bewaarplicht is opgeheven.")
+    flash(
+        "Deze zaak wordt niet verwijderd zolang de bewaarplicht geldt."
+        if hold
+        else "De bewaarplicht is opgeheven."
+    )
     return redirect(url_for("cases.detail", reference=case.reference))
 
 

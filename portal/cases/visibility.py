@@ -37,19 +37,17 @@ def visible_condition(user, school):
     by_type = Case.case_type.in_(viewable or [""]) & (
         (Case.confidential == False) | Case.case_type.in_(confidential or [""])  # noqa: E712
     )
-    return (
-        (Case.school == school.id)
-        & ((Case.assignee == user.id) | by_type)
-        & Case.id.not_in(excluded)
-    )
+    return (Case.school == school.id) & ((Case.assignee == user.id) | by_type) & Case.id.not_in(excluded)
 
 
 def can_view(case, user):
     if case.school_id != case.school.id:
         return False
-    if CaseExclusion.select().where(
-        (CaseExclusion.case == case.id) & (CaseExclusion.user == user.id)
-    ).exists():
+    if (
+        CaseExclusion.select()
+        .where((CaseExclusion.case == case.id) & (CaseExclusion.user == user.id))
+        .exists()
+    ):
         return False
     if case.assignee_id == user.id:
         return True

@@ -13,10 +13,10 @@ def upgrade(db):
     migrator = SqliteMigrator(db) if is_sqlite() else PostgresqlMigrator(db)
     ops = []
     if "totp_secret" not in columns:
-        ops.append(migrator.add_column("portal_user", "totp_secret",
-                                       peewee.CharField(max_length=64, default="")))
+        ops.append(
+            migrator.add_column("portal_user", "totp_secret", peewee.CharField(max_length=64, default=""))
+        )
     if "totp_last_step" not in columns:
-        ops.append(migrator.add_column("portal_user", "totp_last_step",
-                                       peewee.BigIntegerField(default=0)))
+        ops.append(migrator.add_column("portal_user", "totp_last_step", peewee.BigIntegerField(default=0)))
     if ops:
         migrate(*ops)

@@ -59,13 +59,14 @@ def upgrade(db):
     )
     # Deleting a case looks up its mail through this index (ON DELETE CASCADE); the
     # name is the one peewee gives the foreign key's index on a fresh database.
-    db.execute_sql(
-        'CREATE INDEX IF NOT EXISTS "portal_outbox_case_id" ON "portal_outbox" ("case_id")'
-    )
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "portal_outbox_case_id" ON "portal_outbox" ("case_id")')
     unsent = db.execute_sql(
-        'SELECT "id", "to", "subject" FROM "portal_outbox" WHERE "sent_at" IS NULL').fetchall()
+        'SELECT "id", "to", "subject" FROM "portal_outbox" WHERE "sent_at" IS NULL'
+    ).fetchall()
     for row_id, to, subject in unsent:
         clean = (_address(to), _header_value(subject))
         if clean != (to, subject):
-            db.execute_sql(constant_sql(
-                'UPDATE "portal_outbox" SET "to" = ?, "subject" = ? WHERE "id" = ?'), (*clean, row_id))
+            db.execute_sql(
+                constant_sql('UPDATE "portal_outbox" SET "to" = ?, "subject" = ? WHERE "id" = ?'),
+                (*clean, row_id),
+            )

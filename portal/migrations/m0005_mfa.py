@@ -37,10 +37,13 @@ def upgrade(db):
     for statement in SQLITE if is_sqlite() else POSTGRES:
         db.execute_sql(statement)
     migrator = SqliteMigrator(db) if is_sqlite() else PostgresqlMigrator(db)
-    migrate(migrator.alter_column_type("portal_user", "totp_secret",
-                                       peewee.CharField(max_length=255, default="")))
+    migrate(
+        migrator.alter_column_type("portal_user", "totp_secret", peewee.CharField(max_length=255, default=""))
+    )
     rows = db.execute_sql('SELECT "id", "totp_secret" FROM "portal_user" WHERE "totp_secret" <> \'\'')
     for user_id, secret in list(rows):
         if not is_sealed(secret):
-            db.execute_sql(constant_sql('UPDATE "portal_user" SET "totp_secret" = ? WHERE "id" = ?'),
-                           (seal(secret, "totp"), user_id))
+            db.execute_sql(
+                constant_sql('UPDATE "portal_user" SET "totp_secret" = ? WHERE "id" = ?'),
+                (seal(secret, "totp"), user_id),
+            )

@@ -16,36 +16,35 @@ from portal.db import is_sqlite
 
 PARTNER_TABLE = {
     "sqlite": 'CREATE TABLE IF NOT EXISTS "portal_partner" ("id" INTEGER NOT NULL PRIMARY KEY, '
-              '"school_id" INTEGER NOT NULL, "organisation" VARCHAR(200) NOT NULL, "kind" '
-              'VARCHAR(40) NOT NULL, "contact_person" VARCHAR(200) NOT NULL, "phone" VARCHAR(40) '
-              'NOT NULL, "email" VARCHAR(254) NOT NULL, "notes" TEXT NOT NULL, "active" INTEGER NOT '
-              'NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE)',
+    '"school_id" INTEGER NOT NULL, "organisation" VARCHAR(200) NOT NULL, "kind" '
+    'VARCHAR(40) NOT NULL, "contact_person" VARCHAR(200) NOT NULL, "phone" VARCHAR(40) '
+    'NOT NULL, "email" VARCHAR(254) NOT NULL, "notes" TEXT NOT NULL, "active" INTEGER NOT '
+    'NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE)',
     "postgresql": 'CREATE TABLE IF NOT EXISTS "portal_partner" ("id" SERIAL NOT NULL PRIMARY KEY, '
-                  '"school_id" INTEGER NOT NULL, "organisation" VARCHAR(200) NOT NULL, "kind" '
-                  'VARCHAR(40) NOT NULL, "contact_person" VARCHAR(200) NOT NULL, "phone" '
-                  'VARCHAR(40) NOT NULL, "email" VARCHAR(254) NOT NULL, "notes" TEXT NOT NULL, '
-                  '"active" BOOLEAN NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" '
-                  '("id") ON DELETE CASCADE)',
+    '"school_id" INTEGER NOT NULL, "organisation" VARCHAR(200) NOT NULL, "kind" '
+    'VARCHAR(40) NOT NULL, "contact_person" VARCHAR(200) NOT NULL, "phone" '
+    'VARCHAR(40) NOT NULL, "email" VARCHAR(254) NOT NULL, "notes" TEXT NOT NULL, '
+    '"active" BOOLEAN NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" '
+    '("id") ON DELETE CASCADE)',
 }
 PARTNER_INDEX = 'CREATE INDEX IF NOT EXISTS "portal_partner_school_id" ON "portal_partner" ("school_id")'
 
 MEETING_TABLE = {
     "sqlite": 'CREATE TABLE IF NOT EXISTS "portal_network_meeting" ("id" INTEGER NOT NULL PRIMARY '
-              'KEY, "school_id" INTEGER NOT NULL, "held_on" DATE NOT NULL, "kind" VARCHAR(40) NOT '
-              'NULL, "attendees" TEXT NOT NULL, "topics" TEXT NOT NULL, "created_by_id" INTEGER, '
-              '"created_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" '
-              '("id") ON DELETE CASCADE, FOREIGN KEY ("created_by_id") REFERENCES "portal_user" '
-              '("id") ON DELETE SET NULL)',
+    'KEY, "school_id" INTEGER NOT NULL, "held_on" DATE NOT NULL, "kind" VARCHAR(40) NOT '
+    'NULL, "attendees" TEXT NOT NULL, "topics" TEXT NOT NULL, "created_by_id" INTEGER, '
+    '"created_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" '
+    '("id") ON DELETE CASCADE, FOREIGN KEY ("created_by_id") REFERENCES "portal_user" '
+    '("id") ON DELETE SET NULL)',
     "postgresql": 'CREATE TABLE IF NOT EXISTS "portal_network_meeting" ("id" SERIAL NOT NULL '
-                  'PRIMARY KEY, "school_id" INTEGER NOT NULL, "held_on" DATE NOT NULL, "kind" '
-                  'VARCHAR(40) NOT NULL, "attendees" TEXT NOT NULL, "topics" TEXT NOT NULL, '
-                  '"created_by_id" INTEGER, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY '
-                  '("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE, FOREIGN KEY '
-                  '("created_by_id") REFERENCES "portal_user" ("id") ON DELETE SET NULL)',
+    'PRIMARY KEY, "school_id" INTEGER NOT NULL, "held_on" DATE NOT NULL, "kind" '
+    'VARCHAR(40) NOT NULL, "attendees" TEXT NOT NULL, "topics" TEXT NOT NULL, '
+    '"created_by_id" INTEGER, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY '
+    '("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE, FOREIGN KEY '
+    '("created_by_id") REFERENCES "portal_user" ("id") ON DELETE SET NULL)',
 }
 MEETING_INDEXES = [
-    'CREATE INDEX IF NOT EXISTS "portal_network_meeting_school_id" ON "portal_network_meeting" '
-    '("school_id")',
+    'CREATE INDEX IF NOT EXISTS "portal_network_meeting_school_id" ON "portal_network_meeting" ("school_id")',
     'CREATE INDEX IF NOT EXISTS "portal_network_meeting_created_by_id" ON "portal_network_meeting" '
     '("created_by_id")',
 ]

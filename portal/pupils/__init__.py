@@ -89,9 +89,15 @@ def groups_now(school, pupil_ids, year=None):
     ids = list(pupil_ids)
     if not ids:
         return {}
-    rows = (PupilGroup.select(PupilGroup.pupil, PupilGroup.name)
-            .where((PupilGroup.school == school.id) & (PupilGroup.school_year == (year or school_year()))
-                   & PupilGroup.pupil.in_(ids)).tuples())
+    rows = (
+        PupilGroup.select(PupilGroup.pupil, PupilGroup.name)
+        .where(
+            (PupilGroup.school == school.id)
+            & (PupilGroup.school_year == (year or school_year()))
+            & PupilGroup.pupil.in_(ids)
+        )
+        .tuples()
+    )
     return dict(rows)
 
 
@@ -112,15 +118,20 @@ def search(school, query, *, limit=SEARCH_LIMIT, include_left=False, group=""):
         condition &= Pupil.left_on.is_null() | (Pupil.left_on > today())
     for word in normalize(query).split():
         in_group = PupilGroup.select(PupilGroup.pupil).where(
-            (PupilGroup.school == school.id) & (PupilGroup.school_year == year)
-            & (PupilGroup.name == word))
+            (PupilGroup.school == school.id) & (PupilGroup.school_year == year) & (PupilGroup.name == word)
+        )
         condition &= Pupil.search.contains(word) | Pupil.id.in_(in_group)
     if group:
-        condition &= Pupil.id.in_(PupilGroup.select(PupilGroup.pupil).where(
-            (PupilGroup.school == school.id) & (PupilGroup.school_year == year)
-            & (PupilGroup.name == group)))
-    rows = list(Pupil.select().where(condition)
-                .order_by(Pupil.last_name, Pupil.first_name, Pupil.id).limit(limit))
+        condition &= Pupil.id.in_(
+            PupilGroup.select(PupilGroup.pupil).where(
+                (PupilGroup.school == school.id)
+                & (PupilGroup.school_year == year)
+                & (PupilGroup.name == group)
+            )
+        )
+    rows = list(
+        Pupil.select().where(condition).order_by(Pupil.last_name, Pupil.first_name, Pupil.id).limit(limit)
+    )
     names = groups_now(school, [p.id for p in rows], year)
     for pupil in rows:
         pupil.group = names.get(pupil.id, "")
@@ -136,8 +147,9 @@ def save(school, values, group="", pupil=None, user=None):
     same transaction. ``values``: las_number, first_name, prefix, last_name, birth_date,
     enrolled_on. Returns the pupil."""
     values = dict(values)
-    values["search"] = search_text(values["first_name"], values.get("prefix", ""),
-                                   values["last_name"], values["las_number"])
+    values["search"] = search_text(
+        values["first_name"], values.get("prefix", ""), values["last_name"], values["las_number"]
+    )
     with atomic():
         if pupil is None:
             pupil = Pupil.create(school=school.id, **values)
@@ -153,11 +165,11 @@ def save(school, values, group="", pupil=None, user=None):
 def set_group(school, pupil, group, year=None):
     """Put ``pupil`` in ``group`` for ``year`` (this school year); "" takes the pupil out."""
     year = year or school_year()
-    PupilGroup.delete().where((PupilGroup.pupil == pupil.id)
-                              & (PupilGroup.school_year == year)).execute()
+    PupilGroup.delete().where((PupilGroup.pupil == pupil.id) & (PupilGroup.school_year == year)).execute()
     if group:
-        PupilGroup.create(pupil=pupil.id, school=school.id, school_year=year, name=group,
-                          grade=grade_of(group))
+        PupilGroup.create(
+            pupil=pupil.id, school=school.id, school_year=year, name=group, grade=grade_of(group)
+        )
 
 
 def mark_left(school, pupil, left_on, user=None):
@@ -168,20 +180,21 @@ def mark_left(school, pupil, left_on, user=None):
 
 # ------------------------------------------------------------------ cases ----
 
+
 def case_pupils(case):
     """The rows of ``case``'s pupils, linked ones first (by name), each with ``pupil`` (None
     when not linked), ``display`` (the name) and ``group``."""
     rows = list(CasePupil.select().where(CasePupil.case == case.id).order_by(CasePupil.id))
-    linked = {p.id: p for p in Pupil.select().where(
-        Pupil.id.in_([r.pupil_id for r in rows if r.pupil_id]))}
+    linked = {p.id: p for p in Pupil.select().where(Pupil.id.in_([r.pupil_id for r in rows if r.pupil_id]))}
     names = groups_now(case.school, linked)
     for row in rows:
         pupil = linked.get(row.pupil_id)
         row.linked = pupil
         row.display = full_name(pupil) if pupil else row.name
         row.group = names.get(row.pupil_id, "") if pupil else ""
-    return sorted(rows, key=lambda r: (r.linked is None, sort_key(r.linked) if r.linked else
-                                       (r.name.lower(), "", r.id)))
+    return sorted(
+        rows, key=lambda r: (r.linked is None, sort_key(r.linked) if r.linked else (r.name.lower(), "", r.id))
+    )
 
 
 def check_linkable(case, pupil):
@@ -190,26 +203,25 @@ def check_linkable(case, pupil):
     if pupil is None or pupil.school_id != case.school_id:
         raise PupilRefused("Deze leerling staat niet in de leerlingenlijst van de school.")
     if has_left(pupil):
-        raise PupilRefused(f"{full_name(pupil)} heeft de school verlaten en kan niet aan een "
-                           "nieuwe zaak worden gekoppeld.")
+        raise PupilRefused(
+            f"{full_name(pupil)} heeft de school verlaten en kan niet aan een nieuwe zaak worden gekoppeld."
+        )
 
 
 def link(case, pupil, user, role="betrokken", unlinked=None):
     """Name ``pupil`` in ``case`` with ``role`` (the row ``unlinked``, a typed name, becomes
     this link). Raises PupilRefused; audited. Call inside the change's transaction or alone."""
     check_linkable(case, pupil)
-    if CasePupil.select().where((CasePupil.case == case.id)
-                                & (CasePupil.pupil == pupil.id)).exists():
+    if CasePupil.select().where((CasePupil.case == case.id) & (CasePupil.pupil == pupil.id)).exists():
         raise PupilRefused(f"{full_name(pupil)} staat al bij deze zaak.")
     with atomic():
         if unlinked is not None:
-            CasePupil.update(pupil=pupil.id, role=role, linked_by=user.id if user else None,
-                             linked_at=utcnow()).where(CasePupil.id == unlinked.id).execute()
+            CasePupil.update(
+                pupil=pupil.id, role=role, linked_by=user.id if user else None, linked_at=utcnow()
+            ).where(CasePupil.id == unlinked.id).execute()
         else:
-            CasePupil.create(case=case.id, pupil=pupil.id, role=role,
-                             linked_by=user.id if user else None)
-        audit("case.pupil.link", case=case, user=user, detail=f"leerling {pupil.id}: {role}",
-              pupil=pupil)
+            CasePupil.create(case=case.id, pupil=pupil.id, role=role, linked_by=user.id if user else None)
+        audit("case.pupil.link", case=case, user=user, detail=f"leerling {pupil.id}: {role}", pupil=pupil)
 
 
 def note_name(case, name, role="betrokken"):
@@ -227,5 +239,10 @@ def unlink(case, row, user):
             CasePupil.update(pupil=None).where(CasePupil.id == row.id).execute()
         else:
             CasePupil.delete().where(CasePupil.id == row.id).execute()
-        audit("case.pupil.unlink", case=case, user=user,
-              detail=f"leerling {row.pupil_id}" if row.pupil_id else "naam", pupil=row.pupil_id)
+        audit(
+            "case.pupil.unlink",
+            case=case,
+            user=user,
+            detail=f"leerling {row.pupil_id}" if row.pupil_id else "naam",
+            pupil=row.pupil_id,
+        )

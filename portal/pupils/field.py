@@ -43,21 +43,24 @@ class PupilWidget:
             f'<div class="pupil-picker" data-pupil-picker data-search-url="{escape(search_url)}">',
             f'<input type="search" id="{escape(fid)}" name="{escape(field.name)}-zoek" '
             f'value="{escape(query)}" autocomplete="off" spellcheck="false" '
-            f'{wtforms.widgets.html_params(**attrs)}>',
+            f"{wtforms.widgets.html_params(**attrs)}>",
             f'<button type="submit" class="secondary" name="{escape(field.name)}-zoekknop" '
             'value="1" formnovalidate>Zoek</button>',
         ]
         if field.candidates:
-            parts.append(f'<fieldset class="pupil-choices"><legend>Kies de leerling '
-                         f'({len(field.candidates)} gevonden)</legend>')
+            parts.append(
+                f'<fieldset class="pupil-choices"><legend>Kies de leerling '
+                f"({len(field.candidates)} gevonden)</legend>"
+            )
             for n, pupil in enumerate(field.candidates):
                 rid = f"{fid}-{n}"
                 group = f", groep {escape(pupil.group)}" if pupil.group else ""
                 parts.append(
                     f'<div class="choice"><input type="radio" id="{escape(rid)}" '
                     f'name="{escape(field.name)}" value="{pupil.id}"> <label for="{escape(rid)}">'
-                    f'{escape(full_name(pupil))}{group} (leerlingnummer '
-                    f'{escape(pupil.las_number)})</label></div>')
+                    f"{escape(full_name(pupil))}{group} (leerlingnummer "
+                    f"{escape(pupil.las_number)})</label></div>"
+                )
             parts.append("</fieldset>")
         else:
             value = field.pupil.id if field.pupil is not None else ""
@@ -75,8 +78,7 @@ class PupilField(wtforms.Field):
     kind = "pupil"
     widget = PupilWidget()
 
-    def __init__(self, label="Leerling", validators=None, *, required=None, role="betrokken",
-                 **kw):
+    def __init__(self, label="Leerling", validators=None, *, required=None, role="betrokken", **kw):
         kw.setdefault("description", "Typ een deel van de naam, het leerlingnummer of de groep.")
         super().__init__(label, validators, **kw)
         self.required_message = required
@@ -121,7 +123,8 @@ class PupilField(wtforms.Field):
             if has_left(pupil):
                 raise wtforms.validators.StopValidation(
                     f"{full_name(pupil)} heeft de school verlaten en kan niet aan een nieuwe "
-                    "zaak worden gekoppeld.")
+                    "zaak worden gekoppeld."
+                )
             self.pupil, self.data = pupil, full_name(pupil)
             if self.query and self.query != self.data:
                 self.query = self.data
@@ -129,14 +132,15 @@ class PupilField(wtforms.Field):
         if self.query:
             if school is None or not has_permission(current_user, school, PICK):
                 raise wtforms.validators.StopValidation(
-                    "U mag geen leerlingen opzoeken. Vraag de directie om deze stap.")
+                    "U mag geen leerlingen opzoeken. Vraag de directie om deze stap."
+                )
             self.candidates = search(school, self.query, limit=CANDIDATES)
             if not self.candidates:
                 raise wtforms.validators.StopValidation(
                     f"Geen leerling gevonden bij “{self.query}”. Zoek op voornaam, achternaam, "
-                    "leerlingnummer of groep.")
-            raise wtforms.validators.StopValidation(
-                "Kies de leerling uit de lijst onder het zoekveld.")
+                    "leerlingnummer of groep."
+                )
+            raise wtforms.validators.StopValidation("Kies de leerling uit de lijst onder het zoekveld.")
         if self.required_message:
             raise wtforms.validators.StopValidation(self.required_message)
         self.data = ""

@@ -56,24 +56,29 @@ bp = Blueprint("pupils", __name__, url_prefix="/<school>/leerlingen")
 
 
 class PupilForm(Form):
-    las_number = line("Leerlingnummer", 40, "Vul het leerlingnummer in (uit ParnasSys of ESIS).",
-                      render_kw={"autocomplete": "off", "inputmode": "numeric"})
-    first_name = line("Voornaam (roepnaam)", 100, "Vul de voornaam in.",
-                      render_kw={"autocomplete": "off"})
+    las_number = line(
+        "Leerlingnummer",
+        40,
+        "Vul het leerlingnummer in (uit ParnasSys of ESIS).",
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    first_name = line("Voornaam (roepnaam)", 100, "Vul de voornaam in.", render_kw={"autocomplete": "off"})
     prefix = line("Tussenvoegsel", 40, render_kw={"autocomplete": "off"})
     last_name = line("Achternaam", 150, "Vul de achternaam in.", render_kw={"autocomplete": "off"})
     birth_date = date_field("Geboortedatum", None, past=True)
-    group = line("Groep dit schooljaar", 20, description="De naam die de school gebruikt, "
-                 "bijvoorbeeld 5b of 1/2a.")
+    group = line(
+        "Groep dit schooljaar", 20, description="De naam die de school gebruikt, bijvoorbeeld 5b of 1/2a."
+    )
     enrolled_on = date_field("Ingeschreven op", None)
 
     def check(self):
-        taken = Pupil.get_or_none((Pupil.school == g.school.id)
-                                  & (Pupil.las_number == clean(self.las_number))
-                                  & (Pupil.id != (self.pupil_id or 0)))
+        taken = Pupil.get_or_none(
+            (Pupil.school == g.school.id)
+            & (Pupil.las_number == clean(self.las_number))
+            & (Pupil.id != (self.pupil_id or 0))
+        )
         if clean(self.las_number) and taken is not None:
-            return {"las_number": f"Dit leerlingnummer heeft al een andere leerling: "
-                                  f"{full_name(taken)}."}
+            return {"las_number": f"Dit leerlingnummer heeft al een andere leerling: {full_name(taken)}."}
         return None
 
     pupil_id = None
@@ -84,9 +89,14 @@ class LeftForm(Form):
 
 
 def _values(form):
-    return {"las_number": clean(form.las_number), "first_name": clean(form.first_name),
-            "prefix": clean(form.prefix), "last_name": clean(form.last_name),
-            "birth_date": form.birth_date.data, "enrolled_on": form.enrolled_on.data}
+    return {
+        "las_number": clean(form.las_number),
+        "first_name": clean(form.first_name),
+        "prefix": clean(form.prefix),
+        "last_name": clean(form.last_name),
+        "birth_date": form.birth_date.data,
+        "enrolled_on": form.enrolled_on.data,
+    }
 
 
 def _pupil_or_404(pupil_id):
@@ -97,6 +107,7 @@ def _pupil_or_404(pupil_id):
 
 
 # ---------------------------------------------------------------- register ----
+
 
 @bp.route("/")
 @requires(MANAGE)
@@ -109,24 +120,42 @@ def index():
         offset = max(0, bounded_int(args.get("vanaf", "0") or "0"))
     except ValueError:
         offset = 0
-    rows = search(g.school, query, limit=offset + PAGE_SIZE + 1, include_left=with_left,
-                  group=group)[offset:]
+    rows = search(g.school, query, limit=offset + PAGE_SIZE + 1, include_left=with_left, group=group)[offset:]
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     # Which list, not which names: the search words may be a child's name.
-    audit_view("pupil.list", detail=f"groep={group} vertrokken={int(with_left)} "
-                                    f"zoekwoorden={len(query.split())} rijen={len(rows)}")
-    groups = sorted({name for (name,) in PupilGroup.select(PupilGroup.name).where(
-        (PupilGroup.school == g.school.id) & (PupilGroup.school_year == school_year()))
-        .distinct().tuples()}, key=lambda n: (len(n), n))
+    audit_view(
+        "pupil.list",
+        detail=f"groep={group} vertrokken={int(with_left)} "
+        f"zoekwoorden={len(query.split())} rijen={len(rows)}",
+    )
+    groups = sorted(
+        {
+            name
+            for (name,) in PupilGroup.select(PupilGroup.name)
+            .where((PupilGroup.school == g.school.id) & (PupilGroup.school_year == school_year()))
+            .distinct()
+            .tuples()
+        },
+        key=lambda n: (len(n), n),
+    )
     next_url = None
     if more:
         next_url = url_for("pupils.index", **{**args.to_dict(), "vanaf": offset + PAGE_SIZE})
     return render_template(
-        "pupils/index.html", rows=rows, query=query, group=group, groups=groups,
-        with_left=with_left, next_url=next_url, has_left=has_left, full_name=full_name,
-        nl_date=nl_date, may_see_chronology=has_permission(current_user, g.school, CHRONOLOGY),
-        year=school_year())
+        "pupils/index.html",
+        rows=rows,
+        query=query,
+        group=group,
+        groups=groups,
+        with_left=with_left,
+        next_url=next_url,
+        has_left=has_left,
+        full_name=full_name,
+        nl_date=nl_date,
+        may_see_chronology=has_permission(current_user, g.school, CHRONOLOGY),
+        year=school_year(),
+    )
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -160,10 +189,16 @@ def edit(pupil_id):
 
 
 def _edit_page(form, pupil, status=200, left_form=None):
-    return render_template("pupils/edit.html", form=form, pupil=pupil, has_left=has_left,
-                           left_form=left_form or LeftForm(), nl_date=nl_date,
-                           may_see_chronology=has_permission(current_user, g.school, CHRONOLOGY),
-                           full_name=full_name), status
+    return render_template(
+        "pupils/edit.html",
+        form=form,
+        pupil=pupil,
+        has_left=has_left,
+        left_form=left_form or LeftForm(),
+        nl_date=nl_date,
+        may_see_chronology=has_permission(current_user, g.school, CHRONOLOGY),
+        full_name=full_name,
+    ), status
 
 
 @bp.route("/<int:pupil_id>/vertrokken", methods=["POST"])
@@ -187,12 +222,16 @@ def left(pupil_id):
 
 # -------------------------------------------------------------- chronology ----
 
+
 def chronology_rows(pupil, user):
     """The cases about ``pupil`` that ``user`` may see, newest first, with the pupil's role."""
-    query = (Case.select(Case, CasePupil.role.alias("pupil_role"))
-             .join(CasePupil, on=(CasePupil.case == Case.id))
-             .where((CasePupil.pupil == pupil.id) & visible_condition(user, g.school))
-             .order_by(Case.created_at.desc(), Case.id.desc()).objects())
+    query = (
+        Case.select(Case, CasePupil.role.alias("pupil_role"))
+        .join(CasePupil, on=(CasePupil.case == Case.id))
+        .where((CasePupil.pupil == pupil.id) & visible_condition(user, g.school))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .objects()
+    )
     return list(query)
 
 
@@ -212,12 +251,19 @@ def chronology(pupil_id):
         row.state_title = ct.state(row.state).title if ct else row.state
         row.role_title = role_label(row.pupil_role)
     return render_template(
-        "pupils/chronology.html", pupil=pupil, rows=rows, full_name=full_name, nl_date=nl_date,
-        group=groups_now(g.school, [pupil.id]).get(pupil.id, ""), has_left=has_left,
-        may_manage=has_permission(current_user, g.school, MANAGE))
+        "pupils/chronology.html",
+        pupil=pupil,
+        rows=rows,
+        full_name=full_name,
+        nl_date=nl_date,
+        group=groups_now(g.school, [pupil.id]).get(pupil.id, ""),
+        has_left=has_left,
+        may_manage=has_permission(current_user, g.school, MANAGE),
+    )
 
 
 # ------------------------------------------------------------------ picker ----
+
 
 @bp.route("/kiezen")
 @requires(PICK)
@@ -226,8 +272,9 @@ def pick():
     query = request.args.get("q", "").strip()[:100]
     rows = search(g.school, query, limit=CANDIDATES) if len(query) >= 2 else []
     audit_view("pupil.search", detail=f"zoekwoorden={len(query.split())} rijen={len(rows)}")
-    response = jsonify(pupils=[{"id": p.id, "name": full_name(p), "group": p.group,
-                                "number": p.las_number} for p in rows])
+    response = jsonify(
+        pupils=[{"id": p.id, "name": full_name(p), "group": p.group, "number": p.las_number} for p in rows]
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

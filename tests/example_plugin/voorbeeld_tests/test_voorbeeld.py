@@ -25,8 +25,14 @@ def test_a_teacher_reports_and_gets_a_receipt(app):
     assert empty.status_code == 422
     html = empty.get_data(as_text=True)
     assert "Kies waar het is." in html and 'class="error-summary"' in html
-    r = teacher.post(START, data={"csrf_token": get_csrf(teacher, START), "place": "plein",
-                                  "what": "Een losse tegel bij de glijbaan."})
+    r = teacher.post(
+        START,
+        data={
+            "csrf_token": get_csrf(teacher, START),
+            "place": "plein",
+            "what": "Een losse tegel bij de glijbaan.",
+        },
+    )
     assert r.status_code == 302 and "/zaken/gemeld/OV-" in r.headers["Location"]
     assert "vastgelegd" in teacher.get(r.headers["Location"]).get_data(as_text=True)
     with db_session(app):
@@ -42,12 +48,14 @@ def test_the_directie_takes_it_through_to_closed_with_a_letter(app):
     page = f"/klaverweide/zaken/{ref}"
     boss = as_role(app, "directie")
     assert "Kapotte ringen." in boss.get(page).get_data(as_text=True)
-    assert post(boss, f"{page}/stap/voorbeeld.oppakken", {"fixer": "Conciërge"}, page=page
-                ).status_code == 302
+    assert post(boss, f"{page}/stap/voorbeeld.oppakken", {"fixer": "Conciërge"}, page=page).status_code == 302
     assert post(boss, f"{page}/brief/voorbeeld.verzoek", page=page).status_code == 302
-    early = post(boss, f"{page}/stap/voorbeeld.opgelost", {
-        "fixed_on": (api_today() - datetime.timedelta(days=3)).isoformat(),
-        "done": "Nieuwe ringen."}, page=page)
+    early = post(
+        boss,
+        f"{page}/stap/voorbeeld.opgelost",
+        {"fixed_on": (api_today() - datetime.timedelta(days=3)).isoformat(), "done": "Nieuwe ringen."},
+        page=page,
+    )
     assert early.status_code == 422 and "vóór het werd gemeld" in early.get_data(as_text=True)
     fixed = {"fixed_on": api_today().isoformat(), "done": "Nieuwe ringen."}
     blocked = post(boss, f"{page}/stap/voorbeeld.opgelost", fixed, page=page)
