@@ -133,6 +133,12 @@ from .partners import adopt_partners
 from .partners import partner_choices
 from .partners import partner_kind_label
 from .public import start_public_case
+from .pupils import CASE_ROLES as PUPIL_ROLES
+from .pupils import PupilRefused
+from .pupils import case_pupils
+from .pupils import full_name as pupil_name
+from .pupils import link as link_pupil
+from .pupils.demo import demo_pupil
 from .pupils.field import PupilField
 from .pupils.field import PupilNameField
 from .schoolcalendar import SchoolCalendar
@@ -200,8 +206,10 @@ __all__ = [
     "Partner",
     "Permission",
     "Plugin",
+    "PUPIL_ROLES",
     "PupilField",
     "PupilNameField",
+    "PupilRefused",
     "ROLES",
     "RadioField",
     "ReportFigure",
@@ -237,6 +245,7 @@ __all__ = [
     "bounded_int",
     "call",
     "can_view",
+    "case_pupils",
     "case_type",
     "case_url",
     "clean",
@@ -244,6 +253,7 @@ __all__ = [
     "count_by",
     "count_if",
     "date_field",
+    "demo_pupil",
     "detail_of",
     "domain_covers",
     "email_field",
@@ -261,6 +271,7 @@ __all__ = [
     "is_sqlite",
     "label",
     "line",
+    "link_pupil",
     "local",
     "name_field",
     "nl_date",
@@ -279,6 +290,7 @@ __all__ = [
     "phone_field",
     "posted",
     "public",
+    "pupil_name",
     "queue_mail",
     "render_letter",
     "requires",

@@ -10,6 +10,7 @@ from .models import User
 from .models import UserRole
 from .models import Vacation
 from .passwords import hash_password
+from .pupils.demo import add_demo_pupils
 
 DEMO_PASSWORD = "klaverweide-demo"  # noqa: S105 (demo only; PORTAL_DEMO_PASSWORD overrides)
 
@@ -75,5 +76,7 @@ def create_demo(pm, log=print):
                 email=email, name=name, password_hash=password_hash
             )
             UserRole.create(user=user, school=school if school_slug else None, role=role)
+    # The pupils first: the plugins' demo cases are about them.
+    add_demo_pupils(school)
     pm.hook.demo_data(school=school)
     return school
