@@ -1,12 +1,13 @@
 """The core's own hook implementations (registered as plugin "portal")."""
 
+from .declarations import STAFF_ROLES
 from .declarations import NavItem
 from .declarations import Panel
 from .declarations import Permission
 from .declarations import Setting
 from .hookspecs import hookimpl
 
-ALL_STAFF = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur", "beheerder")
+ALL_STAFF = STAFF_ROLES
 
 
 @hookimpl

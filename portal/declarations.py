@@ -15,6 +15,7 @@ ROLES = {
     "ondersteunend": "Ondersteunend personeel",
     "ib": "Intern begeleider",
     "contactpersoon": "Contactpersoon",
+    "aandachtsfunctionaris": "Aandachtsfunctionaris meldcode",
     "directie": "Directie",
     "bestuur": "Bestuur",
     "beheerder": "Functioneel beheerder",
@@ -24,7 +25,7 @@ STAFF_ROLES = tuple(ROLES)
 
 # The roles that can see the content of cases: they must log in with a second factor
 # (unless a deployment deliberately sets PORTAL_REQUIRE_MFA=0).
-DOSSIER_ROLES = ("ib", "contactpersoon", "directie", "bestuur", "beheerder")
+DOSSIER_ROLES = ("ib", "contactpersoon", "aandachtsfunctionaris", "directie", "bestuur", "beheerder")
 
 
 @dataclass(frozen=True)

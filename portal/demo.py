@@ -20,6 +20,12 @@ DEMO_USERS = [
     ("ondersteunend@klaverweide.demo", "Youssef El Idrissi", "ondersteunend", "klaverweide"),
     ("ib@klaverweide.demo", "Marieke Postma", "ib", "klaverweide"),
     ("contactpersoon@klaverweide.demo", "Floor Vermeulen", "contactpersoon", "klaverweide"),
+    (
+        "aandachtsfunctionaris@klaverweide.demo",
+        "Hatice Demir",
+        "aandachtsfunctionaris",
+        "klaverweide",
+    ),
     ("directie@klaverweide.demo", "Ruben Hoekstra", "directie", "klaverweide"),
     ("bestuur@asg.demo", "Ingrid Verbeek", "bestuur", None),
     ("beheerder@asg.demo", "Tom Kuipers", "beheerder", None),

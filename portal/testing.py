@@ -31,7 +31,16 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "") or PG_URL
 APP_ROLE = os.environ.get("PORTAL_DB_APP_ROLE", "")
 SCHOOL = "klaverweide"
-ROLES = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur", "beheerder")
+ROLES = (
+    "leerkracht",
+    "ondersteunend",
+    "ib",
+    "contactpersoon",
+    "aandachtsfunctionaris",
+    "directie",
+    "bestuur",
+    "beheerder",
+)
 SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - for tests only
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
