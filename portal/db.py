@@ -14,6 +14,7 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 import peewee
+from flask import request
 from playhouse.db_url import connect as url_connect
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,9 @@ def init_app(app):
 
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
+        # A stylesheet or icon needs no database (on PostgreSQL a connection each).
+        if request.endpoint != "static":
+            database.connect(reuse_if_open=True)
 
     @app.teardown_appcontext
     def _close(exc):

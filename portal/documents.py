@@ -26,7 +26,8 @@ from .db import atomic
 from .models import CaseDocument
 from .registry import get_registry
 
-FONT_DIR = os.path.join(os.path.dirname(__file__), "static", "fonts")
+# Only for letters: web pages use the visitor's system fonts (nothing to download).
+FONT_DIR = os.path.join(os.path.dirname(__file__), "data", "fonts")
 
 
 class PDFError(RuntimeError):

@@ -50,9 +50,12 @@ def init_app(app):
         if g.get("db_failed"):
             # Asking who is logged in would read the database that just failed.
             h["Cache-Control"] = "no-store"
-        elif request.endpoint != "static" and (
-            current_user.is_authenticated or g.get("no_store") or request.method == "POST"
-        ):
+        elif request.endpoint == "static":
+            # A fingerprinted URL (templating.static_version) never changes content: a year,
+            # without asking again. Any other static URL is checked with its ETag.
+            fingerprinted = "v" in request.args
+            h["Cache-Control"] = "public, max-age=31536000, immutable" if fingerprinted else "no-cache"
+        elif current_user.is_authenticated or g.get("no_store") or request.method == "POST":
             # Dossier pages and receipt pages never stay in a browser cache.
             h["Cache-Control"] = "no-store"
         return response

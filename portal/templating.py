@@ -1,7 +1,10 @@
 """Jinja setup: Dutch date filters and the helpers every template may use."""
 
+import hashlib
+import os
 from functools import lru_cache
 
+from flask import current_app
 from flask import g
 from flask import request
 from flask import url_for
@@ -16,7 +19,19 @@ from .declarations import ROLES
 @lru_cache(maxsize=4096)
 def _layout_url(script_root, endpoint, school_slug, filename):
     # The school comes from g through the app's url_defaults; it is part of the key.
+    if endpoint == "static":
+        return url_for(endpoint, filename=filename, v=static_version(filename))
     return url_for(endpoint, **({"filename": filename} if filename else {}))
+
+
+@lru_cache(maxsize=256)
+def static_version(filename):
+    """A fingerprint of a static file's content: its URL changes when the file does, so
+    browsers may keep it for a year (security.py sends ``immutable`` for such URLs).
+    Read once per process: a deployment restarts the workers."""
+    path = os.path.join(current_app.static_folder, filename)
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:12]
 
 
 def layout_url(endpoint, filename=None):

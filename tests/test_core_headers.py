@@ -185,3 +185,36 @@ def test_login_redirect_keeps_relative_next(client):
         loc, data={"email": "ib@klaverweide.demo", "password": "klaverweide-demo", "csrf_token": token}
     )
     assert r.status_code == 302 and r.headers["Location"] == "/klaverweide/zaken/?soort=x"
+
+
+def test_static_files_are_fingerprinted_cached_for_a_year_and_need_no_database(app, client, monkeypatch):
+    page = client.get("/login").get_data(as_text=True)
+    css = re.search(r'href="(/static/portal\.css\?v=[0-9a-f]{12})"', page)
+    assert css, "the stylesheet's URL carries its fingerprint"
+    # The database is not asked for a stylesheet (on PostgreSQL that was a connection each).
+    from portal.db import database
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("a static file touched the database")
+
+    monkeypatch.setattr(database.obj, "connect", no_database)
+    monkeypatch.setattr(database.obj, "execute_sql", no_database)
+    r = client.get(css.group(1))
+    assert r.status_code == 200
+    assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    r = client.get("/static/portal.css")  # without a fingerprint: checked again each time
+    assert r.headers["Cache-Control"] == "no-cache"
+
+
+def test_first_visit_weighs_under_150_kb(client):
+    """The login page and everything it loads (no web fonts: the system's own are used)."""
+    page = client.get("/login")
+    total = len(page.get_data())
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page.get_data(as_text=True))
+    assert assets
+    for url in assets:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        total += len(r.get_data())
+        assert b"@font-face" not in r.get_data(), url
+    assert total < 150_000, total
