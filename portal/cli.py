@@ -51,8 +51,9 @@ def init_db(demo):
         # The schema's owner runs the migrations; the portal serves as a login that owns
         # nothing (portal/db_roles.py).
         from .db import open_database
+        from .db import use_database
 
-        database.initialize(open_database(owner_url))
+        use_database(open_database(owner_url))
     pm = get_pm()
     saved = None
     if is_sqlite() and migrate.pending_migrations(pm) and database.get_tables():

@@ -83,8 +83,15 @@ def database_errors():
     import sqlite3
 
     import peewee
+    from playhouse.pool import MaxConnectionsExceeded
 
-    classes = [peewee.OperationalError, peewee.InterfaceError, sqlite3.OperationalError]
+    # MaxConnectionsExceeded: every pooled connection stayed busy for pool_wait seconds.
+    classes = [
+        peewee.OperationalError,
+        peewee.InterfaceError,
+        sqlite3.OperationalError,
+        MaxConnectionsExceeded,
+    ]
     try:
         import psycopg2
     except ImportError:  # pragma: no cover - psycopg2 is a dependency
@@ -98,6 +105,8 @@ def database_errors():
 DB_FAILURE_TEXT = {
     "locked": "Het is op dit moment erg druk in het portaal. Er is niets opgeslagen van deze "
     "handeling. Probeer het over een minuut opnieuw.",
+    "pool_exhausted": "Het is op dit moment erg druk in het portaal. Er is niets opgeslagen van "
+    "deze handeling. Probeer het over een minuut opnieuw.",
     "disk_full": "Het portaal kan op dit moment niets opslaan. Er is niets opgeslagen van deze "
     "handeling. Probeer het later opnieuw.",
     "read_only": "Het portaal kan op dit moment niets opslaan. Er is niets opgeslagen van deze "

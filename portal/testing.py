@@ -113,9 +113,10 @@ def make_app(config, instance_path, enable_all=True):
     if split:
         # From here on the tests are served as the application login, as production is.
         from .db import open_database
+        from .db import use_database
 
         app.config["DATABASE_URL"] = config["DATABASE_URL"]
-        database.initialize(open_database(config["DATABASE_URL"]))
+        use_database(open_database(config["DATABASE_URL"]))
     return app
 
 
