@@ -282,14 +282,7 @@ def purge_pupils(today=None, dry_run=True, batch_size=None):
     out = []
     after = 0
     while True:
-        ids = [
-            i
-            for (i,) in Pupil.select(Pupil.id)
-            .where(_pupil_due(today, cases_going=dry_run) & (Pupil.id > after))
-            .order_by(Pupil.id)
-            .limit(batch_size)
-            .tuples()
-        ]
+        ids = _due_pupil_ids(today, after, batch_size, dry_run)
         if not ids:
             return out
         after = ids[-1]
@@ -303,6 +296,18 @@ def purge_pupils(today=None, dry_run=True, batch_size=None):
         else:
             rows = _purge_pupil_batch(ids, today)
         out.extend(PurgedPupil(i, left, schools.get(sid)) for i, left, sid in rows)
+
+
+def _due_pupil_ids(today, after_id, limit, dry_run):
+    """The next ``limit`` ids of pupils whose record may go (read outside the delete)."""
+    return [
+        i
+        for (i,) in Pupil.select(Pupil.id)
+        .where(_pupil_due(today, cases_going=dry_run) & (Pupil.id > after_id))
+        .order_by(Pupil.id)
+        .limit(limit)
+        .tuples()
+    ]
 
 
 def _purge_pupil_batch(ids, today):
