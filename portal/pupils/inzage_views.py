@@ -12,6 +12,7 @@ audited in its own transaction (portal/pupils/inzage.py).
 """
 
 import datetime
+import io
 
 from flask import Blueprint
 from flask import abort
@@ -212,7 +213,6 @@ def detail(request_id):
 
 
 def _refused(row, reason, **forms):
-    flash(reason, "error")
     return _detail_page(row, 422, refused=reason, **forms)
 
 
@@ -359,8 +359,6 @@ def download(request_id, export_id):
     if made is None:
         abort(404)
     audit("inzage.download", pupil=row.pupil_id, detail=f"verzoek {row.id} v{made.version}")
-    import io
-
     response = send_file(
         io.BytesIO(bytes(made.content)),
         mimetype="application/zip",
