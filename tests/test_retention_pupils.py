@@ -244,6 +244,44 @@ def test_a_pupil_linked_after_the_list_was_read_stays(ctx, monkeypatch):
     assert [r.pupil_id for r in AuditLog.select().where(AuditLog.action == "pupil.purge")] == [other.id]
 
 
+def test_pupil_purges_at_the_same_time_in_threads(app):
+    """Two purges from two threads (two connections): each pupil deleted and audited once."""
+    import threading
+
+    from portal.db import database
+
+    day = datetime.date(2030, 6, 1)
+    with db_ctx(app):
+        ids = [
+            pupil("Kind", f"Nummer{i}", f"95{i:04d}", left_on=datetime.date(2024, 1, 1)).id for i in range(30)
+        ]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def run():
+        try:
+            with app.app_context():
+                database.connect(reuse_if_open=True)
+                try:
+                    barrier.wait(30)
+                    results.append(retention.purge_pupils(today=day, dry_run=False, batch_size=7))
+                finally:
+                    database.close()
+        except Exception as exc:  # reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert sorted(p.id for got in results for p in got) == sorted(ids)
+    with db_ctx(app):
+        audited = [r.pupil_id for r in AuditLog.select().where(AuditLog.action == "pupil.purge")]
+        assert sorted(audited) == sorted(ids)
+
+
 def test_the_purge_command_lists_pupils_by_number_only(app, runner):
     with db_ctx(app):
         child = pupil(left_on=datetime.date(2020, 1, 1))
