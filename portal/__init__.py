@@ -59,6 +59,7 @@ def create_app(test_config=None):
     from . import partners
     from . import schools
     from .cases import views as case_views
+    from .pupils import inzage_views
     from .pupils import views as pupil_views
 
     schools.init_app(app)
@@ -69,6 +70,7 @@ def create_app(test_config=None):
     admin.init_app(app)
     partners.init_app(app)
     pupil_views.init_app(app)
+    inzage_views.init_app(app)
     _register_plugin_blueprints(app, pm)
 
     from . import cli

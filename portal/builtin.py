@@ -44,6 +44,13 @@ def register_permissions():
             "Een leerling uit de leerlingenlijst kiezen in een formulier",
             tuple(r for r in ALL_STAFF if r != "bestuur"),
         ),
+        # AVG art. 15: the school answers a request to see a pupil's data (portal/pupils/inzage.py).
+        Permission("portal.inzage", "Inzageverzoeken (AVG) over leerlingen behandelen", ("directie",)),
+        Permission(
+            "portal.inzage_include",
+            "Een zaak die standaard buiten een inzage blijft (zoals de meldcode) toch meegeven",
+            ("directie",),
+        ),
     ]
 
 
@@ -56,6 +63,14 @@ def register_settings():
             "",
             help="Staat op foutpagina's en formulieren voor ouders.",
         ),
+        Setting(
+            "portal.pupil_years_after_left",
+            "Leerlingenlijst: gegevens van een leerling bewaren tot (jaren) na vertrek",
+            2,
+            kind="int",
+            help="Kennisnet-bewaartermijn: 2 jaar na uitschrijving. Een leerling over wie nog een "
+            "zaak of een open inzageverzoek bestaat, blijft staan.",
+        ),
     ]
 
 
@@ -65,6 +80,7 @@ def nav_items(user, school):
         NavItem("portal.dashboard", "Dashboard", "schools.dashboard", "portal.dashboard", order=0),
         NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
         NavItem("portal.pupils", "Leerlingen", "pupils.index", "portal.pupils", order=60),
+        NavItem("portal.inzage", "Inzageverzoeken", "inzage.index", "portal.inzage", order=65),
         NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list", order=70),
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),

@@ -316,11 +316,14 @@ def outbox_work():
 @click.option("--dry-run", is_flag=True, help="Alleen tonen wat zou worden verwijderd.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True)
 def purge_command(dry_run, today):
-    """Delete closed cases whose retention period has passed (not those on legal hold)."""
+    """Delete closed cases whose retention period has passed (not those on legal hold), then
+    pupils who left long enough ago and whom no case or open inzage request keeps."""
     from .retention import purge
+    from .retention import purge_pupils
 
     day = today.date() if today else None  # None: today's Dutch date
     cases = purge(today=day, dry_run=dry_run)
+    pupils = purge_pupils(today=day, dry_run=dry_run)
     if not dry_run:
         from .retention import purge_housekeeping
 
@@ -328,7 +331,10 @@ def purge_command(dry_run, today):
     verb = "Zou verwijderen" if dry_run else "Verwijderd"
     for case in cases:
         click.echo(f"{verb}: {case.school.slug} {case.reference} (bewaren tot {case.retention_until})")
-    click.echo(f"{verb}: {len(cases)} zaken.")
+    # The pupil's number in the register, never a name: this output ends up in cron's mail.
+    for pupil in pupils:
+        click.echo(f"{verb}: {pupil.school.slug} leerling #{pupil.id} (vertrokken {pupil.left_on})")
+    click.echo(f"{verb}: {len(cases)} zaken, {len(pupils)} leerlingen.")
 
 
 @click.command("backup")

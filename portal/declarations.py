@@ -205,6 +205,15 @@ class CaseType:
     detail: Any = None
     # How a case of this type begins (``Start``); None: the plugin starts cases itself.
     start: Start | None = None
+    # An AVG inzage export (art. 15) for a pupil leaves this type's cases out unless a holder
+    # of ``portal.inzage_include`` (the directie) includes one deliberately: for files where
+    # inzage could harm the child (the meldcode), which art. 23 lets the school refuse.
+    inzage_by_default: bool = True
+    # The default of the school setting ``<name>.years_after_left``: a closed case about
+    # pupils is purged only once every linked pupil left the school this many years ago
+    # (besides ``retention_days``). Kennisnet's bewaartermijnen: the pupil file 2 years after
+    # leaving. 0: only ``retention_days`` counts.
+    retention_years_after_left: int = 2
 
     def state(self, name):
         for s in self.states:

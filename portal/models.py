@@ -443,3 +443,65 @@ class CasePupil(BaseModel):
 
 
 CORE_MODELS += [Pupil, PupilGroup, CasePupil]
+
+
+class InzageRequest(BaseModel):
+    """A request to see what the school holds about a pupil (AVG art. 15): who asked, when,
+    the deadline (one month, art. 12(3), extended by at most two months with a reason), the
+    decision and when the answer went out (``sent_on``: the request is then done)."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    pupil = peewee.ForeignKeyField(Pupil, on_delete="CASCADE", backref="+")
+    requester_name = peewee.CharField(max_length=200)
+    relation = peewee.CharField(max_length=30)  # key of pupils.inzage.RELATIONS
+    received_on = peewee.DateField()
+    deadline = peewee.DateField()
+    extended_months = peewee.IntegerField(default=0)
+    extension_reason = peewee.TextField(default="")
+    extended_on = peewee.DateField(null=True)
+    decision = peewee.CharField(max_length=20, default="")  # key of pupils.inzage.DECISIONS
+    decision_reason = peewee.TextField(default="")
+    decided_on = peewee.DateField(null=True)
+    decided_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    sent_on = peewee.DateField(null=True)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_inzage_request"
+
+
+class InzageChoice(BaseModel):
+    """What staff chose for one request's export, against the default: a case of a type left
+    out by default that the directie included (``document`` empty), or a letter left out."""
+
+    request = peewee.ForeignKeyField(InzageRequest, on_delete="CASCADE", backref="+")
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    document = peewee.ForeignKeyField(CaseDocument, null=True, on_delete="CASCADE", backref="+")
+    included = peewee.BooleanField()
+    chosen_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    chosen_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_inzage_choice"
+
+
+class InzageExport(BaseModel):
+    """An export that was produced: the ZIP (the PDF and the letters), archived like a letter
+    so that what was sent can be shown again unchanged; producing again makes a new version."""
+
+    request = peewee.ForeignKeyField(InzageRequest, on_delete="CASCADE", backref="+")
+    version = peewee.IntegerField()
+    filename = peewee.CharField(max_length=200)
+    content = peewee.BlobField()
+    sha256 = peewee.CharField(max_length=64)
+    pdf_sha256 = peewee.CharField(max_length=64)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_inzage_export"
+        indexes = ((("request", "version"), True),)
+
+
+CORE_MODELS += [InzageRequest, InzageChoice, InzageExport]

@@ -51,6 +51,11 @@ class Registry:
             self.setting_owner[s.name] = slug
             if s.kind not in SETTING_KINDS:
                 raise PluginError(f"setting {s.name}: unknown kind {s.kind!r}")
+        from .retention import years_after_left_settings  # here: retention imports the registry's users
+
+        for slug, s in years_after_left_settings(self.case_types, self.case_type_owner):
+            self.settings[s.name] = s
+            self.setting_owner[s.name] = slug
 
     def state_choices(self, case_types):
         """(name, title) of the states of these case types, each name once, for the
