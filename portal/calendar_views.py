@@ -105,7 +105,7 @@ def report_index():
     all_schools = board_wide and request.args.get("alle") == "1"
     school = None if all_schools else g.school
     only = None if all_schools else enabled_plugins(g.school)
-    figures = collect(get_pm(), "annual_report", only=only, school=school, year=year)
+    figures = collect(get_pm(), "annual_report", only=only, school=school, year=year, user=current_user)
     audit_view("reports.view", detail=f"{year} {'alle' if all_schools else g.school.slug}")
     return render_template(
         "schools/reports.html",

@@ -190,10 +190,16 @@ class CaseType:
     view_permission: str
     checklist: tuple[ChecklistItem, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
-    # Closed cases are kept this many days, then purged.
-    retention_days: int = 365 * 2
+    # Closed cases are kept this many days, then purged: a number, or a callable (called
+    # with any of ``case``, ``detail``, ``school`` when the case closes) for a period each
+    # school sets (a plugin setting).
+    retention_days: Any = 365 * 2
     # Roles that still see a confidential case (besides its assignee).
     confidential_roles: tuple[str, ...] = ("directie",)
+    # The one who started a case always sees it (in the list, on its page, in a pupil's
+    # chronology), even when it is confidential and without the view permission: a teacher
+    # keeps sight of the concern they raised. An exclusion still wins.
+    starter_sees: bool = False
     # Template (``<slug>/…``) and its context for the case page summary; the context
     # function is called with any of ``case``, ``detail``, ``user``, ``school``.
     summary_template: str | None = None
@@ -237,8 +243,9 @@ class DocumentTemplate:
     called with any of ``case``, ``detail``, ``user``, ``school``.
 
     Offered on the case page of ``case_type`` in ``states`` (all states when
-    empty) to holders of ``permission``. ``for_submitter``: a letter addressed to the parent,
-    who may download what was made of it from the follow-up page of a public case.
+    empty, and only when ``available`` agrees) to holders of ``permission``.
+    ``for_submitter``: a letter addressed to the parent, who may download what was made of
+    it from the follow-up page of a public case.
     """
 
     name: str
@@ -250,6 +257,10 @@ class DocumentTemplate:
     states: tuple[str, ...] = ()
     filename: str = ""
     for_submitter: bool = False
+    # Offered only when this returns true (called with any of ``case``, ``detail``,
+    # ``school``): a letter that needs a fact the state alone does not tell (a conversation
+    # that was held). None: in every state of ``states``.
+    available: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -174,5 +174,5 @@ class Plugin:
     # ----------------------------------------------------------------- report ----
 
     @hookimpl
-    def annual_report(self, school, year):
-        return list(call(self.figures, school=school, year=year) or ()) if self.figures else []
+    def annual_report(self, school, year, user):
+        return list(call(self.figures, school=school, year=year, user=user) or ()) if self.figures else []

@@ -132,13 +132,16 @@ def produce(case, doc_name, user):
 
 
 def offered(case, user):
-    """Documents the user may produce for this case in its current state."""
+    """Documents the user may produce for this case in its current state (and, for a
+    letter with ``available``, when that agrees)."""
     from .access import has_permission
 
+    detail = Lazy(lambda: detail_of(case))
     return [
         d
         for d in get_registry().documents.values()
         if d.case_type == case.case_type
         and (not d.states or case.state in d.states)
         and has_permission(user, case.school, d.permission)
+        and (d.available is None or call(d.available, case=case, detail=detail, school=case.school))
     ]

@@ -95,8 +95,10 @@ def case_transitioned(case, transition, user, event):
 
 
 @hookspec
-def annual_report(school, year):
+def annual_report(school, year, user):
     """Return a list of ``ReportFigure`` for the school year that starts on 1 August of ``year``.
 
     ``school`` is a ``School``, or None for all schools of the deployment (the bestuur view).
+    ``user`` is who looks (None outside a request): figures about files few may see can be
+    coarser for someone who may not see those files.
     """

@@ -172,11 +172,15 @@ def register_commands(cli):
 
 
 @hookimpl
-def annual_report(school, year):
+def annual_report(school, year, user):
     q = Case.select().where(Case.case_type == TYPE.name)
     if school is not None:
         q = q.where(Case.school == school.id)
-    return [ReportFigure("testzaak.aantal", "Testzaken", q.count())]
+    # ``user``: who looks at the figures (a plugin may show less to some).
+    return [
+        ReportFigure("testzaak.aantal", "Testzaken", q.count()),
+        ReportFigure("testzaak.kijker", "Bekeken door", user.name if user is not None else ""),
+    ]
 
 
 @hookimpl

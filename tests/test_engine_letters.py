@@ -101,3 +101,33 @@ def test_unknown_letter_is_refused(app, client):
     assert client.post(f"{page}/brief/bestaat.niet", data={"csrf_token": token}).status_code == 403
     with db_ctx(app):
         assert docs_of(case) == []
+
+
+def test_a_letter_is_offered_only_when_available_agrees(app, client, monkeypatch):
+    """``DocumentTemplate.available``: a letter that needs a fact its state does not tell is
+    offered (and made) only when the callable agrees; it gets the case and its school."""
+    import dataclasses
+
+    from portal.registry import get_registry
+
+    with db_ctx(app):
+        case = make_case("Brief met voorwaarde")
+        reg = get_registry()
+    decl = reg.documents["testzaak.brief"]
+    asked = []
+
+    def available(case, school):
+        asked.append((case.reference, school.slug))
+        return "klaar" in case.title
+
+    monkeypatch.setitem(reg.documents, "testzaak.brief", dataclasses.replace(decl, available=available))
+    login(client, "directie")
+    page = f"/klaverweide/zaken/{case.reference}"
+    token = get_csrf(client, page)
+    assert "Maak: Testbrief" not in client.get(page).get_data(as_text=True)
+    assert (case.reference, "klaverweide") in asked
+    assert client.post(f"{page}/brief/testzaak.brief", data={"csrf_token": token}).status_code == 403
+    with db_ctx(app):
+        assert docs_of(case) == []
+        ready = make_case("Brief klaar")
+    assert "Maak: Testbrief" in client.get(f"/klaverweide/zaken/{ready.reference}").get_data(as_text=True)

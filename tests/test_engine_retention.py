@@ -218,3 +218,27 @@ def test_purges_at_the_same_time_in_threads(app):
         refs = [r.case_ref for r in AuditLog.select().where(AuditLog.action == "case.purge")]
         assert sorted(refs) == sorted(c.reference for c in cases)
         assert not Case.select().where(Case.id.in_([c.id for c in cases])).exists()
+
+
+def test_a_school_sets_the_period_with_a_callable(ctx, monkeypatch):
+    """``CaseType.retention_days`` may be a callable (a period each school sets): called with
+    the case's school when the case closes; never less than a day."""
+    import dataclasses
+
+    from portal.registry import get_registry
+
+    reg = get_registry()
+    ct = reg.case_types["testzaak.zaak"]
+    seen = []
+
+    def per_school(school):
+        seen.append(school.slug)
+        return 400
+
+    monkeypatch.setitem(reg.case_types, "testzaak.zaak", dataclasses.replace(ct, retention_days=per_school))
+    case = closed_case()
+    assert seen == ["klaverweide"]
+    assert case.retention_until == local(case.closed_at).date() + datetime.timedelta(days=400)
+    monkeypatch.setitem(reg.case_types, "testzaak.zaak", dataclasses.replace(ct, retention_days=lambda: -5))
+    case = closed_case("Nul")
+    assert case.retention_until == local(case.closed_at).date() + datetime.timedelta(days=1)

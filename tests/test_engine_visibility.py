@@ -8,6 +8,7 @@ from portal.models import CaseExclusion
 
 from .conftest import login
 from .core_helpers import REF_RE
+from .core_helpers import actor
 from .core_helpers import db_ctx
 from .core_helpers import make_case
 from .core_helpers import user
@@ -97,3 +98,38 @@ def test_actions_on_invisible_case_are_404(app):
     with db_ctx(app):
         fresh = Case.get_by_id(case.id)
         assert fresh.state == "nieuw" and fresh.assignee_id is None
+
+
+def test_the_starter_of_a_starter_sees_type_always_sees_it(app, monkeypatch):
+    """``CaseType.starter_sees``: the one who started a case sees it in the list and on its
+    page, also when it is confidential and without the view permission; nobody else gains
+    anything, and an exclusion still wins."""
+    import dataclasses
+
+    from portal.registry import get_registry
+
+    with db_ctx(app):
+        reg = get_registry()
+    ct = reg.case_types["testzaak.zaak"]
+    with db_ctx(app):
+        mine = make_case("Zorg van de leerkracht", by="leerkracht", confidential=True)
+        other = make_case("Zorg van de ib", by="ib", confidential=True)
+    c = clients(app, "leerkracht", "ib", "ondersteunend")
+    assert not sees(c["leerkracht"], mine)  # the type does not say so yet
+
+    monkeypatch.setitem(reg.case_types, "testzaak.zaak", dataclasses.replace(ct, starter_sees=True))
+    assert sees(c["leerkracht"], mine)
+    assert not sees(c["leerkracht"], other)
+    assert not sees(c["ondersteunend"], mine)
+    assert not sees(c["ib"], mine)  # confidential: ib is not among the type's roles
+    # The chronology and the panels use the same condition.
+    from portal.cases.visibility import visible_condition
+
+    with db_ctx(app):
+        from portal.models import School
+
+        school = School.get(School.slug == "klaverweide")
+        ids = {row.id for row in Case.select().where(visible_condition(actor("leerkracht"), school))}
+        assert mine.id in ids and other.id not in ids
+        CaseExclusion.create(case=mine.id, user=user("leerkracht").id)
+    assert not sees(c["leerkracht"], mine)

@@ -164,6 +164,7 @@ def test_hook_annual_report(app, client):
 
     html = client.get(f"/klaverweide/jaarcijfers/?jaar={school_year_of(today())}").get_data(as_text=True)
     assert "Testzaken: 1" in html
+    assert "Bekeken door: Ruben Hoekstra" in html  # the hook is told who looks
 
 
 # ------------------------------------------------------------ pluggy rules ----

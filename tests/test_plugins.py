@@ -30,13 +30,13 @@ def test_entry_point_group_matches_pyproject():
     groups = meta["project"]["entry-points"]
     assert ENTRY_POINT_GROUP in groups
     assert ENTRY_POINT_GROUP in (ROOT / "docs" / "plugins.md").read_text()
-    for slug in ("klachten", "trauma", "schorsing", "social_media"):
+    for slug in ("klachten", "trauma", "schorsing", "social_media", "meldcode"):
         assert groups[ENTRY_POINT_GROUP][slug] == f"plugins.{slug}"
 
 
 def test_builtins_and_example_loaded_through_entry_points(app):
     reg = app.extensions["portal"]
-    for slug in ("klachten", "trauma", "schorsing", "social_media", "voorbeeld", "testzaak"):
+    for slug in ("klachten", "trauma", "schorsing", "social_media", "meldcode", "voorbeeld", "testzaak"):
         assert slug in reg.plugin_slugs
 
 

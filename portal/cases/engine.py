@@ -390,7 +390,7 @@ def _commit_transition(case, ct, t, target, form, user, now):
         case.updated_at = now
         if target.closed:
             case.closed_at = now
-            case.retention_until = local(now).date() + datetime.timedelta(days=ct.retention_days)
+            case.retention_until = local(now).date() + datetime.timedelta(days=retention_days(case, ct))
         elif case.closed_at is not None:
             case.closed_at = None
             case.retention_until = None
@@ -413,6 +413,15 @@ def _commit_transition(case, ct, t, target, form, user, now):
         # In the same transaction: the change and its audit row stand or fall together.
         audit("case.transition", case=case, detail=t.name)
     return event
+
+
+def retention_days(case, ct):
+    """How many days a closed case of ``ct`` is kept: ``CaseType.retention_days``, a number or
+    a callable (a period each school sets); never less than a day."""
+    days = ct.retention_days
+    if callable(days):
+        days = call(days, **_arguments(case, ct))
+    return max(1, int(days))
 
 
 def closing_blocker(case, ct):

@@ -29,7 +29,8 @@ SELECT = (
     'AND c."id" NOT IN (SELECT x."case_id" FROM "portal_case_exclusion" AS x WHERE x."user_id" = {p}) '
 )
 VISIBLE = (
-    'AND (c."assignee_id" = {p} OR (c."case_type" IN ({viewable}) '
+    'AND (c."assignee_id" = {p} OR (c."created_by_id" = {p} AND c."case_type" IN ({starter})) '
+    'OR (c."case_type" IN ({viewable}) '
     'AND (c."confidential" = {p} OR c."case_type" IN ({confidential})))) '
 )
 OPEN_ONLY = 'AND c."closed_at" IS NULL '
@@ -88,16 +89,22 @@ def _in_list(n):
     return ", ".join([database.param] * n) if n else "NULL"
 
 
-def list_cases(user_id, school_id, viewable, confidential, today, filters, limit):
-    """One page of cases ``user_id`` may see at ``school_id``, newest change first."""
+def list_cases(user_id, school_id, viewable, confidential, today, filters, limit, starter=()):
+    """One page of cases ``user_id`` may see at ``school_id``, newest change first
+    (``starter``: the types whose cases their starter sees, ``visibility.starter_types``)."""
     p = database.param
     stamp = Case.updated_at.db_value
     day = CaseDeadline.due_date.db_value(today)
     parts = [
         SELECT.format(p=p),
-        VISIBLE.format(p=p, viewable=_in_list(len(viewable)), confidential=_in_list(len(confidential))),
+        VISIBLE.format(
+            p=p,
+            starter=_in_list(len(starter)),
+            viewable=_in_list(len(viewable)),
+            confidential=_in_list(len(confidential)),
+        ),
     ]
-    params = [day, school_id, user_id, user_id, *viewable, False, *confidential]
+    params = [day, school_id, user_id, user_id, user_id, *starter, *viewable, False, *confidential]
     if not filters.include_closed:
         parts.append(OPEN_ONLY)
     if filters.case_type:

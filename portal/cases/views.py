@@ -43,6 +43,7 @@ from . import engine
 from .listing import Filters
 from .listing import list_cases
 from .visibility import get_visible
+from .visibility import starter_types
 from .visibility import visible_types
 
 bp = Blueprint("cases", __name__, url_prefix="/<school>/zaken")
@@ -93,7 +94,16 @@ def index():
             if k in ("soort", "status", "behandelaar", "open", "te_laat", "q")
         )[:200],
     )
-    rows = list_cases(current_user.id, school.id, viewable, confidential, today(), filters, PAGE_SIZE + 1)
+    rows = list_cases(
+        current_user.id,
+        school.id,
+        viewable,
+        confidential,
+        today(),
+        filters,
+        PAGE_SIZE + 1,
+        starter=starter_types(school),
+    )
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for row in rows:  # texts made here: Python is cheaper than the same calls in Jinja

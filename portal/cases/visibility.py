@@ -2,8 +2,10 @@
 
 A user sees the cases of the case types for which they hold the view
 permission at that school, plus the cases assigned to them. A confidential
-case: only its assignee and the roles its type names. A user excluded from a
-case (the staff member a complaint is about) never sees it, whatever the role.
+case: only its assignee and the roles its type names. The one who started a
+case of a type with ``starter_sees`` (a teacher's concern about a child) always
+sees it. A user excluded from a case (the staff member a complaint is about)
+never sees it, whatever the role.
 """
 
 from ..access import enabled_plugins
@@ -30,6 +32,18 @@ def visible_types(user, school):
     return viewable, confidential
 
 
+def starter_types(school):
+    """The case types enabled at ``school`` whose cases their starter always sees
+    (``CaseType.starter_sees``)."""
+    reg = get_registry()
+    enabled = enabled_plugins(school)
+    return [
+        name
+        for name, ct in reg.case_types.items()
+        if ct.starter_sees and (reg.case_type_owner[name] in enabled or reg.case_type_owner[name] == "portal")
+    ]
+
+
 def visible_condition(user, school):
     """A peewee expression selecting the cases ``user`` may see at ``school``."""
     viewable, confidential = visible_types(user, school)
@@ -37,7 +51,10 @@ def visible_condition(user, school):
     by_type = Case.case_type.in_(viewable or [""]) & (
         (Case.confidential == False) | Case.case_type.in_(confidential or [""])  # noqa: E712
     )
-    return (Case.school == school.id) & ((Case.assignee == user.id) | by_type) & Case.id.not_in(excluded)
+    own = (Case.created_by == user.id) & Case.case_type.in_(starter_types(school) or [""])
+    return (
+        (Case.school == school.id) & ((Case.assignee == user.id) | own | by_type) & Case.id.not_in(excluded)
+    )
 
 
 def can_view(case, user):
@@ -50,6 +67,8 @@ def can_view(case, user):
     ):
         return False
     if case.assignee_id == user.id:
+        return True
+    if case.created_by_id == user.id and case.case_type in starter_types(case.school):
         return True
     viewable, confidential = visible_types(user, case.school)
     if case.case_type not in viewable:
