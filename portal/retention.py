@@ -1,8 +1,9 @@
 """Retention: closed cases are deleted once their type's retention period has passed.
 
 Plugin tables point to their ``Case`` with ON DELETE CASCADE, so deleting the
-case deletes its events, checklist, deadlines, documents, outbox rows and plugin
-data. A case on legal hold stays. The purge itself is audited, one row per
+case deletes its events, checklist, deadlines, documents, outbox rows, attachment
+rows and plugin data; the attachment files go right after (``remove_orphans``).
+A case on legal hold stays. The purge itself is audited, one row per
 purged case (without personal data).
 
 The list of due cases is read in batches of ids, and each batch is deleted in
@@ -15,6 +16,7 @@ the rows the DELETE returns are audited.
 import datetime
 from dataclasses import dataclass
 
+from . import attachments
 from . import dates
 from .audit import audit
 from .db import atomic
@@ -72,6 +74,8 @@ def purge(today=None, dry_run=True, batch_size=None):
     while True:
         ids = _due_ids(today, after, batch_size)
         if not ids:
+            if not dry_run:
+                attachments.remove_orphans()  # the purged cases' files (portal/attachments.py)
             return out
         after = ids[-1]
         if dry_run:
