@@ -36,7 +36,7 @@ MO_FILES   := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messag
 translations: $(MO_FILES)
 
 $(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(BABEL) compile -q -d $(CATALOGUES) -l $* --statistics 2>/dev/null || $(BABEL) compile -d $(CATALOGUES) -l $*
+	$(BABEL) compile -d $(CATALOGUES) -l $*
 
 translations-extract: $(VENV)/.installed
 	$(BABEL) extract -F babel.cfg -k translatable -k _l -k lazy_gettext --no-location --sort-output \
