@@ -15,8 +15,9 @@ What comes in:
 Where it goes: the attachment folder (``PORTAL_ATTACHMENT_DIR``, default
 instance/attachments, mode 0700), outside the static folder, under a random name; the
 database row keeps that name, the sender's file name (cleaned, for the download only),
-type, size and sha256. A file is written before its row's transaction commits and
-removed again when it does not (``store``).
+type, size and sha256. A file is written before its row's transaction commits: when
+``store`` itself fails it removes what it wrote; when an enclosing transaction rolls back
+later, the file has no row and the next sweep (``remove_orphans``) removes it.
 
 How it goes out: only through ``send``: always a download (Content-Disposition
 attachment with an RFC 6266 filename*), X-Content-Type-Options nosniff, a sandboxing
@@ -203,8 +204,9 @@ def _path(stored_name):
 
 def store(case, files, user=None, event=None, from_submitter=False):
     """Write ``files`` (``Checked``) for ``case`` (and timeline entry ``event``); call inside
-    the transaction that adds what they belong to. A file whose row does not commit is
-    removed again; the rows are returned."""
+    the transaction that adds what they belong to. Returns the rows. A failure here removes
+    the files written; a later rollback of the caller's transaction leaves files without a
+    row, which ``remove_orphans`` deletes."""
     rows, written = [], []
     try:
         with atomic():
