@@ -823,17 +823,22 @@ def parent_links(next_url=None):
     from .models import School
     from .models import SchoolPlugin
 
+    from peewee import DatabaseError
+
     slug = (next_url or "").strip("/").split("/", 1)[0]
-    school = School.get_or_none(School.slug == slug) if slug else None
-    if school is None:
-        only = list(School.select(School.id, School.slug).limit(2))
-        school = only[0] if len(only) == 1 else None
-    if school is None:
+    try:
+        school = School.get_or_none(School.slug == slug) if slug else None
+        if school is None:
+            only = list(School.select(School.id, School.slug).limit(2))
+            school = only[0] if len(only) == 1 else None
+        if school is None:
+            return []
+        enabled = {
+            p.plugin for p in SchoolPlugin.select(SchoolPlugin.plugin).where(SchoolPlugin.school == school.id)
+        }
+    except DatabaseError:  # the login page never fails for a link (a database not set up yet)
         return []
     registry = get_registry()
-    enabled = {
-        p.plugin for p in SchoolPlugin.select(SchoolPlugin.plugin).where(SchoolPlugin.school == school.id)
-    }
     from flask import url_for
 
     return [
