@@ -820,10 +820,10 @@ def parent_links(next_url=None):
     """[(label, url)] of the public forms of the school a visitor was on their way to (the
     first part of ``next``: a parent who opened the school's address lands on the staff
     login), or of the only school there is. For the login page."""
+    from peewee import DatabaseError
+
     from .models import School
     from .models import SchoolPlugin
-
-    from peewee import DatabaseError
 
     slug = (next_url or "").strip("/").split("/", 1)[0]
     try:
