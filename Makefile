@@ -6,7 +6,8 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app portal
 
-.PHONY: run test install install-test browser lint format bench clean faults
+.PHONY: run test install install-test browser lint format bench clean faults \
+	translations translations-extract translations-update
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +20,30 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q -e tests/example_plugin
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
 
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser translations
+
+# The parents' pages in their language (portal/i18n.py): gettext catalogues, Dutch the source.
+# `make translations-extract` collects the marked texts into messages.pot, `make
+# translations-update` adds new ones to every language's messages.po (then translate them:
+# tests/test_i18n.py fails while one lacks a translation), and the compiled .mo files are
+# made at install (they are not committed).
+BABEL      := $(VENV)/bin/pybabel
+CATALOGUES := portal/translations
+MO_FILES   := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
+
+translations: $(MO_FILES)
+
+$(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BABEL) compile -d $(CATALOGUES) -l $*
+
+translations-extract: $(VENV)/.installed
+	$(BABEL) extract -F babel.cfg -k translatable -k _l -k lazy_gettext --no-location --sort-output \
+		--project veiligheidsportaal --copyright-holder "Veiligheidsportaal" -o $(CATALOGUES)/messages.pot .
+
+translations-update: translations-extract
+	$(BABEL) update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching --ignore-obsolete
 
 # Debian's Chromium for the browser tests; the playwright package drives it,
 # no browser download (there is no internet here).
@@ -59,7 +81,7 @@ bench: install-test
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) instance/portal.sqlite3*
+	rm -rf $(VENV) instance/portal.sqlite3* $(CATALOGUES)/*/LC_MESSAGES/messages.mo
 
 # Fault injection against a served portal (not part of `make test`; about 10 minutes).
 # Options through ARGS, e.g. make faults ARGS="--only upgrade --db sqlite --portal /tmp/old".

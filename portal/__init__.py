@@ -21,8 +21,10 @@ def create_app(test_config=None):
 
     from . import config
     from . import csrf
+    from . import i18n
 
     config.load(app, test_config)
+    i18n.init_app(app)
     from . import passwords
 
     passwords.configure(app)
@@ -66,6 +68,12 @@ def create_app(test_config=None):
     app.before_request(access.enforce)
     app.before_request(mfa.require_enrolment)  # after access: a second factor, where required
     case_views.init_app(app)
+    from . import attachments
+
+    attachments.init_app(app)
+    from . import public
+
+    public.init_app(app)
     calendar_views.init_app(app)
     admin.init_app(app)
     partners.init_app(app)

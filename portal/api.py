@@ -117,6 +117,8 @@ from .forms import phone_field
 from .forms import posted
 from .forms import text
 from .hookspecs import hookimpl
+from .i18n import N_
+from .i18n import lazy_gettext as translatable
 from .mail import queue as queue_mail
 from .models import Case
 from .models import CaseChecklistItem
@@ -175,6 +177,8 @@ def open_cases(user, school, type_name):
 
 
 __all__ = [
+    "N_",
+    "translatable",
     "BaseModel",
     "BooleanField",
     "Case",

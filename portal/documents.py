@@ -69,8 +69,9 @@ def letterhead(school):
 
 
 def render_letter(template, school, **context):
-    """HTML of a letter on ``school``'s letterhead; templates extend ``letters/base.html``."""
-    return render_template(template, **letterhead(school), **context)
+    """HTML of a letter on ``school``'s letterhead; templates extend ``letters/base.html``.
+    ``context`` may replace what the letterhead gives (the date in another language)."""
+    return render_template(template, **{**letterhead(school), **context})
 
 
 def pdf_download(data, filename):
@@ -128,6 +129,11 @@ def produce(case, doc_name, user):
         # In the same transaction: one commit (one fsync) instead of two, and the
         # archived letter and its audit row stand or fall together.
         audit("case.document", case=case, detail=f"{decl.name} v{version}")
+        if decl.for_submitter:
+            # The parent is told there is a letter (not what it says), in their language.
+            from .public import tell_parent
+
+            tell_parent(case, letter=True)
     return row
 
 

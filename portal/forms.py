@@ -5,7 +5,8 @@ Dutch translation, so even a field nobody gave a message of its own never shows
 English. The fields here have better messages of their own ("Vul een geldige datum
 in (dd-mm-jjjj)." rather than "Ongeldige datum."), refuse what the databases cannot
 store (NUL, integers beyond 64 bits) and carry ``autocomplete`` tokens on personal
-fields (WCAG 1.3.5), so that a phone fills in a parent's name and address.
+fields (WCAG 1.3.5), so that a phone fills in a parent's name and address. The messages a
+parent's form can show are translatable (portal/i18n.py); staff pages read them in Dutch.
 
 CSRF is not part of these forms: the portal checks it on every POST (Flask-WTF's
 CSRFProtect), so plugin forms are plain ``Form`` classes.
@@ -25,6 +26,7 @@ from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from .dates import today
+from .i18n import lazy_gettext as _l
 
 __all__ = [
     "BooleanField",
@@ -79,6 +81,10 @@ class Form(wtforms.Form):
         marked = self.check() or {}
         for name, message in marked.items():
             self[name].errors = [*self[name].errors, message]
+        for field in self:
+            # A translatable message becomes text now, in the language of this request.
+            if isinstance(field.errors, list) and field.errors:
+                field.errors = [e if isinstance(e, (str, list, dict)) else str(e) for e in field.errors]
         return ok and not marked
 
     def check(self):
@@ -104,14 +110,14 @@ def no_nul(form, field):
     """Refuse control characters (PostgreSQL rejects NUL; SQLite would store it)."""
     value = field.data
     if isinstance(value, str) and any(ord(c) < 32 and c not in "\r\n\t" for c in value):
-        raise ValidationError("Deze tekst bevat ongeldige tekens.")
+        raise ValidationError(_l("Deze tekst bevat ongeldige tekens."))
 
 
 def one_line(form, field):
     """Refuse line breaks in a one-line field (a name, a subject: they end up in mail headers)."""
     value = field.data
     if isinstance(value, str) and ("\n" in value or "\r" in value):
-        raise ValidationError("Gebruik één regel, zonder enters.")
+        raise ValidationError(_l("Gebruik één regel, zonder enters."))
 
 
 def not_in_future(form, field):
@@ -162,7 +168,7 @@ class _ChoiceMessage:
     """A Dutch message for a posted value that is not one of the choices (``choice_message=``
     to say it in the field's own words); ``required=`` the message when none is chosen."""
 
-    choice_message = "Kies een van de mogelijkheden."
+    choice_message = _l("Kies een van de mogelijkheden.")
 
     def __init__(self, label=None, validators=None, *, choice_message=None, required=None, **kw):
         # ``required``: the message when nothing is chosen (a default choice counts as chosen).
@@ -292,7 +298,7 @@ def email_field(label="E-mailadres", required=None, **kw):
 
 def phone_characters(form, field):
     if field.data and not re.fullmatch(r"[0-9+()\- ]{6,20}", field.data):
-        raise ValidationError("Vul een telefoonnummer in met alleen cijfers, spaties of +.")
+        raise ValidationError(_l("Vul een telefoonnummer in met alleen cijfers, spaties of +."))
 
 
 def phone_field(label="Telefoonnummer", required=None, **kw):

@@ -198,6 +198,9 @@ class Case(BaseModel):
     # Hash of the submitter's follow-up code (public cases such as complaints).
     access_code_hash = peewee.CharField(max_length=128, default="")
     submitter_email = peewee.CharField(max_length=254, default="")
+    # The language a parent submitted in (portal/i18n.py; migration m0010): their receipt,
+    # mail and follow-up page use it. NULL: Dutch (staff cases, older cases).
+    language = peewee.CharField(max_length=8, null=True)
 
     class Meta:
         table_name = "portal_case"
@@ -260,6 +263,9 @@ class CaseEvent(BaseModel):
     text = peewee.TextField(default="")
     visible_to_submitter = peewee.BooleanField(default=False)
     data = JSONField(null=True)
+    # Hash of the one-time token of the form that posted this message (m0010): the same
+    # form sent again (a reload, a double click) adds nothing and mails nobody twice.
+    form_token_hash = peewee.CharField(max_length=64, null=True, unique=True)
 
     class Meta:
         table_name = "portal_case_event"
@@ -505,3 +511,28 @@ class InzageExport(BaseModel):
 
 
 CORE_MODELS += [InzageRequest, InzageChoice, InzageExport]
+
+
+class Attachment(BaseModel):
+    """A file sent with a case (migration m0010): a parent's photo or PDF, or one staff
+    added to the case or to one of its timeline entries (``event``). The bytes are in the
+    attachment folder under ``stored_name`` (random, never the sender's name), outside the
+    static folder; ``filename`` is the sender's name, cleaned, for the download only
+    (portal/attachments.py). Deleted with the case; the purge removes the file."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    event = peewee.ForeignKeyField(CaseEvent, null=True, on_delete="CASCADE", backref="+")
+    stored_name = peewee.CharField(max_length=64, unique=True)
+    filename = peewee.CharField(max_length=200)
+    mime_type = peewee.CharField(max_length=60)
+    size = peewee.IntegerField()
+    sha256 = peewee.CharField(max_length=64)
+    from_submitter = peewee.BooleanField(default=False)
+    uploaded_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_attachment"
+
+
+CORE_MODELS += [Attachment]

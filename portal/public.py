@@ -25,6 +25,16 @@ What protects them:
   shows the first case's reference and no code.
 - Links in mail and in the PDF receipt come from PORTAL_URL (``urls.external_url``), never
   from the request's Host header.
+
+In the parent's language (portal/i18n.py): every page, message, mail to the parent and the
+PDF receipt; the language a case was submitted in is stored with it and the follow-up,
+the receipt and the mails use it. What is stored (title, timeline, staff mail) is Dutch.
+The switch between languages is a link on the pages without a code and a button on the
+two pages that carry one (the receipt and the follow-up), so the code stays in POST
+bodies. Letters stay Dutch: they are legal documents; the follow-up page says so.
+
+Attachments (portal/attachments.py): the form and "informatie toevoegen" take up to five
+photos, screenshots or PDFs; a parent downloads only their own files again.
 """
 
 import functools
@@ -34,11 +44,15 @@ from typing import Any
 from flask import abort
 from flask import current_app
 from flask import g
+from flask import has_request_context
 from flask import render_template
 from flask import request
+from flask import session
 from peewee import IntegrityError
 
+from . import attachments
 from . import codes
+from . import i18n
 from . import throttle
 from .access import users_with_permission
 from .audit import audit
@@ -57,7 +71,10 @@ from .forms import bounded_int
 from .forms import clean
 from .forms import line
 from .forms import text
+from .i18n import gettext as _
+from .i18n import lazy_gettext as _l
 from .mail import queue as queue_mail
+from .models import Attachment
 from .models import Case
 from .models import CaseDocument
 from .models import CaseEvent
@@ -77,8 +94,12 @@ PAGES = (
     ("follow", "/volgen", ("GET", "POST")),
     ("add", "/volgen/aanvullen", ("POST",)),
     ("letter", "/volgen/brief", ("POST",)),
+    ("attachment", "/volgen/bijlage", ("POST",)),
+    ("received", "/ontvangen", ("POST",)),
     ("receipt", "/ontvangstbewijs", ("POST",)),
 )
+# The pages whose forms send attachments.
+UPLOADS = ("start", "add")
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,9 @@ def _view(handler, type_name, page):
 
     view.__name__ = f"public_{page}_{type_name.replace('.', '_')}"
     view.portal_public = True
+    view.portal_parents = True  # in the parent's language (portal/i18n.py)
+    if page in UPLOADS:
+        attachments.takes_uploads(view)
     return view
 
 
@@ -170,6 +194,12 @@ def _page_context(ct):
         "noun": ct.title.lower(),
         "pages": pages,
         "receipt": bool(ct.start.receipt_letter),
+        "upload": {
+            "field": attachments.FIELD,
+            "accept": attachments.ACCEPT,
+            "count": attachments.MAX_FILES,
+            "megabytes": attachments.MAX_BYTES // (1024 * 1024),
+        },
     }
 
 
@@ -190,11 +220,20 @@ def form_class(start_form):
         (start_form,),
         {
             # Honeypot: hidden from people (CSS class "hp", an aria-hidden wrapper); bots fill it in.
-            "website": StringField("Laat dit veld leeg"),
+            "website": StringField(_l("Laat dit veld leeg")),
             # One-time: a refreshed or double-clicked form does not begin a second case.
             "form_token": HiddenField(),
         },
     )
+
+
+def _meta():
+    """WTForms' own messages (a text too long) in the page's language too."""
+    return {"locales": (i18n.language(),)}
+
+
+def _public_form(cls, formdata=None, **kw):
+    return cls(formdata, meta=_meta(), **kw)
 
 
 def _form_page(ct, form, status=200, notice=None):
@@ -209,74 +248,118 @@ def _start(ct):
     start = ct.start
     cls = form_class(start.form)
     if request.method == "GET":
-        return _form_page(ct, cls(data={"form_token": codes.new_token()}))
-    form = cls(request.form)
+        return _form_page(ct, _public_form(cls, data={"form_token": codes.new_token()}))
+    form = _public_form(cls, request.form)
     kind = _kind(ct, "indienen")
+    files = attachments.posted_files()
+    # A browser never fills a file field in again: whoever chose files must choose them again.
+    again = _files_again() if files else ""
     if form.website.data:
         # Most likely a bot. A person whose browser filled it in loses nothing: the form
         # comes back with everything typed, the field empty.
         audit(kind, outcome="honeypot")
         throttle.attempt(kind, [_address_limit()])
         form.website.data = ""
-        return _form_page(ct, form, 422, "Controleer het formulier en verstuur het nog een keer.")
-    if not form.validate():
-        return _form_page(ct, form, 422, "Niet alles is goed ingevuld. Bekijk de meldingen bij de velden.")
+        return _form_page(
+            ct, form, 422, _join(_("Controleer het formulier en verstuur het nog een keer."), again)
+        )
+    valid = form.validate()
+    try:
+        checked = attachments.check_all(files)
+    except attachments.Refused as refused:
+        audit(kind, outcome="file_refused")
+        return _form_page(ct, form, 422, _join(str(refused), _files_again()))
+    if not valid:
+        return _form_page(
+            ct, form, 422, _join(_("Niet alles is goed ingevuld. Bekijk de meldingen bij de velden."), again)
+        )
     if start.guard:
         reason = engine.guard_reason(call(start.guard, form=form, user=None, school=g.school), form)
         if reason:
-            return _form_page(ct, form, 422, reason)
-    done = submit(g.school, ct, form, throttled=True)
+            return _form_page(ct, form, 422, _join(reason, again))
+    done = submit(g.school, ct, form, throttled=True, files=checked)
     if done.refused == "school":
         audit(kind, outcome="ceiling")
-        return _form_page(ct, form, 429, _ceiling_text(g.school))
+        return _form_page(ct, form, 429, _join(_ceiling_text(g.school), again))
     if done.refused:
         audit(kind, outcome="throttled")
         minutes = max(1, round(done.wait / 60))
-        return _form_page(
-            ct,
-            form,
-            429,
-            (
-                f"Vanaf dit adres zijn kort na elkaar veel formulieren verstuurd. Wacht ongeveer "
-                f"{minutes} minuut{'' if minutes == 1 else 'en'} en verstuur het formulier dan "
-                "opnieuw; wat u schreef blijft staan."
-            ),
+        text = i18n.ngettext(
+            "Vanaf dit adres zijn kort na elkaar veel formulieren verstuurd. Wacht ongeveer "
+            "%(num)d minuut en verstuur het formulier dan opnieuw; wat u schreef blijft staan.",
+            "Vanaf dit adres zijn kort na elkaar veel formulieren verstuurd. Wacht ongeveer "
+            "%(num)d minuten en verstuur het formulier dan opnieuw; wat u schreef blijft staan.",
+            minutes,
         )
+        return _form_page(ct, form, 429, _join(text, again))
     # Only now, after the commit: a parent who sees the code has a stored case.
+    if done.code is not None:
+        i18n.use(done.case.language)
+    return _received_page(ct, done.case, done.code)
+
+
+def _received_page(ct, case, code):
     return render_template(
-        start.receipt_template or "public/received.html",
-        case=done.case,
-        code=codes.grouped(done.code) if done.code else None,
+        ct.start.receipt_template or "public/received.html",
+        case=case,
+        code=codes.grouped(code) if code else None,
+        files=attachments.of_case(case, from_submitter=True) if code else [],
         **_page_context(ct),
     )
 
 
+def _files_again():
+    return _("U had bestanden gekozen: kies ze opnieuw, de browser bewaart ze niet.")
+
+
+def _join(*texts):
+    return " ".join(t for t in texts if t)
+
+
 def _ceiling_text(school):
     phone = getattr(school, "urgent_phone", "") or school.phone
-    call_us = f"Bel de school op {phone}" if phone else "Neem contact op met de school"
-    return (
-        f"Via dit formulier zijn het afgelopen uur erg veel berichten binnengekomen bij "
-        f"{school.name}, daarom kunt u het nu even niet versturen. {call_us}, of probeer het "
-        "later opnieuw. Wat u schreef blijft hieronder staan."
+    if phone:
+        return _(
+            "Via dit formulier zijn het afgelopen uur erg veel berichten binnengekomen bij "
+            "%(school)s, daarom kunt u het nu even niet versturen. Bel de school op %(phone)s, "
+            "of probeer het later opnieuw. Wat u schreef blijft hieronder staan.",
+            school=school.name,
+            phone=phone,
+        )
+    return _(
+        "Via dit formulier zijn het afgelopen uur erg veel berichten binnengekomen bij "
+        "%(school)s, daarom kunt u het nu even niet versturen. Neem contact op met de school, "
+        "of probeer het later opnieuw. Wat u schreef blijft hieronder staan.",
+        school=school.name,
     )
 
 
-def submit(school, ct, form, code=None, throttled=False):
+def submit(school, ct, form, code=None, throttled=False, files=()):
     """Begin a case of ``ct`` from its validated public form: a ``Submission``.
 
     One transaction: the earlier case of this form's token (then nothing else happens), the
     submission's counts (``throttled``: per address and towards the school's ceiling), the
-    case through ``engine.start_case`` with the code's hash, the parent's confirmation and
-    the audit row. Once it has committed nothing else is written, so a parent whose case
-    was stored always gets the receipt with the code."""
+    case through ``engine.start_case`` with the code's hash, its language and attachments
+    (``files``, checked), the parent's confirmation and the audit row. Once it has
+    committed nothing else is written, so a parent whose case was stored always gets the
+    receipt with the code. What is stored is written in Dutch, whatever the parent reads."""
     start = ct.start
     code = code or codes.new_code()
     token = getattr(form, "form_token", None)
     token_hash = codes.token_hash(token.data) if token is not None and token.data else None
     column = getattr(ct.detail, start.token_column)
     email = clean(form[start.email_field]) if start.email_field else ""
+    language = i18n.language() if has_request_context() else i18n.DEFAULT
+
+    def after(case):
+        case.language = language
+        Case.update(language=language).where(Case.id == case.id).execute()
+        if files:
+            attachments.store(case, files, from_submitter=True)
+        _confirm(ct, case, school)
+
     try:
-        with atomic():
+        with i18n.dutch(), atomic():
             earlier = token_hash and ct.detail.get_or_none(column == token_hash)
             if earlier:
                 return Submission(Case.get_by_id(earlier.case_id))
@@ -292,7 +375,7 @@ def submit(school, ct, form, code=None, throttled=False):
                 submitter_email=email,
                 access_code_hash=codes.code_hash(code),
                 values={start.token_column: token_hash},
-                after=lambda case: _confirm(ct, case, school),
+                after=after,
             )
     except IntegrityError:
         if not token_hash:
@@ -340,22 +423,73 @@ def hourly_limit(school, ct):
     return max(limit or 0, current_app.config["THROTTLE_FREE_ATTEMPTS"])
 
 
+def _follow_link(ct, case):
+    """The follow-up page for a mail, opening in the parent's language (never with the code)."""
+    return external_url(endpoint(ct, "follow"), school=case.school.slug, taal=case.language or i18n.DEFAULT)
+
+
 def _confirm(ct, case, school):
-    """Inside the creating transaction: the parent's confirmation, with the reference only.
-    The code is never mailed, so a mailbox someone else reads cannot open the case."""
+    """Inside the creating transaction: the parent's confirmation, in their language, with
+    the reference only. The code is never mailed, so a mailbox someone else reads cannot
+    open the case."""
     if not case.submitter_email:
         return
-    noun = ct.title.lower()
-    follow = external_url(endpoint(ct, "follow"), school=school.slug)
-    queue_mail(
-        case.submitter_email,
-        f"Uw {noun} is ontvangen ({case.reference})",
-        f"Beste ouder of verzorger,\n\n{school.name} heeft uw {noun} ontvangen. Uw referentie "
-        f"is {case.reference}.\n\nU volgt uw {noun} op {follow} met deze referentie en de code "
-        "die u na het indienen kreeg. De code staat om veiligheidsredenen niet in deze "
-        f"e-mail.\n\nMet vriendelijke groet,\n{school.name}",
-        case=case,
-    )
+    with i18n.speaking(case.language):
+        follow = _follow_link(ct, case)
+        queue_mail(
+            case.submitter_email,
+            _("Uw melding is ontvangen (%(reference)s)", reference=case.reference),
+            _(
+                "Beste ouder of verzorger,\n\n"
+                "%(school)s heeft uw melding ontvangen. Uw referentie is %(reference)s.\n\n"
+                "U volgt uw melding op %(link)s met deze referentie en de code die u na het "
+                "indienen kreeg. De code staat om veiligheidsredenen niet in deze e-mail.\n\n"
+                "Met vriendelijke groet,\n%(school)s",
+                school=school.name,
+                reference=case.reference,
+                link=follow,
+            ),
+            case=case,
+        )
+
+
+def tell_parent(case, letter=False):
+    """The school posted a message for the parent, or made a letter for them: when they left
+    an address, a mail in their language says there is news for their reference, with the
+    link to the follow-up page. Never the content, never the code. Call inside the
+    transaction of the message or letter (the mail exists only if that commits)."""
+    if not case.submitter_email:
+        return
+    ct = engine.case_type(case.case_type)
+    public = ct.start is not None and ct.start.public
+    with i18n.speaking(case.language):
+        if letter:
+            subject = _("Nieuwe brief over %(reference)s", reference=case.reference)
+            what = _("De school heeft een brief voor u klaargezet.")
+        else:
+            subject = _("Nieuw bericht over %(reference)s", reference=case.reference)
+            what = _("De school heeft een nieuw bericht voor u geplaatst.")
+        where = (
+            _("U leest het op %(link)s", link=_follow_link(ct, case))
+            if public
+            else _("U leest het op de volgpagina van de school")
+        )
+        queue_mail(
+            case.submitter_email,
+            subject,
+            _(
+                "Beste ouder of verzorger,\n\n"
+                "Er is nieuws over uw melding %(reference)s bij %(school)s. %(what)s\n\n"
+                "%(where)s met uw referentie en de code die u na het indienen kreeg. Om "
+                "veiligheidsredenen staan de inhoud en de code niet in deze e-mail.\n\n"
+                "Met vriendelijke groet,\n%(school)s",
+                reference=case.reference,
+                school=case.school.name,
+                what=what,
+                where=where,
+            ),
+            case=case,
+        )
 
 
 # ------------------------------------------------------------- the follow-up ----
@@ -368,17 +502,18 @@ def follow_form(prefix, year):
 
     class FollowForm(Form):
         reference = line(
-            "Referentie",
+            _l("Referentie"),
             40,
-            f"Vul de referentie in, bijvoorbeeld {example}.",
-            description=f"Bijvoorbeeld {example}.",
+            _l("Vul de referentie in, bijvoorbeeld %(example)s.", example=example),
+            description=_l("Bijvoorbeeld %(example)s.", example=example),
         )
         code = line(
-            "Code",
+            _l("Code"),
             80,
-            "Vul uw code in.",
-            description=(
-                f"De code van {codes.LENGTH} tekens die u kreeg bij het indienen; met of zonder spaties."
+            _l("Vul uw code in."),
+            description=_l(
+                "De code van %(length)s tekens die u kreeg bij het indienen; met of zonder spaties.",
+                length=codes.LENGTH,
             ),
             render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
         )
@@ -387,17 +522,22 @@ def follow_form(prefix, year):
 
 
 class AddInfoForm(Form):
-    text = text("Aanvulling of reactie", TEXT_MAX, "Schrijf eerst uw aanvulling.")
+    text = text(_l("Aanvulling of reactie"), TEXT_MAX, _l("Schrijf eerst uw aanvulling."))
+    # One-time: a reloaded page (the browser sends the form again) adds nothing twice.
+    form_token = HiddenField()
+
+
+def _add_form(formdata=None):
+    return _public_form(AddInfoForm, formdata, data=None if formdata else {"form_token": codes.new_token()})
 
 
 def _follow_form(ct, formdata=None):
-    return follow_form(ct.prefix, today().year)(formdata)
+    return _public_form(follow_form(ct.prefix, today().year), formdata)
 
 
 def _not_found(ct):
-    return (
-        f"Wij vinden geen {ct.title.lower()} bij deze combinatie van referentie en code. "
-        "Controleer beide en probeer het opnieuw."
+    return _(
+        "Deze combinatie van referentie en code kennen wij niet. Controleer beide en probeer het opnieuw."
     )
 
 
@@ -406,9 +546,22 @@ def _follow_page(ct, form, status=200):
     return render_template("public/follow.html", form=form, **_page_context(ct)), status
 
 
+def _switched():
+    """The language a button of the switch on a page with the code asked for (kept for
+    the rest of the visit), or None."""
+    chosen = i18n.supported(request.form.get(i18n.QUERY, ""))
+    if chosen:
+        session[i18n.SESSION_KEY] = chosen
+    return chosen
+
+
 def _verified(ct):
     """Every follow-up POST starts here: (form, case, None) when reference and code match,
-    else (form, None, the page to answer with). Every failure gets the same answer."""
+    else (form, None, the page to answer with). Every failure gets the same answer. A
+    matching case speaks its own language from here on, unless the parent chose another."""
+    switched = _switched()
+    if switched:
+        i18n.use(switched)
     form = _follow_form(ct, request.form)
     if not form.validate():
         return form, None, _follow_page(ct, form, 422)
@@ -425,7 +578,12 @@ def _verified(ct):
     )
     if not counted.allowed:
         audit(kind, outcome="throttled")
-        form.code.errors = [f"U heeft te vaak geprobeerd. Probeer het over {counted.wait} seconden opnieuw."]
+        form.code.errors = [
+            _(
+                "U heeft te vaak geprobeerd. Probeer het over %(seconds)s seconden opnieuw.",
+                seconds=counted.wait,
+            )
+        ]
         return form, None, _follow_page(ct, form, 429)
     case = Case.get_or_none(
         (Case.school == g.school.id) & (Case.reference == reference) & (Case.case_type == ct.name)
@@ -437,6 +595,7 @@ def _verified(ct):
         return form, None, _follow_page(ct, form)
     throttle.forgive(counted)  # the right code: this attempt does not count
     case.school = g.school
+    i18n.use(i18n.chosen_language() or case.language or i18n.DEFAULT)
     return form, case, None
 
 
@@ -471,8 +630,9 @@ def _status_page(ct, case, code, add_form=None, status=200, notice=None, notice_
         state=ct.state(case.state),
         events=events,
         letters=letters,
+        files=attachments.of_case(case, from_submitter=True),
         code=codes.grouped(code),
-        add_form=add_form or AddInfoForm(),
+        add_form=add_form or _add_form(),
         notice=notice,
         notice_error=notice_error,
         **_page_context(ct),
@@ -490,11 +650,22 @@ def _follow(ct):
     return _status_page(ct, case, form.code.data)
 
 
+def _received(ct):
+    """The receipt page again, in the language the parent switched to (its switch posts
+    reference and code here, so they never travel in a URL)."""
+    form, case, refused = _verified(ct)
+    if refused:
+        return refused
+    audit(_kind(ct, "volgen"), case=case)
+    return _received_page(ct, case, form.code.data)
+
+
 def _add(ct):
     form, case, refused = _verified(ct)
     if refused:
         return refused
-    noun = ct.title.lower()
+    files = attachments.posted_files()
+    again = _files_again() if files else ""
     if case.closed_at is not None:
         return _status_page(
             ct,
@@ -502,33 +673,62 @@ def _add(ct):
             form.code.data,
             status=422,
             notice_error=True,
-            notice=(f"Uw {noun} is afgerond; u kunt niets meer toevoegen. Neem contact op met de school."),
+            notice=_("Uw melding is afgerond; u kunt niets meer toevoegen. Neem contact op met de school."),
         )
-    add_form = AddInfoForm(request.form)
-    if not add_form.validate():
-        return _status_page(ct, case, form.code.data, add_form, 422)
-    with atomic():
-        engine.add_event(case, "submitter", None, add_form.text.data, visible_to_submitter=True, actor=ADDER)
-        subject = f"Aanvulling op {noun} {case.reference}"
-        body = (
-            f"De indiener heeft informatie toegevoegd aan {noun} {case.reference}.\n"
-            "Log in op het Veiligheidsportaal om die te lezen."
+    add_form = _add_form(request.form)
+    valid = add_form.validate()
+    try:
+        checked = attachments.check_all(files)
+    except attachments.Refused as refused:
+        audit(_kind(ct, "aanvulling"), case=case, outcome="file_refused")
+        return _status_page(
+            ct, case, form.code.data, add_form, 422, _join(str(refused), _files_again()), notice_error=True
         )
-        if ct.start.added is not None:
-            call(
-                ct.start.added,
-                case=case,
-                detail=engine.detail_of(case, ct),
-                school=case.school,
-                subject=subject,
-                body=body,
+    if not valid:
+        return _status_page(ct, case, form.code.data, add_form, 422, again or None, notice_error=bool(again))
+    token = add_form.form_token.data
+    token_hash = codes.token_hash(token) if token else None
+    thanks = _("Dank u wel. Uw aanvulling is toegevoegd aan uw melding.")
+    if token_hash and CaseEvent.select().where(CaseEvent.form_token_hash == token_hash).exists():
+        # The same form again (a reload): it was added the first time.
+        return _status_page(ct, case, form.code.data, notice=thanks)
+    try:
+        with i18n.dutch(), atomic():
+            event = engine.add_event(
+                case, "submitter", None, add_form.text.data, visible_to_submitter=True, actor=ADDER
             )
-        else:
-            _mail_handlers(case, ct.start, subject, body)
-        audit(_kind(ct, "aanvulling"), case=case)
-    return _status_page(
-        ct, case, form.code.data, notice=f"Dank u wel. Uw aanvulling is toegevoegd aan uw {noun}."
+            if token_hash:
+                CaseEvent.update(form_token_hash=token_hash).where(CaseEvent.id == event.id).execute()
+            if checked:
+                attachments.store(case, checked, event=event, from_submitter=True)
+            _tell_staff(ct, case, len(checked))
+            audit(_kind(ct, "aanvulling"), case=case)
+    except IntegrityError:
+        if not token_hash:
+            raise
+        # The same form raced itself (a double click on PostgreSQL): the first one was added.
+    return _status_page(ct, case, form.code.data, notice=thanks)
+
+
+def _tell_staff(ct, case, files):
+    noun = ct.title.lower()
+    subject = f"Aanvulling op {noun} {case.reference}"
+    with_files = f" (met {files} bijlage{'' if files == 1 else 'n'})" if files else ""
+    body = (
+        f"De indiener heeft informatie toegevoegd aan {noun} {case.reference}{with_files}.\n"
+        "Log in op het Veiligheidsportaal om die te lezen."
     )
+    if ct.start.added is not None:
+        call(
+            ct.start.added,
+            case=case,
+            detail=engine.detail_of(case, ct),
+            school=case.school,
+            subject=subject,
+            body=body,
+        )
+    else:
+        _mail_handlers(case, ct.start, subject, body)
 
 
 def _mail_handlers(case, start, subject, body):
@@ -547,17 +747,22 @@ def _mail_handlers(case, start, subject, body):
 
 
 def _receipt(ct):
-    """The PDF receipt, with the code in it: from a POST that carries reference and code."""
+    """The PDF receipt, with the code in it, in the case's language: from a POST that
+    carries reference and code."""
     form, case, refused = _verified(ct)
     if refused:
         return refused
+    language = i18n.language()
     html = render_letter(
         ct.start.receipt_letter,
         g.school,
         case=case,
         detail=engine.detail_of(case, ct),
         code=codes.grouped(form.code.data),
-        follow_url=external_url(endpoint(ct, "follow"), school=g.school.slug),
+        follow_url=external_url(endpoint(ct, "follow"), school=g.school.slug, taal=language),
+        letter_lang=language,
+        letter_dir="rtl" if language in i18n.RTL else "ltr",
+        date_text=i18n.parent_date(today()),
         **_case_context(ct, case),
     )
     audit(_kind(ct, "ontvangstbewijs"), case=case)
@@ -581,4 +786,67 @@ def _letter(ct):
     return pdf_download(bytes(doc.content), doc.filename)
 
 
-VIEWS = {"follow": _follow, "add": _add, "letter": _letter, "receipt": _receipt}
+def _attachment(ct):
+    """A file the parent sent with their case: only their own, with reference and code."""
+    form, case, refused = _verified(ct)
+    if refused:
+        return refused
+    row = Attachment.get_or_none(
+        (Attachment.id == (request.form.get("attachment", type=bounded_int) or 0))
+        & (Attachment.case == case.id)
+        & (Attachment.from_submitter == True)  # noqa: E712
+    )
+    if row is None:
+        audit(_kind(ct, "bijlage"), case=case, outcome="denied")
+        abort(404)
+    audit(_kind(ct, "bijlage"), case=case, detail=f"{row.id} {row.sha256[:12]}")
+    return attachments.send(row)
+
+
+VIEWS = {
+    "follow": _follow,
+    "add": _add,
+    "letter": _letter,
+    "attachment": _attachment,
+    "received": _received,
+    "receipt": _receipt,
+}
+
+
+# ------------------------------------------------------------ the way in ----
+
+
+def parent_links(next_url=None):
+    """[(label, url)] of the public forms of the school a visitor was on their way to (the
+    first part of ``next``: a parent who opened the school's address lands on the staff
+    login), or of the only school there is. For the login page."""
+    from peewee import DatabaseError
+
+    from .models import School
+    from .models import SchoolPlugin
+
+    slug = (next_url or "").strip("/").split("/", 1)[0]
+    try:
+        school = School.get_or_none(School.slug == slug) if slug else None
+        if school is None:
+            only = list(School.select(School.id, School.slug).limit(2))
+            school = only[0] if len(only) == 1 else None
+        if school is None:
+            return []
+        enabled = {
+            p.plugin for p in SchoolPlugin.select(SchoolPlugin.plugin).where(SchoolPlugin.school == school.id)
+        }
+    except DatabaseError:  # the login page never fails for a link (a database not set up yet)
+        return []
+    registry = get_registry()
+    from flask import url_for
+
+    return [
+        (ct.start.label, url_for(endpoint(ct, "start"), school=school.slug))
+        for name, ct in sorted(registry.case_types.items())
+        if ct.start is not None and ct.start.public and registry.case_type_owner[name] in enabled
+    ]
+
+
+def init_app(app):
+    app.jinja_env.globals["parent_links"] = parent_links

@@ -3,8 +3,9 @@ pupils once they left long enough ago and nothing keeps them.
 
 Plugin tables point to their ``Case`` with ON DELETE CASCADE, so deleting the
 case deletes its events, checklist, deadlines, documents, outbox rows (the mail,
-with a parent's address in it) and plugin data. A case on legal hold stays. The
-purge itself is audited, one row per purged case (without personal data).
+with a parent's address in it), attachment rows and plugin data; the attachment files go
+right after (``attachments.remove_orphans``). A case on legal hold stays. The purge itself is
+audited, one row per purged case (without personal data).
 
 A case about pupils has a second period: the school's setting
 ``<case type>.years_after_left`` (default ``CaseType.retention_years_after_left``, two
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import peewee
 
+from . import attachments
 from . import dates
 from .audit import audit
 from .db import atomic
@@ -198,6 +200,8 @@ def purge(today=None, dry_run=True, batch_size=None):
     while True:
         ids = _due_ids(today, after, batch_size)
         if not ids:
+            if not dry_run:
+                attachments.remove_orphans()  # the purged cases' files (portal/attachments.py)
             return out
         after = ids[-1]
         if dry_run:

@@ -5,6 +5,9 @@ from flask import render_template
 from flask import request
 from flask_login import current_user
 
+from .i18n import lazy_gettext as _l
+from .i18n import parents_page
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -13,25 +16,37 @@ CSP = (
 
 ERRORS = {
     400: (
-        "Ongeldig verzoek",
-        "Het formulier is verlopen of onvolledig verstuurd. Ga terug, "
-        "laad de pagina opnieuw en probeer het nog eens.",
+        _l("Ongeldig verzoek"),
+        _l(
+            "Het formulier is verlopen of onvolledig verstuurd. Ga terug, "
+            "laad de pagina opnieuw en probeer het nog eens."
+        ),
     ),
-    401: ("Inloggen nodig", "Log in om verder te gaan."),
-    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
-    404: ("Niet gevonden", "Deze pagina bestaat niet, of u heeft er geen toegang toe."),
-    405: ("Niet toegestaan", "Deze handeling kan niet op deze manier worden uitgevoerd."),
-    413: ("Te groot", "Wat u verstuurde is te groot. Maak het kleiner en probeer het opnieuw."),
-    429: ("Te veel verzoeken", "U heeft te vaak geprobeerd. Wacht even en probeer het opnieuw."),
+    401: (_l("Inloggen nodig"), _l("Log in om verder te gaan.")),
+    403: (_l("Geen toegang"), _l("U heeft geen toegang tot deze pagina.")),
+    404: (_l("Niet gevonden"), _l("Deze pagina bestaat niet, of u heeft er geen toegang toe.")),
+    405: (_l("Niet toegestaan"), _l("Deze handeling kan niet op deze manier worden uitgevoerd.")),
+    413: (
+        _l("Te groot"),
+        _l(
+            "Wat u verstuurde is te groot. Stuur hoogstens 5 bestanden van elk hoogstens 10 MB, "
+            "of maak het kleiner, en probeer het opnieuw."
+        ),
+    ),
+    429: (_l("Te veel verzoeken"), _l("U heeft te vaak geprobeerd. Wacht even en probeer het opnieuw.")),
     500: (
-        "Er ging iets mis",
-        "Er ging aan onze kant iets mis. Er is niets opgeslagen van deze "
-        "handeling. Probeer het later opnieuw; bel bij spoed de school.",
+        _l("Er ging iets mis"),
+        _l(
+            "Er ging aan onze kant iets mis. Er is niets opgeslagen van deze "
+            "handeling. Probeer het later opnieuw; bel bij spoed de school."
+        ),
     ),
     503: (
-        "Tijdelijk niet beschikbaar",
-        "Het portaal is even niet bereikbaar. Probeer het over "
-        "enkele minuten opnieuw; bel bij spoed de school.",
+        _l("Tijdelijk niet beschikbaar"),
+        _l(
+            "Het portaal is even niet bereikbaar. Probeer het over "
+            "enkele minuten opnieuw; bel bij spoed de school."
+        ),
     ),
 }
 
@@ -138,6 +153,16 @@ def database_failed(error):
     return bare_page(503, title, DB_FAILURE_TEXT.get(kind, text))
 
 
+def _school_of_request():
+    """The school of a parents' page, also when the error came before it was loaded (a body
+    too large is refused while the CSRF check reads it, before the school is looked up)."""
+    if g.get("school") is None and g.get("school_slug"):
+        from .schools import load_school
+
+        g.school = load_school(g.school_slug)
+    return g.get("school")
+
+
 def bare_page(code, title, text):
     """An error page from what this process already knows (the school of the URL, if it
     was loaded, and its phone number for urgent matters), with no database query."""
@@ -158,11 +183,14 @@ def bare_page(code, title, text):
 
 def error_page(code):
     """The Dutch error page, in the portal's layout; without it when even that cannot be
-    rendered (the layout asks the database who is logged in)."""
+    rendered (the layout asks the database who is logged in). On a parents' page: in their
+    language and their pages' layout (a file too large on the complaint form)."""
     title, text = ERRORS[code]
     if g.get("db_failed"):
         return bare_page(code, title, text)
     try:
+        if parents_page() and _school_of_request() is not None:
+            return render_template("public/error.html", code=code, title=title, text=text), code
         return render_template("errors/error.html", code=code, title=title, text=text), code
     except Exception:  # the layout needs the database; the bare page does not
         g.db_failed = "layout"  # and the response headers must not ask it either

@@ -42,7 +42,7 @@ RECEIPT_PDF = "/klaverweide/klachten/ontvangstbewijs"
 LETTER = "/klaverweide/klachten/volgen/brief"
 REF_RE = re.compile(r'id="referentie">(KL-\d{4}-\d{4})<')
 CODE_RE = re.compile(r'id="code">([A-Z2-7 ]+)<')
-NOT_FOUND = "Wij vinden geen klacht bij deze combinatie van referentie en code."
+NOT_FOUND = "Deze combinatie van referentie en code kennen wij niet."
 
 COMPLAINT = {
     "category": "pesten",

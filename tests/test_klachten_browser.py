@@ -109,7 +109,7 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
     parent.get_by_label("Referentie").fill(reference)
     parent.get_by_label("Code").fill("AAAA BBBB CCCC DDDD EEEE FFFF")
     parent.get_by_role("button", name="Bekijken").click()
-    assert parent.get_by_text("Wij vinden geen klacht").is_visible()
+    assert parent.get_by_text("Deze combinatie van referentie en code kennen wij niet.").is_visible()
     assert_accessible(parent)
 
 

@@ -36,7 +36,7 @@ LETTER = "/klaverweide/ouderpunt/volgen/brief"
 REF_RE = re.compile(r'id="referentie">(OP-\d{4}-\d{4})<')
 CODE_RE = re.compile(r'id="code">([A-Z2-7 ]+)<')
 TOKEN_RE = re.compile(r'name="form_token" type="hidden" value="([^"]+)"')
-NOT_FOUND = "Wij vinden geen melding bij deze combinatie van referentie en code."
+NOT_FOUND = "Deze combinatie van referentie en code kennen wij niet."
 
 
 class Melding(api.BaseModel):

@@ -1,17 +1,21 @@
-"""Fixed choices and their Dutch labels, shared by the forms, the letters and the figures."""
+"""Fixed choices and their Dutch labels, shared by the forms, the letters and the figures.
+The categories are on the parents' form: ``N_`` marks them for the catalogue (they stay
+Dutch strings here; the parents' pages translate them where they show them)."""
+
+from portal import api
 
 TYPE_NAME = "klachten.klacht"
 # The states of a complaint that is still being handled (the letters of the route).
 OPEN_STATES = ("ontvangen", "in_behandeling", "bemiddeling", "doorverwezen")
 
 CATEGORIES = [
-    ("agressie", "Agressie en geweld"),
-    ("seksueel", "Seksuele intimidatie of ongewenste intimiteiten"),
-    ("pesten", "Pesten"),
-    ("discriminatie", "Discriminatie"),
-    ("medewerker", "Een medewerker"),
-    ("organisatie", "De school of de organisatie"),
-    ("anders", "Anders"),
+    ("agressie", api.N_("Agressie en geweld")),
+    ("seksueel", api.N_("Seksuele intimidatie of ongewenste intimiteiten")),
+    ("pesten", api.N_("Pesten")),
+    ("discriminatie", api.N_("Discriminatie")),
+    ("medewerker", api.N_("Een medewerker")),
+    ("organisatie", api.N_("De school of de organisatie")),
+    ("anders", api.N_("Anders")),
 ]
 
 OUTCOMES = [

@@ -39,8 +39,12 @@ def letter_context(case, detail, school):
 
 
 def form_context(school):
-    """The parents' form: whom they may also turn to."""
-    return {"vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon")}
+    """The parents' form: whom they may also turn to, and within how many school days the
+    contactpersoon answers."""
+    return {
+        "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
+        "ack_days": api.get_setting(school, "klachten.ack_school_days"),
+    }
 
 
 def public_context(detail):

@@ -10,6 +10,7 @@ from .choices import OUTCOMES
 from .choices import REFERRALS
 
 TEXT_MAX = 10000
+_l = api.translatable
 DATE_ERROR = "Vul een geldige datum in."
 
 
@@ -17,41 +18,45 @@ DATE_ERROR = "Vul een geldige datum in."
 
 
 class ComplaintForm(api.Form):
+    # Parents read this form in their own language: every text is translatable (portal/i18n.py).
     category = api.RadioField(
-        "Waar gaat uw klacht over?",
-        choices=CATEGORIES,
-        validators=[api.InputRequired("Kies waar uw klacht over gaat.")],
+        _l("Waar gaat uw klacht over?"),
+        choices=[(key, _l(text)) for key, text in CATEGORIES],
+        validators=[api.InputRequired(_l("Kies waar uw klacht over gaat."))],
+        choice_message=_l("Kies een van de mogelijkheden."),
     )
-    staff_named = api.line("Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam", 200)
-    pupil_name = api.line("Naam van de leerling", 200)
-    pupil_group = api.line("Groep", 40)
-    what_happened = api.text("Wat is er gebeurd?", TEXT_MAX, "Beschrijf wat er is gebeurd.")
+    staff_named = api.line(
+        _l("Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam"), 200
+    )
+    pupil_name = api.line(_l("Naam van de leerling"), 200)
+    pupil_group = api.line(_l("Groep"), 40)
+    what_happened = api.text(_l("Wat is er gebeurd?"), TEXT_MAX, _l("Beschrijf wat er is gebeurd."))
     happened_when = api.line(
-        "Wanneer gebeurde het?",
+        _l("Wanneer gebeurde het?"),
         200,
-        description=("Bijvoorbeeld: vorige week dinsdag, of sinds de herfstvakantie."),
+        description=_l("Bijvoorbeeld: vorige week dinsdag, of sinds de herfstvakantie."),
     )
-    tried_teacher = api.BooleanField("Ik heb er al met de leerkracht over gesproken")
-    tried_directie = api.BooleanField("Ik heb er al met de directie over gesproken")
-    tried_other = api.text("Wat heeft u verder al geprobeerd?", TEXT_MAX)
-    hoped_for = api.text("Wat hoopt u dat er gebeurt?", TEXT_MAX)
-    contact_name = api.name_field("Uw naam")
+    tried_teacher = api.BooleanField(_l("Ik heb er al met de leerkracht over gesproken"))
+    tried_directie = api.BooleanField(_l("Ik heb er al met de directie over gesproken"))
+    tried_other = api.text(_l("Wat heeft u verder al geprobeerd?"), TEXT_MAX)
+    hoped_for = api.text(_l("Wat hoopt u dat er gebeurt?"), TEXT_MAX)
+    contact_name = api.name_field(_l("Uw naam"))
     contact_email = api.EmailField(
-        "Uw e-mailadres",
+        _l("Uw e-mailadres"),
         validators=[
             api.Optional(),
-            api.Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+            api.Email(_l("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")),
             api.Length(max=254),
         ],
         render_kw={"autocomplete": "email"},
-        description="Wij sturen u een bevestiging met het referentienummer, nooit met uw code.",
+        description=_l("Wij sturen u een bevestiging met het referentienummer, nooit met uw code."),
     )
     contact_phone = api.TelField(
-        "Uw telefoonnummer",
+        _l("Uw telefoonnummer"),
         validators=[api.Optional(), api.phone_characters],
         render_kw={"autocomplete": "tel"},
     )
-    # The core adds the honeypot and the one-time token (portal/public.py).
+    # The core adds the honeypot, the one-time token and the attachments (portal/public.py).
 
 
 # ------------------------------------------------------------- the route ----

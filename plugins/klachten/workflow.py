@@ -136,7 +136,8 @@ def warn_days(school):
 
 # --------------------------------------------------------------- the type ----
 # No transition is ``public``: their form data (conversations, referral) is internal.
-# The parent's page shows only the state's public_text and the dates of state changes.
+# The parent's page shows only the state's public_text and the dates of state changes, in
+# the parent's language: ``api.N_`` marks those texts for the catalogue.
 
 TYPE = api.CaseType(
     name=TYPE_NAME,
@@ -145,29 +146,31 @@ TYPE = api.CaseType(
     states=(
         api.State(
             "ontvangen",
-            "Ontvangen",
-            public_text=(
+            api.N_("Ontvangen"),
+            public_text=api.N_(
                 "Uw klacht is ontvangen. De contactpersoon van de school neemt de klacht in "
                 "behandeling en neemt contact met u op."
             ),
         ),
         api.State(
             "in_behandeling",
-            "In behandeling",
-            public_text=("De contactpersoon behandelt uw klacht en zoekt samen met u naar een oplossing."),
+            api.N_("In behandeling"),
+            public_text=api.N_(
+                "De contactpersoon behandelt uw klacht en zoekt samen met u naar een oplossing."
+            ),
         ),
         api.State(
             "bemiddeling",
-            "Bemiddeling",
-            public_text=(
+            api.N_("Bemiddeling"),
+            public_text=api.N_(
                 "Er worden gesprekken gevoerd, bijvoorbeeld met de leerkracht of met de directie, "
                 "om samen tot een oplossing te komen."
             ),
         ),
         api.State(
             "doorverwezen",
-            "Doorverwezen",
-            public_text=(
+            api.N_("Doorverwezen"),
+            public_text=api.N_(
                 "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
                 "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
                 "het verder gaat."
@@ -175,9 +178,11 @@ TYPE = api.CaseType(
         ),
         api.State(
             "afgerond",
-            "Afgerond",
+            api.N_("Afgerond"),
             closed=True,
-            public_text=("Uw klacht is afgerond. Heeft u nog vragen, neem dan contact op met de school."),
+            public_text=api.N_(
+                "Uw klacht is afgerond. Heeft u nog vragen, neem dan contact op met de school."
+            ),
         ),
     ),
     initial="ontvangen",
@@ -262,13 +267,13 @@ TYPE = api.CaseType(
     # the PDF receipt; the templates extend the core's (templates/public/).
     start=api.Start(
         forms.ComplaintForm,
-        "Een klacht indienen",
+        api.N_("Een klacht indienen"),
         path="indienen",
         public=True,
         title=lambda form: f"Klacht: {label(CATEGORIES, form.category.data).lower()}",
         confidential=True,
         text="Klacht ingediend via het klachtformulier.",
-        submit="Klacht versturen",
+        submit=api.N_("Klacht versturen"),
         after=submitted,
         template="klachten/indienen.html",
         context=form_context,

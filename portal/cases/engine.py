@@ -546,19 +546,26 @@ def add_event(case, kind, user=None, text="", visible_to_submitter=False, actor=
     )
 
 
-def add_note(case, user, text, visible_to_submitter=False):
+def add_note(case, user, text, visible_to_submitter=False, token_hash=None, after=None):
+    """A note, or a message to the parent (who is told by mail, in their language, when they
+    left an address). ``token_hash``: of the form that posted it, so that the same form sent
+    again adds nothing (``add_note`` then returns None); ``after(event)`` runs in the same
+    transaction (attachments of the entry)."""
+    from ..public import tell_parent
+
     with atomic():
+        if token_hash and CaseEvent.select().where(CaseEvent.form_token_hash == token_hash).exists():
+            return None
         kind = "message" if visible_to_submitter else "note"
         event = add_event(case, kind, user, text, visible_to_submitter)
-        if visible_to_submitter and case.submitter_email:
-            mail.queue(
-                case.submitter_email,
-                f"Nieuw bericht over {case.reference}",
-                f"De school heeft een nieuw bericht geplaatst bij {case.reference}.\n"
-                "U leest het op de volgpagina van de school met uw referentie en uw code.",
-                case=case,
-            )
-    audit("case.message" if visible_to_submitter else "case.note", case=case)
+        if token_hash:
+            event.form_token_hash = token_hash
+            event.save(only=[CaseEvent.form_token_hash])
+        if after is not None:
+            after(event)
+        if visible_to_submitter:
+            tell_parent(case)
+        audit("case.message" if visible_to_submitter else "case.note", case=case)
     return event
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from peewee import JOIN
 from wtforms import BooleanField
 from wtforms import Form
+from wtforms import HiddenField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
@@ -23,6 +24,7 @@ from wtforms.validators import Length
 from .. import documents
 from ..access import has_permission
 from ..access import requires
+from ..attachments import takes_uploads
 from ..audit import audit
 from ..audit import audit_view
 from ..calls import Lazy
@@ -56,6 +58,14 @@ class NoteForm(Form):
         "Notitie of bericht", validators=[DataRequired("Schrijf eerst een tekst."), Length(max=10000), no_nul]
     )
     to_submitter = BooleanField("Zichtbaar voor de indiener (bericht aan de ouder)")
+    # One-time: the same form sent twice (a double click) posts one message, one mail.
+    form_token = HiddenField()
+
+
+def _note_form(formdata=None):
+    from .. import codes
+
+    return NoteForm(formdata) if formdata is not None else NoteForm(data={"form_token": codes.new_token()})
 
 
 def _cursor(value):
@@ -195,12 +205,31 @@ def _render_detail(case, forms=None, note_form=None, status=200):
         documents=docs,
         offered=documents.offered(case, current_user),
         may_handle=may_handle,
-        note_form=note_form or NoteForm(),
+        note_form=note_form or _note_form(),
+        **_attachment_context(case),
         assignees=assignees,
         today=today(),
         is_required=lambda item: engine.is_required(case, item),
         **pupil_links.context(case, may_handle, forms),
     ), status
+
+
+def _attachment_context(case):
+    """The case's files (by timeline entry too) and the language a parent submitted in."""
+    from .. import attachments
+    from ..i18n import DUTCH_NAMES
+
+    files = attachments.of_case(case)
+    by_event = {}
+    for row in files:
+        if row.event_id:
+            by_event.setdefault(row.event_id, []).append(row)
+    return {
+        "files": files,
+        "files_by_event": by_event,
+        "upload": {"field": attachments.FIELD, "accept": attachments.ACCEPT, "count": attachments.MAX_FILES},
+        "submitted_language": DUTCH_NAMES.get(case.language or "", ""),
+    }
 
 
 def _summary_arguments(case, ct):
@@ -272,14 +301,37 @@ def _require_handle(case):
 
 @bp.route("/<reference>/notitie", methods=["POST"])
 @requires("portal.cases")
+@takes_uploads
 def note(reference):
     case = _load(reference)
     _require_handle(case)
-    form = NoteForm(request.form)
+    from peewee import IntegrityError
+
+    from .. import attachments
+    from .. import codes
+
+    form = _note_form(request.form)
     if not form.validate():
         return _render_detail(case, note_form=form, status=422)
-    engine.add_note(case, current_user, form.text.data, bool(form.to_submitter.data))
-    flash("Bericht aan de indiener geplaatst." if form.to_submitter.data else "Notitie opgeslagen.")
+    try:
+        checked = attachments.check_all(attachments.posted_files())
+    except attachments.Refused as refused:
+        flash(f"{refused} Kies de bestanden opnieuw; de tekst staat er nog.", "error")
+        return _render_detail(case, note_form=form, status=422)
+    token = form.form_token.data
+    try:
+        event = engine.add_note(
+            case,
+            current_user,
+            form.text.data,
+            bool(form.to_submitter.data),
+            token_hash=codes.token_hash(token) if token else None,
+            after=(lambda event: attachments.store(case, checked, current_user, event)) if checked else None,
+        )
+    except IntegrityError:  # the same form raced itself (a double click): the first one stands
+        event = None
+    if event is not None:
+        flash("Bericht aan de indiener geplaatst." if form.to_submitter.data else "Notitie opgeslagen.")
     return redirect(url_for("cases.detail", reference=case.reference))
 
 
