@@ -88,8 +88,13 @@ class Context:
         instance = Instance(folder / "instance", self.checkout, **config)
         url = url or backend.fresh(instance, tag)
         site = Site(self, backend, tag, instance, url)
-        if demo is not None:
-            site.flask("init-db", *(["--demo"] if demo else []))
+        if demo:
+            # Production refuses the demo school (its logins have a published password): it
+            # is made by a development-mode init-db on the same database, as on a first
+            # install, and the server then runs in production mode.
+            site.flask("init-db", "--demo", env=site.env(PORTAL_ENV="development"))
+        elif demo is not None:
+            site.flask("init-db")
         return site
 
     def old_code(self, rev):

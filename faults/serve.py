@@ -93,6 +93,9 @@ class Checkout:
                 # Production requires an https PORTAL_URL (links in mail) and then refuses
                 # other hosts; the suite talks plain HTTP to 127.0.0.1.
                 "PORTAL_URL": "https://127.0.0.1",
+                # The demo's staff have no second factor: the deliberate opt-out `make run`
+                # uses too (a real deployment never sets it; production logs a warning).
+                "PORTAL_REQUIRE_MFA": "0",
             }
         )
         for key, value in extra.items():

@@ -38,6 +38,7 @@ from .forms import MAX_INT
 from .forms import Form
 from .forms import bounded_int
 from .forms import no_nul
+from .forms import one_line
 from .images import ImageRefused
 from .images import reencode
 from .models import RolePermission
@@ -64,7 +65,9 @@ class MultiCheckbox(SelectMultipleField):
 
 
 class UserForm(Form):
-    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul])
+    name = StringField(
+        "Naam", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul, one_line]
+    )
     email = EmailField(
         "E-mailadres",
         validators=[
@@ -81,18 +84,20 @@ class UserForm(Form):
         validators=[
             Length(max=REASON_MAX, message=f"Houd de reden op hoogstens {REASON_MAX} tekens."),
             no_nul,
+            one_line,
         ],
     )
 
 
 class SchoolForm(Form):
     name = StringField(
-        "Naam van de school", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul]
+        "Naam van de school", validators=[DataRequired("Vul een naam in."), Length(max=200), no_nul, one_line]
     )
-    address = StringField("Adres", validators=[Length(max=300), no_nul])
-    phone = StringField("Telefoon", validators=[Length(max=40), no_nul])
-    email = StringField("E-mailadres", validators=[Length(max=200), no_nul])
-    board_name = StringField("Bestuur", validators=[Length(max=200), no_nul])
+    # One line each: they go onto letterheads, into mail and onto the error pages.
+    address = StringField("Adres", validators=[Length(max=300), no_nul, one_line])
+    phone = StringField("Telefoon", validators=[Length(max=40), no_nul, one_line])
+    email = StringField("E-mailadres", validators=[Length(max=200), no_nul, one_line])
+    board_name = StringField("Bestuur", validators=[Length(max=200), no_nul, one_line])
 
 
 def set_plugin_enabled(school, plugin, on):

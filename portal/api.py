@@ -112,6 +112,7 @@ from .forms import line
 from .forms import name_field
 from .forms import no_nul
 from .forms import not_in_future
+from .forms import one_line
 from .forms import phone_characters
 from .forms import phone_field
 from .forms import posted
@@ -282,6 +283,7 @@ __all__ = [
     "nl_datetime",
     "no_nul",
     "not_in_future",
+    "one_line",
     "open_cases",
     "open_item",
     "overdue",

@@ -173,7 +173,7 @@ def login():
         email = form.email.data.strip().lower()
         counted = throttle.attempt("login", login_limits(email, request.remote_addr))
         if not counted.allowed:
-            audit("login", outcome="throttled", email=email, user=None)
+            audit("login", outcome="throttled", email=audited_address(email), user=None)
             form.email.errors.append(
                 f"Te veel mislukte pogingen. Probeer het over {counted.wait} seconden opnieuw."
             )
@@ -196,10 +196,22 @@ def login():
                 start_session(user)
                 audit("login", user=user)
                 return redirect(next_url or url_for("schools.home"))
-            audit("login", outcome="failed", email=email, user=None)
+            audit("login", outcome="failed", email=audited_address(email, user), user=None)
             form.password.errors.append(GENERIC_FAILURE)
             status = 401
     return render_template("auth/login.html", form=form, next=next_url), status
+
+
+def audited_address(email, user=...):
+    """What the audit row of a failed login names: the address when it is an account's; else
+    a keyed hash of it. A typed address that is nobody's account (a typo of someone else's
+    address, a password typed into the wrong field) would stay in the append-only log for
+    good; the hash still shows that one unknown address was tried again and again."""
+    if user is ...:
+        user = User.get_or_none(User.email == email)
+    if user is not None:
+        return email
+    return "onbekend " + throttle.hashed(f"login-address:{email}")[:12]
 
 
 @bp.route("/logout", methods=["POST"])

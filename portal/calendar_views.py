@@ -27,6 +27,7 @@ from .dates import school_year_of
 from .dates import today
 from .db import atomic
 from .forms import no_nul
+from .forms import one_line
 from .models import UserRole
 from .models import Vacation
 from .plugins import collect
@@ -40,7 +41,12 @@ reports = Blueprint("reports", __name__, url_prefix="/<school>/jaarcijfers")
 class VacationForm(Form):
     name = StringField(
         "Naam",
-        validators=[DataRequired("Vul een naam in, bijvoorbeeld Kerstvakantie."), Length(max=120), no_nul],
+        validators=[
+            DataRequired("Vul een naam in, bijvoorbeeld Kerstvakantie."),
+            Length(max=120),
+            no_nul,
+            one_line,
+        ],
     )
     start = DateField("Eerste vrije dag", validators=[DataRequired("Vul een geldige datum in.")])
     end = DateField("Laatste vrije dag", validators=[DataRequired("Vul een geldige datum in.")])

@@ -403,7 +403,7 @@ def _count_submission(school, ct):
     ``Submission`` that says which refused, or None (then both counted). Always the school
     first, so the locks of parallel submissions are taken in one order."""
     kind = _kind(ct, "indienen")
-    ceiling = throttle.attempt(kind, [throttle.Limit(f"school:{school.slug}", hourly_limit(school, ct), 60)])
+    ceiling = throttle.attempt(kind, [school_ceiling(school, ct)])
     if not ceiling.allowed:
         return Submission(refused="school", wait=ceiling.wait)
     counted = throttle.attempt(kind, [_address_limit()])
@@ -411,6 +411,11 @@ def _count_submission(school, ct):
         throttle.forgive(ceiling)
         return Submission(refused="address", wait=counted.wait)
     return None
+
+
+def school_ceiling(school, ct):
+    """The school's hourly ceiling as a throttle key: never more in any hour."""
+    return throttle.Limit(f"school:{school.slug}", hourly_limit(school, ct), 60, ceiling=True)
 
 
 def hourly_limit(school, ct):

@@ -12,6 +12,8 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from .db import atomic
+from .forms import no_nul
+from .forms import one_line
 from .models import SchoolSetting
 from .registry import get_registry
 
@@ -64,7 +66,8 @@ def _field(decl):
         )
     if decl.kind == "textarea":
         return TextAreaField(decl.label, validators=[Length(max=20000)], **kw)
-    return StringField(decl.label, validators=[Length(max=500)], **kw)
+    # A one-line setting (a phone number, a name) may end up in a mail or on an error page.
+    return StringField(decl.label, validators=[Length(max=500), no_nul, one_line], **kw)
 
 
 def settings_form(school, slugs, formdata=None):

@@ -37,11 +37,17 @@ from .models import utcnow
 @dataclass(frozen=True)
 class Limit:
     """A throttle key: ``free`` attempts within ``window_minutes`` (None: the configured
-    THROTTLE_FREE_ATTEMPTS and THROTTLE_WINDOW_MINUTES), then a doubling wait."""
+    THROTTLE_FREE_ATTEMPTS and THROTTLE_WINDOW_MINUTES), then a doubling wait.
+
+    ``ceiling``: no more than ``free`` in any window at all (a school's public submissions
+    per hour): past it every attempt waits until the oldest counted one leaves the window.
+    A doubling wait would let a steady stream through, one more each time the wait ends
+    (42 in an hour for a ceiling of 30, from a submission every 9 seconds)."""
 
     key: str
     free: int | None = None
     window_minutes: int | None = None
+    ceiling: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ def _limits(keys):
                 hashed(limit.key),
                 cfg["THROTTLE_FREE_ATTEMPTS"] if limit.free is None else limit.free,
                 cfg["THROTTLE_WINDOW_MINUTES"] if limit.window_minutes is None else limit.window_minutes,
+                limit.ceiling,
             )
         )
     return out
@@ -85,19 +92,19 @@ def _lock(kind, key):
     database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{kind}|{key}",))
 
 
-def _wait(kind, key, free, window, now):
-    count, last = (
-        LoginAttempt.select(fn.COUNT(LoginAttempt.id), fn.MAX(LoginAttempt.at))
-        .where(
-            (LoginAttempt.kind == kind)
-            & (LoginAttempt.key == key)
-            & (LoginAttempt.at > now - datetime.timedelta(minutes=window))
-        )
+def _wait(kind, key, free, window, ceiling, now):
+    span = datetime.timedelta(minutes=window)
+    count, first, last = (
+        LoginAttempt.select(fn.COUNT(LoginAttempt.id), fn.MIN(LoginAttempt.at), fn.MAX(LoginAttempt.at))
+        .where((LoginAttempt.kind == kind) & (LoginAttempt.key == key) & (LoginAttempt.at > now - span))
         .tuples()
         .get()
     )
     if count < free:
         return 0
+    if ceiling:
+        first = LoginAttempt.at.python_value(first)
+        return max(1, math.ceil((first + span - now).total_seconds()))
     last = LoginAttempt.at.python_value(last)
     delay = min(2 ** (count - free), current_app.config["THROTTLE_MAX_SECONDS"])
     return max(0, math.ceil(delay - (now - last).total_seconds()))
@@ -113,12 +120,12 @@ def attempt(kind, keys, now=None):
     limits = _limits(keys)
     with atomic():
         if not is_sqlite():
-            for key, _free, _window in sorted(limits):
+            for key, *_rest in sorted(limits):
                 _lock(kind, key)
-        wait = max((_wait(kind, key, free, window, now) for key, free, window in limits), default=0)
+        wait = max((_wait(kind, *limit, now) for limit in limits), default=0)
         if wait:
             return Attempt(wait)
-        ids = tuple(LoginAttempt.create(kind=kind, key=key, at=now).id for key, _f, _w in limits)
+        ids = tuple(LoginAttempt.create(kind=kind, key=key, at=now).id for key, *_rest in limits)
     return Attempt(0, ids)
 
 
@@ -139,9 +146,9 @@ def longest_window():
 
 def wait_seconds(kind, keys, now=None):
     now = now or utcnow()
-    return max((_wait(kind, key, free, window, now) for key, free, window in _limits(keys)), default=0)
+    return max((_wait(kind, *limit, now) for limit in _limits(keys)), default=0)
 
 
 def record_failure(kind, keys):
-    for key, _free, _window in _limits(keys):
+    for key, *_rest in _limits(keys):
         LoginAttempt.create(kind=kind, key=key)

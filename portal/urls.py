@@ -7,6 +7,8 @@ production) plus the path; when PORTAL_URL is set, requests for any other host a
 refused (Flask's TRUSTED_HOSTS, config.py).
 """
 
+from urllib.parse import urlsplit
+
 from flask import current_app
 from flask import has_request_context
 from flask import url_for
@@ -23,7 +25,10 @@ def external_url(endpoint, **values):
     request: the outbox worker, a command, the demo)."""
     if has_request_context():
         return base_url() + url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
+    # A request for the portal's own host: with PORTAL_URL set, Flask refuses any other
+    # (TRUSTED_HOSTS), also in a request made up here, and then cannot build a URL.
+    own = urlsplit(base_url())
+    with current_app.test_request_context("/", base_url=f"{own.scheme}://{own.netloc}"):
         return base_url() + url_for(endpoint, **values)
 
 

@@ -544,3 +544,100 @@ def test_a_beheerder_resets_a_second_factor_within_the_school_only(app):
     with db_session(app):
         assert User.get_by_id(ib.id).totp_secret == ""
         assert AuditLog.select().where((AuditLog.action == "mfa.reset") & (AuditLog.outcome == "ok")).exists()
+
+
+def _foreign_objects(app):
+    """One object of De Klaverweide per kind a school URL carries by id: {URL argument:
+    (model, id)}. The case-bound ones belong to a Klaverweide case."""
+    from plugins.social_media.models import AllowedApp
+    from portal.documents import produce
+    from portal.models import CaseChecklistItem
+    from portal.models import CaseDocument
+    from portal.models import CasePupil
+    from portal.models import Partner
+    from portal.models import Pupil
+    from portal.models import Vacation
+    from portal.pupils import link
+
+    with db_session(app):
+        kw = School.get(School.slug == "klaverweide")
+        directie = User.get(User.email == "directie@klaverweide.demo")
+        case = engine.create_case(kw, "testzaak.zaak", "Zaak van De Klaverweide", directie)
+        pupil = Pupil.select().where(Pupil.school == kw.id).order_by(Pupil.id).first()
+        link(case, pupil, directie)
+        produce(case, "testzaak.brief", directie)
+        partner = Partner.select().where(Partner.school == kw.id).first() or Partner.create(
+            school=kw, organisation="Jeugdteam Klaverweide", kind="smw"
+        )
+        vacation = Vacation.select().where(Vacation.school == kw.id).first()
+        app_row = AllowedApp.select().where(AllowedApp.school == kw.id).first()
+        return {
+            "vacation_id": (Vacation, vacation.id),
+            "pupil_id": (Pupil, pupil.id),
+            "partner_id": (Partner, partner.id),
+            "app_id": (AllowedApp, app_row.id),
+            "item_id": (CaseChecklistItem, CaseChecklistItem.get(CaseChecklistItem.case == case.id).id),
+            "doc_id": (CaseDocument, CaseDocument.get(CaseDocument.case == case.id).id),
+            "row_id": (CasePupil, CasePupil.get(CasePupil.case == case.id).id),
+            "user_id": (User, directie.id),
+        }
+
+
+def _snapshot(app, model, object_id):
+    from playhouse.shortcuts import model_to_dict
+
+    with db_session(app, "de-linde"):
+        row = model.get_or_none(model.id == object_id)
+        return row and model_to_dict(row, recurse=False)
+
+
+def test_two_school_walk_of_every_object_bearing_school_url(app, world):
+    """Outside the admin pages: every URL of a school that carries an object's id (a
+    vacation, a pupil, a partner, an allowed app, a case's checklist item, letter or pupil
+    row, a colleague) is tried at De Linde, by someone with every role there, with the id
+    of an object of De Klaverweide. Each answer is a 404 that leaves the object as it was.
+    A new route with a new kind of id fails the walk until it is added here."""
+    from portal.admin import set_plugin_enabled
+
+    foreign = _foreign_objects(app)
+    with db_session(app, "de-linde"):
+        linde = School.get(School.slug == "de-linde")
+        for slug in ("klachten", "schorsing", "social_media", "trauma"):
+            set_plugin_enabled(linde, slug, True)
+        everyone = User.create(
+            email="alles@delinde.demo", name="Alex Alles", password_hash=hash_password(PASSWORD)
+        )
+        for role in ("directie", "ib", "contactpersoon", "aandachtsfunctionaris", "beheerder"):
+            UserRole.create(user=everyone, school=linde, role=role)
+    client = client_of(app, "alles@delinde.demo")
+    token = get_csrf(client, "/de-linde/")
+    assert client.get(f"/de-linde/zaken/{world['case']}").status_code == 200  # the world works
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/<school>/")
+        and not r.rule.startswith("/<school>/beheer/")
+        and any(isinstance(c, IntegerConverter) for c in r._converters.values())
+    ]
+    problems, walked = [], set()
+    for rule in rules:
+        ints = [a for a in rule.arguments if isinstance(rule._converters[a], IntegerConverter)]
+        if len(ints) != 1 or ints[0] not in foreign:
+            problems.append(f"{rule.rule}: add a foreign object for {ints} to this walk")
+            continue
+        model, object_id = foreign[ints[0]]
+        values = {"school": "de-linde", "reference": world["case"], ints[0]: object_id}
+        url = rule.build({a: values.get(a, "x") for a in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods - SKIPPED_METHODS):
+            walked.add(rule.endpoint)
+            before = _snapshot(app, model, object_id)
+            if method == "GET":
+                r = client.get(url)
+            else:
+                r = client.post(url, data={"csrf_token": token, "name": "Overgenomen", "organisation": "X"})
+            if r.status_code != 404:
+                problems.append(f"{method} {url}: {r.status_code}, expected 404")
+            if _snapshot(app, model, object_id) != before:
+                problems.append(f"{method} {url}: changed {model.__name__} {object_id} of De Klaverweide")
+    assert problems == [], "\n".join(problems)
+    assert {"calendar.delete", "partners.edit", "cases.checklist", "cases.download"} <= walked, walked

@@ -49,3 +49,26 @@ def test_view_rows_wait_for_the_batch_and_changes_do_not(app, client, monkeypatc
     assert len(actions(app)) == before and len(buffer.rows) == 2
     assert buffer.flush() == 2
     assert [a for a, _ in actions(app)[before:]] == ["dashboard.view", "case.list"]
+
+
+def test_a_start_filled_in_from_a_case_and_a_starters_receipt_write_a_row(app):
+    """The expulsion form filled in with a pupil's name from an incident, and the receipt a
+    teacher gets for an incident they reported (without seeing the case): both are views of
+    a child's record."""
+    from .test_schorsing import report_incident
+
+    teacher = app.test_client()
+    login(teacher, "leerkracht")
+    ref = report_incident(teacher)
+    assert teacher.get(f"/klaverweide/zaken/gemeld/{ref}").status_code == 200
+    rows = actions(app)
+    assert ("case.receipt", "") in rows
+
+    director = app.test_client()
+    login(director, "directie")
+    page = director.get(f"/klaverweide/schorsing/verwijdering/nieuw?incident={ref}")
+    assert 'value="Mila de Graaf"' in page.get_data(as_text=True)
+    assert ("case.start.prefill", f"schorsing.verwijdering incident={ref}") in actions(app)[len(rows) :]
+    with db_ctx(app):
+        receipt = AuditLog.get(AuditLog.action == "case.receipt")
+        assert receipt.case_ref == ref and receipt.user_email == "leerkracht@klaverweide.demo"

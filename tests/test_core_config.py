@@ -132,6 +132,16 @@ def test_with_portal_url_set_other_hosts_are_refused(prod):
     )
 
 
+def test_mail_links_outside_a_request_with_portal_url_set(prod):
+    """The outbox worker, a command or the demo makes links without a request: with
+    PORTAL_URL set (and so other hosts refused) they are still made, from PORTAL_URL."""
+    from portal.urls import external_url
+
+    app = prod()
+    with app.app_context():
+        assert external_url("auth.login") == "https://portaal.school.nl/login"
+
+
 def test_production_refuses_the_demo_school(prod):
     app = prod()
     result = app.test_cli_runner().invoke(args=["init-db", "--demo"])

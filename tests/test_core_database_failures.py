@@ -154,6 +154,39 @@ def test_health_when_migrations_are_pending(app, client, monkeypatch):
     assert r.get_json()["problemen"] == ["migraties"] and r.get_json()["migraties_open"] == 1
 
 
+def test_health_with_a_migration_the_database_lacks(app, client):
+    """A real database one migration behind the code (as after a deploy without init-db):
+    /health is 503 until it has run."""
+    from portal.migrate import Migration
+
+    from .core_helpers import db_ctx
+
+    assert client.get("/health").status_code == 200
+    with db_ctx(app):
+        last = Migration.select().where(Migration.app == "portal").order_by(Migration.name.desc()).first()
+        Migration.delete().where(Migration.id == last.id).execute()
+    r = client.get("/health")
+    assert r.status_code == 503
+    assert r.get_json()["problemen"] == ["migraties"] and r.get_json()["migraties_open"] == 1
+
+
+def test_the_503_page_gives_the_phone_for_urgent_matters(app, client, database_down):
+    """The school's setting "Telefoonnummer voor spoed" wins over its ordinary number, also
+    when the database is down (the page is made from what the process saw before)."""
+    from portal.models import School
+    from portal.settings import set_setting
+
+    from .core_helpers import db_ctx
+
+    with db_ctx(app):
+        set_setting(School.get(School.slug == "klaverweide"), "portal.contact_phone", "06 1111 2222")
+    assert client.get("/klaverweide/klachten/indienen").status_code == 200  # the school is seen
+    database_down()
+    r = client.get("/klaverweide/klachten/indienen")
+    assert r.status_code == 503
+    assert "06 1111 2222" in r.get_data(as_text=True)
+
+
 @pytest.mark.schema
 def test_health_on_a_database_that_was_never_migrated(tmp_path, monkeypatch, app_config):
     from portal import create_app

@@ -52,3 +52,19 @@ def test_a_decompression_bomb_is_refused():
     assert len(buf.getvalue()) < 100_000
     with pytest.raises(ImageRefused):
         reencode(buf.getvalue())
+
+
+def test_a_real_image_carrying_a_script_keeps_only_its_pixels():
+    """A polyglot that is a valid PNG as well: HTML after the image's end and in a text chunk.
+    Accepted as the picture it is, written anew without either."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>alert('tekst')</script>")
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 10, 10)).save(buf, format="PNG", pnginfo=info)
+    polyglot = buf.getvalue() + b"<html><script>alert('achter')</script></html>"
+    assert b"<script>" in polyglot
+    data, kind = reencode(polyglot)
+    assert kind == "image/png" and b"<script" not in data and b"alert" not in data
+    assert Image.open(io.BytesIO(data)).getpixel((3, 3)) == (200, 10, 10)

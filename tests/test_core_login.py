@@ -154,6 +154,23 @@ def test_attempt_keys_are_stored_hashed(app, client):
     assert keys and not any("@" in k or "10.7.0.1" in k for k in keys)
 
 
+def test_attempt_rows_go_once_the_window_has_passed(app, client, runner):
+    """The nightly purge (flask purge) deletes throttling rows older than the longest
+    window: nothing of an attempt is kept longer than it can count."""
+    attempt(client, "iemand.anders@voorbeeld.nl", ip="10.8.0.1")
+    with db_ctx(app):
+        old = {r.id for r in LoginAttempt.select()}
+    assert old
+    shift_attempts(app, 61 * 60)  # past the window (15 minutes) and the hourly ceiling's
+    attempt(client, "nog.iemand@voorbeeld.nl", ip="10.8.0.2")
+    with db_ctx(app):
+        recent = {r.id for r in LoginAttempt.select()} - old
+    assert recent
+    assert runner.invoke(args=["purge"]).exit_code == 0
+    with db_ctx(app):
+        assert {r.id for r in LoginAttempt.select()} == recent
+
+
 def test_every_attempt_is_audited(app, client):
     app.config["THROTTLE_FREE_ATTEMPTS"] = 2
     attempt(client, "onbekend@klaverweide.demo", ip="10.3.0.1")
@@ -164,8 +181,15 @@ def test_every_attempt_is_audited(app, client):
     ok = attempt(app.test_client(), "ib@klaverweide.demo", "klaverweide-demo", ip="10.3.0.9")
     assert ok.status_code == 302
     rows = login_audit(app)
+    # An address that is no account's is kept only as a keyed hash (the log is append-only;
+    # a typed address may be a typo of someone else's, or a password in the wrong field).
+    with app.test_request_context():
+        from portal.auth import audited_address
+
+        unknown = audited_address("onbekend@klaverweide.demo")
+    assert unknown.startswith("onbekend ") and "@" not in unknown
     assert rows == [
-        ("failed", "onbekend@klaverweide.demo", "10.3.0.1"),
+        ("failed", unknown, "10.3.0.1"),
         ("failed", "directie@klaverweide.demo", "10.3.0.1"),
         ("failed", "directie@klaverweide.demo", "10.3.0.1"),
         ("throttled", "directie@klaverweide.demo", "10.3.0.1"),
@@ -210,8 +234,15 @@ def test_common_passwords_are_refused_with_their_endings_and_look_alikes():
     from portal.passwords import blocklist
     from portal.passwords import policy_error
 
-    assert len(blocklist()) > 3000
+    # A real list of the most common passwords (not only patterns made up to fill it): the
+    # top of published breach lists is in it, and so are less famous ones further down.
+    for common in ("123456", "password", "qwerty", "iloveyou", "sunshine", "princess", "trustno1"):
+        assert common in blocklist(), common
+    assert len([w for w in blocklist() if w.isalpha()]) > 2000
     for weak in (
+        "Sunshine2026!!",
+        "Princess12345",
+        "b@seball-2026",
         "Wachtwoord123!",
         "welkom2026!!",
         "W3lk0m2026!!",

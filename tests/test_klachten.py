@@ -823,6 +823,10 @@ def test_the_staff_member_concerned_never_sees_the_complaint(app, client):
     assert r.status_code == 302
     assert with_db(app, lambda: CaseExclusion.select().join(Case).where(Case.reference == ref).count()) == 1
     assert directie.get(case_url(ref)).status_code == 404
+    # Nor can they let themselves in again (only someone else can undo a match).
+    r = post(directie, f"/klaverweide/klachten/{ref}/medewerker/{director}/toelaten")
+    assert r.status_code == 404
+    assert with_db(app, lambda: CaseExclusion.select().join(Case).where(Case.reference == ref).count()) == 1
     assert ref not in directie.get("/klaverweide/zaken/?open=0").get_data(as_text=True)
     dash = directie.get("/klaverweide/").get_data(as_text=True)
     assert ref not in dash

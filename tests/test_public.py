@@ -260,6 +260,74 @@ def test_the_school_ceiling_without_a_setting_is_the_cores(app, client):
     )
 
 
+def test_the_ceiling_holds_for_a_steady_stream(app):
+    """A submission every 9 seconds for an hour, each from another address: the school's
+    ceiling lets exactly its number through in that hour, not one more each time a doubling
+    wait runs out; once the first of them is an hour old, the next may go."""
+    import datetime
+
+    from portal import public
+    from portal import throttle
+    from portal.models import utcnow
+
+    start = utcnow()
+    with db_ctx(app):
+        school = School.get(School.slug == "klaverweide")
+        ceiling = public.hourly_limit(school, TYPE)
+        limit = public.school_ceiling(school, TYPE)
+        passed = [
+            i * 9
+            for i in range(400)
+            if throttle.attempt(
+                "ouderpunt.indienen", [limit], now=start + datetime.timedelta(seconds=i * 9)
+            ).allowed
+        ]
+    assert len(passed) == ceiling, passed
+    with db_ctx(app):
+        later = start + datetime.timedelta(seconds=passed[0] + 3600 + 1)
+        assert throttle.attempt("ouderpunt.indienen", [limit], now=later).allowed
+
+
+def test_parallel_submissions_from_one_address_hold_the_limit(app):
+    """20 forms sent at the same moment from one address: the check and the count are one
+    step, so no more than the free attempts get a receipt, every receipt is a stored case and
+    every refusal stored nothing (SQLite and PostgreSQL)."""
+    import threading
+
+    free = app.config["THROTTLE_FREE_ATTEMPTS"]
+    clients = [app.test_client() for _ in range(20)]
+    forms = []
+    for c in clients:
+        html = c.get(FORM).get_data(as_text=True)
+        forms.append(
+            {
+                "subject": "Het hek is kapot",
+                "csrf_token": csrf_from(html),
+                "form_token": TOKEN_RE.search(html).group(1),
+            }
+        )
+    before = with_db(app, lambda: Case.select().where(Case.case_type == TYPE.name).count())
+    barrier = threading.Barrier(len(clients))
+    answers = []
+
+    def send(c, data):
+        barrier.wait(60)
+        r = c.post(FORM, data=data, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        answers.append((r.status_code, bool(CODE_RE.search(r.get_data(as_text=True)))))
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(clients, forms, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert len(answers) == 20
+    receipts = [a for a in answers if a == (200, True)]
+    assert 0 < len(receipts) <= free, answers
+    assert all(status == 429 for status, _ in answers if (status, True) not in receipts), answers
+    stored = with_db(app, lambda: Case.select().where(Case.case_type == TYPE.name).count()) - before
+    assert stored == len(receipts)
+
+
 def test_the_ceiling_is_never_below_the_free_attempts_of_one_address(app):
     from portal import public
 

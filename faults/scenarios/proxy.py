@@ -6,11 +6,13 @@ of proxies in front of it). A version that does not know that setting sees
 every client as 127.0.0.1, the proxy's address. Default throttle limits.
 
 parents: 16 parents from 16 addresses each submit one complaint at the same time.
-logins: five wrong logins from one address, then at once a correct login from
-another address (must not be throttled), and a sixth wrong login from the first
-address (must be). Last, an attacker who rotates a forged first hop of
-X-Forwarded-For behind the proxy (the proxy appends the real address) must
-still be throttled on the sixth try.
+logins: five wrong passwords for the directie's account from one address, then at
+once the directie's correct login from another address (must not be throttled: a
+stranger slows down himself, not the account's owner), and three more wrong ones from
+the first address (one of them must be refused: past the free five each try waits twice
+as long as the one before, 1, 2, 4 s, so a slow answer may let the sixth through). Last,
+an attacker who rotates a forged first hop of X-Forwarded-For behind the proxy (the
+proxy appends the real address) must still be throttled within eight tries at one account.
 The addresses are in 127.0.0.0/8: they are only header values, never contacted.
 """
 
@@ -52,9 +54,9 @@ def parents(port):
     return forms, statuses
 
 
-def wrong_login(port, headers, n):
+def wrong_login(port, headers, email):
     s = client.Session(port, headers)
-    r = client.login(s, f"onbekend{n}@klaverweide.demo", "fout-wachtwoord-123")
+    r = client.login(s, email, "fout-wachtwoord-123")
     s.close()
     return r.status
 
@@ -71,18 +73,20 @@ def run(ctx, backend):
         r.row("parents: 429 answers", statuses.get(429, 0))
 
         attacker = xff("127.20.1.1")
-        wrong = [wrong_login(server.port, attacker, i) for i in range(5)]
+        target = client.DIRECTIE
+        wrong = [wrong_login(server.port, attacker, target) for _ in range(5)]
         staff = client.Session(server.port, xff("127.20.1.2"))
         t0 = time.perf_counter()
         good = client.login(staff)
         good_s = time.perf_counter() - t0
-        sixth = wrong_login(server.port, attacker, 5)
+        more = [wrong_login(server.port, attacker, target) for _ in range(3)]
         staff.close()
-        r.row("five wrong logins from 127.20.1.1", "/".join(map(str, wrong)))
-        r.row("then a correct login from 127.20.1.2", f"{good.status} in {good_s:.2f} s")
-        r.row("then a sixth wrong login from 127.20.1.1", sixth)
+        r.row("five wrong passwords (directie) from 127.20.1.1", "/".join(map(str, wrong)))
+        r.row("then the directie's login from 127.20.1.2", f"{good.status} in {good_s:.2f} s")
+        r.row("then three more wrong ones from 127.20.1.1", "/".join(map(str, more)))
 
-        forged = [wrong_login(server.port, xff(f"127.30.0.{i + 1}, 127.20.1.3"), 10 + i) for i in range(6)]
+        other = f"ib@{client.SCHOOL}.demo"
+        forged = [wrong_login(server.port, xff(f"127.30.0.{i + 1}, 127.20.1.3"), other) for i in range(8)]
         r.row("rotating forged first hop, real 127.20.1.3", "/".join(map(str, forged)))
     finally:
         site.close()
@@ -101,10 +105,14 @@ def run(ctx, backend):
         client.logged_in(good),
         f"answer {good.status}",
     )
-    r.expect("the address with five wrong logins is throttled", sixth == 429, f"answer {sixth}")
+    r.expect(
+        "the address with five wrong logins is throttled",
+        429 in more,
+        "answers " + "/".join(map(str, more)),
+    )
     r.expect(
         "a forged X-Forwarded-For hop does not escape the throttle",
-        forged[-1] == 429,
-        f"sixth try answered {forged[-1]}",
+        429 in forged[5:],
+        "tries 6 to 8 answered " + "/".join(map(str, forged[5:])),
     )
     return r

@@ -31,7 +31,7 @@ class ReportForm(api.Form):
     # they are empty text for the case's title and its detail row, not None.
     group_name = api.StringField(
         "Groep(en)",
-        validators=[api.Length(max=200), api.no_nul],
+        validators=[api.Length(max=200), api.no_nul, api.one_line],
         default="",
         description="Bijvoorbeeld: groep 5b.",
     )

@@ -63,8 +63,11 @@ def _start_view(type_name):
         else:
             initial = call(start.prefill, args=request.args, **kw) if start.prefill else None
             if initial:
-                # A start page filled in from another case shows that case's data (a pupil).
-                audit_view("case.start.prefill", detail=type_name)
+                # A start page filled in from another case shows that case's data (a pupil):
+                # the row says from where (?incident=SCH-2026-0003), so that a child's
+                # access log finds it.
+                source = " ".join(f"{k}={v}" for k, v in sorted(request.args.items()))
+                audit_view("case.start.prefill", detail=f"{type_name} {source}"[:200].strip())
             form = start.form(data=initial or None)
         notice, status = None, 200
         if request.method == "POST":

@@ -355,7 +355,9 @@ def checklist(reference, item_id):
         except ValueError:
             flash("Vul een geldige datum in (dd-mm-jjjj).", "error")
             return redirect(url_for("cases.detail", reference=case.reference))
-        engine.tick(case, item, current_user, done_on, request.form.get("note", "")[:500])
+        # A one-line field: a line break in a posted note is folded into a space.
+        note = " ".join(request.form.get("note", "").split())[:500]
+        engine.tick(case, item, current_user, done_on, note)
         flash(f"Afgevinkt: {item.label}")
     return redirect(url_for("cases.detail", reference=case.reference))
 
@@ -388,7 +390,7 @@ def legal_hold(reference):
 
     case = _load(reference)
     hold = request.form.get("hold") == "1"
-    reason = request.form.get("reason", "").strip()[:500]
+    reason = " ".join(request.form.get("reason", "").split())[:500]  # one line, as typed in its field
     if hold and not reason:
         flash("Geef een reden voor de bewaarplicht.", "error")
         return redirect(url_for("cases.detail", reference=case.reference))

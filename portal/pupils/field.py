@@ -21,6 +21,7 @@ from markupsafe import escape
 
 from ..access import has_permission
 from ..forms import bounded_int
+from ..forms import one_line
 from . import full_name
 from . import has_left
 from . import in_school
@@ -162,5 +163,6 @@ class PupilNameField(wtforms.StringField):
 
     def __init__(self, label="Naam van de leerling", validators=None, *, role="betrokken", **kw):
         kw.setdefault("render_kw", {}).setdefault("maxlength", 200)
-        super().__init__(label, [wtforms.validators.Length(max=200), *(validators or ())], **kw)
+        # One line: the name becomes part of the case's title.
+        super().__init__(label, [wtforms.validators.Length(max=200), one_line, *(validators or ())], **kw)
         self.role = role
