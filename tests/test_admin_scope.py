@@ -550,13 +550,18 @@ def _foreign_objects(app):
     """One object of De Klaverweide per kind a school URL carries by id: {URL argument:
     (model, id)}. The case-bound ones belong to a Klaverweide case."""
     from plugins.social_media.models import AllowedApp
+    from portal.dates import today
     from portal.documents import produce
+    from portal.models import Attachment
     from portal.models import CaseChecklistItem
     from portal.models import CaseDocument
     from portal.models import CasePupil
+    from portal.models import InzageExport
+    from portal.models import InzageRequest
     from portal.models import Partner
     from portal.models import Pupil
     from portal.models import Vacation
+    from portal.pupils import inzage
     from portal.pupils import link
 
     with db_session(app):
@@ -571,6 +576,23 @@ def _foreign_objects(app):
         )
         vacation = Vacation.select().where(Vacation.school == kw.id).first()
         app_row = AllowedApp.select().where(AllowedApp.school == kw.id).first()
+        attachment = Attachment.create(
+            case=case,
+            stored_name="walk-" + "0" * 59,
+            filename="foto.jpg",
+            mime_type="image/jpeg",
+            size=1,
+            sha256="0" * 64,
+        )
+        request = inzage.create(kw, pupil, "Ouder Klaverweide", "ouder", today(), directie)
+        export = InzageExport.create(
+            request=request,
+            version=1,
+            filename="inzage.zip",
+            content=b"",
+            sha256="0" * 64,
+            pdf_sha256="0" * 64,
+        )
         return {
             "vacation_id": (Vacation, vacation.id),
             "pupil_id": (Pupil, pupil.id),
@@ -580,6 +602,9 @@ def _foreign_objects(app):
             "doc_id": (CaseDocument, CaseDocument.get(CaseDocument.case == case.id).id),
             "row_id": (CasePupil, CasePupil.get(CasePupil.case == case.id).id),
             "user_id": (User, directie.id),
+            "attachment_id": (Attachment, attachment.id),
+            "request_id": (InzageRequest, request.id),
+            "export_id": (InzageExport, export.id),
         }
 
 
@@ -622,11 +647,11 @@ def test_two_school_walk_of_every_object_bearing_school_url(app, world):
     problems, walked = [], set()
     for rule in rules:
         ints = [a for a in rule.arguments if isinstance(rule._converters[a], IntegerConverter)]
-        if len(ints) != 1 or ints[0] not in foreign:
+        if any(a not in foreign for a in ints):
             problems.append(f"{rule.rule}: add a foreign object for {ints} to this walk")
             continue
-        model, object_id = foreign[ints[0]]
-        values = {"school": "de-linde", "reference": world["case"], ints[0]: object_id}
+        model, object_id = foreign[ints[-1]]  # the last id names the object the URL acts on
+        values = {"school": "de-linde", "reference": world["case"], **{a: foreign[a][1] for a in ints}}
         url = rule.build({a: values.get(a, "x") for a in rule.arguments}, append_unknown=False)[1]
         for method in sorted(rule.methods - SKIPPED_METHODS):
             walked.add(rule.endpoint)
