@@ -253,9 +253,12 @@ def sso_settings():
     form.break_glass.choices = [("", "(geen)")] + [
         (str(u.id), f"{u.name} ({u.email})") for u in _board_admins()
     ]
+    # The row's break_glass is a User; the field holds an id as text (none posted: none).
     if request.method == "GET":
         form.break_glass.data = str(row.break_glass_id) if row.break_glass_id else ""
         form.client_secret.data = ""
+    else:
+        form.break_glass.data = request.form.get("break_glass", "")
     status = 200
     if request.method == "POST":
         status = 422
