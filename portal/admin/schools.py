@@ -83,8 +83,7 @@ def reserved_slugs():
 
 
 def check_slug(form, field):
-    value = (field.data or "").strip().lower()
-    field.data = value
+    value = (field.data or "").strip()
     if not SLUG_RE.fullmatch(value):
         raise ValidationError(
             "Gebruik alleen kleine letters, cijfers en streepjes (niet aan het begin of eind), "
@@ -187,6 +186,7 @@ def checklist(school):
     """What a school needs before it can work, each with where to do it."""
     from ..settings import get_setting
 
+    school = School.get_by_id(school.id)  # every column (a request's school has the common ones)
     contact = school.phone or get_setting(school, "portal.contact_phone")
     plugins = SchoolPlugin.select().where(SchoolPlugin.school == school.id).exists()
     vacations = Vacation.select().where((Vacation.school == school.id) & (Vacation.end >= today())).exists()
