@@ -282,10 +282,14 @@ def _refuse(refused):
     ), 401
 
 
-@bp.route("/login/sso", methods=["POST"])
+@bp.route("/login/sso")
 @public
 def start():
-    """Send the browser to the provider, with a fresh state, nonce and PKCE verifier."""
+    """Send the browser to the provider, with a fresh state, nonce and PKCE verifier.
+
+    A link, not a form: the page's Content-Security-Policy (form-action 'self') would stop
+    a form's redirect to the provider. Starting a sign-in changes nothing anyone else sees
+    (a row of its own, throttled per address), so a forged link does no harm."""
     from .auth import safe_next
 
     config = active_config()
@@ -309,7 +313,7 @@ def start():
             state_hash=state_hash(state),
             nonce=nonce,
             verifier=seal(verifier, "sso-pkce"),
-            next_url=safe_next(request.form.get("next")) or "",
+            next_url=safe_next(request.args.get("next")) or "",
             created_at=now,
         )
     session["sso_state"] = state
