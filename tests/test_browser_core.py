@@ -20,7 +20,7 @@ def test_directie_logs_in_and_sees_dashboard(page, live_server):
 
 def test_wrong_password_shows_dutch_message(page, live_server):
     browser_login(page, live_server, "directie", password="helemaal-verkeerd-123")
-    assert page.get_by_text("Onbekend e-mailadres of onjuist wachtwoord.").is_visible()
+    assert page.get_by_text("Onbekend e-mailadres of onjuist wachtwoord.", exact=True).is_visible()
 
 
 def test_axe_login_page(page, live_server):
