@@ -20,6 +20,7 @@ def init_app(app):
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
     app.cli.add_command(school_group)
+    app.cli.add_command(sso_group)
     app.cli.add_command(plugin_group)
     app.cli.add_command(permissions_group)
     app.cli.add_command(outbox_group)
@@ -323,6 +324,43 @@ def school_restore(slug):
         raise click.ClickException(f"Onbekende school {slug}.")
     done = restore_school(school, via="via=cli")
     click.echo(f"{slug} is weer open." if done else f"{slug} was niet gearchiveerd.")
+
+
+@click.group("sso", cls=AppGroup)
+def sso_group():
+    """Single sign-on: show the settings; switch passwords back on (the way back in)."""
+
+
+@sso_group.command("show")
+def sso_show():
+    from .sso import config_row
+
+    row = config_row()
+    if row is None:
+        click.echo("Inloggen via een identiteitsprovider is niet ingesteld.")
+        return
+    click.echo(f"aan: {'ja' if row.enabled else 'nee'}")
+    click.echo(f"issuer: {row.issuer}")
+    click.echo(f"client-id: {row.client_id}")
+    click.echo(f"clientgeheim: {'opgeslagen' if row.client_secret else '(geen)'}")
+    click.echo(f"domeinen: {', '.join(row.domains.split()) or '(geen)'}")
+    click.echo(f"wachtwoorden uit: {'ja' if row.passwords_off else 'nee'}")
+    who = User.get_or_none(User.id == row.break_glass_id) if row.break_glass_id else None
+    click.echo(f"noodaccount: {who.email if who else '(geen)'}")
+
+
+@sso_group.command("passwords-on")
+def sso_passwords_on():
+    """Allow password logins again for everyone (the provider fails and so does the break-glass
+    account)."""
+    from .audit import audit
+    from .models import SsoConfig
+
+    with atomic():
+        changed = SsoConfig.update(passwords_off=False).where(SsoConfig.passwords_off == True).execute()  # noqa: E712
+        if changed:
+            audit("admin.sso", detail="passwords_off via=cli")
+    click.echo("Inloggen met een wachtwoord staat weer aan." if changed else "Wachtwoorden stonden al aan.")
 
 
 @click.group("plugin", cls=AppGroup)

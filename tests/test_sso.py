@@ -375,3 +375,17 @@ def test_the_board_wide_beheerder_configures_sign_in(app, client, provider):
 def test_only_the_board_wide_beheerder_reaches_the_settings(app, client):
     login(client, "directie")
     assert client.get("/beheer/inloggen").status_code == 403
+
+
+def test_the_operator_switches_passwords_back_on_from_the_server(app, client, runner, sso_on):
+    configure(app, sso_on, passwords_off=True)
+    r = runner.invoke(args=["sso", "show"])
+    assert "wachtwoorden uit: ja" in r.output and "clientgeheim: opgeslagen" in r.output
+    assert sso_on.client_secret not in r.output
+    assert password_login(client, DIRECTIE).status_code == 403
+    r = runner.invoke(args=["sso", "passwords-on"])
+    assert r.exit_code == 0 and "staat weer aan" in r.output
+    assert password_login(client, DIRECTIE).status_code == 302
+    with db_ctx(app):
+        audit = AuditLog.select().where(AuditLog.action == "admin.sso").get()
+        assert audit.detail == "passwords_off via=cli"
