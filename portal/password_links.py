@@ -83,15 +83,16 @@ def end_links(user_id, now=None):
         Outbox.update(body=EMPTIED).where(Outbox.id.in_(mails)).execute()
 
 
-def new_link(user, purpose, school=None, now=None):
+def new_link(user, purpose, school=None, now=None, new_account=False):
     """Make a link for ``user`` and queue the mail with it (inside the caller's transaction,
-    with the caller's audit row). Earlier links of the account end."""
+    with the caller's audit row). Earlier links of the account end. ``new_account``: the
+    mail welcomes a new colleague."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     expires = now + lifetime(purpose)
     end_links(user.id, now)
     link = external_url("password.open_link", token=token)
-    mail = _queue_mail(user, purpose, link, expires, school)
+    mail = _queue_mail(user, purpose, link, expires, school, new_account)
     PasswordToken.create(
         user=user.id,
         purpose=purpose,
@@ -103,7 +104,7 @@ def new_link(user, purpose, school=None, now=None):
     return token
 
 
-def _queue_mail(user, purpose, link, expires, school):
+def _queue_mail(user, purpose, link, expires, school, new_account):
     from .mail import queue
 
     until = nl_datetime(expires)
@@ -118,7 +119,12 @@ def _queue_mail(user, purpose, link, expires, school):
     else:
         where = f" van {school.name}" if school is not None else ""
         subject = "Uw account voor het Veiligheidsportaal"
-        intro = f"Er staat een account voor u klaar in het Veiligheidsportaal{where}."
+        intro = (
+            f"Er staat een account voor u klaar in het Veiligheidsportaal{where}."
+            if new_account
+            else f"De beheerder{where} stuurt u een link om een wachtwoord te kiezen voor uw account in "
+            "het Veiligheidsportaal."
+        )
         outro = (
             "Is de link verlopen? Vraag dan een nieuwe aan met ‘Wachtwoord vergeten?’ op de "
             f"inlogpagina: {login}"

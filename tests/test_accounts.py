@@ -259,6 +259,7 @@ def test_a_beheerder_sends_a_password_link_to_the_accounts_own_address(app):
     assert f"Er is een link naar {IB} gestuurd" in r.get_data(as_text=True)
     [mail] = [m for m in mails_to(app, IB) if "wachtwoord/instellen" in m.body]
     assert mail.subject == "Uw account voor het Veiligheidsportaal" and mail.school == "klaverweide"
+    assert "De beheerder van De Klaverweide stuurt u een link" in mail.body
     assert mails_to(app, "aanvaller@example.org") == []
     assert audits(app, "admin.user.password_link")[-1] == ("ok", "beheerder@asg.demo", f"user={ib.id}")
     with db_ctx(app):
@@ -287,7 +288,8 @@ def test_a_new_account_gets_a_link_not_a_typed_password(app):
     assert "Er is een link naar nina@klaverweide.demo gestuurd" in r.get_data(as_text=True)
     assert login(app.test_client(), "nina@klaverweide.demo", "door de beheerder").status_code == 401
     [mail] = mails_to(app, "nina@klaverweide.demo")
-    assert "De Klaverweide" in mail.body and "https://portaal.asg.example/wachtwoord/instellen/" in mail.body
+    assert "Er staat een account voor u klaar in het Veiligheidsportaal van De Klaverweide" in mail.body
+    assert "https://portaal.asg.example/wachtwoord/instellen/" in mail.body
     client = app.test_client()
     assert set_password_by_link(app, client, "nina@klaverweide.demo", NEW_PASSWORD).status_code == 302
     assert client.get("/klaverweide/").status_code == 200

@@ -286,7 +286,7 @@ def _welcome(row):
     from ..urls import external_url
 
     if passwords_allowed(row):
-        new_link(row, SET, school=g.school)
+        new_link(row, SET, school=g.school, new_account=True)
         return
     queue(
         row.email,
