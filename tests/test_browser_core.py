@@ -40,6 +40,7 @@ def test_axe_dashboard_and_case_list(page, live_server):
 def test_logout_by_button(page, live_server):
     browser_login(page, live_server, "directie")
     page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_text("U bent uitgelogd.").wait_for()  # the login page after the redirect
     assert page.get_by_text("U bent uitgelogd.").is_visible()
     page.goto(f"{live_server}/klaverweide/")
     assert "/login" in page.url
