@@ -675,7 +675,15 @@ def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
             get_pm(), log=lambda *_: None, until={"portal": "m0005_mfa", "trauma": "m0001_initial"}
         )
         assert "portal_partner" not in database.get_tables()
-        here = School.create(slug="klaverweide", name="De Klaverweide", phone="036 000 0000")
+        # The school as that schema had it (the model knows columns of later migrations).
+        database.execute_sql(
+            constant_sql(
+                'INSERT INTO "portal_school" ("slug", "name", "address", "phone", "email", "board_name", '
+                '"logo_type") VALUES (?, ?, ?, ?, ?, ?, ?)'
+            ),
+            ("klaverweide", "De Klaverweide", "", "036 000 0000", "", "", ""),
+        )
+        here = School.select(School.id, School.slug).where(School.slug == "klaverweide").get()
         SchoolPlugin.create(school=here, plugin="trauma")
         people = {}
         for role in ("leerkracht", "ib", "directie"):
