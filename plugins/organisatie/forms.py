@@ -220,7 +220,9 @@ class DrillHeldForm(api.Form):
 
     def check(self):
         wrong = {}
-        if self.headcount.data == "nee" and not api.clean(self.headcount_note):
+        if self.headcount.data == "ja":
+            self.headcount_note.data = ""  # nothing to explain
+        elif self.headcount.data == "nee" and not api.clean(self.headcount_note):
             wrong["headcount_note"] = "Beschrijf wat er niet klopte."
         if (
             not (self.minutes.errors or self.seconds.errors)

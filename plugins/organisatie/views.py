@@ -82,6 +82,7 @@ def _roles_page(form, year, status=200):
         form=form,
         year=year,
         now=register.current_year(),
+        years_back=YEARS_BACK,
         held=register.assignments(g.school, year),
         role_label=register.role_label,
         year_text=register.year_text,

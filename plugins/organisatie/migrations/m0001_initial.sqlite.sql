@@ -6,6 +6,10 @@ CREATE INDEX IF NOT EXISTS "organisatie_action_case_id" ON "organisatie_action" 
 CREATE INDEX IF NOT EXISTS "organisatie_action_due_on" ON "organisatie_action" ("due_on");
 CREATE INDEX IF NOT EXISTS "organisatie_action_done_by_id" ON "organisatie_action" ("done_by_id");
 CREATE INDEX IF NOT EXISTS "organisatie_action_created_by_id" ON "organisatie_action" ("created_by_id");
+CREATE TABLE IF NOT EXISTS "organisatie_person" ("id" INTEGER NOT NULL PRIMARY KEY, "school_id" INTEGER NOT NULL, "user_id" INTEGER, "name" VARCHAR(200) NOT NULL, "phone" VARCHAR(40) NOT NULL, "email" VARCHAR(254) NOT NULL, "organisation" VARCHAR(200) NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE, FOREIGN KEY ("user_id") REFERENCES "portal_user" ("id") ON DELETE SET NULL);
+CREATE INDEX IF NOT EXISTS "organisatie_person_school_id" ON "organisatie_person" ("school_id");
+CREATE INDEX IF NOT EXISTS "organisatie_person_user_id" ON "organisatie_person" ("user_id");
+CREATE INDEX IF NOT EXISTS "organisatie_person_school_id_name" ON "organisatie_person" ("school_id", "name");
 CREATE TABLE IF NOT EXISTS "organisatie_assignment" ("id" INTEGER NOT NULL PRIMARY KEY, "school_id" INTEGER NOT NULL, "school_year" INTEGER NOT NULL, "person_id" INTEGER NOT NULL, "role" VARCHAR(40) NOT NULL, "created_by_id" INTEGER, "created_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE, FOREIGN KEY ("person_id") REFERENCES "organisatie_person" ("id") ON DELETE CASCADE, FOREIGN KEY ("created_by_id") REFERENCES "portal_user" ("id") ON DELETE SET NULL);
 CREATE INDEX IF NOT EXISTS "organisatie_assignment_school_id" ON "organisatie_assignment" ("school_id");
 CREATE INDEX IF NOT EXISTS "organisatie_assignment_person_id" ON "organisatie_assignment" ("person_id");
@@ -20,10 +24,6 @@ CREATE INDEX IF NOT EXISTS "organisatie_evaluation_held_on" ON "organisatie_eval
 CREATE TABLE IF NOT EXISTS "organisatie_notice" ("id" INTEGER NOT NULL PRIMARY KEY, "school_id" INTEGER NOT NULL, "key" VARCHAR(80) NOT NULL, "sent_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE);
 CREATE INDEX IF NOT EXISTS "organisatie_notice_school_id" ON "organisatie_notice" ("school_id");
 CREATE UNIQUE INDEX IF NOT EXISTS "organisatie_notice_school_id_key" ON "organisatie_notice" ("school_id", "key");
-CREATE TABLE IF NOT EXISTS "organisatie_person" ("id" INTEGER NOT NULL PRIMARY KEY, "school_id" INTEGER NOT NULL, "user_id" INTEGER, "name" VARCHAR(200) NOT NULL, "phone" VARCHAR(40) NOT NULL, "email" VARCHAR(254) NOT NULL, "organisation" VARCHAR(200) NOT NULL, "created_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE, FOREIGN KEY ("user_id") REFERENCES "portal_user" ("id") ON DELETE SET NULL);
-CREATE INDEX IF NOT EXISTS "organisatie_person_school_id" ON "organisatie_person" ("school_id");
-CREATE INDEX IF NOT EXISTS "organisatie_person_user_id" ON "organisatie_person" ("user_id");
-CREATE INDEX IF NOT EXISTS "organisatie_person_school_id_name" ON "organisatie_person" ("school_id", "name");
 CREATE TABLE IF NOT EXISTS "organisatie_training" ("id" INTEGER NOT NULL PRIMARY KEY, "school_id" INTEGER NOT NULL, "person_id" INTEGER NOT NULL, "kind" VARCHAR(20) NOT NULL, "course" VARCHAR(200) NOT NULL, "provider" VARCHAR(200) NOT NULL, "completed_on" DATE NOT NULL, "expires_on" DATE, "created_by_id" INTEGER, "created_at" DATETIME NOT NULL, FOREIGN KEY ("school_id") REFERENCES "portal_school" ("id") ON DELETE CASCADE, FOREIGN KEY ("person_id") REFERENCES "organisatie_person" ("id") ON DELETE CASCADE, FOREIGN KEY ("created_by_id") REFERENCES "portal_user" ("id") ON DELETE SET NULL);
 CREATE INDEX IF NOT EXISTS "organisatie_training_school_id" ON "organisatie_training" ("school_id");
 CREATE INDEX IF NOT EXISTS "organisatie_training_person_id" ON "organisatie_training" ("person_id");
