@@ -575,6 +575,7 @@ def test_evaluation_moment_agenda_minutes_actions_and_closing(app, boss):
     assert "In elk lokaal de plattegrond met de vluchtroute ophangen." in page  # last year's open action
     assert "Cijfers van" in page and "Cursussen gevolgd (scholing)" in page
     assert "Leerling toevoegen" not in page  # an evaluation is not about a pupil
+    assert post(boss, f"{case_url(ref)}/leerlingen", {"lln-role": "betrokken"}, page=case_url(ref)).status_code == 404
 
     assert minutes(boss, ref).status_code == 302
     kept = with_db(app, lambda: Evaluation.get(Evaluation.case == Case.get(Case.reference == ref).id).agenda)

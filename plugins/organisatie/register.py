@@ -230,6 +230,20 @@ def person_for_user(school, user):
     return found or Person.create(school=school.id, user=user.id, name=user.name[:200])
 
 
+def chosen(school, choice):
+    """The person a form's choice names: ``p<id>`` one of the register, ``u<id>`` a colleague's
+    account (added to the register now); None when it is not (or no longer) this school's."""
+    kind, number = choice[:1], choice[1:]
+    if not number.isdigit():
+        return None
+    if kind == "p":
+        return person_of(school, int(number))
+    if kind == "u":
+        user = next((u for u in api.staff_of(school) if u.id == int(number)), None)
+        return person_for_user(school, user) if user else None
+    return None
+
+
 def assign(school, year, person, role, user, replace=False):
     """Give ``person`` ``role`` in ``year`` (inside a transaction). A single role
     (pestcoördinator) that someone else holds raises ``RoleTaken`` unless ``replace``;

@@ -137,24 +137,18 @@ def roles():
 
 
 def _chosen_person(school, form):
-    """The person the form names: from the register ("p<id>"), a colleague's account
-    ("u<id>", added to the register now) or a new name; the phone and e-mail typed in
-    replace what the register had. None for a choice that is not this school's."""
-    choice, name = form.who.data or "", api.clean(form.name)
-    details_typed = {
-        field: api.clean(form[field])
-        for field in ("phone", "email", "organisation")
-        if api.clean(form[field])
-    }
-    if choice.startswith("p"):
-        person = register.person_of(school, int(choice[1:]))
-    elif choice.startswith("u"):
-        user = next((u for u in api.staff_of(school) if str(u.id) == choice[1:]), None)
-        person = register.person_for_user(school, user) if user else None
+    """The person the form names (one of the register, a colleague's account, or a new name),
+    with the phone, e-mail and organisation typed in replacing what the register had; None
+    for a choice that is no longer this school's."""
+    if form.who.data:
+        person = register.chosen(school, form.who.data)
     else:
-        person = Person.create(school=school.id, name=name)
-    if person is not None and details_typed:
-        Person.update(**details_typed).where(Person.id == person.id).execute()
+        person = Person.create(school=school.id, name=api.clean(form.name))
+    typed = {
+        name: api.clean(form[name]) for name in ("phone", "email", "organisation") if api.clean(form[name])
+    }
+    if person is not None and typed:
+        Person.update(**typed).where(Person.id == person.id).execute()
         person = Person.get_by_id(person.id)
     return person
 
@@ -276,7 +270,7 @@ def add_training():
         return _training_page(form, 422)
     school = g.school
     with api.atomic():
-        person = _person_of_choice(school, form.who.data)
+        person = register.chosen(school, form.who.data)
         if person is None:
             form.who.errors = ["Kies iemand uit de lijst."]
             return _training_page(form, 422)
@@ -293,13 +287,6 @@ def add_training():
         api.audit("organisatie.scholing", detail=f"{made.id}: {made.kind} persoon {person.id}")
     flash(f"De cursus van {person.name} is vastgelegd.")
     return redirect(url_for("organisatie.training"))
-
-
-def _person_of_choice(school, choice):
-    if choice.startswith("p"):
-        return register.person_of(school, int(choice[1:]))
-    user = next((u for u in api.staff_of(school) if str(u.id) == choice[1:]), None)
-    return register.person_for_user(school, user) if user else None
 
 
 @bp.route("/scholing/<int:training_id>/verwijderen", methods=["POST"])
