@@ -37,6 +37,8 @@ class SchoolContact:
     ``name`` is the declaration's unique, slug-prefixed name (``organisatie.contact.12``),
     as for every collection hook; ``person`` is the person's name. ``user_id`` is the
     portal account (None: someone without one, such as an external vertrouwenspersoon).
+    ``page`` is the endpoint of a public page where parents find this person (a parents'
+    form links to it), or "".
     """
 
     name: str
@@ -47,6 +49,7 @@ class SchoolContact:
     organisation: str = ""
     user_id: int | None = None
     order: int = 100
+    page: str = ""
 
     @property
     def role_label(self):

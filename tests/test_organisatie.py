@@ -420,6 +420,8 @@ def test_other_plugins_read_the_contacts_through_the_api(app):
         (contact,) = api.school_contacts(here, "contactpersoon")
         assert contact.user_id == User.get(User.email == "contactpersoon@klaverweide.demo").id
         assert contact.role_label == "Contactpersoon" and contact.name.startswith("organisatie.")
+        assert contact.page == "organisatie.contactpersonen"  # where parents find the contactpersoon
+        assert {c.page for c in api.school_contacts(here, "bhv")} == {""}
         assert len(api.school_contacts(here, "bhv")) == 8
         set_plugin_enabled(here, "organisatie", False)
 
@@ -575,7 +577,10 @@ def test_evaluation_moment_agenda_minutes_actions_and_closing(app, boss):
     assert "In elk lokaal de plattegrond met de vluchtroute ophangen." in page  # last year's open action
     assert "Cijfers van" in page and "Cursussen gevolgd (scholing)" in page
     assert "Leerling toevoegen" not in page  # an evaluation is not about a pupil
-    assert post(boss, f"{case_url(ref)}/leerlingen", {"lln-role": "betrokken"}, page=case_url(ref)).status_code == 404
+    assert (
+        post(boss, f"{case_url(ref)}/leerlingen", {"lln-role": "betrokken"}, page=case_url(ref)).status_code
+        == 404
+    )
 
     assert minutes(boss, ref).status_code == 302
     kept = with_db(app, lambda: Evaluation.get(Evaluation.case == Case.get(Case.reference == ref).id).agenda)

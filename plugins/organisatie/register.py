@@ -13,6 +13,7 @@ import peewee
 
 from portal import api
 
+from .choices import PARENT_ROLES
 from .choices import REQUIRED_ROLES
 from .choices import ROLES
 from .choices import SINGLE_ROLES
@@ -208,6 +209,7 @@ def contacts(school):
             email=a.person.email,
             organisation=a.person.organisation,
             user_id=a.person.user_id,
+            page="organisatie.contactpersonen" if a.role in PARENT_ROLES else "",
         )
         for a in assignments(school, current_year())
     ]
