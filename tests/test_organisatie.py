@@ -178,6 +178,7 @@ def test_dashboard_counts_bhvers_with_a_valid_certificate(app, boss):
     expire(app, "Eva Jansen", today() - DAY)
     page = text_of(boss.get("/klaverweide/"))
     assert "7 van 8 BHV'ers met geldig certificaat" in page
+    assert f"Geen geldig certificaat: Eva Jansen, verlopen op {api.nl_date(today() - DAY)}" in page
     register = text_of(boss.get(ORG + "/"))
     assert f"Eva Jansen BHV-certificaat: verlopen op {api.nl_date(today() - DAY)}" in register
 

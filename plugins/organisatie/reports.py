@@ -81,7 +81,12 @@ def panels(user, school):
             lines.append(("Wie doet wat bijwerken", "", url_for("organisatie.roles")))
         out.append(
             api.Panel(
-                "organisatie.ontbreekt", f"Let op: geen {names}", tuple(lines), "organisatie.view", 1, True
+                "organisatie.ontbreekt",
+                f"Let op: geen {names}",
+                tuple(lines),
+                "organisatie.view",
+                order=1,
+                alert=True,
             )
         )
     if drill_overdue(school, day):
@@ -103,19 +108,24 @@ def panels(user, school):
                 f"Let op: nog geen ontruimingsoefening in {register.year_text(year)}",
                 tuple(lines),
                 "organisatie.evaluatie",
-                2,
-                True,
+                order=2,
+                alert=True,
             )
         )
     status = register.bhv_status(school, year, day)
     lines = [(status.summary, "", url_for("organisatie.index"))]
+    lines += [
+        (f"Geen geldig certificaat: {line.person.name}, {line.text}", "", None)
+        for line in status.lines
+        if not line.valid
+    ]
     lines += [
         (f"Verloopt binnenkort: {line.person.name}, {line.text}", "", None)
         for line in status.having("verloopt")
     ]
     if status.count < status.needed:
         lines.append((f"BHV'ers ingevuld: {status.count} van de {status.needed}", "", None))
-    out.append(api.Panel("organisatie.wie", "Wie doet wat", tuple(lines), "organisatie.view", 35))
+    out.append(api.Panel("organisatie.wie", "Wie doet wat", tuple(lines), "organisatie.view", order=35))
     if api.has_permission(user, school, "organisatie.evaluatie"):
         out.append(_evaluation_panel(school, year, day, plan))
     return out
@@ -145,7 +155,7 @@ def _evaluation_panel(school, year, day, plan):
             ("Ontruimingsoefening plannen", "", url_for("organisatie.start_ontruiming")),
         ]
     return api.Panel(
-        "organisatie.evaluatie", "Evaluatie en ontruiming", tuple(lines), "organisatie.evaluatie", 36
+        "organisatie.evaluatie", "Evaluatie en ontruiming", tuple(lines), "organisatie.evaluatie", order=36
     )
 
 

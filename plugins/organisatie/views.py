@@ -107,7 +107,7 @@ def roles():
                 form.who.errors = ["Kies iemand uit de lijst."]
                 return _roles_page(form, year, 422)
             role = form.role.data
-            made, replaced = register.assign(
+            _assignment, replaced = register.assign(
                 school, year, person, role, current_user, replace=bool(form.replace.data)
             )
             if role == "bhv" and form.certified_on.data:
