@@ -200,6 +200,19 @@ def enabled_plugins(school):
     return _context(_user_id(current_user, cache) or 0, school.id, cache)[1]
 
 
+def schools_enabling(slug):
+    """The schools that enabled plugin ``slug``, by name (for a command that runs for
+    every such school outside a request: reminders from cron)."""
+    from .models import SchoolPlugin
+
+    return list(
+        School.select()
+        .join(SchoolPlugin, on=(SchoolPlugin.school == School.id))
+        .where(SchoolPlugin.plugin == slug)
+        .order_by(School.name, School.id)
+    )
+
+
 def roles_for_permission(permission, school, cache=None):
     """Roles that hold ``permission`` at ``school``: the defaults, adjusted by the school."""
     cache = cache or _cache()

@@ -14,6 +14,7 @@ from .access import LOGIN
 from .access import has_permission
 from .access import public
 from .access import requires
+from .access import schools_enabling
 from .access import staff_named
 from .access import staff_of
 from .access import users_with_permission
@@ -42,6 +43,9 @@ from .cases.starts import endpoint as start_endpoint
 from .cases.visibility import can_view
 from .cases.visibility import get_visible
 from .cases.visibility import visible_condition
+from .contacts import CONTACT_ROLES
+from .contacts import SchoolContact
+from .contacts import school_contacts
 from .dates import local
 from .dates import nl_date
 from .dates import nl_datetime
@@ -135,6 +139,7 @@ from .partners import PARTNER_KINDS
 from .partners import adopt_partners
 from .partners import partner_choices
 from .partners import partner_kind_label
+from .partners import tel_link
 from .public import start_public_case
 from .pupils import CASE_ROLES as PUPIL_ROLES
 from .pupils import PupilRefused
@@ -189,6 +194,7 @@ __all__ = [
     "CaseEvent",
     "CaseExclusion",
     "CaseType",
+    "CONTACT_ROLES",
     "ChecklistItem",
     "DataRequired",
     "DateField",
@@ -220,6 +226,7 @@ __all__ = [
     "ReportFigure",
     "STAFF_ROLES",
     "School",
+    "SchoolContact",
     "SchoolCalendar",
     "SelectField",
     "Setting",
@@ -302,8 +309,10 @@ __all__ = [
     "requires",
     "rows",
     "run_transition",
+    "school_contacts",
     "school_year_bounds",
     "school_year_of",
+    "schools_enabling",
     "set_checklist_due",
     "set_confidential",
     "set_setting",
@@ -313,6 +322,7 @@ __all__ = [
     "start_endpoint",
     "start_public_case",
     "sum_by",
+    "tel_link",
     "text",
     "throttle_attempt",
     "throttle_forgive",

@@ -220,6 +220,9 @@ class CaseType:
     # (besides ``retention_days``). Kennisnet's bewaartermijnen: the pupil file 2 years after
     # leaving. 0: only ``retention_days`` counts.
     retention_years_after_left: int = 2
+    # False for a case that is never about a child (an evaluation moment, an evacuation
+    # drill): its page has no pupils section and no pupil can be linked to it.
+    about_pupils: bool = True
 
     def state(self, name):
         for s in self.states:
@@ -285,13 +288,18 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Panel:
-    """A dashboard panel: a title and lines of (label, value, endpoint or None)."""
+    """A dashboard panel: a title and lines of (label, value, endpoint or None).
+
+    ``alert``: something the school must put right (no pestcoördinator, no evacuation
+    drill this school year); the dashboard shows it in red. Its title says what is wrong,
+    so that it does not rest on the colour alone."""
 
     name: str
     title: str
     lines: tuple = ()
     permission: str | None = None
     order: int = 100
+    alert: bool = False
 
 
 @dataclass(frozen=True)

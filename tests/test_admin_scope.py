@@ -549,6 +549,10 @@ def test_a_beheerder_resets_a_second_factor_within_the_school_only(app):
 def _foreign_objects(app):
     """One object of De Klaverweide per kind a school URL carries by id: {URL argument:
     (model, id)}. The case-bound ones belong to a Klaverweide case."""
+    from plugins.organisatie.models import Action
+    from plugins.organisatie.models import Assignment
+    from plugins.organisatie.models import Person
+    from plugins.organisatie.models import Training
     from plugins.social_media.models import AllowedApp
     from portal.dates import today
     from portal.documents import produce
@@ -584,6 +588,9 @@ def _foreign_objects(app):
             size=1,
             sha256="0" * 64,
         )
+        action = Action.create(
+            case=case, description="Plattegrond ophangen", owner="Directie", due_on=today()
+        )
         request = inzage.create(kw, pupil, "Ouder Klaverweide", "ouder", today(), directie)
         export = InzageExport.create(
             request=request,
@@ -605,6 +612,10 @@ def _foreign_objects(app):
             "attachment_id": (Attachment, attachment.id),
             "request_id": (InzageRequest, request.id),
             "export_id": (InzageExport, export.id),
+            "person_id": (Person, Person.get(Person.school == kw.id).id),
+            "assignment_id": (Assignment, Assignment.get(Assignment.school == kw.id).id),
+            "training_id": (Training, Training.get(Training.school == kw.id).id),
+            "action_id": (Action, action.id),
         }
 
 
@@ -623,11 +634,12 @@ def test_two_school_walk_of_every_object_bearing_school_url(app, world):
     of an object of De Klaverweide. Each answer is a 404 that leaves the object as it was.
     A new route with a new kind of id fails the walk until it is added here."""
     from portal.admin import set_plugin_enabled
+    from portal.registry import get_registry
 
     foreign = _foreign_objects(app)
     with db_session(app, "de-linde"):
         linde = School.get(School.slug == "de-linde")
-        for slug in ("klachten", "schorsing", "social_media", "trauma"):
+        for slug in get_registry().plugin_slugs:
             set_plugin_enabled(linde, slug, True)
         everyone = User.create(
             email="alles@delinde.demo", name="Alex Alles", password_hash=hash_password(PASSWORD)

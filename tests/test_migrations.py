@@ -604,3 +604,20 @@ def test_plugin_ddl_writes_a_first_migration_in_sql(app, runner, tmp_path):
     assert "SERIAL" in (tmp_path / "m0001_initial.postgresql.sql").read_text()
     again = runner.invoke(args=["plugin", "ddl", "testzaak", str(tmp_path)])
     assert again.exit_code != 0 and "bestaat al" in again.output
+
+
+def test_plugin_ddl_makes_a_table_before_the_tables_that_point_to_it(tmp_path):
+    class Parent(peewee.Model):
+        class Meta:
+            table_name = "proef_a_ouder"
+
+    class Child(peewee.Model):
+        parent = peewee.ForeignKeyField(Parent)
+
+        class Meta:
+            table_name = "proef_a_kind"  # sorts before its parent by name
+
+    for text in migrate.first_migration_sql("proef", [Child, Parent]).values():
+        assert text.index('TABLE IF NOT EXISTS "proef_a_ouder"') < text.index(
+            'TABLE IF NOT EXISTS "proef_a_kind"'
+        )
