@@ -10,6 +10,10 @@ functions below (``start_case``, ``run_transition``, ``add_event``, ``assign``,
 ``add_deadline``, ``set_checklist_due``, ``tick``, ...).
 """
 
+from flask import abort
+from flask import g
+from flask_login import current_user
+
 from .access import LOGIN
 from .access import has_permission
 from .access import public
@@ -32,6 +36,7 @@ from .cases.engine import exclude
 from .cases.engine import excluded
 from .cases.engine import fill
 from .cases.engine import include
+from .cases.engine import keep_pupil_names
 from .cases.engine import rows
 from .cases.engine import run_transition
 from .cases.engine import set_checklist_due
@@ -83,6 +88,7 @@ from .figures import total
 from .figures import totals
 from .figures import year_rows
 from .forms import BooleanField
+from .forms import ConfirmField
 from .forms import DataRequired
 from .forms import DateField
 from .forms import Email
@@ -124,6 +130,7 @@ from .models import CaseDeadline
 from .models import CaseDocument
 from .models import CaseEvent
 from .models import CaseExclusion
+from .models import CasePupil
 from .models import Partner
 from .models import School
 from .models import User
@@ -165,6 +172,17 @@ def acting_user(user):
     return PortalUser(user, None)
 
 
+def visible_case(reference, type_name=None):
+    """For a plugin's own page about one case: the case ``reference`` of the request's
+    school, if the user may see it (and it is of ``type_name``). Otherwise the refusal is
+    audited and the answer is 404, which does not tell whether the case exists."""
+    case = get_visible(g.school, str(reference)[:40], current_user)
+    if case is None or (type_name is not None and case.case_type != type_name):
+        audit("case.view", outcome="denied", detail=str(reference)[:40])
+        abort(404)
+    return case
+
+
 def open_cases(user, school, type_name):
     """How many open cases of ``type_name`` at ``school`` ``user`` may see (for a panel)."""
     return (
@@ -183,8 +201,10 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "CaseExclusion",
+    "CasePupil",
     "CaseType",
     "ChecklistItem",
+    "ConfirmField",
     "DataRequired",
     "DateField",
     "Deadline",
@@ -269,6 +289,7 @@ __all__ = [
     "in_school_year",
     "include",
     "is_sqlite",
+    "keep_pupil_names",
     "label",
     "line",
     "link_pupil",
@@ -319,6 +340,7 @@ __all__ = [
     "totals",
     "users_with_permission",
     "utcnow",
+    "visible_case",
     "visible_condition",
     "web_domain",
     "web_link",

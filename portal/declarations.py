@@ -7,6 +7,7 @@ start-up and renders them. Plugins never return HTML.
 
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 from typing import Callable
 
@@ -54,14 +55,15 @@ class Transition:
     mail, and may return text for the timeline. Both are called with any of ``case``, ``detail``, ``form``,
     ``user`` and ``school`` that they name. ``copy`` names form fields whose values
     the core writes onto the case's detail row before ``apply`` runs: a name, or a
-    pair (form field, detail column).
+    pair (form field, detail column). ``permission`` None: the case type's
+    ``handle_permission``. Steps are offered by ``order``, and as declared where it is equal.
     """
 
     name: str
     label: str
     sources: tuple[str, ...]
     target: str
-    permission: str
+    permission: str | None = None
     form: Any = None
     guard: Callable | None = None
     apply: Callable | None = None
@@ -206,6 +208,13 @@ class CaseType:
     # How a case of this type begins (``Start``); None: the plugin starts cases itself.
     start: Start | None = None
 
+    def __post_init__(self):
+        # A step without a permission of its own is for whoever handles the case.
+        steps = tuple(
+            t if t.permission else replace(t, permission=self.handle_permission) for t in self.transitions
+        )
+        object.__setattr__(self, "transitions", steps)
+
     def state(self, name):
         for s in self.states:
             if s.name == name:
@@ -227,9 +236,10 @@ class DocumentTemplate:
     """A letter: ``template`` is a Jinja HTML template; ``context`` returns a dict and is
     called with any of ``case``, ``detail``, ``user``, ``school``.
 
-    Offered on the case page of ``case_type`` in ``states`` (all states when
-    empty) to holders of ``permission``. ``for_submitter``: a letter addressed to the parent,
-    who may download what was made of it from the follow-up page of a public case.
+    Offered on the case page of ``case_type`` in ``states`` (all states when empty) to
+    holders of ``permission`` (empty: the case type's ``handle_permission``).
+    ``for_submitter``: a letter addressed to the parent, who may download what was made of
+    it from the follow-up page of a public case.
     """
 
     name: str
@@ -237,7 +247,7 @@ class DocumentTemplate:
     case_type: str
     template: str
     context: Callable
-    permission: str
+    permission: str = ""
     states: tuple[str, ...] = ()
     filename: str = ""
     for_submitter: bool = False

@@ -11,9 +11,11 @@ CSRF is not part of these forms: the portal checks it on every POST (Flask-WTF's
 CSRFProtect), so plugin forms are plain ``Form`` classes.
 """
 
+import contextlib
 import re
 
 import wtforms
+from flask import g
 from werkzeug.datastructures import MultiDict
 from wtforms import widgets
 from wtforms.validators import DataRequired
@@ -28,6 +30,7 @@ from .dates import today
 
 __all__ = [
     "BooleanField",
+    "ConfirmField",
     "bounded_int",
     "DataRequired",
     "DateField",
@@ -198,6 +201,23 @@ class MultiCheckboxField(_ChoiceMessage, wtforms.SelectMultipleField):
 
 
 BooleanField = wtforms.BooleanField
+
+
+class ConfirmField(wtforms.BooleanField):
+    """A box that confirms what the portal worked out from the other fields (a period on the
+    school calendar), in two steps and without JavaScript: see ``confirmed``."""
+
+    def confirmed(self, value, text):
+        """True when the box was ticked for exactly ``value`` (a text that stands for what
+        was shown). Otherwise the box comes back unticked, carrying ``value``, with ``text``
+        under it: ticking it confirms what was shown, and a changed field shows anew."""
+        if self.data and (self.raw_data or [""])[0] == value:
+            return True
+        self.data, self.raw_data = False, [value]
+        self.errors = [*self.errors, text]
+        return False
+
+
 EmailField = wtforms.EmailField
 HiddenField = wtforms.HiddenField
 StringField = wtforms.StringField
@@ -267,14 +287,31 @@ def label(choices, key):
     return dict(choices).get(key, key or "")
 
 
-def posted(form_class, data):
+def posted(form_class, data, school=None):
     """``form_class`` as if ``data`` were posted (text, or a list for several checkboxes),
     validated: demo data and imports pass the same checks as a person at the form. A refused
-    form raises ValueError with its messages."""
+    form raises ValueError with its messages. ``school``: the school the form is filled in
+    for outside a request (whose register a ``PupilField`` takes the pupil's id from)."""
+    if school is not None:
+        with _school_of_the_request(school):
+            return posted(form_class, data)
     form = form_class(MultiDict(data))
     if not form.validate():
         raise ValueError(f"{form_class.__name__} refused: {form.errors}")
     return form
+
+
+@contextlib.contextmanager
+def _school_of_the_request(school):
+    """``g.school`` (where fields look for the school) set to ``school`` for a while."""
+    before = g.pop("school", None)
+    g.school = school
+    try:
+        yield
+    finally:
+        g.pop("school", None)
+        if before is not None:
+            g.school = before
 
 
 def name_field(label="Naam", required=None, **kw):
