@@ -21,8 +21,13 @@ def open_step(page, label):
 def test_directie_takes_incident_through_suspension_to_closure(page, live_server):
     browser_login(page, live_server, "directie")
     page.get_by_role("link", name="Incident melden", exact=True).click()
-    page.get_by_label("Naam van de leerling").fill("Noah Bakker")
-    page.get_by_label(re.compile(r"^Groep\b")).fill("7a")
+    # The pupil of the register, chosen with the keyboard from the picker's suggestions.
+    picker = page.get_by_label(re.compile(r"^Leerling"))
+    picker.fill("Noah Bak")
+    page.get_by_role("option", name=re.compile("Noah Bakker, groep 6b")).wait_for()
+    picker.press("ArrowDown")
+    picker.press("Enter")
+    page.get_by_label(re.compile(r"^Groep\b")).fill("6b")
     page.get_by_label("Datum van het incident").fill("2026-03-09")
     page.get_by_label(re.compile(r"^Tijd\b")).fill("10:15")
     page.get_by_label(re.compile(r"^Plaats\b")).fill("Schoolplein")

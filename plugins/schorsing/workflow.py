@@ -28,23 +28,28 @@ EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 # ------------------------------------------------------- suspension route ----
 
+OPEN = ("gemeld", "in_behandeling")
+
 
 def incident_values(form, user):
     """The incident's columns that are not a plain copy of a form field."""
-    return {
-        "occurred_time": form.occurred_time.data.strftime("%H:%M"),
-        "reported_by": user.id,
-        "category_other": api.clean(form.category_other) if form.category.data == "anders" else "",
-    }
+    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"), "reported_by": user.id}
 
 
 def decision_guard(case, form, school):
-    """Board consulted, a school day to start on, and the computed period confirmed."""
+    """Board consulted, the pupil linked, a school day to start on, at most a week of
+    suspension for the pupil (WPO art. 40c), and the computed period confirmed."""
     if not details.consultations(case):
         return (
             "Een schorsing kan pas na overleg met het bestuur. Leg eerst het overleg met "
             "het bestuur vast (datum, met wie, uitkomst) met de stap ‘Overleg met het "
             "bestuur’."
+        )
+    if not period.suspended_pupils(case):
+        # Without the pupil of the register the week across suspensions cannot be checked.
+        return (
+            "Koppel eerst de leerling om wie het gaat aan deze zaak (bij Leerlingen, met de rol "
+            "Veroorzaker): dan ziet het portaal ook eerdere schorsingen van de leerling."
         )
     first = form.first_day.data
     closed = period.closed_reason(school, first)
@@ -54,17 +59,14 @@ def decision_guard(case, form, school):
             f"({closed}). Kies een schooldag."
         }
     days = period.suspension_days(school, first, form.days.data)
-    shown = period.token(days)
-    confirmed = form.confirmed.data and (form.confirmed.raw_data or [""])[0] == shown
-    if not confirmed:
-        # Re-render the box unticked, carrying the period now shown: ticking it
-        # confirms exactly this period; a changed date shows the new period again.
-        form.confirmed.data = False
-        form.confirmed.raw_data = [shown]
-        form.confirmed.errors.append(
-            f"Berekende schorsingsperiode: {period.describe(days)}. Klopt dit? Vink dit vakje "
-            "aan en klik nogmaals op ‘Besluit schorsing’."
-        )
+    too_long = period.over_the_week(school, case, days)
+    if too_long:
+        return too_long
+    shown = (
+        f"Berekende schorsingsperiode: {period.describe(days)}. Klopt dit? Vink dit vakje aan en "
+        "klik nogmaals op ‘Besluit schorsing’."
+    )
+    if not form.confirmed.confirmed(period.token(days), shown):
         return "Controleer de berekende schorsingsperiode en bevestig die."
     return None
 
@@ -90,6 +92,20 @@ def record_decision(case, form, user, school):
     return f"Geschorst: {period.describe(days)}."
 
 
+def hearing(name, label, sources, target, party, text=None):
+    """A step that records who was heard (``Hearing``), when, and what they said."""
+    return api.Transition(
+        name,
+        label,
+        sources,
+        target,
+        form=forms.HearingForm,
+        record=models.Hearing,
+        fixed={"party": party},
+        apply=lambda: text or f"{label}.",
+    )
+
+
 def longer_than_one_day(case):
     """The plan: the inspectie is told in writing when a suspension lasts more than a day."""
     s = details.suspension(case)
@@ -113,65 +129,42 @@ SUSPENSION_TYPE = api.CaseType(
         api.Transition(
             "schorsing.overleg",
             "Overleg met het bestuur",
-            ("gemeld", "in_behandeling"),
+            OPEN,
             "in_behandeling",
-            HANDLE,
             form=forms.ConsultationForm,
             record=models.BoardConsultation,
             apply=lambda: "Overleg met het bestuur vastgelegd.",
-            order=10,
         ),
-        api.Transition(
-            "schorsing.horen",
-            "Leerling en ouders gehoord",
-            ("gemeld", "in_behandeling"),
-            "in_behandeling",
-            HANDLE,
-            form=forms.HearingForm,
-            record=models.Hearing,
-            fixed={"party": "leerling_ouders"},
-            apply=lambda: "Leerling en ouders gehoord.",
-            order=20,
-        ),
+        hearing("schorsing.horen", "Leerling en ouders gehoord", OPEN, "in_behandeling", "leerling_ouders"),
         api.Transition(
             "schorsing.besluit",
             "Besluit schorsing",
-            ("gemeld", "in_behandeling"),
+            OPEN,
             "geschorst",
             DECIDE,
             form=forms.DecisionForm,
             guard=decision_guard,
             apply=record_decision,
-            order=30,
         ),
         api.Transition(
             "schorsing.geen_schorsing",
             "Afhandelen zonder schorsing",
-            ("gemeld", "in_behandeling"),
+            OPEN,
             "zonder_schorsing",
             DECIDE,
             form=forms.NoSuspensionForm,
-            order=40,
         ),
         api.Transition(
             "schorsing.evaluatie",
             "Evaluatie vastleggen",
             ("geschorst",),
             "geevalueerd",
-            HANDLE,
             form=forms.EvaluationForm,
             record=models.Evaluation,
             apply=lambda: "Evaluatie vastgelegd.",
-            order=50,
         ),
         api.Transition(
-            "schorsing.afsluiten",
-            "Afsluiten",
-            ("geevalueerd",),
-            "afgesloten",
-            HANDLE,
-            form=forms.CloseForm,
-            order=60,
+            "schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", form=forms.CloseForm
         ),
     ),
     view_permission=VIEW,
@@ -230,11 +223,9 @@ def prefill(args, user, school):
     incident = api.detail_of(case) if case else None
     if incident is None:
         return {}
-    return {
-        "pupil_name": incident.pupil_name,
-        "pupil_group": incident.pupil_group,
-        "incident": case.reference,
-    }
+    # The incident's pupil of the register (else the name, as the first search).
+    pupil = next((row.linked for row in period.suspended_pupils(case)), incident.pupil_name)
+    return {"pupil_name": pupil, "pupil_group": incident.pupil_group, "incident": case.reference}
 
 
 def known_incident(form, user, school):
@@ -310,42 +301,26 @@ EXPULSION_TYPE = api.CaseType(
             form=forms.IntentForm,
             copy=("intent_on", "intent_text"),
             apply=lambda: "Voornemen tot verwijdering vastgelegd.",
-            order=10,
         ),
-        api.Transition(
-            "schorsing.v_horen_leerkracht",
-            "Leerkracht gehoord",
-            ("voornemen",),
-            "voornemen",
-            HANDLE,
-            form=forms.HearingForm,
-            record=models.Hearing,
-            fixed={"party": "leerkracht"},
-            apply=lambda: "Leerkracht gehoord.",
-            order=20,
+        hearing(
+            "schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",), "voornemen", "leerkracht"
         ),
-        api.Transition(
+        hearing(
             "schorsing.v_horen_ouders",
             "Ouders gehoord",
             ("voornemen",),
             "voornemen",
-            HANDLE,
-            form=forms.HearingForm,
-            record=models.Hearing,
-            fixed={"party": "ouders"},
-            apply=lambda: "Ouders/verzorgers gehoord.",
-            order=30,
+            "ouders",
+            "Ouders/verzorgers gehoord.",
         ),
         api.Transition(
             "schorsing.v_school",
             "Andere school benaderd",
             ("voornemen",),
             "voornemen",
-            HANDLE,
             form=forms.ApproachForm,
             record=models.SchoolApproach,
             apply=approach_text,
-            order=40,
         ),
         api.Transition(
             "schorsing.v_besluit",
@@ -357,16 +332,9 @@ EXPULSION_TYPE = api.CaseType(
             guard=expulsion_guard,
             copy=("decided_on", "effective_on"),
             apply=record_expulsion,
-            order=50,
         ),
         api.Transition(
-            "schorsing.v_afsluiten",
-            "Afsluiten",
-            ("besloten",),
-            "afgesloten",
-            HANDLE,
-            form=forms.CloseForm,
-            order=60,
+            "schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", form=forms.CloseForm
         ),
         api.Transition(
             "schorsing.v_niet",
@@ -375,7 +343,6 @@ EXPULSION_TYPE = api.CaseType(
             "niet_verwijderd",
             EXPEL,
             form=forms.WithdrawForm,
-            order=70,
         ),
     ),
     view_permission=VIEW,
