@@ -18,6 +18,7 @@ from portal.models import CaseDeadline
 from portal.models import CaseDocument
 from portal.models import Outbox
 from portal.models import Partner
+from portal.models import Pupil
 from portal.models import School
 from portal.models import SchoolPlugin
 from portal.models import User
@@ -190,18 +191,19 @@ def test_refused_report_keeps_everything_typed_and_shows_the_summary(client, app
 
 
 def test_report_about_pupils_names_them(client, app):
-    # The rule of the form: "one or more pupils" needs their names (before the port an
-    # Optional() validator stopped this check from running).
+    # The rule of the form: "one or more pupils" needs a pupil of the register (more are
+    # linked on the case page); the name is kept for the letters.
     login(client, "leerkracht")
     r = report(client, scope="leerlingen", group_name="", pupils="")
     assert r.status_code == 422
-    assert "Vul in om welke leerlingen het gaat." in r.get_data(as_text=True)
-    r = report(client, scope="leerlingen", group_name="", pupils="  Ahmed (groep 4)  ")
+    assert "Kies de leerling om wie het gaat." in r.get_data(as_text=True)
+    daan = with_db(app, lambda: Pupil.get(Pupil.las_number == "100126").id)  # Daan Vos
+    r = report(client, scope="leerlingen", group_name="", pupils=str(daan))
     ref = reference_of(r)
     from plugins.trauma.models import TraumaEvent
 
     ev = with_db(app, lambda: TraumaEvent.get(TraumaEvent.case == Case.get(Case.reference == ref)))
-    assert (ev.pupils, ev.group_name, ev.scope) == ("Ahmed (groep 4)", "", "leerlingen")
+    assert (ev.pupils, ev.group_name, ev.scope) == ("Daan Vos", "", "leerlingen")
 
 
 def test_report_is_confidential_assigned_and_audited(client, app):

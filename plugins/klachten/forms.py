@@ -23,7 +23,9 @@ class ComplaintForm(api.Form):
         validators=[api.InputRequired("Kies waar uw klacht over gaat.")],
     )
     staff_named = api.line("Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam", 200)
-    pupil_name = api.line("Naam van de leerling", 200)
+    # Kept as the parent typed it: the contactpersoon links the register's pupil (parents
+    # never see the register).
+    pupil_name = api.PupilNameField("Naam van de leerling", validators=[api.no_nul])
     pupil_group = api.line("Groep", 40)
     what_happened = api.text("Wat is er gebeurd?", TEXT_MAX, "Beschrijf wat er is gebeurd.")
     happened_when = api.line(

@@ -31,12 +31,7 @@ def panels(user, school):
 def figures(school, year):
     """Events whose date falls in the school year, per kind and per way of handling, counted
     by the database."""
-    events = api.at_school(
-        TraumaEvent.select()
-        .join(api.Case, on=(TraumaEvent.case == api.Case.id))
-        .where(api.in_school_year(TraumaEvent.occurred_on, year)),
-        school,
-    )
+    events = api.year_rows(TraumaEvent, TraumaEvent.occurred_on, school, year)
     # Every kind is listed, also with 0; a kind no longer in the list still counts.
     kinds = api.count_by(events, TraumaEvent.kind, KINDS, others=True)
     handled = api.count_by(events, TraumaEvent.handled_by, HANDLED)
