@@ -88,6 +88,7 @@ from .figures import total
 from .figures import totals
 from .figures import year_rows
 from .forms import BooleanField
+from .forms import CaseField
 from .forms import ConfirmField
 from .forms import DataRequired
 from .forms import DateField
@@ -122,6 +123,7 @@ from .forms import phone_characters
 from .forms import phone_field
 from .forms import posted
 from .forms import text
+from .forms import text_form
 from .hookspecs import hookimpl
 from .mail import queue as queue_mail
 from .models import Case
@@ -201,6 +203,7 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "CaseExclusion",
+    "CaseField",
     "CasePupil",
     "CaseType",
     "ChecklistItem",
@@ -329,6 +332,7 @@ __all__ = [
     "start_public_case",
     "sum_by",
     "text",
+    "text_form",
     "throttle_attempt",
     "throttle_forgive",
     "throttle_record",

@@ -30,6 +30,7 @@ from .dates import today
 
 __all__ = [
     "BooleanField",
+    "CaseField",
     "ConfirmField",
     "bounded_int",
     "DataRequired",
@@ -63,6 +64,7 @@ __all__ = [
     "phone_field",
     "posted",
     "text",
+    "text_form",
 ]
 
 # The largest integer both databases store (64-bit signed).
@@ -255,6 +257,32 @@ class WebAddressField(wtforms.StringField):
         self.data, self.domain = address.url, address.domain
 
 
+class CaseField(wtforms.StringField):
+    """The reference of another case of ``case_type`` (the one this case follows from: an
+    expulsion route from an incident). Optional; after validation ``data`` is the reference
+    as the portal writes it and ``case`` the Case, or None when left empty. A reference of no
+    such case at the request's school, or of one the user may not see, is refused with
+    ``message`` (the same answer for both)."""
+
+    def __init__(self, label, case_type, message="Er is geen zaak met dit kenmerk.", validators=None, **kw):
+        super().__init__(label, [Optional(), Length(max=40), no_nul, *(validators or ())], **kw)
+        self.case_type, self.message, self.case = case_type, message, None
+
+    def post_validate(self, form, validation_stopped):
+        self.case = None
+        if validation_stopped or self.errors or not clean(self):
+            return
+        from flask_login import current_user
+
+        from .cases.visibility import get_visible
+
+        school = g.get("school")
+        case = get_visible(school, clean(self).upper(), current_user) if school is not None else None
+        if case is None or case.case_type != self.case_type:
+            raise ValidationError(self.message)
+        self.case, self.data = case, case.reference
+
+
 # ---------------------------------------------------------------- shortcuts ----
 # The same few field shapes recur in every plugin; these keep the declarations short.
 
@@ -273,6 +301,12 @@ def line(label, max_length=200, required=None, **kw):
     return StringField(
         label, validators=_required(required) + [Length(max=max_length), no_nul, one_line], **kw
     )
+
+
+def text_form(label, required=None, *, name="note", max_length=5000, **kw):
+    """A form of one text, for a step that asks only that (a reason, a note): the field
+    ``name`` is ``text(label, max_length, required, **kw)``."""
+    return type(f"TextForm_{name}", (Form,), {name: text(label, max_length, required, **kw)})
 
 
 def date_field(label, required="Vul een geldige datum in (dd-mm-jjjj).", past=False, **kw):

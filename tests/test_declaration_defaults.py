@@ -191,3 +191,43 @@ def test_keep_pupil_names_before_the_register_does_nothing():
             return ["klachten_klacht"]
 
     assert api.keep_pupil_names(NoRegister(), "klachten_klacht", "pupil_name") == 0
+
+
+# ----------------------------------------------------------- text_form, CaseField ----
+
+
+def test_text_form_is_a_form_of_one_text():
+    Reason = api.text_form("Waarom?", "Vul een reden in.", name="reason", max_length=10)
+    form = Reason(MultiDict({"reason": ""}))
+    assert not form.validate() and form.errors == {"reason": ["Vul een reden in."]}
+    form = Reason(MultiDict({"reason": "x" * 11}))
+    assert not form.validate() and form.errors == {"reason": ["Veld mag niet langer zijn dan 10 karakters."]}
+    Note = api.text_form("Toelichting")  # optional, under "note"
+    assert Note(MultiDict({})).validate() and [f.name for f in Note()] == ["note"]
+
+
+class FollowForm(api.Form):
+    source = api.CaseField("Kenmerk", "testzaak.zaak", "Er is geen testzaak met dit kenmerk.")
+
+
+def test_case_field_takes_a_visible_case_of_its_type(app):
+    with db_session(app):
+        reference = make_case().reference
+    from flask_login import login_user
+
+    for role, found in (("directie", True), ("leerkracht", False)):
+        with app.test_request_context("/klaverweide/"):
+            database.connect(reuse_if_open=True)
+            g.school = school()
+            login_user(actor(role))
+            form = FollowForm(MultiDict({"source": f" {reference.lower()} "}))
+            if found:
+                assert form.validate() and form.source.case.reference == form.source.data == reference
+            else:  # a case the user may not see is no case
+                assert not form.validate() and form.errors == {
+                    "source": ["Er is geen testzaak met dit kenmerk."]
+                }
+            form = FollowForm(MultiDict({"source": "KL-2026-0001"}))  # another type, or none at all
+            assert not form.validate() and form.source.case is None
+            form = FollowForm(MultiDict({"source": ""}))
+            assert form.validate() and form.source.case is None

@@ -104,5 +104,4 @@ class CloseForm(api.Form):
     close_summary = api.text("Samenvatting bij het afsluiten", TEXT_MAX, "Schrijf een korte samenvatting.")
 
 
-class ReopenForm(api.Form):
-    reopen_reason = api.text("Waarom wordt de klacht heropend?", 5000, "Vul een reden in.")
+ReopenForm = api.text_form("Waarom wordt de klacht heropend?", "Vul een reden in.", name="reopen_reason")

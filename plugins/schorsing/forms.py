@@ -8,6 +8,7 @@ from portal import api
 
 from .choices import CATEGORIES
 from .choices import OUTCOMES
+from .choices import SUSPENSION
 
 MAX_DAYS = 5  # the plan: one to five consecutive school days
 DAYS_MESSAGE = f"Een schorsing duurt 1 tot en met {MAX_DAYS} aaneengesloten schooldagen."
@@ -50,9 +51,10 @@ class IncidentForm(api.Form):
 
 
 class ExpulsionStartForm(api.Form):
-    incident = api.line(
+    incident = api.CaseField(
         "Kenmerk van het incident (als er een is)",
-        40,
+        SUSPENSION,
+        "Er is geen incident met dit kenmerk.",
         description="Bijvoorbeeld SCH-2026-0001; de gegevens van de leerling worden dan overgenomen.",
     )
     pupil_name = _pupil()
@@ -102,12 +104,10 @@ class EvaluationForm(api.Form):
     summary = api.text("Evaluatie", required="Vat de evaluatie samen: hoe verliep de terugkeer?")
 
 
-class CloseForm(api.Form):
-    note = api.text("Toelichting bij het afsluiten")
-
-
-class NoSuspensionForm(api.Form):
-    note = api.text("Waarom volgt er geen schorsing?", required="Licht toe waarom er geen schorsing volgt.")
+CloseForm = api.text_form("Toelichting bij het afsluiten")
+NoSuspensionForm = api.text_form(
+    "Waarom volgt er geen schorsing?", "Licht toe waarom er geen schorsing volgt."
+)
 
 
 # -------------------------------------------------------- expulsion route ----
@@ -149,5 +149,4 @@ class ExpulsionDecisionForm(api.Form):
     effective_on = api.date_field("Verwijderd met ingang van", DATE)
 
 
-class WithdrawForm(api.Form):
-    note = api.text("Waarom gaat de verwijdering niet door?", required="Licht toe waarom.")
+WithdrawForm = api.text_form("Waarom gaat de verwijdering niet door?", "Licht toe waarom.")

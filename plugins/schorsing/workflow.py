@@ -13,10 +13,9 @@ from . import details
 from . import forms
 from . import models
 from . import period
+from .choices import EXPULSION
 from .choices import OUTCOMES
-
-SUSPENSION = "schorsing.schorsing"
-EXPULSION = "schorsing.verwijdering"
+from .choices import SUSPENSION
 
 # Who may do what (declared in __init__).
 REPORT = "schorsing.report"  # every staff member: report a serious incident
@@ -211,33 +210,15 @@ SUSPENSION_TYPE = api.CaseType(
 # -------------------------------------------------------- expulsion route ----
 
 
-def _visible_incident(school, reference, user):
-    """The incident case with ``reference`` if ``user`` may see it, else None."""
-    case = api.get_visible(school, reference.strip().upper()[:40], user) if reference else None
-    return case if case is not None and case.case_type == SUSPENSION else None
-
-
 def prefill(args, user, school):
     """Pupil data from the incident in ``?incident=``, so it is not typed twice."""
-    case = _visible_incident(school, args.get("incident", ""), user)
-    incident = api.detail_of(case) if case else None
-    if incident is None:
+    case = api.get_visible(school, args.get("incident", "").strip().upper()[:40], user)
+    if case is None or case.case_type != SUSPENSION:
         return {}
+    incident = api.detail_of(case)
     # The incident's pupil of the register (else the name, as the first search).
     pupil = next((row.linked for row in period.suspended_pupils(case)), incident.pupil_name)
     return {"pupil_name": pupil, "pupil_group": incident.pupil_group, "incident": case.reference}
-
-
-def known_incident(form, user, school):
-    """An incident reference, when given, names an incident the starter may see."""
-    if api.clean(form.incident) and _visible_incident(school, form.incident.data, user) is None:
-        return {"incident": "Er is geen incident met dit kenmerk."}
-    return None
-
-
-def expulsion_values(form, user, school):
-    incident_case = _visible_incident(school, form.incident.data or "", user)
-    return {"incident_case": incident_case.id if incident_case else None}
 
 
 def note_on_incident(case, detail, user):
@@ -367,9 +348,8 @@ EXPULSION_TYPE = api.CaseType(
         confidential=True,
         submit="Traject starten",
         prefill=prefill,
-        guard=known_incident,
         saved="Het verwijderingstraject is gestart als {reference}.",
-        values=expulsion_values,
+        values=lambda form: {"incident_case": form.incident.case},
         after=note_on_incident,
         intro="In het uiterste geval kan het bestuur besluiten een leerling te verwijderen, en "
         "alleen als een andere school de leerling aanneemt (veiligheidsplan 3.2.2).",

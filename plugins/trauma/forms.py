@@ -102,10 +102,9 @@ class PlanForm(api.Form):
     letter = api.text("Tekst van de informatiebrief aan de ouders", 20000, "Vul de tekst van de brief in.")
 
 
-class ParentInfoForm(api.Form):
-    parent_info = api.text(
-        "Wat mogen de ouders van de groep weten?",
-        5000,
-        description="In overleg met de familie. Deze tekst komt op de plaats "
-        "van {bericht} in de informatiebrief aan de ouders.",
-    )
+ParentInfoForm = api.text_form(
+    "Wat mogen de ouders van de groep weten?",
+    name="parent_info",
+    description="In overleg met de familie. Deze tekst komt op de plaats "
+    "van {bericht} in de informatiebrief aan de ouders.",
+)
