@@ -12,6 +12,7 @@ functions below (``start_case``, ``run_transition``, ``add_event``, ``assign``,
 
 from flask import abort
 from flask import g
+from flask import url_for
 from flask_login import current_user
 
 from .access import LOGIN
@@ -194,6 +195,12 @@ def open_cases(user, school, type_name):
     )
 
 
+def open_cases_line(label, user, school, type_name):
+    """A dashboard panel's line: how many open cases of ``type_name`` the user may see, as a
+    link to them in the case list."""
+    return (label, open_cases(user, school, type_name), url_for("cases.index", soort=type_name))
+
+
 __all__ = [
     "BaseModel",
     "BooleanField",
@@ -303,6 +310,7 @@ __all__ = [
     "no_nul",
     "not_in_future",
     "open_cases",
+    "open_cases_line",
     "open_item",
     "overdue",
     "parse_web_address",

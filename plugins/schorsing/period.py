@@ -1,27 +1,15 @@
 """The suspension period on the school calendar, and the week a pupil may be suspended.
 
-One place computes it, so the confirmation on the form, the stored decision, the
-rule across suspensions, the letters and the figures all agree on the same days.
+The days are the school calendar's (``SchoolCalendar.school_days_from``: weekends, public
+holidays such as Koningsdag and Tweede Pinksterdag, and the school's vacations skipped), so
+the confirmation on the form, the stored decision, the rule across suspensions, the letters
+and the figures all agree on the same days.
 """
 
 from portal import api
 
 from .forms import MAX_DAYS
 from .models import Suspension
-
-
-def suspension_days(school, first_day, days):
-    """The ``days`` consecutive school days starting at ``first_day``.
-
-    Weekends, public holidays (Koningsdag, Tweede Pinksterdag …) and the
-    school's own vacations are skipped, as the school calendar knows them.
-    """
-    return api.SchoolCalendar.for_school(school).school_days_from(first_day, days)
-
-
-def closed_reason(school, day):
-    """Why ``day`` is no school day at this school (Dutch), or None."""
-    return api.SchoolCalendar.for_school(school).closed_reason(day)
 
 
 def describe(days):
@@ -46,12 +34,12 @@ def suspended_pupils(case):
     return [row for row in api.case_pupils(case) if row.pupil_id and row.role == "veroorzaker"]
 
 
-def over_the_week(school, case, days):
+def over_the_week(cal, case, days):
     """WPO art. 40c: a suspension lasts at most one week, five school days. Why suspending a
     pupil of ``case`` on ``days`` breaks that, or None: another suspension of the same pupil
     (of any case that links the pupil as "veroorzaker") may not overlap it, and suspensions
-    that follow each other without a school day in between count together."""
-    cal = api.SchoolCalendar.for_school(school)
+    that follow each other without a school day in between count together (``cal``: the
+    school's calendar)."""
     for pupil in suspended_pupils(case):
         earlier = list(
             Suspension.select(Suspension, api.Case.reference)

@@ -50,15 +50,15 @@ def decision_guard(case, form, school):
             "Koppel eerst de leerling om wie het gaat aan deze zaak (bij Leerlingen, met de rol "
             "Veroorzaker): dan ziet het portaal ook eerdere schorsingen van de leerling."
         )
-    first = form.first_day.data
-    closed = period.closed_reason(school, first)
+    first, cal = form.first_day.data, api.SchoolCalendar.for_school(school)
+    closed = cal.closed_reason(first)
     if closed:
         return {
             "first_day": f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag "
             f"({closed}). Kies een schooldag."
         }
-    days = period.suspension_days(school, first, form.days.data)
-    too_long = period.over_the_week(school, case, days)
+    days = cal.school_days_from(first, form.days.data)
+    too_long = period.over_the_week(cal, case, days)
     if too_long:
         return too_long
     shown = (
@@ -71,7 +71,7 @@ def decision_guard(case, form, school):
 
 
 def record_decision(case, form, user, school):
-    days = period.suspension_days(school, form.first_day.data, form.days.data)
+    days = api.SchoolCalendar.for_school(school).school_days_from(form.first_day.data, form.days.data)
     models.Suspension.create(
         case=case.id,
         decided_on=api.today(),

@@ -14,11 +14,7 @@ from .workflow import TYPE_NAME
 def panels(user, school):
     lines = [
         ("Traumatische gebeurtenis melden", "", url_for(api.start_endpoint(TYPE))),
-        (
-            "Lopende zaken die u ziet",
-            api.open_cases(user, school, TYPE_NAME),
-            url_for("cases.index", soort=TYPE_NAME),
-        ),
+        api.open_cases_line("Lopende zaken die u ziet", user, school, TYPE_NAME),
         ("Externe partners", len(api.partner_choices(school)), url_for("partners.index")),
     ]
     if api.has_permission(user, school, "trauma.plan"):
