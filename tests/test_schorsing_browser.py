@@ -48,6 +48,8 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     open_step(page, "Besluit schorsing")
     page.get_by_label("Eerste schorsingsdag").fill("2026-03-12")
     page.get_by_label("Aantal schooldagen").fill("3")
+    page.get_by_label("Reden van de schorsing").fill("Meenemen van een mes.")
+    page.get_by_label("Afspraken over schoolwerk tijdens de schorsing").fill("Weektaak per mail.")
     page.get_by_role("button", name="Besluit schorsing").click()
     page.wait_for_load_state()
     expect(page.get_by_role("alert")).to_be_focused()
