@@ -145,6 +145,7 @@ def test_posted_for_a_school_chooses_from_its_register(app):
 # --------------------------------------------------------- keep_pupil_names ----
 
 
+@pytest.mark.schema  # makes a table of its own: as the schema's owner on PostgreSQL
 def test_keep_pupil_names_makes_each_name_a_pupil_not_linked(ctx):
     database.execute_sql(
         'CREATE TABLE "proef_detail" ("id" INTEGER PRIMARY KEY, "case_id" INTEGER, "names" TEXT)'
@@ -158,10 +159,12 @@ def test_keep_pupil_names_makes_each_name_a_pupil_not_linked(ctx):
         (three.id, "  "),
     ]
     rows.append((linked.id, "Daan Vos"))
-    for case_id, names in rows:
+    for row_id, (case_id, names) in enumerate(rows, 1):
         database.execute_sql(
-            'INSERT INTO "proef_detail" ("case_id", "names") VALUES (%s, %s)'.replace("%s", database.param),
-            (case_id, names),
+            'INSERT INTO "proef_detail" ("id", "case_id", "names") VALUES (%s, %s, %s)'.replace(
+                "%s", database.param
+            ),
+            (row_id, case_id, names),
         )
     assert api.keep_pupil_names(database, "proef_detail", "names", role="getuige", lines=True) == 3
     kept = [
