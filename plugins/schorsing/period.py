@@ -59,16 +59,7 @@ def over_the_week(cal, case, days):
                     f"{pupil.display} is al geschorst op {span(s.first_day, s.last_day, s.days)}, "
                     f"in {s.case.reference}. Twee schorsingen van een leerling mogen elkaar niet overlappen."
                 )
-        first, last, joined = days[0], days[-1], []
-        grew = True
-        while grew:  # the run of suspensions with no school day between them
-            grew = False
-            for s in earlier:
-                if s not in joined and (
-                    cal.add_school_days(s.last_day, 1) == first or cal.add_school_days(last, 1) == s.first_day
-                ):
-                    joined.append(s)
-                    first, last, grew = min(first, s.first_day), max(last, s.last_day), True
+        joined = cal.joined(earlier, days[0], days[-1])  # none overlaps: the run's days add up
         total = len(days) + sum(s.days for s in joined)
         if total > MAX_DAYS:
             named = "; ".join(
