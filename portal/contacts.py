@@ -12,19 +12,22 @@ own text (a setting, "de externe vertrouwenspersoon").
 from dataclasses import dataclass
 
 from .access import enabled_plugins
+from .i18n import N_
 from .plugins import collect
 from .registry import get_pm
 
 # The roles of the safety plan (3.3.1, 3.5.1-3.5.3), in the order a register shows them.
+# The labels are marked for the catalogue: the parents' contact page shows them in the
+# parent's language (portal/i18n.py); staff pages show them as they are.
 CONTACT_ROLES = (
-    ("directie", "Directie"),
-    ("clusterdirecteur", "Clusterdirecteur"),
-    ("ib", "Intern begeleider"),
-    ("aandachtsfunctionaris", "Aandachtsfunctionaris meldcode"),
-    ("pestcoordinator", "PBS-pestcoördinator"),
-    ("contactpersoon", "Contactpersoon"),
-    ("vertrouwenspersoon", "Externe vertrouwenspersoon"),
-    ("bhv", "BHV'er"),
+    ("directie", N_("Directie")),
+    ("clusterdirecteur", N_("Clusterdirecteur")),
+    ("ib", N_("Intern begeleider")),
+    ("aandachtsfunctionaris", N_("Aandachtsfunctionaris meldcode")),
+    ("pestcoordinator", N_("PBS-pestcoördinator")),
+    ("contactpersoon", N_("Contactpersoon")),
+    ("vertrouwenspersoon", N_("Externe vertrouwenspersoon")),
+    ("bhv", N_("BHV'er")),
 )
 
 _ORDER = {key: n for n, (key, _label) in enumerate(CONTACT_ROLES)}

@@ -55,6 +55,10 @@ pytestmark = pytest.mark.schema
 # (the new one, if there, stays empty, as it was then); after the upgrade every row must be
 # in the new table with its id and values, and every reference to it must still hold.
 MOVED = {"trauma_partner": "portal_partner"}  # trauma.m0002: the partners went to the core
+# Tables a migration adds rows to on purpose: (column, value) that every added row has.
+# keep_pupil_names (klachten.m0002, schorsing.m0002, trauma.m0003): a pupil's name typed
+# before the register becomes a pupil of its case "niet gekoppeld", without a pupil.
+ADDED = {"portal_case_pupil": ("pupil_id", None)}
 
 
 def quiet(*_):
@@ -323,9 +327,13 @@ def changes(expected_rows, copied, references):
     for table, columns in copied.items():
         before = expected_rows(table, columns)
         after = read_table(table, columns)
+        i = columns.index("id")
+        if table in ADDED and ADDED[table][0] in columns:
+            ids, (column, value) = {row[i] for row in before}, ADDED[table]
+            j = columns.index(column)
+            after = [row for row in after if row[i] in ids or row[j] != value]
         if len(after) != len(before):
             found.append(f"{table}: {len(before)} rijen -> {len(after)}")
-        i = columns.index("id")
         now = {row[i]: row for row in after}
         kept = [(row, now[row[i]]) for row in before if row[i] in now]
         for column, _parent in references[table]:

@@ -914,3 +914,14 @@ def test_bad_input_never_gives_a_server_error(app, boss):
         r = carry_out(boss, ref, minutes=value, seconds=value, headcount=value, problems=value)
         assert r.status_code == 422
     assert boss.get(f"{ORG}/?jaar=99999999999999999999999").status_code == 200
+
+
+def test_the_parents_contact_page_speaks_the_parents_language(app, client):
+    html = client.get("/klaverweide/organisatie/contactpersonen?taal=tr").get_data(as_text=True)
+    assert 'lang="tr"' in html
+    assert "Kime başvurabilirsiniz?" in html and "Bij wie kunt u terecht?" not in html
+    assert "İrtibat kişisi" in html  # a role's title, from the core's list
+    html = client.get("/klaverweide/organisatie/contactpersonen", headers={"Accept-Language": "ar"}).get_data(
+        as_text=True
+    )
+    assert 'dir="rtl"' in html and "إلى من يمكنكم التوجه؟" in html

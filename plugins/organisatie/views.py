@@ -367,6 +367,7 @@ def action_done(action_id):
 
 @bp.route("/contactpersonen")
 @api.public
+@api.parents
 def contactpersonen():
     """For parents, without an account: the school must make these people known."""
     school = g.school
