@@ -44,6 +44,12 @@ def register_permissions():
             "Een leerling uit de leerlingenlijst kiezen in een formulier",
             tuple(r for r in ALL_STAFF if r != "bestuur"),
         ),
+        # Counts per school, never a name: the bestuur monitors its schools.
+        Permission(
+            "portal.pupil_figures",
+            "Cijfers over leerlingen met zaken per school (zonder namen)",
+            ("directie", "bestuur"),
+        ),
     ]
 
 
@@ -65,6 +71,9 @@ def nav_items(user, school):
         NavItem("portal.dashboard", "Dashboard", "schools.dashboard", "portal.dashboard", order=0),
         NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
         NavItem("portal.pupils", "Leerlingen", "pupils.index", "portal.pupils", order=60),
+        NavItem(
+            "portal.pupil_figures", "Leerlingcijfers", "pupils.figures", "portal.pupil_figures", order=86
+        ),
         NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list", order=70),
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),
