@@ -153,9 +153,7 @@ def test_groups_per_school_year(app):
     assert f"<td>{last_year}</td><td>4b</td>" in html
     assert f"<td>{this_year} (dit jaar)</td><td>6b</td>" in html
     # A year that is no year falls back to this one.
-    assert "<td>6b</td>" in client.get(LIST, query_string={"jaar": "x", "q": "100126"}).get_data(
-        as_text=True
-    )
+    assert "<td>6b</td>" in client.get(LIST, query_string={"jaar": "x", "q": "100126"}).get_data(as_text=True)
 
 
 def test_the_list_is_audited_without_the_words_searched(app):
