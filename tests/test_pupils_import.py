@@ -501,6 +501,20 @@ def test_a_stale_upload_is_gone(app, berkenhof, monkeypatch):
     assert list((Path(app.instance_path) / "pupil-imports").iterdir()) == []
 
 
+def test_an_upload_never_looked_at_again_is_swept(app, berkenhof, monkeypatch, runner):
+    client = as_role(app, "directie")
+    upload(client, fixture("esis.csv"))
+    folder = Path(app.instance_path) / "pupil-imports"
+    client.get(UPLOAD)
+    assert len(list(folder.iterdir())) == 2  # still fresh
+    monkeypatch.setattr(importer.Pending, "MAX_AGE", -1)
+    client.get(UPLOAD)
+    assert list(folder.iterdir()) == []
+    upload(client, fixture("esis.csv"))
+    runner.invoke(args=["pupils", "import", str(FIXTURES / "esis.csv"), "--school", SLUG, "--dry-run"])
+    assert list(folder.iterdir()) == []
+
+
 def test_tokens_are_checked_before_any_path_is_made(app, berkenhof):
     client = as_role(app, "directie")
     for token in ("..%2F..%2Fsecret_key", "x" * 32 + "%00", "a" * 31):

@@ -197,6 +197,12 @@ def test_a_role_without_the_picker_cannot_search(app):
     r = send(client, **{"pupil-zoek": "vos", "pupil-zoekknop": "1"})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and "U mag geen leerlingen opzoeken" in html and "Daan Vos" not in html
+    # Nor does a posted id tell whose it is.
+    for chosen in (pupil(app, "100126"), pupil(app, "100127")):
+        html = send(client, **{"pupil": str(chosen.id)}).get_data(as_text=True)
+        assert "U mag geen leerlingen opzoeken" in html and chosen.last_name not in html
+    with db_ctx(app):
+        assert not Case.select().where(Case.case_type == "leerlingtest.melding").exists()
 
 
 def test_filled_in_beforehand(app):

@@ -6,6 +6,7 @@ It prints what it did and exits with 1 when it refused the file (nothing written
 """
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..audit import audit
@@ -37,6 +38,7 @@ def import_command(path, slug, dry_run, partial, allow_many_left):
     school = School.get_or_none(School.slug == slug)
     if school is None:
         raise click.ClickException(f"Onbekende school: {slug}.")
+    importer.Pending(current_app.instance_path).sweep()  # the upload page's leftovers
     with open(path, "rb") as f:
         data = f.read(importer.MAX_BYTES + 1)
     try:

@@ -14,6 +14,7 @@ case as a name "niet gekoppeld" until the contactpersoon links the pupil.
 
 import wtforms
 from flask import g
+from flask import has_request_context
 from flask import url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -115,6 +116,11 @@ class PupilField(wtforms.Field):
         if self.data is not None and self.pupil is not None:
             return  # filled in beforehand and not posted
         school = g.get("school")
+        if (self.chosen or self.query) and not _may_pick(school):
+            # Not even a posted id is looked up: its answer would name a child.
+            raise wtforms.validators.StopValidation(
+                "U mag geen leerlingen opzoeken. Vraag de directie om deze stap."
+            )
         chosen = self._chosen_pupil(school) if self.chosen else None
         # "Zoek" pressed with other words than the chosen pupil's name: search again. (Enter
         # in any field of a form without JavaScript presses the first button, this one: with
@@ -133,10 +139,6 @@ class PupilField(wtforms.Field):
             self.query = self.data
             return
         if self.query:
-            if school is None or not has_permission(current_user, school, PICK):
-                raise wtforms.validators.StopValidation(
-                    "U mag geen leerlingen opzoeken. Vraag de directie om deze stap."
-                )
             self.candidates = search(school, self.query, limit=CANDIDATES)
             if not self.candidates:
                 raise wtforms.validators.StopValidation(
@@ -157,6 +159,14 @@ class PupilField(wtforms.Field):
 
     def _value(self):
         return self.data or ""
+
+
+def _may_pick(school):
+    """May whoever sends the form choose the school's pupils (``portal.pupil_pick``)? Code
+    outside a request (demo data, an import) may."""
+    if not has_request_context():
+        return school is not None
+    return school is not None and has_permission(current_user, school, PICK)
 
 
 def _school_pupil(pupil_id):

@@ -444,6 +444,7 @@ def _pending():
 @requires(MANAGE)
 def import_upload():
     if request.method == "GET":
+        _pending().sweep()  # uploads never confirmed go within the hour, here or at the next upload
         return render_template("pupils/import.html", form=ImportForm())
     form = ImportForm(CombinedMultiDict((request.files, request.form)))
     upload = request.files.get("bestand")
