@@ -258,3 +258,21 @@ def test_the_directie_sees_its_own_school_only(app, daan):
         )
     html = as_role(app, "directie").get(FIGURES).get_data(as_text=True)
     assert "<h2>De Berkenhof</h2>" in html
+
+
+def test_the_chronology_starts_from_the_childs_links(app, daan):
+    """On SQLite the query reads the child's few links first, then each case by its id;
+    walking every case of the school instead took 90 ms at 100,000 cases (bench/run.py)."""
+    from portal.db import constant_sql
+    from portal.db import database
+    from portal.db import is_sqlite
+    from portal.pupils.views import CHRONOLOGY_SQL
+
+    with db_ctx(app):
+        if not is_sqlite():
+            pytest.skip("SQLite's query planner")
+        sql = constant_sql(CHRONOLOGY_SQL.format(viewable="?", confidential="?"))
+        params = (daan.id, school().id, 1, 1, "testzaak.zaak", False, "testzaak.zaak")
+        plan = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    assert plan[0].startswith("SEARCH cp USING INDEX portal_case_pupil_pupil_id"), plan
+    assert plan[1].startswith("SEARCH c USING INTEGER PRIMARY KEY"), plan

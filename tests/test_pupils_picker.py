@@ -400,3 +400,25 @@ def test_who_may_change_the_pupils_of_a_case(app, case):
     ib = as_role(app, "ib")
     r = post_on(ib, case, f"{page_of(case)}/leerlingen/{other_row.id}/verwijderen", {})
     assert r.status_code == 404 and rows(app, other) == [(noah.id, "", "betrokken")]
+
+
+def test_the_search_walks_the_schools_name_index(app):
+    """On SQLite the picker's query walks the index on (school, last name, first name) and
+    stops after ten matches; each pupil's group is one lookup."""
+    from portal.db import constant_sql
+    from portal.db import database
+    from portal.db import is_sqlite
+
+    with db_ctx(app):
+        if not is_sqlite():
+            pytest.skip("SQLite's query planner")
+        sql = constant_sql(
+            pupils.SEARCH_SELECT
+            + pupils.SEARCH_AT_SCHOOL
+            + f"AND (({pupils.SEARCH_WORD}) OR {pupils.SEARCH_GROUP}) "
+            + pupils.SEARCH_ORDER
+        )
+        params = ("2026-2027", school().id, "2026-12-07", "%vos%", "vos", 10)
+        plan = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    assert plan[0].startswith("SEARCH p USING INDEX portal_pupil_school_id_last_name_first_name"), plan
+    assert "portal_pupil_group_pupil_id_school_year" in plan[1] and "TEMP B-TREE" not in " ".join(plan)

@@ -293,12 +293,14 @@ def left(pupil_id):
 # the same visibility rule as ``visibility.visible_condition`` (the user's case types at
 # the school, confidential ones only for the roles of their type, the cases assigned to
 # the user, never a case the user is excluded from), so the page never names a case the
-# user could not open. Constant fragments and placeholders only.
+# user could not open. Constant fragments and placeholders only. CROSS JOIN keeps SQLite on
+# the child's few rows first: with a plain JOIN it walked every case of the school and
+# looked each up in the child's links (90 ms at 100,000 cases instead of 0.1 ms).
 CHRONOLOGY_SQL = (
     'SELECT c."reference", c."title", c."case_type", c."state", c."created_at", c."updated_at", '
     'c."closed_at", c."confidential", cp."role" '
-    'FROM "portal_case_pupil" AS cp JOIN "portal_case" AS c ON c."id" = cp."case_id" '
-    'WHERE cp."pupil_id" = ? AND c."school_id" = ? '
+    'FROM "portal_case_pupil" AS cp CROSS JOIN "portal_case" AS c '
+    'WHERE c."id" = cp."case_id" AND cp."pupil_id" = ? AND c."school_id" = ? '
     'AND c."id" NOT IN (SELECT x."case_id" FROM "portal_case_exclusion" AS x WHERE x."user_id" = ?) '
     'AND (c."assignee_id" = ? OR (c."case_type" IN ({viewable}) '
     'AND (c."confidential" = ? OR c."case_type" IN ({confidential})))) '
