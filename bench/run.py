@@ -453,7 +453,8 @@ def write_doc(res):
         "costs what page 1 costs.",
         "- Pupils (`bench/seed.py`, `seed_pupils`): 30 schools of 2,000 pupils each (the demo "
         "school's 200 demo pupils topped up; 4 % left), each with a group this school year, and "
-        "50 of the demo school's cases linked to one demo pupil. The picker's load cycles "
+        "50 of the demo school's cases linked to one demo pupil. The picker's load (one "
+        "connection: one person typing) cycles "
         "through ten searches (first and last names, a prefix, a number, a group, two letters, "
         "and words that match nobody, which read every pupil of the school); each answer "
         "writes its audit row, as in use.",
