@@ -74,6 +74,10 @@ def test_choose_a_pupil_with_the_keyboard_and_send(page, live_server, app):
     page.keyboard.press("Enter")  # the list is closed: now Enter sends the form
     page.wait_for_url(re.compile(r"/klaverweide/zaken/LM-\d{4}-\d{4}$"))
     assert page.get_by_role("link", name="Daan Vos").is_visible()
+    # The case page's pupils section, with its own picker to add a pupil.
+    assert page.get_by_role("combobox", name="Leerling toevoegen").is_visible()
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
     with db_ctx(app):
         case = Case.get(Case.title == "Ruzie bij de fietsenstalling")
         assert [(r.pupil_id, r.role) for r in CasePupil.select().where(CasePupil.case == case.id)] == [
