@@ -8,8 +8,10 @@ pupil in ``portal_case_pupil`` with the child's role in it. What a parent types 
 text: an unlinked row ("niet gekoppeld") until staff link the pupil.
 
 Modules: this one holds the register's rules (names, search, school years, linking);
-``views`` the register's pages and the chronology, ``field`` the picker of the forms kit,
-``case_links`` the pupils section of a case page.
+``views`` the register's pages, the chronology and the import's pages, ``importer`` the
+import of a ParnasSys or ESIS export, ``cli`` its nightly command, ``figures`` the
+bestuur's counts, ``field`` the picker of the forms kit, ``demo`` the demo school's pupils;
+``portal/cases/pupil_links.py`` the pupils section of a case page.
 """
 
 import datetime
