@@ -138,6 +138,15 @@ def test_the_two_layouts_are_recognised_without_a_mapping_step():
     assert importer.missing(importer.guess_mapping(table.headers)) == []
 
 
+def test_excels_separator_line_is_understood():
+    table = importer.read_table(b"sep=,\r\nLeerlingnummer,Roepnaam,Achternaam\r\n12,Kim,Smit\r\n")
+    assert (table.separator, table.headers, table.rows) == (
+        ",",
+        ["Leerlingnummer", "Roepnaam", "Achternaam"],
+        [(3, ["12", "Kim", "Smit"])],
+    )
+
+
 def test_roepnaam_wins_over_voornamen():
     data = "Leerlingnummer;Voornamen;Roepnaam;Voorvoegsels;Achternaam\n1;Johanna Maria;Hanna;;Smit\n"
     table = importer.read_table(data.encode())

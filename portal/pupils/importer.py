@@ -283,7 +283,9 @@ def read_table(data):
     text, encoding = _decode(data)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
-    separator = _separator(header_line)
+    # Excel may write its separator on a line of its own before the header: "sep=;".
+    told = re.fullmatch(r"\s*sep=([;,\t])\s*", header_line)
+    separator = told.group(1) if told else _separator(header_line)
     if separator is None:
         raise FileRefused(
             "Het bestand heeft maar één kolom. Gebruik een CSV-bestand waarin de kolommen "
@@ -295,6 +297,9 @@ def read_table(data):
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue  # an empty line (also the ;;;; Excel leaves)
+            if told:
+                told = None  # the "sep=" line, not the header
+                continue
             if headers is None:
                 headers = [c.strip() for c in cells]
                 continue
