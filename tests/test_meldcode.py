@@ -663,7 +663,9 @@ def test_letters_on_the_letterhead(app):
     director = as_role(app, "directie")
     text = pdf_text(app, ib, ref, "meldcode.verslag_gesprek")
     assert "De Klaverweide" in text and f"Kenmerk: {ref}" in text
-    assert "Verslag van ons gesprek over Ilse Koster" in text and "Moeder vertelt over spanningen thuis." in text
+    assert (
+        "Verslag van ons gesprek over Ilse Koster" in text and "Moeder vertelt over spanningen thuis." in text
+    )
     assert "de ouders/verzorgers en het kind" in text
     ok(step(director, ref, "meldcode.bestuur", BOARD))
     ok(step(director, ref, "meldcode.hulp", HELP))
