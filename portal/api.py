@@ -45,6 +45,7 @@ from .cases.engine import set_checklist_due
 from .cases.engine import set_confidential
 from .cases.engine import start_case
 from .cases.engine import tick
+from .cases.links import linked as linked_cases
 from .cases.starts import endpoint as start_endpoint
 from .cases.visibility import can_view
 from .cases.visibility import get_visible
@@ -315,6 +316,7 @@ __all__ = [
     "keep_pupil_names",
     "label",
     "line",
+    "linked_cases",
     "link_pupil",
     "local",
     "name_field",

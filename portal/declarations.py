@@ -120,8 +120,14 @@ class Start:
     # A template of the plugin for the page (it extends "cases/start.html"), and extra context.
     template: str | None = None
     context: Callable | None = None
-    # Initial values from the page's query string: ``prefill(args, user, school) -> dict``.
+    # Initial values from the page's query string: ``prefill(args, user, school, origin) ->
+    # dict`` (``origin``: the case the page was opened from, see ``follows``, or None).
     prefill: Callable | None = None
+    # The case types from whose page this start is offered as a next step ("*": any type):
+    # opened from there, the start page knows that case (``origin``: to ``prefill``,
+    # ``guard``, ``values`` and ``after``; a pupil field is filled in with its pupil) and
+    # the new case is linked to it (portal/cases/links.py).
+    follows: tuple = ()
     # A Dutch reason to refuse the start (422, the form kept), {field name: message} to mark
     # fields, or None.
     guard: Callable | None = None

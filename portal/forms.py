@@ -343,13 +343,17 @@ def posted(form_class, data, school=None):
 
 @contextlib.contextmanager
 def _school_of_the_request(school):
-    """``g.school`` (where fields look for the school) set to ``school`` for a while."""
+    """``g.school`` (where fields look for the school) set to ``school`` for a while, and
+    ``g.filled_by_code``: the portal's own code fills this form in (demo data, an import),
+    not the person of a request that may be going on (a test's, a command's)."""
     before = g.pop("school", None)
-    g.school = school
+    before_code = g.get("filled_by_code", False)
+    g.school, g.filled_by_code = school, True
     try:
         yield
     finally:
         g.pop("school", None)
+        g.filled_by_code = before_code
         if before is not None:
             g.school = before
 

@@ -601,3 +601,21 @@ class SsoRequest(BaseModel):
 
 
 CORE_MODELS += [PasswordToken, SsoConfig, SsoRequest]
+
+
+class CaseLink(BaseModel):
+    """A case started from another one (``Start.follows``): a suspension from an incident, a
+    reporting-duty route from a complaint. Each case's page lists the other, to whoever may
+    see it (a confidential follow-up stays invisible on the first case's page)."""
+
+    case = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    follow_up = peewee.ForeignKeyField(Case, on_delete="CASCADE", backref="+")
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_case_link"
+        indexes = ((("case", "follow_up"), True),)
+
+
+CORE_MODELS += [CaseLink]

@@ -33,6 +33,7 @@ from ..models import utcnow
 from ..registry import get_pm
 from ..registry import get_registry
 from ..schoolcalendar import SchoolCalendar
+from . import links
 
 
 class TransitionRefused(Exception):
@@ -206,6 +207,7 @@ def start_case(
     access_code_hash="",
     values=None,
     after=None,
+    origin=None,
 ):
     """Begin a case of ``type_name`` from its start form: the one way every case begins.
 
@@ -214,11 +216,12 @@ def start_case(
     of the type's detail model, plus ``Start.values`` and ``values``), ``Start.after``
     and ``after`` (more rows of the plugin), mail to the holders of ``Start.notify``
     (the reference only, never details) and the audit row ``case.create``. A public
-    start (a parent's form) passes its submitter's address and code hash.
+    start (a parent's form) passes its submitter's address and code hash. ``origin``: the
+    case this one follows from (``Start.follows``), linked to it in the same transaction.
     """
     ct = case_type(type_name)
     start = ct.start
-    kw = {"form": form, "user": user, "school": school}
+    kw = {"form": form, "user": user, "school": school, "origin": origin}
     if title is None:
         title = call(start.title, **kw) if callable(start.title) else fill_title(start.title, form)
     detail_values = _form_values(ct.detail, form)
@@ -240,6 +243,8 @@ def start_case(
         )
         detail = ct.detail.create(case=case.id, **detail_values) if ct.detail else None
         _name_pupils(case, form, user)
+        if origin is not None:
+            links.link(origin, case, user)
         for extra in (start.after, after):
             if extra is not None:
                 call(extra, case=case, detail=detail, **kw)

@@ -22,7 +22,9 @@ from flask_login import current_user
 
 from ..audit import audit_view
 from ..calls import call
+from ..pupils import case_pupils
 from . import engine
+from . import links
 from .visibility import can_view
 
 
@@ -57,11 +59,20 @@ def _start_view(type_name):
     def start_page():
         ct = engine.case_type(type_name)
         start = ct.start
-        kw = {"user": current_user, "school": g.school}
+        origin = None
+        if links.ORIGIN_ARG in request.values:
+            # Opened from another case's page: only from one this user may see, of a type
+            # this start follows; anything else is the 404 of a case that does not exist.
+            origin = links.origin_case(ct, request.values.get(links.ORIGIN_ARG), current_user, g.school)
+            if origin is None:
+                abort(404)
+        kw = {"user": current_user, "school": g.school, "origin": origin}
         if request.method == "POST":
             form = start.form(request.form)
         else:
             initial = call(start.prefill, args=request.args, **kw) if start.prefill else None
+            if origin is not None:
+                initial = {**_from_origin(form_class=start.form, origin=origin), **(initial or {})}
             if initial:
                 # A start page filled in from another case shows that case's data (a pupil):
                 # the row says from where (?incident=SCH-2026-0003), so that a child's
@@ -80,15 +91,30 @@ def _start_view(type_name):
             elif start.check and (notice := call(start.check, form=form, **kw)):
                 pass  # nothing to start: the notice says why (e.g. "dit mag al")
             else:
-                case = engine.start_case(g.school, type_name, form, current_user)
+                case = engine.start_case(g.school, type_name, form, current_user, origin=origin)
                 return _show(case, ct)
         extra = call(start.context, form=form, **kw) if start.context else {}
         return render_template(
-            start.template or "cases/start.html", form=form, start=start, ct=ct, notice=notice, **extra
+            start.template or "cases/start.html",
+            form=form,
+            start=start,
+            ct=ct,
+            notice=notice,
+            origin=origin,
+            origin_arg=links.ORIGIN_ARG,
+            **extra,
         ), status
 
     start_page.__name__ = f"start_{type_name.replace('.', '_')}"
     return start_page
+
+
+def _from_origin(form_class, origin):
+    """What a start page opened from another case fills in by itself: its pupil fields with
+    that case's pupils of the register, in the order they were linked."""
+    names = [name for name, field in form_class()._fields.items() if getattr(field, "kind", "") == "pupil"]
+    pupils = [row.linked for row in case_pupils(origin) if row.linked is not None]
+    return dict(zip(names, pupils, strict=False))
 
 
 def _show(case, ct):

@@ -42,6 +42,8 @@ from ..models import User
 from ..models import UserRole
 from ..registry import get_registry
 from . import engine
+from . import links
+from . import starts
 from .listing import Filters
 from .listing import list_cases
 from .visibility import get_visible
@@ -216,7 +218,30 @@ def _render_detail(case, forms=None, note_form=None, status=200, refused=None):
         today=today(),
         is_required=lambda item: engine.is_required(case, item),
         **pupil_links.context(case, may_handle, forms),
+        **_link_context(case),
     ), status
+
+
+def _link_context(case):
+    """The cases linked to this one that the user may see, and the cases they may start
+    from it (``Start.follows``)."""
+    reg = get_registry()
+    linked = []
+    for other, direction in links.linked(case, current_user, g.school):
+        other_type = reg.case_types.get(other.case_type)
+        linked.append(
+            {
+                "case": other,
+                "direction": direction,
+                "type_title": other_type.title if other_type else other.case_type,
+                "state_title": other_type.state(other.state).title if other_type else other.state,
+            }
+        )
+    follow_ups = [
+        (ct.start.label, url_for(starts.endpoint(ct), **{links.ORIGIN_ARG: case.reference}))
+        for ct in links.follow_up_types(case, current_user, g.school)
+    ]
+    return {"linked_cases": linked, "follow_ups": follow_ups}
 
 
 def _attachment_context(case):

@@ -163,9 +163,10 @@ class PupilField(wtforms.Field):
 
 
 def _may_pick(school):
-    """May whoever sends the form choose the school's pupils (``portal.pupil_pick``)? Code
-    outside a request (demo data, an import) may."""
-    if not has_request_context():
+    """May whoever sends the form choose the school's pupils (``portal.pupil_pick``)? The
+    portal's own code may (demo data, an import: outside a request, or ``forms.posted``
+    with a school)."""
+    if not has_request_context() or g.get("filled_by_code"):
         return school is not None
     return school is not None and has_permission(current_user, school, PICK)
 
