@@ -678,3 +678,37 @@ def test_two_school_walk_of_every_object_bearing_school_url(app, world):
                 problems.append(f"{method} {url}: changed {model.__name__} {object_id} of De Klaverweide")
     assert problems == [], "\n".join(problems)
     assert {"calendar.delete", "partners.edit", "cases.checklist", "cases.download"} <= walked, walked
+
+
+def test_a_new_account_with_a_dossier_role_is_announced_to_the_directie(app, world):
+    """A beheerder cannot give themselves a role, but could make an account for an address
+    of their own and give that one directie or contactpersoon: the school's directie and the
+    board-wide beheerders hear of it at once (not the one who gave it, not the one who got
+    it); a role without access to case files is not announced."""
+    client = client_of(app, "beheerder@delinde.demo")
+    page = f"{LINDE}/gebruiker/nieuw"
+
+    def new(email, roles):
+        r = client.post(
+            page,
+            data={"name": "Sok Pop", "email": email, "roles": roles, "csrf_token": get_csrf(client, page)},
+        )
+        assert r.status_code == 302, r.get_data(as_text=True)
+
+    def announced():
+        with db_session(app, "de-linde"):
+            return sorted(
+                (m.to, m.body)
+                for m in Outbox.select().where(Outbox.subject.startswith("Nieuwe rol met toegang"))
+            )
+
+    new("leerkracht.nieuw@delinde.demo", ["leerkracht"])
+    assert announced() == []
+    new("sokpop@example.org", ["contactpersoon", "directie"])
+    mails = announced()
+    assert [to for to, _body in mails] == [BOARD_ADMIN, "directie@delinde.demo"]
+    body = mails[0][1]
+    assert (
+        "Lotte Linde heeft Sok Pop (sokpop@example.org) bij De Linde de rol contactpersoon, directie" in body
+    )
+    assert "beheerder@delinde.demo" not in [to for to, _ in mails]

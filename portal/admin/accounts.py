@@ -20,6 +20,7 @@ from ..access import requires
 from ..audit import audit
 from ..audit import audit_view
 from ..db import atomic
+from ..declarations import DOSSIER_ROLES
 from ..declarations import ROLES
 from ..forms import Form
 from ..forms import email_field
@@ -165,6 +166,7 @@ def user(user_id=None):
                     # Ignore a role another beheerder gave in the meantime: not an error page.
                     UserRole.insert(user=row.id, school=g.school.id, role=role).on_conflict_ignore().execute()
                 audit("admin.user", detail=_change_detail(row.id, added, removed, *extra))
+                _announce_dossier_roles(row, added)
                 if new:
                     _welcome(row)
             if new:
@@ -279,6 +281,42 @@ def password_link(user_id):
         "Eerdere links werken niet meer."
     )
     return redirect(url_for("admin.user", user_id=row.id))
+
+
+def _announce_dossier_roles(row, added):
+    """A role that opens case files (directie, contactpersoon, ...) is announced to the
+    school's directie and the board-wide beheerders, except whoever gave it and whoever got
+    it. A beheerder cannot give themselves such a role, but could make an account for an
+    address of their own and give it one; then the directie learns of it at once."""
+    from ..mail import queue
+
+    given = [role for role in _ordered(added) if role in DOSSIER_ROLES]
+    if not given:
+        return
+    told = (
+        User.select(User.email)
+        .join(UserRole, on=(UserRole.user == User.id))
+        .where(
+            (
+                ((UserRole.school == g.school.id) & (UserRole.role == "directie"))
+                | (UserRole.school.is_null() & (UserRole.role == "beheerder"))
+            )
+            & User.active
+            & User.id.not_in([row.id, current_user.id])
+        )
+        .distinct()
+    )
+    titles = ", ".join(ROLES[role].lower() for role in given)
+    for person in told:
+        queue(
+            person.email,
+            f"Nieuwe rol met toegang tot dossiers bij {g.school.name}",
+            f"{current_user.name} heeft {row.name} ({row.email}) bij {g.school.name} de rol "
+            f"{titles} gegeven. Met die rol ziet {row.name} zaken over leerlingen.\n\n"
+            "Klopt dit niet? Neem dan meteen contact op met de beheerder van het bestuur; zij "
+            "kunnen de rol intrekken en het account uitschakelen.\n\nHet Veiligheidsportaal\n",
+            school=g.school,
+        )
 
 
 def _welcome(row):
