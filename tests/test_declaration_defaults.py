@@ -55,7 +55,9 @@ def test_steps_are_offered_by_order_then_as_declared(app):
     with db_session(app):
         g.school = school()
         form = api.posted(
-            IncidentForm, {**INCIDENT, "pupil_name": str(api.demo_pupil(g.school, "Noah Bakker").id)}
+            IncidentForm,
+            {**INCIDENT, "pupil_name": str(api.demo_pupil(g.school, "Noah Bakker").id)},
+            school=g.school,
         )
         case = api.start_case(g.school, "schorsing.schorsing", form, actor("leerkracht"))
         offered = [t.name for t in engine.allowed_transitions(case, actor("directie"))]

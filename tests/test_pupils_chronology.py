@@ -271,8 +271,8 @@ def test_the_chronology_starts_from_the_childs_links(app, daan):
     with db_ctx(app):
         if not is_sqlite():
             pytest.skip("SQLite's query planner")
-        sql = constant_sql(CHRONOLOGY_SQL.format(viewable="?", confidential="?"))
-        params = (daan.id, school().id, 1, 1, "testzaak.zaak", False, "testzaak.zaak")
+        sql = constant_sql(CHRONOLOGY_SQL.format(viewable="?", confidential="?", starter="?"))
+        params = (daan.id, school().id, 1, 1, 1, "meldcode.dossier", "testzaak.zaak", False, "testzaak.zaak")
         plan = [row[3] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params)]
     assert plan[0].startswith("SEARCH cp USING INDEX portal_case_pupil_pupil_id"), plan
     assert plan[1].startswith("SEARCH c USING INTEGER PRIMARY KEY"), plan

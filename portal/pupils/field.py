@@ -117,6 +117,8 @@ class PupilField(wtforms.Field):
         if self.data is not None and self.pupil is not None:
             return  # filled in beforehand and not posted
         school = g.get("school")
+        if school is None and (self.chosen or self.query):
+            raise wtforms.validators.StopValidation("Kies een leerling uit de lijst.")  # no register
         if (self.chosen or self.query) and not _may_pick(school):
             # Not even a posted id is looked up: its answer would name a child.
             raise wtforms.validators.StopValidation(

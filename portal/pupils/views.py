@@ -38,6 +38,7 @@ from ..access import requires
 from ..access import schools_of
 from ..audit import audit
 from ..audit import audit_view
+from ..cases.visibility import starter_types
 from ..cases.visibility import visible_types
 from ..dates import nl_date
 from ..dates import today
@@ -302,7 +303,8 @@ CHRONOLOGY_SQL = (
     'FROM "portal_case_pupil" AS cp CROSS JOIN "portal_case" AS c '
     'WHERE c."id" = cp."case_id" AND cp."pupil_id" = ? AND c."school_id" = ? '
     'AND c."id" NOT IN (SELECT x."case_id" FROM "portal_case_exclusion" AS x WHERE x."user_id" = ?) '
-    'AND (c."assignee_id" = ? OR (c."case_type" IN ({viewable}) '
+    'AND (c."assignee_id" = ? OR (c."created_by_id" = ? AND c."case_type" IN ({starter})) '
+    'OR (c."case_type" IN ({viewable}) '
     'AND (c."confidential" = ? OR c."case_type" IN ({confidential})))) '
     'ORDER BY c."created_at" DESC, c."id" DESC'
 )
@@ -330,8 +332,12 @@ def _marks(n):
 def chronology_rows(pupil, user):
     """The cases about ``pupil`` that ``user`` may see, newest first, with the pupil's role."""
     viewable, confidential = visible_types(user, g.school)
-    sql = CHRONOLOGY_SQL.format(viewable=_marks(len(viewable)), confidential=_marks(len(confidential)))
-    params = [pupil.id, g.school.id, user.id, user.id, *viewable, False, *confidential]
+    # The same rule as visibility.visible_condition, written out once for this page.
+    starter = starter_types(g.school)
+    sql = CHRONOLOGY_SQL.format(
+        viewable=_marks(len(viewable)), confidential=_marks(len(confidential)), starter=_marks(len(starter))
+    )
+    params = [pupil.id, g.school.id, user.id, user.id, user.id, *starter, *viewable, False, *confidential]
     reg = get_registry()
     rows = []
     for ref, title, type_name, state, created, updated, closed, conf, role in database.execute_sql(
