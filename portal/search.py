@@ -50,10 +50,10 @@ NAMES_SQL = (
     'JOIN "portal_pupil" AS p ON p."id" = cp."pupil_id" WHERE cp."case_id" = ?)'
 )
 SQLITE_DELETE = 'DELETE FROM "portal_case_search" WHERE "rowid" = ?'
-SQLITE_INSERT = 'INSERT INTO "portal_case_search" ("rowid", "body", "names") VALUES (?, ?, ' + NAMES_SQL + ")"
+SQLITE_INSERT = 'INSERT INTO "portal_case_search" ("rowid", "body", "names") VALUES (?, ?, {names})'
 POSTGRES_UPSERT = (
     'INSERT INTO "portal_case_search" ("case_id", "body", "names") '
-    "VALUES (?, to_tsvector('dutch', ?), to_tsvector('dutch', " + NAMES_SQL + ")) "
+    "VALUES (?, to_tsvector('dutch', ?), to_tsvector('dutch', {names})) "
     'ON CONFLICT ("case_id") DO UPDATE SET "body" = EXCLUDED."body", "names" = EXCLUDED."names"'
 )
 SQLITE_MATCH = 'AND c."id" IN (SELECT "rowid" FROM "portal_case_search" WHERE "portal_case_search" MATCH ?) '
@@ -147,9 +147,13 @@ def _write(case_id, body):
 
     if is_sqlite():
         database.execute_sql(constant_sql(SQLITE_DELETE), (case_id,))
-        database.execute_sql(constant_sql(SQLITE_INSERT), (case_id, body, case_id))
+        database.execute_sql(
+            constant_sql(SQLITE_INSERT.replace("{names}", NAMES_SQL)), (case_id, body, case_id)
+        )
     else:
-        database.execute_sql(constant_sql(POSTGRES_UPSERT), (case_id, body, case_id))
+        database.execute_sql(
+            constant_sql(POSTGRES_UPSERT.replace("{names}", NAMES_SQL)), (case_id, body, case_id)
+        )
 
 
 def rebuild(log=None, batch=500):

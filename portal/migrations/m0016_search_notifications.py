@@ -23,40 +23,58 @@ NAMES = (
     'JOIN "portal_pupil" AS p ON p."id" = cp."pupil_id" WHERE cp."case_id" = {case})'
 )
 
+
+def _sql(template, agg, case):
+    """``template`` with the names of the pupils linked to case ``case`` put in for {names}."""
+    return template.replace("{names}", NAMES.replace("{agg}", agg).replace("{case}", case))
+
+
 SQLITE_SEARCH = [
     'CREATE VIRTUAL TABLE IF NOT EXISTS "portal_case_search" USING fts5('
     '"body", "names", tokenize = \'unicode61 remove_diacritics 2\')',
     'CREATE TRIGGER IF NOT EXISTS "portal_case_search_gone" AFTER DELETE ON "portal_case" '
     'BEGIN DELETE FROM "portal_case_search" WHERE "rowid" = OLD."id"; END',
-    'CREATE TRIGGER IF NOT EXISTS "portal_case_pupil_search_insert" AFTER INSERT ON "portal_case_pupil" '
-    'BEGIN UPDATE "portal_case_search" SET "names" = '
-    + NAMES.format(agg="group_concat", case='NEW."case_id"')
-    + ' WHERE "rowid" = NEW."case_id"; END',
-    'CREATE TRIGGER IF NOT EXISTS "portal_case_pupil_search_update" AFTER UPDATE ON "portal_case_pupil" '
-    'BEGIN UPDATE "portal_case_search" SET "names" = '
-    + NAMES.format(agg="group_concat", case='"portal_case_search"."rowid"')
-    + ' WHERE "rowid" IN (OLD."case_id", NEW."case_id"); END',
-    'CREATE TRIGGER IF NOT EXISTS "portal_case_pupil_search_delete" AFTER DELETE ON "portal_case_pupil" '
-    'BEGIN UPDATE "portal_case_search" SET "names" = '
-    + NAMES.format(agg="group_concat", case='OLD."case_id"')
-    + ' WHERE "rowid" = OLD."case_id"; END',
-    'CREATE TRIGGER IF NOT EXISTS "portal_pupil_search_names" AFTER UPDATE OF "search" ON "portal_pupil" '
-    'BEGIN UPDATE "portal_case_search" SET "names" = '
-    + NAMES.format(agg="group_concat", case='"portal_case_search"."rowid"')
-    + ' WHERE "rowid" IN (SELECT "case_id" FROM "portal_case_pupil" WHERE "pupil_id" = NEW."id"); END',
+    _sql(
+        'CREATE TRIGGER IF NOT EXISTS "portal_case_pupil_search_insert" AFTER INSERT ON "portal_case_pupil" '
+        'BEGIN UPDATE "portal_case_search" SET "names" = {names} WHERE "rowid" = NEW."case_id"; END',
+        "group_concat",
+        'NEW."case_id"',
+    ),
+    _sql(
+        'CREATE TRIGGER IF NOT EXISTS "portal_case_pupil_search_update" AFTER UPDATE ON "portal_case_pupil" '
+        'BEGIN UPDATE "portal_case_search" SET "names" = {names} '
+        'WHERE "rowid" IN (OLD."case_id", NEW."case_id"); END',
+        "group_concat",
+        '"portal_case_search"."rowid"',
+    ),
+    _sql(
+        'CREATE TRIGGER IF NOT EXISTS "portal_case_pupil_search_delete" AFTER DELETE ON "portal_case_pupil" '
+        'BEGIN UPDATE "portal_case_search" SET "names" = {names} WHERE "rowid" = OLD."case_id"; END',
+        "group_concat",
+        'OLD."case_id"',
+    ),
+    _sql(
+        'CREATE TRIGGER IF NOT EXISTS "portal_pupil_search_names" AFTER UPDATE OF "search" ON "portal_pupil" '
+        'BEGIN UPDATE "portal_case_search" SET "names" = {names} '
+        'WHERE "rowid" IN (SELECT "case_id" FROM "portal_case_pupil" WHERE "pupil_id" = NEW."id"); END',
+        "group_concat",
+        '"portal_case_search"."rowid"',
+    ),
 ]
 
 POSTGRES_SEARCH = [
     'CREATE TABLE IF NOT EXISTS "portal_case_search" ("case_id" INTEGER NOT NULL PRIMARY KEY, '
     '"body" TSVECTOR NOT NULL, "names" TSVECTOR NOT NULL, FOREIGN KEY ("case_id") '
     'REFERENCES "portal_case" ("id") ON DELETE CASCADE)',
-    'CREATE INDEX IF NOT EXISTS "portal_case_search_words" ON "portal_case_search" '
-    'USING GIN (("body" || "names"))',
-    "CREATE OR REPLACE FUNCTION portal_case_search_names(case_ids INTEGER[]) RETURNS void "
-    "LANGUAGE sql AS $fn$ "
-    'UPDATE "portal_case_search" SET "names" = to_tsvector(\'dutch\', '
-    + NAMES.format(agg="string_agg", case='"portal_case_search"."case_id"')
-    + ') WHERE "case_id" = ANY (case_ids) $fn$',
+    'CREATE INDEX IF NOT EXISTS "portal_case_search_words" ON "portal_case_search" USING GIN '
+    '(("body" || "names"))',
+    _sql(
+        "CREATE OR REPLACE FUNCTION portal_case_search_names(case_ids INTEGER[]) RETURNS void "
+        'LANGUAGE sql AS $fn$ UPDATE "portal_case_search" SET "names" = to_tsvector(\'dutch\', {names}) '
+        'WHERE "case_id" = ANY (case_ids) $fn$',
+        "string_agg",
+        '"portal_case_search"."case_id"',
+    ),
     "CREATE OR REPLACE FUNCTION portal_case_pupil_search() RETURNS trigger LANGUAGE plpgsql AS $fn$ "
     "BEGIN "
     "IF TG_OP = 'DELETE' THEN PERFORM portal_case_search_names(ARRAY[OLD.case_id]); RETURN OLD; END IF; "
@@ -104,8 +122,10 @@ INDEXES = [
     'CREATE INDEX IF NOT EXISTS "portal_deadline_reminder_deadline_id" ON "portal_deadline_reminder" '
     '("deadline_id")',
     'CREATE UNIQUE INDEX IF NOT EXISTS "portal_deadline_reminder_deadline_id_due_date" '
-    'ON "portal_deadline_reminder" ("deadline_id", "due_date")',
-    'CREATE INDEX IF NOT EXISTS "portal_case_school_id_created_at" ON "portal_case" ("school_id", "created_at")',
+    'ON "portal_deadline_reminder" '
+    '("deadline_id", "due_date")',
+    'CREATE INDEX IF NOT EXISTS "portal_case_school_id_created_at" ON "portal_case" '
+    '("school_id", "created_at")',
     'CREATE INDEX IF NOT EXISTS "portal_case_open" ON "portal_case" ("school_id", "case_type") '
     'WHERE "closed_at" IS NULL',
 ]
