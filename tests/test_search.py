@@ -217,11 +217,10 @@ def test_the_search_is_a_condition_on_the_lists_own_query(app):
 @pytest.mark.skipif("not __import__('portal.testing').testing.PG_URL.startswith('postgres')")
 def test_postgresql_uses_dutch_stemming(app, client):
     with db_ctx(app):
-        case = make_case("Eerste gesprek over pesten")
+        case = make_case("Schade in de fietsenstalling")
     login(client, "directie")
-    # "gesprekken" and "gesprek" share the stem "gesprek", as "pestte" and "pesten" do.
-    assert found(client, "gesprekken") == {case.reference}
-    assert found(client, "pestte+gesprekken") == {case.reference}
+    # "fietsenstallingen" and "fietsenstalling" share their stem: more than a word's start.
+    assert found(client, "fietsenstallingen") == {case.reference}
 
 
 def test_migration_m0016_fills_the_index_of_existing_cases(tmp_path, monkeypatch):
