@@ -192,3 +192,16 @@ def _detail_models():
     return [
         ct.detail for ct in get_registry().case_types.values() if ct.detail is not None and ct.search_columns
     ]
+
+
+def init_app(app):
+    import click
+
+    @app.cli.command("search-index")
+    def search_index_command():
+        """De zoekindex van alle zaken opnieuw opbouwen (na het aanzetten van zoekvelden van een plugin)."""
+        database.connect(reuse_if_open=True)
+        try:
+            click.echo(f"{rebuild(log=click.echo)} zaken opnieuw in de zoekindex")
+        finally:
+            database.close()
