@@ -35,8 +35,10 @@ def create_app(test_config=None):
     from . import db
     from . import logs
     from . import mfa
+    from . import password_links
     from . import plugins
     from . import security
+    from . import sso
     from . import templating
     from .registry import Registry
 
@@ -54,6 +56,8 @@ def create_app(test_config=None):
     security.init_app(app)
     auth.init_app(app)
     mfa.init_app(app)
+    password_links.init_app(app)
+    sso.init_app(app)
     app.before_request(_refuse_nul)
 
     from . import admin

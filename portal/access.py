@@ -22,6 +22,9 @@ from .models import UserRole
 from .registry import get_registry
 
 LOGIN = "<login>"
+# The board's own pages (schools, single sign-on): only a beheerder whose role holds for
+# the whole board (school NULL). Never a permission a school's grid could hand out.
+BOARD_ADMIN = "<board-admin>"
 
 
 def public(view):
@@ -177,7 +180,9 @@ def _user_id(user, cache=None):
 
 def forget_user():
     """Call when the logged-in user changes within a request (login, logout)."""
-    _cache().pop("uid", None)
+    cache = _cache()
+    cache.pop("uid", None)
+    cache.pop("board_admin", None)
 
 
 def roles_at(user, school):
@@ -193,6 +198,19 @@ def enabled_plugins(school):
     """The plugins ``school`` has enabled."""
     cache = _cache()
     return _context(_user_id(current_user, cache) or 0, school.id, cache)[1]
+
+
+def schools_enabling(slug):
+    """The schools that enabled plugin ``slug``, by name (for a command that runs for
+    every such school outside a request: reminders from cron)."""
+    from .models import SchoolPlugin
+
+    return list(
+        School.select()
+        .join(SchoolPlugin, on=(SchoolPlugin.school == School.id))
+        .where(SchoolPlugin.plugin == slug)
+        .order_by(School.name, School.id)
+    )
 
 
 def roles_for_permission(permission, school, cache=None):
@@ -239,14 +257,42 @@ def has_several_schools(user, school):
 
 
 def schools_of(user):
-    """The schools a user may open: board-wide roles open every school."""
+    """The schools a user may open: board-wide roles open every school; an archived school
+    opens to nobody."""
     if not user.is_authenticated:
         return []
     rows = list(UserRole.select().where(UserRole.user == user.id))
+    open_ = School.archived_at.is_null()
     if any(r.school_id is None for r in rows):
-        return list(School.select().order_by(School.name))
+        return list(School.select().where(open_).order_by(School.name))
     ids = {r.school_id for r in rows}
-    return list(School.select().where(School.id.in_(ids)).order_by(School.name))
+    return list(School.select().where(School.id.in_(ids) & open_).order_by(School.name))
+
+
+def holds_board_role(user_id, role="beheerder"):
+    """Does account ``user_id`` hold ``role`` for the whole board (school NULL)? Asked of the
+    database: a login in this very request has no roles loaded yet."""
+    return (
+        UserRole.select()
+        .where((UserRole.user == user_id) & (UserRole.role == role) & UserRole.school.is_null())
+        .exists()
+    )
+
+
+def is_board_admin(user):
+    """Is ``user`` (the logged-in user) a board-wide beheerder?"""
+    cache = _cache()
+    user_id = _user_id(user, cache)
+    if user_id is None:
+        return False
+    if "board_admin" not in cache:
+        real = user._get_current_object() if isinstance(user, LocalProxy) else user
+        roles = getattr(real, "roles", None)
+        if roles is not None and real.id == user_id:  # loaded with the session: no query
+            cache["board_admin"] = ("beheerder", "*") in roles
+        else:
+            cache["board_admin"] = holds_board_role(user_id)
+    return cache["board_admin"]
 
 
 def enforce():
@@ -274,6 +320,10 @@ def enforce():
     if kind is None:
         abort(403)  # deny by default: the view declared nothing
     if perm == LOGIN:
+        return None
+    if perm == BOARD_ADMIN:
+        if not is_board_admin(current_user):
+            abort(403)
         return None
     if not has_permission(current_user, g.get("school"), perm):
         abort(403)

@@ -10,10 +10,16 @@ functions below (``start_case``, ``run_transition``, ``add_event``, ``assign``,
 ``add_deadline``, ``set_checklist_due``, ``tick``, ...).
 """
 
+from flask import abort
+from flask import g
+from flask import url_for
+from flask_login import current_user
+
 from .access import LOGIN
 from .access import has_permission
 from .access import public
 from .access import requires
+from .access import schools_enabling
 from .access import staff_named
 from .access import staff_of
 from .access import users_with_permission
@@ -32,6 +38,7 @@ from .cases.engine import exclude
 from .cases.engine import excluded
 from .cases.engine import fill
 from .cases.engine import include
+from .cases.engine import keep_pupil_names
 from .cases.engine import rows
 from .cases.engine import run_transition
 from .cases.engine import set_checklist_due
@@ -42,6 +49,9 @@ from .cases.starts import endpoint as start_endpoint
 from .cases.visibility import can_view
 from .cases.visibility import get_visible
 from .cases.visibility import visible_condition
+from .contacts import CONTACT_ROLES
+from .contacts import SchoolContact
+from .contacts import school_contacts
 from .dates import local
 from .dates import nl_date
 from .dates import nl_datetime
@@ -83,6 +93,8 @@ from .figures import total
 from .figures import totals
 from .figures import year_rows
 from .forms import BooleanField
+from .forms import CaseField
+from .forms import ConfirmField
 from .forms import DataRequired
 from .forms import DateField
 from .forms import Email
@@ -117,9 +129,11 @@ from .forms import phone_characters
 from .forms import phone_field
 from .forms import posted
 from .forms import text
+from .forms import text_form
 from .hookspecs import hookimpl
 from .i18n import N_
 from .i18n import lazy_gettext as translatable
+from .i18n import parents
 from .mail import queue as queue_mail
 from .models import Case
 from .models import CaseChecklistItem
@@ -127,6 +141,7 @@ from .models import CaseDeadline
 from .models import CaseDocument
 from .models import CaseEvent
 from .models import CaseExclusion
+from .models import CasePupil
 from .models import Partner
 from .models import School
 from .models import User
@@ -135,6 +150,7 @@ from .partners import PARTNER_KINDS
 from .partners import adopt_partners
 from .partners import partner_choices
 from .partners import partner_kind_label
+from .partners import tel_link
 from .public import start_public_case
 from .pupils import CASE_ROLES as PUPIL_ROLES
 from .pupils import PupilRefused
@@ -168,6 +184,17 @@ def acting_user(user):
     return PortalUser(user, None)
 
 
+def visible_case(reference, type_name=None):
+    """For a plugin's own page about one case: the case ``reference`` of the request's
+    school, if the user may see it (and it is of ``type_name``). Otherwise the refusal is
+    audited and the answer is 404, which does not tell whether the case exists."""
+    case = get_visible(g.school, str(reference)[:40], current_user)
+    if case is None or (type_name is not None and case.case_type != type_name):
+        audit("case.view", outcome="denied", detail=str(reference)[:40])
+        abort(404)
+    return case
+
+
 def open_cases(user, school, type_name):
     """How many open cases of ``type_name`` at ``school`` ``user`` may see (for a panel)."""
     return (
@@ -175,6 +202,12 @@ def open_cases(user, school, type_name):
         .where(visible_condition(user, school) & (Case.case_type == type_name) & Case.closed_at.is_null())
         .count()
     )
+
+
+def open_cases_line(label, user, school, type_name):
+    """A dashboard panel's line: how many open cases of ``type_name`` the user may see, as a
+    link to them in the case list."""
+    return (label, open_cases(user, school, type_name), url_for("cases.index", soort=type_name))
 
 
 __all__ = [
@@ -188,8 +221,12 @@ __all__ = [
     "CaseDocument",
     "CaseEvent",
     "CaseExclusion",
+    "CaseField",
+    "CasePupil",
     "CaseType",
+    "CONTACT_ROLES",
     "ChecklistItem",
+    "ConfirmField",
     "DataRequired",
     "DateField",
     "Deadline",
@@ -220,6 +257,7 @@ __all__ = [
     "ReportFigure",
     "STAFF_ROLES",
     "School",
+    "SchoolContact",
     "SchoolCalendar",
     "SelectField",
     "Setting",
@@ -274,6 +312,7 @@ __all__ = [
     "in_school_year",
     "include",
     "is_sqlite",
+    "keep_pupil_names",
     "label",
     "line",
     "link_pupil",
@@ -285,6 +324,7 @@ __all__ = [
     "not_in_future",
     "one_line",
     "open_cases",
+    "open_cases_line",
     "open_item",
     "overdue",
     "parse_web_address",
@@ -295,6 +335,7 @@ __all__ = [
     "phone_characters",
     "phone_field",
     "posted",
+    "parents",
     "public",
     "pupil_name",
     "queue_mail",
@@ -302,8 +343,10 @@ __all__ = [
     "requires",
     "rows",
     "run_transition",
+    "school_contacts",
     "school_year_bounds",
     "school_year_of",
+    "schools_enabling",
     "set_checklist_due",
     "set_confidential",
     "set_setting",
@@ -313,7 +356,9 @@ __all__ = [
     "start_endpoint",
     "start_public_case",
     "sum_by",
+    "tel_link",
     "text",
+    "text_form",
     "throttle_attempt",
     "throttle_forgive",
     "throttle_record",
@@ -325,6 +370,7 @@ __all__ = [
     "totals",
     "users_with_permission",
     "utcnow",
+    "visible_case",
     "visible_condition",
     "web_domain",
     "web_link",

@@ -32,6 +32,7 @@ from wtforms.validators import Length
 from . import access
 from . import mfa
 from . import passwords
+from . import sso
 from . import throttle
 from .access import LOGIN
 from .access import forget_user
@@ -57,6 +58,7 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
 GENERIC_FAILURE = "Onbekend e-mailadres of onjuist wachtwoord."
+PASSWORDS_OFF = "Inloggen met een wachtwoord staat uit. Log in met uw schoolaccount via de knop hierboven."
 
 
 # Runs on every authenticated request, so it is one constant, parameterised query
@@ -189,6 +191,14 @@ def login():
                 ).execute()
             if user and ok and user.active:
                 throttle.forgive(counted)  # the right password: this attempt does not count
+            if user and ok and user.active and not sso.passwords_allowed(user):
+                # The board logs in through its identity provider; only the break-glass
+                # account keeps its password (docs/operations.md).
+                audit("login", outcome="refused", user=user, detail="wachtwoord uit")
+                form.password.errors.append(PASSWORDS_OFF)
+                return render_template(
+                    "auth/login.html", form=form, next=next_url, sso=sso.active_config(), with_password=True
+                ), 403
             if user and ok and user.active and user.totp_secret:
                 audit("login.password", user=user)
                 return mfa.begin_second_step(user, next_url)
@@ -199,7 +209,18 @@ def login():
             audit("login", outcome="failed", email=audited_address(email, user), user=None)
             form.password.errors.append(GENERIC_FAILURE)
             status = 401
-    return render_template("auth/login.html", form=form, next=next_url), status
+    config = sso.active_config()
+    # With passwords switched off the page offers only the identity provider's button;
+    # ?wachtwoord=1 shows the form for the break-glass account (docs/operations.md).
+    with_password = (
+        config is None
+        or not config.passwords_off
+        or request.values.get("wachtwoord") == "1"
+        or request.method == "POST"
+    )
+    return render_template(
+        "auth/login.html", form=form, next=next_url, sso=config, with_password=with_password
+    ), status
 
 
 def audited_address(email, user=...):
@@ -252,6 +273,10 @@ def change_password():
 
 
 def set_password(user, password):
+    """Store a new password: every session of the account ends (the caller starts a new one
+    for the person at hand) and so does every open password link."""
+    from .password_links import end_links
+
     with atomic():
         now = utcnow()
         User.update(password_hash=hash_password(password), password_changed_at=now).where(
@@ -260,14 +285,23 @@ def set_password(user, password):
         UserSession.update(ended_at=now).where(
             (UserSession.user == user.id) & UserSession.ended_at.is_null()
         ).execute()
+        end_links(user.id, now)
 
 
 def disable_user(user):
+    from .password_links import end_links
+
     with atomic():
         User.update(active=False).where(User.id == user.id).execute()
         UserSession.update(ended_at=utcnow()).where(
             (UserSession.user == user.id) & UserSession.ended_at.is_null()
         ).execute()
+        end_links(user.id)
+
+
+def enable_user(user):
+    """The account works again, with the password and second factor it had."""
+    User.update(active=True).where(User.id == user.id).execute()
 
 
 def init_app(app):

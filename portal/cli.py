@@ -1,4 +1,4 @@
-"""``flask --app portal …`` commands: database, demo, users, plugins, outbox, purge."""
+"""``flask --app portal …`` commands: database, demo, users, schools, plugins, outbox, purge."""
 
 import click
 from flask import current_app
@@ -19,6 +19,8 @@ def init_app(app):
     app.cli.add_command(init_db)
     app.cli.add_command(db_group)
     app.cli.add_command(user_group)
+    app.cli.add_command(school_group)
+    app.cli.add_command(sso_group)
     app.cli.add_command(plugin_group)
     app.cli.add_command(permissions_group)
     app.cli.add_command(outbox_group)
@@ -177,6 +179,189 @@ def user_disable(email):
         raise click.ClickException(f"Onbekende gebruiker {email}.")
     disable_user(user)
     click.echo(f"{user.email} is uitgeschakeld; alle sessies zijn beëindigd.")
+
+
+@user_group.command("enable")
+@click.argument("email")
+def user_enable(email):
+    """Enable a disabled account again (its password and second factor as they were)."""
+    from .audit import audit
+    from .auth import enable_user
+
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None:
+        raise click.ClickException(f"Onbekende gebruiker {email}.")
+    with atomic():
+        enable_user(user)
+        audit("admin.user.enable", detail=f"user={user.id} via=cli")
+    click.echo(f"{user.email} is weer ingeschakeld.")
+
+
+@user_group.command("link")
+@click.argument("email")
+def user_link(email):
+    """Mail EMAIL a link to set a password (through the outbox)."""
+    from .audit import audit
+    from .password_links import SET
+    from .password_links import new_link
+    from .sso import passwords_allowed
+
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None or not user.active:
+        raise click.ClickException(f"Onbekende of uitgeschakelde gebruiker {email}.")
+    if not passwords_allowed(user):
+        raise click.ClickException(
+            f"{user.email} logt in via de identiteitsprovider; wachtwoorden staan uit."
+        )
+    with atomic():
+        new_link(user, SET)
+        audit("admin.user.password_link", detail=f"user={user.id} via=cli")
+    click.echo(f"Een link om een wachtwoord te kiezen staat in de outbox voor {user.email}.")
+
+
+# The school's details as options, the same for add and edit (None: not given).
+SCHOOL_OPTIONS = [
+    ("--address", "address", "Straat en huisnummer."),
+    ("--postcode", "postcode", "Postcode, zoals 1234 AB."),
+    ("--city", "city", "Plaats."),
+    ("--phone", "phone", "Telefoonnummer."),
+    ("--email", "email", "E-mailadres van de school."),
+    ("--website", "website", "Website."),
+    ("--board-name", "board_name", "Naam van het bestuur."),
+]
+
+
+def school_options(command):
+    for flag, name, text in reversed(SCHOOL_OPTIONS):
+        command = click.option(flag, name, default=None, help=text)(command)
+    return command
+
+
+def _refused(exc):
+    return click.ClickException(
+        "Niet opgeslagen: " + " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.errors.items())
+    )
+
+
+@click.group("school", cls=AppGroup)
+def school_group():
+    """Schools of the board: add, edit, list, archive, restore."""
+
+
+@school_group.command("add")
+@click.argument("slug")
+@click.argument("name")
+@school_options
+def school_add(slug, name, **details):
+    """Add a school SLUG named NAME: default settings, no plugins, no users."""
+    from .admin.schools import NewSchoolForm
+    from .admin.schools import SchoolRefused
+    from .admin.schools import create_school
+    from .admin.schools import validate_details
+    from .admin.schools import values_of
+
+    try:
+        form = validate_details({"slug": slug, "name": name, **details}, NewSchoolForm)
+    except SchoolRefused as exc:
+        raise _refused(exc) from None
+    school = create_school(form.slug.data, values_of(form), via="via=cli")
+    click.echo(f"School {school.slug} ({school.name}) aangemaakt, zonder onderdelen en gebruikers.")
+
+
+@school_group.command("edit")
+@click.argument("slug")
+@click.option("--name", default=None, help="Naam van de school.")
+@school_options
+def school_edit(slug, name, **details):
+    """Change the details of school SLUG (only the options given)."""
+    from .admin.schools import FIELDS
+    from .admin.schools import SchoolRefused
+    from .admin.schools import update_school
+    from .admin.schools import validate_details
+    from .admin.schools import values_of
+
+    school = School.get_or_none(School.slug == slug)
+    if school is None:
+        raise click.ClickException(f"Onbekende school {slug}.")
+    given = {"name": name, **details}
+    data = {f: given[f] if given.get(f) is not None else getattr(school, f) for f in FIELDS}
+    try:
+        form = validate_details(data)
+    except SchoolRefused as exc:
+        raise _refused(exc) from None
+    changed = update_school(school, values_of(form), via="via=cli")
+    click.echo(f"{school.slug}: " + (", ".join(changed) + " gewijzigd." if changed else "niets gewijzigd."))
+
+
+@school_group.command("list")
+def school_list():
+    """The schools: slug, name, and whether archived."""
+    for school in School.select().order_by(School.slug):
+        state = f"gearchiveerd {school.archived_at:%Y-%m-%d}" if school.archived_at else "open"
+        click.echo(f"{school.slug}\t{school.name}\t{state}")
+
+
+@school_group.command("archive")
+@click.argument("slug")
+def school_archive(slug):
+    """Archive school SLUG: nobody opens its pages any more; its data stays until retention."""
+    from .admin.schools import archive_school
+
+    school = School.get_or_none(School.slug == slug)
+    if school is None:
+        raise click.ClickException(f"Onbekende school {slug}.")
+    done = archive_school(school, via="via=cli")
+    click.echo(f"{slug} is gearchiveerd." if done else f"{slug} was al gearchiveerd.")
+
+
+@school_group.command("restore")
+@click.argument("slug")
+def school_restore(slug):
+    """Open an archived school SLUG again."""
+    from .admin.schools import restore_school
+
+    school = School.get_or_none(School.slug == slug)
+    if school is None:
+        raise click.ClickException(f"Onbekende school {slug}.")
+    done = restore_school(school, via="via=cli")
+    click.echo(f"{slug} is weer open." if done else f"{slug} was niet gearchiveerd.")
+
+
+@click.group("sso", cls=AppGroup)
+def sso_group():
+    """Single sign-on: show the settings; switch passwords back on (the way back in)."""
+
+
+@sso_group.command("show")
+def sso_show():
+    from .sso import config_row
+
+    row = config_row()
+    if row is None:
+        click.echo("Inloggen via een identiteitsprovider is niet ingesteld.")
+        return
+    click.echo(f"aan: {'ja' if row.enabled else 'nee'}")
+    click.echo(f"issuer: {row.issuer}")
+    click.echo(f"client-id: {row.client_id}")
+    click.echo(f"clientgeheim: {'opgeslagen' if row.client_secret else '(geen)'}")
+    click.echo(f"domeinen: {', '.join(row.domains.split()) or '(geen)'}")
+    click.echo(f"wachtwoorden uit: {'ja' if row.passwords_off else 'nee'}")
+    who = User.get_or_none(User.id == row.break_glass_id) if row.break_glass_id else None
+    click.echo(f"noodaccount: {who.email if who else '(geen)'}")
+
+
+@sso_group.command("passwords-on")
+def sso_passwords_on():
+    """Allow password logins again for everyone (the provider fails and so does the break-glass
+    account)."""
+    from .audit import audit
+    from .models import SsoConfig
+
+    with atomic():
+        changed = SsoConfig.update(passwords_off=False).where(SsoConfig.passwords_off == True).execute()  # noqa: E712
+        if changed:
+            audit("admin.sso", detail="passwords_off via=cli")
+    click.echo("Inloggen met een wachtwoord staat weer aan." if changed else "Wachtwoorden stonden al aan.")
 
 
 @click.group("plugin", cls=AppGroup)

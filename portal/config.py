@@ -38,6 +38,10 @@ def defaults(instance_path):
         "THROTTLE_FREE_ATTEMPTS": 5,
         "THROTTLE_WINDOW_MINUTES": 15,
         "THROTTLE_MAX_SECONDS": 900,
+        # Links to set a password (portal/password_links.py): "Wachtwoord vergeten?" works
+        # this long; the link for a new account (or one the beheerder sends) this long.
+        "PASSWORD_RESET_MINUTES": 60,
+        "PASSWORD_SET_HOURS": 72,
         # Mail: without SMTP_HOST the outbox only records.
         "SMTP_HOST": "",
         "SMTP_PORT": 25,

@@ -7,6 +7,7 @@ start-up and renders them. Plugins never return HTML.
 
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 from typing import Callable
 
@@ -54,14 +55,15 @@ class Transition:
     mail, and may return text for the timeline. Both are called with any of ``case``, ``detail``, ``form``,
     ``user`` and ``school`` that they name. ``copy`` names form fields whose values
     the core writes onto the case's detail row before ``apply`` runs: a name, or a
-    pair (form field, detail column).
+    pair (form field, detail column). ``permission`` None: the case type's
+    ``handle_permission``. Steps are offered by ``order``, and as declared where it is equal.
     """
 
     name: str
     label: str
     sources: tuple[str, ...]
     target: str
-    permission: str
+    permission: str | None = None
     form: Any = None
     guard: Callable | None = None
     apply: Callable | None = None
@@ -225,6 +227,16 @@ class CaseType:
     # columns that everyone who sees the case sees on its page: a search never finds more
     # than the page shows.
     search_columns: tuple[str, ...] = ()
+    # False for a case that is never about a child (an evaluation moment, an evacuation
+    # drill): its page has no pupils section and no pupil can be linked to it.
+    about_pupils: bool = True
+
+    def __post_init__(self):
+        # A step without a permission of its own is for whoever handles the case.
+        steps = tuple(
+            t if t.permission else replace(t, permission=self.handle_permission) for t in self.transitions
+        )
+        object.__setattr__(self, "transitions", steps)
 
     def state(self, name):
         for s in self.states:
@@ -247,8 +259,9 @@ class DocumentTemplate:
     """A letter: ``template`` is a Jinja HTML template; ``context`` returns a dict and is
     called with any of ``case``, ``detail``, ``user``, ``school``.
 
-    Offered on the case page of ``case_type`` in ``states`` (all states when
-    empty, and only when ``available`` agrees) to holders of ``permission``.
+    Offered on the case page of ``case_type`` in ``states`` (all states when empty, and only
+    when ``available`` agrees) to holders of ``permission`` (empty: the case type's
+    ``handle_permission``).
     ``for_submitter``: a letter addressed to the parent, who may download what was made of
     it from the follow-up page of a public case.
     """
@@ -258,7 +271,7 @@ class DocumentTemplate:
     case_type: str
     template: str
     context: Callable
-    permission: str
+    permission: str = ""
     states: tuple[str, ...] = ()
     filename: str = ""
     for_submitter: bool = False
@@ -290,13 +303,18 @@ class NavItem:
 
 @dataclass(frozen=True)
 class Panel:
-    """A dashboard panel: a title and lines of (label, value, endpoint or None)."""
+    """A dashboard panel: a title and lines of (label, value, endpoint or None).
+
+    ``alert``: something the school must put right (no pestcoördinator, no evacuation
+    drill this school year); the dashboard shows it in red. Its title says what is wrong,
+    so that it does not rest on the colour alone."""
 
     name: str
     title: str
     lines: tuple = ()
     permission: str | None = None
     order: int = 100
+    alert: bool = False
 
 
 @dataclass(frozen=True)

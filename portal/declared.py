@@ -29,8 +29,8 @@ class Plugin:
     ``slug`` prefixes every name the plugin declares (tables, permissions, settings,
     templates under ``templates/<slug>/``); ``package`` is the plugin's package
     (``__name__``), where the core finds its ``templates/`` and ``migrations/``.
-    ``panels``, ``figures``, ``demo`` and ``commands`` are functions called with any of
-    the hook's arguments that they name (``user``, ``school``, ``year``, ``cli``).
+    ``panels``, ``figures``, ``demo``, ``commands`` and ``contacts`` are functions called
+    with any of the hook's arguments that they name (``user``, ``school``, ``year``, ``cli``).
     """
 
     def __init__(
@@ -53,6 +53,7 @@ class Plugin:
         commands=None,
         veto=None,
         after_transition=None,
+        contacts=None,
     ):
         self.slug = slug
         self.__name__ = package  # what the portal's loader and demo look at, as for a module
@@ -71,6 +72,7 @@ class Plugin:
         self.commands = commands
         self.veto = veto
         self.after_transition = after_transition
+        self.contacts = contacts
 
     def __repr__(self):
         return f"<Plugin {self.slug}>"
@@ -170,6 +172,12 @@ class Plugin:
                 event=event,
                 school=case.school,
             )
+
+    # --------------------------------------------------------------- register ----
+
+    @hookimpl
+    def school_contacts(self, school):
+        return list(call(self.contacts, school=school) or ()) if self.contacts else []
 
     # ----------------------------------------------------------------- report ----
 

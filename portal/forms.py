@@ -12,9 +12,11 @@ CSRF is not part of these forms: the portal checks it on every POST (Flask-WTF's
 CSRFProtect), so plugin forms are plain ``Form`` classes.
 """
 
+import contextlib
 import re
 
 import wtforms
+from flask import g
 from werkzeug.datastructures import MultiDict
 from wtforms import widgets
 from wtforms.validators import DataRequired
@@ -30,6 +32,8 @@ from .i18n import lazy_gettext as _l
 
 __all__ = [
     "BooleanField",
+    "CaseField",
+    "ConfirmField",
     "bounded_int",
     "DataRequired",
     "DateField",
@@ -62,6 +66,7 @@ __all__ = [
     "phone_field",
     "posted",
     "text",
+    "text_form",
 ]
 
 # The largest integer both databases store (64-bit signed).
@@ -204,6 +209,23 @@ class MultiCheckboxField(_ChoiceMessage, wtforms.SelectMultipleField):
 
 
 BooleanField = wtforms.BooleanField
+
+
+class ConfirmField(wtforms.BooleanField):
+    """A box that confirms what the portal worked out from the other fields (a period on the
+    school calendar), in two steps and without JavaScript: see ``confirmed``."""
+
+    def confirmed(self, value, text):
+        """True when the box was ticked for exactly ``value`` (a text that stands for what
+        was shown). Otherwise the box comes back unticked, carrying ``value``, with ``text``
+        under it: ticking it confirms what was shown, and a changed field shows anew."""
+        if self.data and (self.raw_data or [""])[0] == value:
+            return True
+        self.data, self.raw_data = False, [value]
+        self.errors = [*self.errors, text]
+        return False
+
+
 EmailField = wtforms.EmailField
 HiddenField = wtforms.HiddenField
 StringField = wtforms.StringField
@@ -241,6 +263,32 @@ class WebAddressField(wtforms.StringField):
         self.data, self.domain = address.url, address.domain
 
 
+class CaseField(wtforms.StringField):
+    """The reference of another case of ``case_type`` (the one this case follows from: an
+    expulsion route from an incident). Optional; after validation ``data`` is the reference
+    as the portal writes it and ``case`` the Case, or None when left empty. A reference of no
+    such case at the request's school, or of one the user may not see, is refused with
+    ``message`` (the same answer for both)."""
+
+    def __init__(self, label, case_type, message="Er is geen zaak met dit kenmerk.", validators=None, **kw):
+        super().__init__(label, [Optional(), Length(max=40), no_nul, *(validators or ())], **kw)
+        self.case_type, self.message, self.case = case_type, message, None
+
+    def post_validate(self, form, validation_stopped):
+        self.case = None
+        if validation_stopped or self.errors or not clean(self):
+            return
+        from flask_login import current_user
+
+        from .cases.visibility import get_visible
+
+        school = g.get("school")
+        case = get_visible(school, clean(self).upper(), current_user) if school is not None else None
+        if case is None or case.case_type != self.case_type:
+            raise ValidationError(self.message)
+        self.case, self.data = case, case.reference
+
+
 # ---------------------------------------------------------------- shortcuts ----
 # The same few field shapes recur in every plugin; these keep the declarations short.
 
@@ -261,6 +309,12 @@ def line(label, max_length=200, required=None, **kw):
     )
 
 
+def text_form(label, required=None, *, name="note", max_length=5000, **kw):
+    """A form of one text, for a step that asks only that (a reason, a note): the field
+    ``name`` is ``text(label, max_length, required, **kw)``."""
+    return type(f"TextForm_{name}", (Form,), {name: text(label, max_length, required, **kw)})
+
+
 def date_field(label, required="Vul een geldige datum in (dd-mm-jjjj).", past=False, **kw):
     """A date; ``required`` the message when it is empty (None: optional); ``past`` refuses a
     date after today (a conversation held, an incident that happened)."""
@@ -273,14 +327,31 @@ def label(choices, key):
     return dict(choices).get(key, key or "")
 
 
-def posted(form_class, data):
+def posted(form_class, data, school=None):
     """``form_class`` as if ``data`` were posted (text, or a list for several checkboxes),
     validated: demo data and imports pass the same checks as a person at the form. A refused
-    form raises ValueError with its messages."""
+    form raises ValueError with its messages. ``school``: the school the form is filled in
+    for outside a request (whose register a ``PupilField`` takes the pupil's id from)."""
+    if school is not None:
+        with _school_of_the_request(school):
+            return posted(form_class, data)
     form = form_class(MultiDict(data))
     if not form.validate():
         raise ValueError(f"{form_class.__name__} refused: {form.errors}")
     return form
+
+
+@contextlib.contextmanager
+def _school_of_the_request(school):
+    """``g.school`` (where fields look for the school) set to ``school`` for a while."""
+    before = g.pop("school", None)
+    g.school = school
+    try:
+        yield
+    finally:
+        g.pop("school", None)
+        if before is not None:
+            g.school = before
 
 
 def name_field(label="Naam", required=None, **kw):

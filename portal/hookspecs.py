@@ -91,6 +91,18 @@ def case_transitioned(case, transition, user, event):
     """React after a transition was committed (notify, audit); return nothing."""
 
 
+# ------------------------------------------------------------- register ----
+
+
+@hookspec
+def school_contacts(school):
+    """Return a list of ``SchoolContact``: who holds a safety role at ``school`` now.
+
+    The core asks only the plugins the school enabled; plugins read the answer through
+    ``api.school_contacts(school, role)`` (the vertrouwenspersoon for a complaint letter).
+    """
+
+
 # --------------------------------------------------------------- report ----
 
 

@@ -8,7 +8,9 @@ stored sealed (portal/secretbox.py). At enrolment the user gets ten single-use
 recovery codes, shown once and stored as salted hashes, for the day the phone is
 lost; a beheerder can also reset someone's second factor (audited), after which the
 user enrols again at the next login. A password reset never skips the second factor:
-it only changes the first.
+it only changes the first (portal/password_links.py). A sign-in through the board's
+identity provider counts as the second factor only when its ID token says several
+factors were used (portal/sso.py); otherwise the code is asked here as after a password.
 """
 
 import hashlib
@@ -292,6 +294,10 @@ def needs_enrolment(endpoint):
     if endpoint in ("mfa.setup", "auth.logout", "static"):
         return False
     if current_user.row.totp_secret:
+        return False
+    if session.get("mfa_by_idp"):
+        # Signed in through the identity provider with several factors, by the ID token's
+        # own word (portal/sso.py): that is this session's second factor.
         return False
     roles = getattr(current_user, "roles", None)
     if roles is not None:  # loaded with the session: no query

@@ -247,7 +247,8 @@ def first_migration_sql(slug, models):
         with db.bind_ctx(list(related)):
             statements = [
                 db.get_sql_context().sql(query).query()[0]
-                for model in models
+                # Parents first: PostgreSQL refuses a foreign key to a table not made yet.
+                for model in peewee.sort_models(models)
                 for query in [
                     model._schema._create_table(safe=True),
                     *model._schema._create_indexes(safe=True),

@@ -32,6 +32,12 @@ class School(BaseModel):
     board_name = peewee.CharField(max_length=200, default="")
     logo = peewee.BlobField(null=True)
     logo_type = peewee.CharField(max_length=40, default="")
+    # Migration m0009: the letterhead's postcode and place, the website, and archiving (an
+    # archived school opens to nobody; its data stays until the retention periods end).
+    postcode = peewee.CharField(max_length=7, default="")
+    city = peewee.CharField(max_length=100, default="")
+    website = peewee.CharField(max_length=500, default="")
+    archived_at = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "portal_school"
@@ -538,6 +544,65 @@ class Attachment(BaseModel):
 
 
 CORE_MODELS += [Attachment]
+
+
+class PasswordToken(BaseModel):
+    """A link to set a password (migration m0009): a forgotten password ("reset"), a new
+    account or one a beheerder sent ("set"). Only the SHA-256 hash of the token is stored;
+    it is used once, expires, and a password change ends every open one
+    (portal/password_links.py). ``outbox``: the mail that carries the link, emptied when the
+    link is used or replaced."""
+
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    purpose = peewee.CharField(max_length=20)
+    token_hash = peewee.CharField(max_length=64, unique=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+    used_at = peewee.DateTimeField(null=True)
+    outbox = peewee.ForeignKeyField(Outbox, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        table_name = "portal_password_token"
+
+
+class SsoConfig(BaseModel):
+    """Single sign-on with OpenID Connect for the whole board (migration m0009): one row,
+    kept by the board-wide beheerder (portal/sso.py). The client secret is sealed
+    (portal/secretbox.py). ``break_glass``: the one board-wide beheerder account that may
+    still log in with a password when passwords are switched off."""
+
+    enabled = peewee.BooleanField(default=False)
+    issuer = peewee.CharField(max_length=500, default="")
+    client_id = peewee.CharField(max_length=300, default="")
+    client_secret = peewee.CharField(max_length=1000, default="")
+    domains = peewee.TextField(default="")  # one per line
+    passwords_off = peewee.BooleanField(default=False)
+    mfa_acr_values = peewee.CharField(max_length=500, default="")  # one per line
+    button_label = peewee.CharField(max_length=100, default="")
+    break_glass = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    updated_at = peewee.DateTimeField(default=utcnow)
+    updated_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+
+    class Meta:
+        table_name = "portal_sso_config"
+
+
+class SsoRequest(BaseModel):
+    """One sign-in sent to the identity provider (migration m0009): the state (as a hash),
+    the nonce and the PKCE verifier (sealed). Used once: a replayed answer finds it used."""
+
+    state_hash = peewee.CharField(max_length=64, unique=True)
+    nonce = peewee.CharField(max_length=100)
+    verifier = peewee.CharField(max_length=300)
+    next_url = peewee.CharField(max_length=500, default="")
+    created_at = peewee.DateTimeField(default=utcnow, index=True)
+    used_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "portal_sso_request"
+
+
+CORE_MODELS += [PasswordToken, SsoConfig, SsoRequest]
 
 
 class NotificationSeen(BaseModel):

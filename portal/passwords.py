@@ -78,12 +78,22 @@ def policy_error(password, email=""):
     return None
 
 
+# The stored "hash" of an account that has no password yet (a new account waits for its
+# link) or logs in only through single sign-on: no password matches it.
+UNUSABLE = "!geen-wachtwoord"
+
+
 def hash_password(password):
     return _hasher.hash(password)
 
 
 def verify_password(pwhash, password):
     """Does ``password`` match ``pwhash`` (argon2id, or an older scrypt hash)?"""
+    if pwhash.startswith("!"):
+        # No password set: spend the time of a real check, so the answer's timing does not
+        # tell such an account apart from a wrong password.
+        verify_password(DUMMY_HASH, password)
+        return False
     if pwhash.startswith("$argon2"):
         try:
             return _hasher.verify(pwhash, password)

@@ -1,5 +1,7 @@
 """Everything the plugins declared, collected and validated once at start-up."""
 
+from dataclasses import replace
+
 from flask import current_app
 
 from .declarations import STAFF_ROLES
@@ -35,6 +37,8 @@ class Registry:
         for _slug, d in collect(pm, "register_documents"):
             if d.case_type not in self.case_types:
                 raise PluginError(f"document {d.name}: unknown case type {d.case_type!r}")
+            if not d.permission:  # for whoever handles cases of its type
+                d = replace(d, permission=self.case_types[d.case_type].handle_permission)
             self._need_permission(d.permission, f"document {d.name}")
             self.documents[d.name] = d
         self.models = {}

@@ -80,6 +80,21 @@ class SchoolCalendar:
             day = self.next_school_day(day + datetime.timedelta(days=1))
         return day
 
+    def joined(self, periods, first, last):
+        """The ``periods`` (each with ``first_day`` and ``last_day``) that make one run of
+        school days with ``first`` to ``last``: overlapping it, or following on without a
+        school day in between, directly or through another such period (suspensions that
+        count together, for instance)."""
+        run, grew = [], True
+        while grew:
+            grew = False
+            for p in periods:
+                if p not in run and p.first_day <= self.add_school_days(last, 1):
+                    if first <= self.add_school_days(p.last_day, 1):
+                        run.append(p)
+                        first, last, grew = min(first, p.first_day), max(last, p.last_day), True
+        return run
+
     def school_days_between(self, start, end):
         """School days after ``start`` up to and including ``end``."""
         count, day = 0, start

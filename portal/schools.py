@@ -30,7 +30,7 @@ URGENT_PHONE_COLUMN = (
 SCHOOL_SQL = (
     'SELECT s."id", s."slug", s."name", s."address", s."phone", s."email", s."board_name", '
     's."logo_type", ' + access.SCHOOL_ACCESS_COLUMNS + ", " + URGENT_PHONE_COLUMN + " "
-    'FROM "portal_school" AS s WHERE s."slug" = ?'
+    'FROM "portal_school" AS s WHERE s."slug" = ? AND s."archived_at" IS NULL'
 )
 
 # slug -> (name, phone for urgent matters), from the last time each school was loaded:
@@ -40,7 +40,8 @@ _MAX_CONTACTS = 10_000
 
 
 def load_school(slug):
-    """The school with this slug (``school.access``: its plugins and permission changes)."""
+    """The school with this slug (``school.access``: its plugins and permission changes);
+    None for an archived school, which opens to nobody (its URLs are a 404)."""
     from .db import constant_sql
     from .db import database
 

@@ -10,9 +10,9 @@ Every case has one row in ``portal_case_search`` (migration m0016) with two text
   ``add_event``, which every note, message, tick and assignment goes through), so a
   change and its index entry are committed together or not at all.
 - ``names``: the register's names of the pupils linked to the case (``Pupil.search``,
-  folded already). Kept by triggers on ``portal_case_pupil`` and ``portal_pupil``: a pupil
-  linked later, or renamed by the nightly import, is found by the new name at once,
-  whoever changed it.
+  folded already) and the names typed for the others. Kept by triggers on
+  ``portal_case_pupil`` and ``portal_pupil``: a pupil linked later, renamed by the nightly
+  import, or a name a plugin's migration carried over, is found at once, whoever wrote it.
 
 SQLite keeps the two in an FTS5 table whose rowid is the case's id, with the unicode61
 tokenizer folding accents; PostgreSQL keeps them as tsvectors of the Dutch configuration
@@ -46,8 +46,8 @@ MAX_WORD = 60
 _WORD = re.compile(r"[^\W_]+")
 
 NAMES_SQL = (
-    "(SELECT COALESCE({agg}(p.\"search\", ' '), '') FROM \"portal_case_pupil\" AS cp "
-    'JOIN "portal_pupil" AS p ON p."id" = cp."pupil_id" WHERE cp."case_id" = ?)'
+    '(SELECT COALESCE({agg}(COALESCE(p."search", cp."name"), \' \'), \'\') FROM "portal_case_pupil" AS cp '
+    'LEFT OUTER JOIN "portal_pupil" AS p ON p."id" = cp."pupil_id" WHERE cp."case_id" = ?)'
 )
 SQLITE_DELETE = 'DELETE FROM "portal_case_search" WHERE "rowid" = ?'
 SQLITE_INSERT = 'INSERT INTO "portal_case_search" ("rowid", "body", "names") VALUES (?, ?, {names})'

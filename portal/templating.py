@@ -14,6 +14,7 @@ from markupsafe import Markup
 from . import dates
 from .access import can
 from .declarations import ROLES
+from .partners import tel_link
 
 
 @lru_cache(maxsize=4096)
@@ -69,6 +70,8 @@ def init_app(app):
     app.jinja_env.filters["nl_datetime"] = dates.nl_datetime
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["ROLES"] = ROLES
+    # A phone number as a link that a phone can call (``tel:``), or "" for other text.
+    app.jinja_env.globals["tel_link"] = tel_link
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

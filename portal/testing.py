@@ -278,7 +278,9 @@ def access_problems(app, values=None, blueprint=None, roles=ROLES):
     anonymously and as every role. Anonymous visitors reach only public views; a POST
     without a CSRF token is refused; a role without a view's permission gets 403 or 404;
     nothing answers with a server error."""
+    from .access import BOARD_ADMIN
     from .access import LOGIN
+    from .access import holds_board_role
     from .access import roles_for_permission
     from .models import UserRole
 
@@ -303,7 +305,9 @@ def access_problems(app, values=None, blueprint=None, roles=ROLES):
             held = {r.role for r in UserRole.select().where(UserRole.user == user(role).id)}
             here = school()
             granted = {
-                perm: bool(held & roles_for_permission(perm, here))
+                perm: holds_board_role(user(role).id)
+                if perm == BOARD_ADMIN
+                else bool(held & roles_for_permission(perm, here))
                 for _r, _m, _u, kind, perm in walk
                 if kind == "permission" and perm != LOGIN
             }

@@ -16,6 +16,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from portal import hookimpl
+from portal.contacts import SchoolContact
 from portal.db import BaseModel
 from portal.declarations import CaseType
 from portal.declarations import ChecklistItem
@@ -181,6 +182,11 @@ def annual_report(school, year, user):
         ReportFigure("testzaak.aantal", "Testzaken", q.count()),
         ReportFigure("testzaak.kijker", "Bekeken door", user.name if user is not None else ""),
     ]
+
+
+@hookimpl
+def school_contacts(school):
+    return [SchoolContact("testzaak.vp", "vertrouwenspersoon", "Vera Testpersoon", phone="036 000 9999")]
 
 
 @hookimpl

@@ -70,3 +70,31 @@ def audit_rows(**where):
 
 
 __all__ = ["ROLES"]
+
+
+LINK_RE = re.compile(r"https?://[^/\s]+(/wachtwoord/instellen/[A-Za-z0-9_\-]+)")
+
+
+def password_link(app, email):
+    """The path of the newest password link mailed to ``email`` (from the outbox)."""
+    from portal.models import Outbox
+
+    with db_ctx(app):
+        rows = list(Outbox.select().where(Outbox.to == email).order_by(Outbox.id.desc()))
+    for row in rows:
+        found = LINK_RE.search(row.body or "")
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no password link mailed to {email}")
+
+
+def set_password_by_link(app, client, email, password):
+    """Follow the newest link mailed to ``email`` and choose ``password``; the response."""
+    from portal.testing import csrf_from
+
+    page = client.get(password_link(app, email), follow_redirects=True)
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+    return client.post(
+        "/wachtwoord/instellen",
+        data={"new": password, "repeat": password, "csrf_token": csrf_from(page.get_data(as_text=True))},
+    )

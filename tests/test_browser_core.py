@@ -20,7 +20,7 @@ def test_directie_logs_in_and_sees_dashboard(page, live_server):
 
 def test_wrong_password_shows_dutch_message(page, live_server):
     browser_login(page, live_server, "directie", password="helemaal-verkeerd-123")
-    assert page.get_by_text("Onbekend e-mailadres of onjuist wachtwoord.").is_visible()
+    assert page.get_by_text("Onbekend e-mailadres of onjuist wachtwoord.", exact=True).is_visible()
 
 
 def test_axe_login_page(page, live_server):
@@ -40,6 +40,7 @@ def test_axe_dashboard_and_case_list(page, live_server):
 def test_logout_by_button(page, live_server):
     browser_login(page, live_server, "directie")
     page.get_by_role("button", name="Uitloggen").click()
+    page.get_by_text("U bent uitgelogd.").wait_for()  # the login page after the redirect
     assert page.get_by_text("U bent uitgelogd.").is_visible()
     page.goto(f"{live_server}/klaverweide/")
     assert "/login" in page.url

@@ -8,7 +8,9 @@ core or a plugin) is walked too and cannot skip the checks.
 import pytest
 from werkzeug.routing.converters import IntegerConverter
 
+from portal.access import BOARD_ADMIN
 from portal.access import LOGIN
+from portal.access import holds_board_role
 from portal.access import roles_for_permission
 from portal.access import view_rule
 from portal.models import CaseChecklistItem
@@ -135,7 +137,9 @@ def _check_role(app, values, role):
         here = school()
         granted = {}
         for _rule, _m, _u, kind, perm in walk(app, values):
-            if kind == "permission" and perm != LOGIN and perm not in granted:
+            if perm == BOARD_ADMIN:
+                granted[perm] = holds_board_role(holder.id)
+            elif kind == "permission" and perm != LOGIN and perm not in granted:
                 granted[perm] = bool(roles & roles_for_permission(perm, here))
     problems = []
     refused = 0

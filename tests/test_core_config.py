@@ -14,7 +14,7 @@ def prod(tmp_path, monkeypatch):
     for var in ("SECRET_KEY", "PORTAL_ENV", "FLASK_DEBUG", "DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
 
-    def make(**overrides):
+    def make(migrated=False, **overrides):
         config = {
             "PORTAL_ENV": "production",
             "SECRET_KEY": GOOD_KEY,
@@ -22,7 +22,10 @@ def prod(tmp_path, monkeypatch):
             "PORTAL_URL": "https://portaal.school.nl",
         }
         config.update(overrides)
-        return create_app({k: v for k, v in config.items() if v is not ...})
+        app = create_app({k: v for k, v in config.items() if v is not ...})
+        if migrated:  # the login page reads the board's single-sign-on setting
+            assert app.test_cli_runner().invoke(args=["init-db"]).exit_code == 0
+        return app
 
     return make
 
@@ -79,7 +82,7 @@ def test_production_from_environment(prod, monkeypatch, tmp_path):
 
 
 def test_production_starts_with_a_good_config(prod, tmp_path):
-    app = prod()
+    app = prod(migrated=True)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-portal"
     assert not app.debug
@@ -119,12 +122,12 @@ def test_an_open_instance_folder_is_made_private(tmp_path, monkeypatch):
 
 
 def test_with_portal_url_set_other_hosts_are_refused(prod):
-    app = prod()
+    app = prod(migrated=True)
     client = app.test_client()
     assert client.get("/login", base_url="https://portaal.school.nl").status_code == 200
     assert client.get("/login", base_url="https://evil.example").status_code == 400
     assert (
-        prod(PORTAL_EXTRA_HOSTS="portaal.asg.nl")
+        prod(migrated=True, PORTAL_EXTRA_HOSTS="portaal.asg.nl")
         .test_client()
         .get("/login", base_url="https://portaal.asg.nl")
         .status_code

@@ -78,6 +78,26 @@ def test_school_days_from_starts_on_a_school_day():
     assert DEMO.next_school_day(D(2026, 5, 14)) == D(2026, 5, 15)
 
 
+class _Period:
+    def __init__(self, first, last):
+        self.first_day, self.last_day = first, last
+
+
+def test_joined_periods_make_one_run_of_school_days():
+    before = _Period(D(2026, 12, 7), D(2026, 12, 9))  # Monday to Wednesday
+    gap = _Period(D(2026, 11, 30), D(2026, 12, 4))  # the week before: joins through ``before``
+    far = _Period(D(2026, 11, 23), D(2026, 11, 26))  # Friday 27 November lies between
+    after_vacation = _Period(D(2027, 1, 4), D(2027, 1, 5))  # after the Kerstvakantie
+    periods = [after_vacation, far, gap, before]
+    # Thursday and Friday 10-11 December follow on ``before``, which follows on ``gap``.
+    assert set(DEMO.joined(periods, D(2026, 12, 10), D(2026, 12, 11))) == {gap, before}
+    # 16-18 December: the vacation holds no school day, so 4 January follows on.
+    assert DEMO.joined(periods, D(2026, 12, 16), D(2026, 12, 18)) == [after_vacation]
+    assert PLAIN.joined(periods, D(2026, 12, 16), D(2026, 12, 18)) == []  # without the vacation
+    # A period that overlaps belongs to the run as well.
+    assert DEMO.joined([far], D(2026, 11, 26), D(2026, 11, 26)) == [far]
+
+
 def test_demo_school_vacations_from_database(ctx):
     assert add_school_days(school(), D(2026, 2, 13), 1) == D(2026, 2, 23)
     assert SchoolCalendar.for_school(school()).closed_reason(D(2026, 10, 20)) == "Herfstvakantie"

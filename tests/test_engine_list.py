@@ -134,9 +134,15 @@ def test_filters_offer_only_the_users_own_case_types_and_their_states(app, clien
         "/logout", data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)}
     )
 
-    login(client, "contactpersoon")  # complaints and social media
+    login(client, "contactpersoon")  # complaints, evaluation moments and drills, social media
     text = client.get("/klaverweide/zaken/").get_data(as_text=True)
-    assert _options(text, "soort") == ["", "klachten.klacht", "social_media.aanvraag"]
+    assert _options(text, "soort") == [
+        "",
+        "klachten.klacht",
+        "organisatie.evaluatie",
+        "organisatie.ontruiming",
+        "social_media.aanvraag",
+    ]
     states = _options(text, "status")
     assert "ontvangen" in states and "aangevraagd" in states
     assert "geschorst" not in states and "nieuw" not in states  # suspension, test type

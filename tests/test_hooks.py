@@ -22,6 +22,7 @@ from .conftest import post
 from .core_helpers import actor
 from .core_helpers import db_ctx
 from .core_helpers import make_case
+from .core_helpers import school
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = sorted(
@@ -150,6 +151,30 @@ def test_hook_case_transitioned(ctx):
     case = make_case("gewoon")
     engine.run_transition(case, "testzaak.start", actor("directie"))
     assert caseplugin.TRANSITIONED == [(case.reference, "testzaak.start", "bezig")]
+
+
+# ---------------------------------------------------------------- register ----
+
+
+def test_hook_school_contacts(app):
+    """The contacts come from the plugins the school enabled, through pluggy, in the order
+    of the roles; a school that enabled none gets an empty list (the caller's fallback)."""
+    from portal import api
+    from portal.admin import set_plugin_enabled
+
+    with db_ctx(app):
+        here = school()
+        found = api.school_contacts(here, "vertrouwenspersoon")
+        assert ("testzaak.vp", "Vera Testpersoon", "036 000 9999") in [
+            (c.name, c.person, c.phone) for c in found
+        ]
+        assert all(c.role == "vertrouwenspersoon" for c in found)
+        everyone = api.school_contacts(here)
+        order = [key for key, _ in api.CONTACT_ROLES]
+        assert [order.index(c.role) for c in everyone] == sorted(order.index(c.role) for c in everyone)
+        set_plugin_enabled(here, "testzaak", False)
+    with db_ctx(app):
+        assert "testzaak.vp" not in [c.name for c in api.school_contacts(school())]
 
 
 # ------------------------------------------------------------------ report ----

@@ -173,6 +173,16 @@ def test_form_has_every_field_and_a_hidden_honeypot(client):
     assert 'name="viewport"' in html  # phone-friendly
 
 
+def test_the_parents_own_details_carry_autocomplete_tokens(client):
+    """WCAG 1.3.5: a phone fills in the parent's own name, address and number."""
+    html = client.get(FORM).get_data(as_text=True)
+    for name, token in (("contact_name", "name"), ("contact_email", "email"), ("contact_phone", "tel")):
+        tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', html).group(0)
+        assert f'autocomplete="{token}"' in tag, tag
+    # The child's name is not the parent's: no token that would fill in the parent's name.
+    assert 'autocomplete="name"' not in re.search(r'<input[^>]*\bname="pupil_name"[^>]*>', html).group(0)
+
+
 def test_submission_gives_reference_and_a_code_stored_only_as_hash(app, client):
     r = submit(client)
     assert r.status_code == 200

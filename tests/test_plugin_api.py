@@ -19,6 +19,7 @@ CORE_TABLES = {
     "CaseDocument",
     "CaseEvent",
     "CaseExclusion",
+    "CasePupil",
     "School",
     "User",
 }

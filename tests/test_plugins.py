@@ -86,8 +86,10 @@ def test_example_plugin_adds_page_permission_setting_panel(app, client):
         "/klaverweide/beheer/school",
         {
             "name": "De Klaverweide",
-            "address": "Klaverweg 12, 1300 AA Almere",
-            "phone": "036",
+            "address": "Klaverweg 12",
+            "postcode": "1300 AA",
+            "city": "Almere",
+            "phone": "036 000 0000",
             "email": "",
             "board_name": "ASG",
             "voorbeeld__greeting": "Hallo team",

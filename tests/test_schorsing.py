@@ -22,6 +22,7 @@ from portal.models import Case
 from portal.models import CaseDocument
 from portal.models import CaseEvent
 from portal.models import Outbox
+from portal.models import Pupil
 from portal.models import School
 from portal.testing import access_problems
 
@@ -29,15 +30,16 @@ from .conftest import login
 from .conftest import post
 
 BASE = "/klaverweide"
+# Mila Kramer, groep 5b, a demo pupil of the register (LAS number 100115).
+MILA = "100115"
 INCIDENT = {
-    "pupil_name": "Mila de Graaf",
-    "pupil_group": "5a",
+    "pupil_group": "5b",
     "occurred_on": "2026-03-09",
     "occurred_time": "11:40",
     "place": "Gang bij de gymzaal",
     "category": "storend_agressief_leerling",
     "description": "Mila gooide een stoel naar een klasgenoot.",
-    "involved": "Klasgenoot uit groep 5a.",
+    "involved": "Klasgenoot uit groep 5b.",
     "immediate_action": "Mila is apart gezet.",
 }
 # A Thursday outside any holiday or vacation of the demo school.
@@ -49,6 +51,17 @@ def _db(app):
     database.connect(reuse_if_open=True)
 
 
+def pupil_id(las=MILA):
+    """The id of a demo pupil, as the picker posts it."""
+    database.connect(reuse_if_open=True)
+    return str(Pupil.get(Pupil.las_number == las).id)
+
+
+def incident_form(**changes):
+    """The incident form as posted: Mila chosen in the picker."""
+    return {**INCIDENT, "pupil_name": pupil_id(), **changes}
+
+
 def as_role(app, role):
     """A fresh client logged in as ``role`` (switching users without a logout form)."""
     client = app.test_client()
@@ -57,7 +70,7 @@ def as_role(app, role):
 
 
 def report_incident(client, **changes):
-    r = post(client, f"{BASE}/schorsing/melden", {**INCIDENT, **changes}, page=f"{BASE}/schorsing/melden")
+    r = post(client, f"{BASE}/schorsing/melden", incident_form(**changes), page=f"{BASE}/schorsing/melden")
     assert r.status_code == 302, r.get_data(as_text=True)
     return re.search(r"(SCH-\d{4}-\d{4})", r.headers["Location"]).group(1)
 
@@ -152,12 +165,12 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
     r = post(
         client,
         f"{BASE}/schorsing/melden",
-        {**INCIDENT, "category": "anders", "occurred_time": "", "pupil_name": ""},
+        incident_form(category="anders", occurred_time="", pupil_name=""),
         page=f"{BASE}/schorsing/melden",
     )
     html = r.get_data(as_text=True)
     assert r.status_code == 422
-    assert "Vul de naam van de leerling in." in html
+    assert "Zoek en kies de leerling." in html
     assert "Beschrijf het soort incident bij ‘Anders, namelijk’." in html
     assert "Vul een tijd in" in html
     assert "Gang bij de gymzaal" in html  # what was typed is kept
@@ -175,7 +188,7 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
     assert as_role(app, "ib").get(f"{BASE}/zaken/gemeld/{ref}").status_code == 404
     _db(app)
     case = Case.get(Case.reference == ref)
-    assert case.confidential and case.title == "Ernstig incident groep 5a: Mila de Graaf"
+    assert case.confidential and case.title == "Ernstig incident groep 5b: Mila Kramer"
     assert AuditLog.select().where((AuditLog.action == "case.create") & (AuditLog.case_ref == ref)).exists()
     incident = Incident.get(Incident.case == case.id)
     assert incident.occurred_time == "11:40" and incident.category_label.startswith("Voortdurend")
@@ -186,7 +199,7 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
 
     client = as_role(app, "directie")
     html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
-    assert "Mila de Graaf" in html and "Gang bij de gymzaal" in html
+    assert "Mila Kramer" in html and "Gang bij de gymzaal" in html
 
 
 def test_future_date_and_nul_refused(client):
@@ -194,12 +207,12 @@ def test_future_date_and_nul_refused(client):
     r = post(
         client,
         f"{BASE}/schorsing/melden",
-        {**INCIDENT, "occurred_on": "2999-01-01"},
+        incident_form(occurred_on="2999-01-01"),
         page=f"{BASE}/schorsing/melden",
     )
     assert r.status_code == 422 and "Deze datum ligt in de toekomst." in r.get_data(as_text=True)
     r = post(
-        client, f"{BASE}/schorsing/melden", {**INCIDENT, "place": "a\x01b"}, page=f"{BASE}/schorsing/melden"
+        client, f"{BASE}/schorsing/melden", incident_form(place="a\x01b"), page=f"{BASE}/schorsing/melden"
     )
     assert r.status_code == 422 and "ongeldige tekens" in r.get_data(as_text=True)
 
@@ -279,7 +292,7 @@ def test_whole_suspension_route_with_letters(app, client):
 
     letter = pdf_text(client, ref, "schorsing.brief_ouders")
     for fact in (
-        "Mila de Graaf",
+        "Mila Kramer",
         "Gooien met een stoel naar een klasgenoot.",
         "donderdag 12 maart 2026",
         "maandag 16 maart 2026",
@@ -298,7 +311,7 @@ def test_whole_suspension_route_with_letters(app, client):
     for fact in (
         "Inspectie van het Onderwijs",
         "De Klaverweide",
-        "Mila de Graaf (groep 5a)",
+        "Mila Kramer (groep 5b)",
         "Gooien met een stoel",
         "donderdag 12 maart 2026",
         "maandag 16 maart 2026",
@@ -365,14 +378,14 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     login(client, "directie")
     incident_ref = report_incident(client)
     page = client.get(f"{BASE}/schorsing/verwijdering/nieuw?incident={incident_ref}")
-    assert 'value="Mila de Graaf"' in page.get_data(as_text=True)  # not typed twice
+    assert 'value="Mila Kramer"' in page.get_data(as_text=True)  # not typed twice
     r = post(
         client,
         f"{BASE}/schorsing/verwijdering/nieuw",
         {
             "incident": incident_ref,
-            "pupil_name": "Mila de Graaf",
-            "pupil_group": "5a",
+            "pupil_name": pupil_id(),
+            "pupil_group": "5b",
             "grounds": "Herhaald ernstig geweld ondanks schorsing.",
         },
         page=f"{BASE}/schorsing/verwijdering/nieuw",
@@ -409,7 +422,7 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     client = as_role(app, "directie")
     intent = pdf_text(client, ref, "schorsing.voornemen_verwijdering")
     for fact in (
-        "voornemen tot verwijdering van Mila de Graaf",
+        "voornemen tot verwijdering van Mila Kramer",
         "20 maart 2026",
         "Herhaald ernstig geweld ondanks schorsing.",
         "toelaatbaarheidsverklaring",
@@ -512,7 +525,7 @@ def test_expulsion_only_with_an_accepting_school(app, client):
     client = as_role(app, "directie")
     letter = pdf_text(client, ref, "schorsing.besluit_verwijdering")
     for fact in (
-        "Mila de Graaf",
+        "Mila Kramer",
         "1 april 2026",
         "maandag 6 april 2026",
         "SO De Brug",
@@ -535,8 +548,8 @@ def test_expulsion_start_refuses_an_unknown_or_invisible_incident(app, client):
     start = f"{BASE}/schorsing/verwijdering/nieuw"
     data = {
         "incident": "SCH-2026-0999",
-        "pupil_name": "Mila de Graaf",
-        "pupil_group": "5a",
+        "pupil_name": pupil_id(),
+        "pupil_group": "5b",
         "grounds": "Herhaald ernstig geweld.",
     }
     r = post(client, start, data, page=start)
@@ -562,8 +575,9 @@ def test_every_route_of_the_plugin_with_every_role(app):
 
 def test_figures_per_school_and_for_the_board(app, client):
     login(client, "directie")
-    for days in ("3", "1"):
-        ref = report_incident(client)
+    # Two pupils: one pupil's suspensions on the same days would overlap (WPO art. 40c).
+    for days, las in (("3", MILA), ("1", "100165")):
+        ref = report_incident(client, pupil_name=pupil_id(las))
         consult(client, ref)
         assert decide(client, ref, days=days)[1].status_code == 302
     with app.test_request_context(f"{BASE}/"):

@@ -6,6 +6,7 @@ tick the checklist and close."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_support import axe_violations
 from .browser_support import browser_login
@@ -21,8 +22,18 @@ def open_step(page, label):
 def test_directie_takes_incident_through_suspension_to_closure(page, live_server):
     browser_login(page, live_server, "directie")
     page.get_by_role("link", name="Incident melden", exact=True).click()
-    page.get_by_label("Naam van de leerling").fill("Noah Bakker")
-    page.get_by_label(re.compile(r"^Groep\b")).fill("7a")
+    # Sent empty: the errors at the top, each a link to its field, and the focus moves there.
+    page.get_by_role("button", name="Incident melden").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_role("link", name="Leerling: Zoek en kies de leerling.")).to_be_visible()
+    # The pupil of the register, chosen with the keyboard from the picker's suggestions.
+    picker = page.get_by_label(re.compile(r"^Leerling"))
+    picker.fill("Noah Bak")
+    page.get_by_role("option", name=re.compile("Noah Bakker, groep 6b")).wait_for()
+    picker.press("ArrowDown")
+    picker.press("Enter")
+    page.get_by_label(re.compile(r"^Groep\b")).fill("6b")
     page.get_by_label("Datum van het incident").fill("2026-03-09")
     page.get_by_label(re.compile(r"^Tijd\b")).fill("10:15")
     page.get_by_label(re.compile(r"^Plaats\b")).fill("Schoolplein")
@@ -32,6 +43,18 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_role("button", name="Incident melden").click()
     assert page.get_by_text(re.compile(r"Het incident is vastgelegd als SCH-")).is_visible()
     assert page.get_by_role("heading", name=re.compile("Noah Bakker")).is_visible()
+
+    # A step refused by its guard: the reason in the step's error summary, which has the focus.
+    open_step(page, "Besluit schorsing")
+    page.get_by_label("Eerste schorsingsdag").fill("2026-03-12")
+    page.get_by_label("Aantal schooldagen").fill("3")
+    page.get_by_label("Reden van de schorsing").fill("Meenemen van een mes.")
+    page.get_by_label("Afspraken over schoolwerk tijdens de schorsing").fill("Weektaak per mail.")
+    page.get_by_role("button", name="Besluit schorsing").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text("Een schorsing kan pas na overleg met het bestuur.")
+    assert not axe_violations(page), describe(axe_violations(page))
 
     open_step(page, "Overleg met het bestuur")
     page.get_by_label("Datum van het overleg").fill("2026-03-10")
@@ -52,12 +75,13 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_label("Reden van de schorsing").fill("Meenemen van een mes.")
     page.get_by_label("Afspraken over schoolwerk tijdens de schorsing").fill("Weektaak per mail.")
     page.get_by_role("button", name="Besluit schorsing").click()
-    # First submit: the period computed on the school calendar, to confirm.
-    assert page.get_by_text(
+    # First submit: the period computed on the school calendar, to confirm (in the summary,
+    # which has the focus, and under the box).
+    expect(page.get_by_role("alert")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text(
         "Berekende schorsingsperiode: donderdag 12 maart 2026 tot en met maandag 16 maart 2026 "
-        "(3 schooldagen)",
-        exact=False,
-    ).is_visible()
+        "(3 schooldagen)"
+    )
     page.get_by_label("Ik heb de berekende schorsingsperiode gecontroleerd").check()
     page.get_by_role("button", name="Besluit schorsing").click()
     assert page.get_by_text("Status is nu: Geschorst.").is_visible()

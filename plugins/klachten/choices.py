@@ -49,7 +49,3 @@ CONVERSATION_WITH = [
 ]
 
 GESPREK_KINDS = {"eerste_contact": "Eerste contact met de indiener", **dict(CONVERSATION_WITH)}
-
-
-def label(choices, value):
-    return dict(choices).get(value, value or "")

@@ -1,7 +1,9 @@
 """Fictional demo complaints for the demo school, in different states.
 
-Two have a known follow-up code so the follow-up page can be tried as a parent
-(demo only; real codes are random and shown once):
+The children are demo pupils of the register, named as a parent types them: the
+contactpersoon linked Daan Vos (whose chronology has an incident too); Noah Bakker is still
+"niet gekoppeld", to try linking on the case page. Two have a known follow-up code so the
+follow-up page can be tried as a parent (demo only; real codes are random and shown once):
   the first complaint (pesten, ontvangen):   KLAV ERWE IDED EMOC ODEA AAAA
   the last complaint (afgerond, opgelost):    KLAV ERWE IDED EMOC ODEB BBBB
 """
@@ -53,21 +55,24 @@ def add_demo(school):
         school,
         DEMO_CODES[0],
         category="pesten",
-        pupil_name="Noor (fictief)",
-        pupil_group="5",
-        what_happened="Mijn dochter wordt al weken op het schoolplein uitgescholden door "
-        "een paar kinderen uit groep 6.",
+        pupil_name="Daan Vos",
+        pupil_group="6b",
+        what_happened="Mijn zoon wordt al weken op het schoolplein uitgescholden door "
+        "een paar kinderen uit groep 7.",
         happened_when="sinds de herfstvakantie",
         tried_teacher="y",
         hoped_for="Dat de pleinwacht ingrijpt en dat we samen een plan maken.",
-        contact_name="M. Jansen (fictief)",
+        contact_name="M. Vos (fictief)",
         contact_email="ouder1@voorbeeld.demo",
     )
     _backdate(case, 9)
+    [typed] = api.case_pupils(case)
+    api.link_pupil(case, api.demo_pupil(school, "Daan Vos"), cp, "slachtoffer", unlinked=typed)
 
     case = _complaint(
         school,
         category="discriminatie",
+        pupil_name="Noah Bakker",
         what_happened="Tijdens de gymles werd een opmerking gemaakt over de afkomst van "
         "mijn zoon, en er werd niets mee gedaan.",
         hoped_for="Een gesprek met de leerkracht en de directie.",

@@ -7,15 +7,14 @@ from .choices import CATEGORIES
 from .choices import GESPREK_KINDS
 from .choices import OUTCOMES
 from .choices import REFERRAL_SHORT
-from .choices import label
 from .models import Gesprek
 
 
 def _complaint(case, detail):
     return {
         "klacht": detail,
-        "category": label(CATEGORIES, detail.category),
-        "outcome": label(OUTCOMES, detail.outcome),
+        "category": api.label(CATEGORIES, detail.category),
+        "outcome": api.label(OUTCOMES, detail.outcome),
         "referral": REFERRAL_SHORT.get(detail.referral_to, ""),
         "conversations": list(
             Gesprek.select().where(Gesprek.case == case.id).order_by(Gesprek.held_on, Gesprek.id)
@@ -49,4 +48,4 @@ def form_context(school):
 
 def public_context(detail):
     """The parent's follow-up page and PDF receipt: their complaint and its subject."""
-    return {"klacht": detail, "category": label(CATEGORIES, detail.category)}
+    return {"klacht": detail, "category": api.label(CATEGORIES, detail.category)}

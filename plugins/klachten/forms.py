@@ -28,7 +28,9 @@ class ComplaintForm(api.Form):
     staff_named = api.line(
         _l("Gaat de klacht over een medewerker van de school? Schrijf dan hier de naam"), 200
     )
-    pupil_name = api.line(_l("Naam van de leerling"), 200)
+    # Kept as the parent typed it: the contactpersoon links the register's pupil (parents
+    # never see the register).
+    pupil_name = api.PupilNameField(_l("Naam van de leerling"), validators=[api.no_nul])
     pupil_group = api.line(_l("Groep"), 40)
     what_happened = api.text(_l("Wat is er gebeurd?"), TEXT_MAX, _l("Beschrijf wat er is gebeurd."))
     happened_when = api.line(
@@ -107,5 +109,4 @@ class CloseForm(api.Form):
     close_summary = api.text("Samenvatting bij het afsluiten", TEXT_MAX, "Schrijf een korte samenvatting.")
 
 
-class ReopenForm(api.Form):
-    reopen_reason = api.text("Waarom wordt de klacht heropend?", 5000, "Vul een reden in.")
+ReopenForm = api.text_form("Waarom wordt de klacht heropend?", "Vul een reden in.", name="reopen_reason")

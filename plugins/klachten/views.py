@@ -31,9 +31,7 @@ def overzicht():
 @api.requires("klachten.handle")
 def medewerker(reference):
     """Link the staff member the complaint is about; that account is then excluded."""
-    case = api.get_visible(g.school, reference, current_user)
-    if case is None or case.case_type != TYPE_NAME:
-        abort(404)
+    case = api.visible_case(reference, TYPE_NAME)
     staff = {str(u.id): u for u in api.staff_of(g.school)}.get(request.form.get("staff", ""))
     if staff is None:
         flash("Kies de medewerker over wie de klacht gaat.", "error")
@@ -52,9 +50,7 @@ def medewerker(reference):
 def toelaten(reference, user_id):
     """A colleague shut out because the parent's words seemed to name them, let in again by
     someone else (the person named cannot: they do not see the complaint)."""
-    case = api.get_visible(g.school, reference, current_user)
-    if case is None or case.case_type != TYPE_NAME:
-        abort(404)
+    case = api.visible_case(reference, TYPE_NAME)
     person = next((p for p in api.excluded(case) if p.id == user_id), None)
     if person is None or person.id == current_user.id or api.detail_of(case).staff_user_id == person.id:
         abort(404)

@@ -20,7 +20,6 @@ from .choices import CATEGORIES
 from .choices import OPEN_STATES
 from .choices import REFERRAL_SHORT
 from .choices import TYPE_NAME
-from .choices import label
 from .details import context as summary_context
 from .details import form_context
 from .details import public_context
@@ -192,31 +191,25 @@ TYPE = api.CaseType(
             "In behandeling nemen (eerste contact)",
             ("ontvangen",),
             "in_behandeling",
-            "klachten.handle",
             form=forms.TakeForm,
             apply=take,
-            order=10,
         ),
         api.Transition(
             "klachten.gesprek",
             "Gesprek vastleggen (bemiddeling)",
             ("in_behandeling", "bemiddeling"),
             "bemiddeling",
-            "klachten.handle",
             form=forms.ConversationForm,
             apply=record_conversation,
-            order=20,
         ),
         api.Transition(
             "klachten.doorverwijzen",
             "Doorverwijzen",
             ("in_behandeling", "bemiddeling"),
             "doorverwezen",
-            "klachten.handle",
             form=forms.ReferForm,
             guard=need_consent,
             apply=refer,
-            order=30,
             copy=(
                 ("refer_to", "referral_to"),
                 ("refer_consent_on", "referral_consent_on"),
@@ -228,9 +221,7 @@ TYPE = api.CaseType(
             "Afronden",
             OPEN_STATES,
             "afgerond",
-            "klachten.handle",
             form=forms.CloseForm,
-            order=40,
             copy=(("close_outcome", "outcome"), ("close_summary", "closing_summary")),
         ),
         api.Transition(
@@ -238,10 +229,8 @@ TYPE = api.CaseType(
             "Heropenen",
             ("afgerond",),
             "in_behandeling",
-            "klachten.handle",
             form=forms.ReopenForm,
             apply=reopen,
-            order=50,
         ),
     ),
     view_permission="klachten.view",
@@ -270,7 +259,7 @@ TYPE = api.CaseType(
         api.N_("Een klacht indienen"),
         path="indienen",
         public=True,
-        title=lambda form: f"Klacht: {label(CATEGORIES, form.category.data).lower()}",
+        title=lambda form: f"Klacht: {api.label(CATEGORIES, form.category.data).lower()}",
         confidential=True,
         text="Klacht ingediend via het klachtformulier.",
         submit=api.N_("Klacht versturen"),

@@ -1,4 +1,8 @@
-"""The plugin's vocabularies: (key, label) pairs (``api.label`` looks one up)."""
+"""The plugin's vocabularies: (key, label) pairs (``api.label`` looks one up), and the
+names of its two case types."""
+
+SUSPENSION = "schorsing.schorsing"
+EXPULSION = "schorsing.verwijdering"
 
 # The plan's list of serious incidents (veiligheidsplan 3.2.2), plus "anders".
 CATEGORIES = (

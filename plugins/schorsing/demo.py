@@ -1,4 +1,5 @@
-"""Fictional demo content for the demo school: two serious incidents.
+"""Fictional demo content for the demo school: two serious incidents, about demo pupils of
+the register (Daan Vos, whose chronology has cases of other plugins too, and Lotte Jansen).
 
 One is freshly reported, so a director can take it through the whole route;
 the other already has the board consultation recorded. Names are invented.
@@ -48,8 +49,10 @@ def add_demo(school):
     for item in INCIDENTS:
         item = dict(item)
         occurred = api.today() - datetime.timedelta(days=item.pop("days_ago"))
-        # Through the start form, as the teacher would: the same checks, the same rows.
-        form = api.posted(IncidentForm, {**item, "occurred_on": occurred.isoformat()})
+        # Through the start form, as the teacher would, choosing the pupil of the register.
+        pupil = api.demo_pupil(school, item["pupil_name"])
+        data = {**item, "pupil_name": str(pupil.id), "occurred_on": occurred.isoformat()}
+        form = api.posted(IncidentForm, data, school=school)
         cases.append(api.start_case(school, SUSPENSION, form, api.acting_user(reporter)))
     # The second incident: the director already consulted the board.
     api.run_transition(

@@ -14,7 +14,7 @@ from .models import SchoolApproach
 from .models import Suspension
 
 # Objection (bezwaar) against a suspension or expulsion: within six weeks, to the
-# bevoegd gezag (the board), as the issue and the law (Awb) require.
+# bevoegd gezag (the board), as the law (Awb) requires.
 OBJECTION_WEEKS = 6
 
 

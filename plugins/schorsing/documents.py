@@ -6,7 +6,6 @@ from portal import api
 from .details import expulsion_letter
 from .details import suspension_letter
 from .workflow import EXPULSION
-from .workflow import HANDLE
 from .workflow import SUSPENSION
 
 DOCUMENTS = [
@@ -16,7 +15,6 @@ DOCUMENTS = [
         SUSPENSION,
         "schorsing/letters/schorsingsbrief.html",
         suspension_letter,
-        HANDLE,
         states=("geschorst", "geevalueerd", "afgesloten"),
         filename="schorsingsbrief",
     ),
@@ -26,7 +24,6 @@ DOCUMENTS = [
         SUSPENSION,
         "schorsing/letters/melding_inspectie.html",
         suspension_letter,
-        HANDLE,
         states=("geschorst", "geevalueerd", "afgesloten"),
         filename="melding-inspectie",
     ),
@@ -36,7 +33,6 @@ DOCUMENTS = [
         EXPULSION,
         "schorsing/letters/voornemen_verwijdering.html",
         expulsion_letter,
-        HANDLE,
         states=("voornemen", "besloten", "afgesloten"),
         filename="voornemen-verwijdering",
     ),
@@ -46,7 +42,6 @@ DOCUMENTS = [
         EXPULSION,
         "schorsing/letters/besluit_verwijdering.html",
         expulsion_letter,
-        HANDLE,
         states=("besloten", "afgesloten"),
         filename="besluit-verwijdering",
     ),

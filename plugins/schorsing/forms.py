@@ -8,16 +8,16 @@ from portal import api
 
 from .choices import CATEGORIES
 from .choices import OUTCOMES
+from .choices import SUSPENSION
 
 MAX_DAYS = 5  # the plan: one to five consecutive school days
 DAYS_MESSAGE = f"Een schorsing duurt 1 tot en met {MAX_DAYS} aaneengesloten schooldagen."
 DATE = "Vul een geldige datum in."
 
 
-def _pupil():
-    return api.PupilNameField(
-        "Naam van de leerling", validators=[api.DataRequired("Vul de naam van de leerling in."), api.no_nul]
-    )
+def _pupil(role="betrokken"):
+    # The name goes into the detail row (the letters need it); the core links the pupil.
+    return api.PupilField("Leerling", required="Zoek en kies de leerling.", role=role)
 
 
 def _group():
@@ -28,7 +28,8 @@ def _group():
 
 
 class IncidentForm(api.Form):
-    pupil_name = _pupil()
+    # The pupil whose behaviour the incident is about: who may be suspended.
+    pupil_name = _pupil("veroorzaker")
     pupil_group = _group()
     occurred_on = api.date_field("Datum van het incident", DATE, past=True)
     occurred_time = api.TimeField(
@@ -42,15 +43,18 @@ class IncidentForm(api.Form):
     immediate_action = api.text("Wat is er direct gedaan?", required="Beschrijf wat er direct is gedaan.")
 
     def check(self):
-        if self.category.data == "anders" and not api.clean(self.category_other):
+        if self.category.data != "anders":
+            self.category_other.data = ""  # only kept for "anders"
+        elif not api.clean(self.category_other):
             return {"category_other": "Beschrijf het soort incident bij ‘Anders, namelijk’."}
         return None
 
 
 class ExpulsionStartForm(api.Form):
-    incident = api.line(
+    incident = api.CaseField(
         "Kenmerk van het incident (als er een is)",
-        40,
+        SUSPENSION,
+        "Er is geen incident met dit kenmerk.",
         description="Bijvoorbeeld SCH-2026-0001; de gegevens van de leerling worden dan overgenomen.",
     )
     pupil_name = _pupil()
@@ -90,10 +94,9 @@ class DecisionForm(api.Form):
         required="Vul in hoe de leerling tijdens de schorsing schoolwerk krijgt.",
     )
     meeting_on = api.date_field("Datum gesprek met de ouders (voor de uitnodiging in de brief)", None)
-    # Two-step confirmation without JavaScript: the first submit computes the
-    # last day and shows it under this box; the box's value then carries that
-    # period, so a confirmation only counts for the period that was shown.
-    confirmed = api.BooleanField("Ik heb de berekende schorsingsperiode gecontroleerd")
+    # The first submit computes the last day and shows it under this box; a confirmation
+    # counts only for the period that was shown.
+    confirmed = api.ConfirmField("Ik heb de berekende schorsingsperiode gecontroleerd")
 
 
 class EvaluationForm(api.Form):
@@ -101,12 +104,10 @@ class EvaluationForm(api.Form):
     summary = api.text("Evaluatie", required="Vat de evaluatie samen: hoe verliep de terugkeer?")
 
 
-class CloseForm(api.Form):
-    note = api.text("Toelichting bij het afsluiten")
-
-
-class NoSuspensionForm(api.Form):
-    note = api.text("Waarom volgt er geen schorsing?", required="Licht toe waarom er geen schorsing volgt.")
+CloseForm = api.text_form("Toelichting bij het afsluiten")
+NoSuspensionForm = api.text_form(
+    "Waarom volgt er geen schorsing?", "Licht toe waarom er geen schorsing volgt."
+)
 
 
 # -------------------------------------------------------- expulsion route ----
@@ -148,5 +149,4 @@ class ExpulsionDecisionForm(api.Form):
     effective_on = api.date_field("Verwijderd met ingang van", DATE)
 
 
-class WithdrawForm(api.Form):
-    note = api.text("Waarom gaat de verwijdering niet door?", required="Licht toe waarom.")
+WithdrawForm = api.text_form("Waarom gaat de verwijdering niet door?", "Licht toe waarom.")

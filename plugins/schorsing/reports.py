@@ -31,18 +31,10 @@ def panels(user, school):
         api.count_if((Suspension.days > 1) & api.open_item("schorsing.inspectie")),
     )
     lines = (
-        (
-            "Open incidenten",
-            api.open_cases(user, school, SUSPENSION),
-            url_for("cases.index", soort=SUSPENSION),
-        ),
+        api.open_cases_line("Open incidenten", user, school, SUSPENSION),
         ("Nu geschorst", suspended_now, None),
         ("Inspectie nog te informeren", inspectie_open, None),
-        (
-            "Lopende verwijderingstrajecten",
-            api.open_cases(user, school, EXPULSION),
-            url_for("cases.index", soort=EXPULSION),
-        ),
+        api.open_cases_line("Lopende verwijderingstrajecten", user, school, EXPULSION),
     )
     actions = [("Ernstig incident melden", "", url_for(api.start_endpoint(SUSPENSION_TYPE)))]
     if api.has_permission(user, school, HANDLE):

@@ -13,10 +13,9 @@ from . import details
 from . import forms
 from . import models
 from . import period
+from .choices import EXPULSION
 from .choices import OUTCOMES
-
-SUSPENSION = "schorsing.schorsing"
-EXPULSION = "schorsing.verwijdering"
+from .choices import SUSPENSION
 
 # Who may do what (declared in __init__).
 REPORT = "schorsing.report"  # every staff member: report a serious incident
@@ -28,49 +27,51 @@ EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 # ------------------------------------------------------- suspension route ----
 
+OPEN = ("gemeld", "in_behandeling")
+
 
 def incident_values(form, user):
     """The incident's columns that are not a plain copy of a form field."""
-    return {
-        "occurred_time": form.occurred_time.data.strftime("%H:%M"),
-        "reported_by": user.id,
-        "category_other": api.clean(form.category_other) if form.category.data == "anders" else "",
-    }
+    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"), "reported_by": user.id}
 
 
 def decision_guard(case, form, school):
-    """Board consulted, a school day to start on, and the computed period confirmed."""
+    """Board consulted, the pupil linked, a school day to start on, at most a week of
+    suspension for the pupil (WPO art. 40c), and the computed period confirmed."""
     if not details.consultations(case):
         return (
             "Een schorsing kan pas na overleg met het bestuur. Leg eerst het overleg met "
             "het bestuur vast (datum, met wie, uitkomst) met de stap ‘Overleg met het "
             "bestuur’."
         )
-    first = form.first_day.data
-    closed = period.closed_reason(school, first)
+    if not period.suspended_pupils(case):
+        # Without the pupil of the register the week across suspensions cannot be checked.
+        return (
+            "Koppel eerst de leerling om wie het gaat aan deze zaak (bij Leerlingen, met de rol "
+            "Veroorzaker): dan ziet het portaal ook eerdere schorsingen van de leerling."
+        )
+    first, cal = form.first_day.data, api.SchoolCalendar.for_school(school)
+    closed = cal.closed_reason(first)
     if closed:
         return {
             "first_day": f"{api.nl_date(first, weekday=True).capitalize()} is geen schooldag "
             f"({closed}). Kies een schooldag."
         }
-    days = period.suspension_days(school, first, form.days.data)
-    shown = period.token(days)
-    confirmed = form.confirmed.data and (form.confirmed.raw_data or [""])[0] == shown
-    if not confirmed:
-        # Re-render the box unticked, carrying the period now shown: ticking it
-        # confirms exactly this period; a changed date shows the new period again.
-        form.confirmed.data = False
-        form.confirmed.raw_data = [shown]
-        form.confirmed.errors.append(
-            f"Berekende schorsingsperiode: {period.describe(days)}. Klopt dit? Vink dit vakje "
-            "aan en klik nogmaals op ‘Besluit schorsing’."
-        )
+    days = cal.school_days_from(first, form.days.data)
+    too_long = period.over_the_week(cal, case, days)
+    if too_long:
+        return too_long
+    shown = (
+        f"Berekende schorsingsperiode: {period.describe(days)}. Klopt dit? Vink dit vakje aan en "
+        "klik nogmaals op ‘Besluit schorsing’."
+    )
+    if not form.confirmed.confirmed(period.token(days), shown):
         return "Controleer de berekende schorsingsperiode en bevestig die."
     return None
 
 
 def record_decision(case, form, user, school):
-    days = period.suspension_days(school, form.first_day.data, form.days.data)
+    days = api.SchoolCalendar.for_school(school).school_days_from(form.first_day.data, form.days.data)
     models.Suspension.create(
         case=case.id,
         decided_on=api.today(),
@@ -88,6 +89,20 @@ def record_decision(case, form, user, school):
     if len(days) > 1:
         api.set_checklist_due(case, "schorsing.inspectie", days[0])
     return f"Geschorst: {period.describe(days)}."
+
+
+def hearing(name, label, sources, target, party, text=None):
+    """A step that records who was heard (``Hearing``), when, and what they said."""
+    return api.Transition(
+        name,
+        label,
+        sources,
+        target,
+        form=forms.HearingForm,
+        record=models.Hearing,
+        fixed={"party": party},
+        apply=lambda: text or f"{label}.",
+    )
 
 
 def longer_than_one_day(case):
@@ -113,65 +128,42 @@ SUSPENSION_TYPE = api.CaseType(
         api.Transition(
             "schorsing.overleg",
             "Overleg met het bestuur",
-            ("gemeld", "in_behandeling"),
+            OPEN,
             "in_behandeling",
-            HANDLE,
             form=forms.ConsultationForm,
             record=models.BoardConsultation,
             apply=lambda: "Overleg met het bestuur vastgelegd.",
-            order=10,
         ),
-        api.Transition(
-            "schorsing.horen",
-            "Leerling en ouders gehoord",
-            ("gemeld", "in_behandeling"),
-            "in_behandeling",
-            HANDLE,
-            form=forms.HearingForm,
-            record=models.Hearing,
-            fixed={"party": "leerling_ouders"},
-            apply=lambda: "Leerling en ouders gehoord.",
-            order=20,
-        ),
+        hearing("schorsing.horen", "Leerling en ouders gehoord", OPEN, "in_behandeling", "leerling_ouders"),
         api.Transition(
             "schorsing.besluit",
             "Besluit schorsing",
-            ("gemeld", "in_behandeling"),
+            OPEN,
             "geschorst",
             DECIDE,
             form=forms.DecisionForm,
             guard=decision_guard,
             apply=record_decision,
-            order=30,
         ),
         api.Transition(
             "schorsing.geen_schorsing",
             "Afhandelen zonder schorsing",
-            ("gemeld", "in_behandeling"),
+            OPEN,
             "zonder_schorsing",
             DECIDE,
             form=forms.NoSuspensionForm,
-            order=40,
         ),
         api.Transition(
             "schorsing.evaluatie",
             "Evaluatie vastleggen",
             ("geschorst",),
             "geevalueerd",
-            HANDLE,
             form=forms.EvaluationForm,
             record=models.Evaluation,
             apply=lambda: "Evaluatie vastgelegd.",
-            order=50,
         ),
         api.Transition(
-            "schorsing.afsluiten",
-            "Afsluiten",
-            ("geevalueerd",),
-            "afgesloten",
-            HANDLE,
-            form=forms.CloseForm,
-            order=60,
+            "schorsing.afsluiten", "Afsluiten", ("geevalueerd",), "afgesloten", form=forms.CloseForm
         ),
     ),
     view_permission=VIEW,
@@ -218,35 +210,15 @@ SUSPENSION_TYPE = api.CaseType(
 # -------------------------------------------------------- expulsion route ----
 
 
-def _visible_incident(school, reference, user):
-    """The incident case with ``reference`` if ``user`` may see it, else None."""
-    case = api.get_visible(school, reference.strip().upper()[:40], user) if reference else None
-    return case if case is not None and case.case_type == SUSPENSION else None
-
-
 def prefill(args, user, school):
     """Pupil data from the incident in ``?incident=``, so it is not typed twice."""
-    case = _visible_incident(school, args.get("incident", ""), user)
-    incident = api.detail_of(case) if case else None
-    if incident is None:
+    case = api.get_visible(school, args.get("incident", "").strip().upper()[:40], user)
+    if case is None or case.case_type != SUSPENSION:
         return {}
-    return {
-        "pupil_name": incident.pupil_name,
-        "pupil_group": incident.pupil_group,
-        "incident": case.reference,
-    }
-
-
-def known_incident(form, user, school):
-    """An incident reference, when given, names an incident the starter may see."""
-    if api.clean(form.incident) and _visible_incident(school, form.incident.data, user) is None:
-        return {"incident": "Er is geen incident met dit kenmerk."}
-    return None
-
-
-def expulsion_values(form, user, school):
-    incident_case = _visible_incident(school, form.incident.data or "", user)
-    return {"incident_case": incident_case.id if incident_case else None}
+    incident = api.detail_of(case)
+    # The incident's pupil of the register (else the name, as the first search).
+    pupil = next((row.linked for row in period.suspended_pupils(case)), incident.pupil_name)
+    return {"pupil_name": pupil, "pupil_group": incident.pupil_group, "incident": case.reference}
 
 
 def note_on_incident(case, detail, user):
@@ -310,42 +282,26 @@ EXPULSION_TYPE = api.CaseType(
             form=forms.IntentForm,
             copy=("intent_on", "intent_text"),
             apply=lambda: "Voornemen tot verwijdering vastgelegd.",
-            order=10,
         ),
-        api.Transition(
-            "schorsing.v_horen_leerkracht",
-            "Leerkracht gehoord",
-            ("voornemen",),
-            "voornemen",
-            HANDLE,
-            form=forms.HearingForm,
-            record=models.Hearing,
-            fixed={"party": "leerkracht"},
-            apply=lambda: "Leerkracht gehoord.",
-            order=20,
+        hearing(
+            "schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",), "voornemen", "leerkracht"
         ),
-        api.Transition(
+        hearing(
             "schorsing.v_horen_ouders",
             "Ouders gehoord",
             ("voornemen",),
             "voornemen",
-            HANDLE,
-            form=forms.HearingForm,
-            record=models.Hearing,
-            fixed={"party": "ouders"},
-            apply=lambda: "Ouders/verzorgers gehoord.",
-            order=30,
+            "ouders",
+            "Ouders/verzorgers gehoord.",
         ),
         api.Transition(
             "schorsing.v_school",
             "Andere school benaderd",
             ("voornemen",),
             "voornemen",
-            HANDLE,
             form=forms.ApproachForm,
             record=models.SchoolApproach,
             apply=approach_text,
-            order=40,
         ),
         api.Transition(
             "schorsing.v_besluit",
@@ -357,16 +313,9 @@ EXPULSION_TYPE = api.CaseType(
             guard=expulsion_guard,
             copy=("decided_on", "effective_on"),
             apply=record_expulsion,
-            order=50,
         ),
         api.Transition(
-            "schorsing.v_afsluiten",
-            "Afsluiten",
-            ("besloten",),
-            "afgesloten",
-            HANDLE,
-            form=forms.CloseForm,
-            order=60,
+            "schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", form=forms.CloseForm
         ),
         api.Transition(
             "schorsing.v_niet",
@@ -375,7 +324,6 @@ EXPULSION_TYPE = api.CaseType(
             "niet_verwijderd",
             EXPEL,
             form=forms.WithdrawForm,
-            order=70,
         ),
     ),
     view_permission=VIEW,
@@ -400,9 +348,8 @@ EXPULSION_TYPE = api.CaseType(
         confidential=True,
         submit="Traject starten",
         prefill=prefill,
-        guard=known_incident,
         saved="Het verwijderingstraject is gestart als {reference}.",
-        values=expulsion_values,
+        values=lambda form: {"incident_case": form.incident.case},
         after=note_on_incident,
         intro="In het uiterste geval kan het bestuur besluiten een leerling te verwijderen, en "
         "alleen als een andere school de leerling aanneemt (veiligheidsplan 3.2.2).",

@@ -10,6 +10,7 @@ This module declares the plugin; the core implements its hooks from that.
 
 from portal import api
 
+from . import demo
 from . import reports
 from .details import DEFAULT_LETTER
 from .details import LETTER_SETTING
@@ -58,4 +59,5 @@ plugin = api.Plugin(
     ],
     panels=reports.panels,
     figures=reports.figures,
+    demo=demo.add_demo,
 )

@@ -32,8 +32,3 @@ DEFAULT_STEPS = (
 )
 
 HANDLED = (("school", "Door de school zelf"), ("extern", "Met externe hulp"))
-
-
-def label(choices, key):
-    """The Dutch label of ``key`` in ``choices`` (the key itself when unknown)."""
-    return dict(choices).get(key, key)

@@ -8,7 +8,6 @@ from portal import api
 from .choices import HANDLED
 from .choices import KINDS
 from .choices import SCOPES
-from .choices import label
 from .models import TraumaEngagement
 
 LETTER_SETTING = "trauma.ouderbrief"
@@ -48,9 +47,9 @@ def _name(user_id):
 def summary_data(case, detail):
     return {
         "ev": detail,
-        "kind": label(KINDS, detail.kind),
-        "scope": label(SCOPES, detail.scope),
-        "handled": label(HANDLED, detail.handled_by) if detail.handled_by else "nog niet ingeschat",
+        "kind": api.label(KINDS, detail.kind),
+        "scope": api.label(SCOPES, detail.scope),
+        "handled": api.label(HANDLED, detail.handled_by) if detail.handled_by else "nog niet ingeschat",
         "reporter": _name(case.created_by_id),
         "engagements": list(
             TraumaEngagement.select()
@@ -67,7 +66,7 @@ def paragraphs(text):
 
 
 def letter_values(case, detail):
-    kind = label(KINDS, detail.kind).lower()
+    kind = api.label(KINDS, detail.kind).lower()
     if detail.group_name:
         group = detail.group_name
     else:

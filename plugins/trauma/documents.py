@@ -15,7 +15,6 @@ DOCUMENTS = [
         TYPE_NAME,
         "trauma/letters/ouderbrief.html",
         context=parents_letter_context,
-        permission="trauma.handle",
         states=("zelf", "extern"),
         filename="informatiebrief-ouders",
     ),
@@ -25,7 +24,6 @@ DOCUMENTS = [
         TYPE_NAME,
         "trauma/letters/samenvatting.html",
         context=file_summary_context,
-        permission="trauma.handle",
         filename="samenvatting",
     ),
 ]

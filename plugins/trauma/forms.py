@@ -13,33 +13,20 @@ from .choices import SCOPES
 
 
 class ReportForm(api.Form):
-    kind = api.RadioField(
-        "Wat is er gebeurd?", choices=KINDS, validators=[api.InputRequired("Kies wat er is gebeurd.")]
-    )
-    occurred_on = api.DateField(
-        "Wanneer is het gebeurd?",
-        default=api.today,
-        validators=[api.InputRequired("Vul de datum in (dd-mm-jjjj)."), api.not_in_future],
+    kind = api.RadioField("Wat is er gebeurd?", choices=KINDS, required="Kies wat er is gebeurd.")
+    occurred_on = api.date_field(
+        "Wanneer is het gebeurd?", "Vul de datum in (dd-mm-jjjj).", past=True, default=api.today
     )
     scope = api.RadioField(
-        "Wie worden erdoor geraakt?",
-        choices=SCOPES,
-        validators=[api.InputRequired("Kies wie erdoor geraakt worden.")],
+        "Wie worden erdoor geraakt?", choices=SCOPES, required="Kies wie erdoor geraakt worden."
     )
-    # No Optional() on these two: it would stop the chain before the inline validators
-    # below, which make each one required for its scope. default="": left out of a post,
-    # they are empty text for the case's title and its detail row, not None.
-    group_name = api.StringField(
-        "Groep(en)",
-        validators=[api.Length(max=200), api.no_nul, api.one_line],
-        default="",
-        description="Bijvoorbeeld: groep 5b.",
-    )
-    pupils = api.TextAreaField(
-        "Welke leerlingen?",
-        validators=[api.Length(max=2000), api.no_nul],
-        default="",
-        description="Alleen invullen als het om één of meer leerlingen gaat.",
+    group_name = api.line("Groep(en)", 200, description="Bijvoorbeeld: groep 5b.")
+    # A pupil of the register (its name is kept for the letters); more pupils are linked
+    # on the case page. A group or the whole school is described, not picked.
+    pupils = api.PupilField(
+        "Om welke leerling gaat het?",
+        description="Alleen als het om één of meer leerlingen gaat. Zoek op naam, leerlingnummer "
+        "of groep; meer leerlingen koppelt u daarna op de zaakpagina.",
     )
     reported_by = api.line(
         "Van wie kwam de melding?",
@@ -49,13 +36,13 @@ class ReportForm(api.Form):
     )
     description = api.text("Wat weten we?", 10000, "Beschrijf kort wat er bekend is.")
 
-    def validate_group_name(self, field):
-        if self.scope.data == "groep" and not api.clean(field):
-            raise api.ValidationError("Vul in om welke groep het gaat.")
-
-    def validate_pupils(self, field):
-        if self.scope.data == "leerlingen" and not api.clean(field):
-            raise api.ValidationError("Vul in om welke leerlingen het gaat.")
+    def check(self):
+        """The scope says which of the two is needed."""
+        if self.scope.data == "groep" and not api.clean(self.group_name):
+            return {"group_name": "Vul in om welke groep het gaat."}
+        if self.scope.data == "leerlingen" and not self.pupils.data and not self.pupils.errors:
+            return {"pupils": "Kies de leerling om wie het gaat."}
+        return None
 
 
 # --------------------------------------------------------------- workflow ----
@@ -76,14 +63,10 @@ class ExternalHelpForm(api.Form):
     partners = api.MultiCheckboxField(
         "Welke externe partner(s) schakelt de school in?",
         coerce=int,
-        validators=[api.DataRequired("Kies minstens één externe partner.")],
+        required="Kies minstens één externe partner.",
         description="Staat de partner er niet bij? Voeg die toe bij Externe partners.",
     )
-    contacted_on = api.DateField(
-        "Datum van het contact",
-        default=api.today,
-        validators=[api.InputRequired("Vul de datum in (dd-mm-jjjj).")],
-    )
+    contacted_on = api.date_field("Datum van het contact", "Vul de datum in (dd-mm-jjjj).", default=api.today)
     agreement = api.text("Wat is er afgesproken?", 5000, "Schrijf op wat er is afgesproken.")
     # Not "ib_involved": both assessment forms are on one page and ids must differ.
     ib_consulted = api.BooleanField("Besproken met de intern begeleider en de directie")
@@ -119,10 +102,9 @@ class PlanForm(api.Form):
     letter = api.text("Tekst van de informatiebrief aan de ouders", 20000, "Vul de tekst van de brief in.")
 
 
-class ParentInfoForm(api.Form):
-    parent_info = api.text(
-        "Wat mogen de ouders van de groep weten?",
-        5000,
-        description="In overleg met de familie. Deze tekst komt op de plaats "
-        "van {bericht} in de informatiebrief aan de ouders.",
-    )
+ParentInfoForm = api.text_form(
+    "Wat mogen de ouders van de groep weten?",
+    name="parent_info",
+    description="In overleg met de familie. Deze tekst komt op de plaats "
+    "van {bericht} in de informatiebrief aan de ouders.",
+)

@@ -14,11 +14,7 @@ from .workflow import TYPE_NAME
 def panels(user, school):
     lines = [
         ("Traumatische gebeurtenis melden", "", url_for(api.start_endpoint(TYPE))),
-        (
-            "Lopende zaken die u ziet",
-            api.open_cases(user, school, TYPE_NAME),
-            url_for("cases.index", soort=TYPE_NAME),
-        ),
+        api.open_cases_line("Lopende zaken die u ziet", user, school, TYPE_NAME),
         ("Externe partners", len(api.partner_choices(school)), url_for("partners.index")),
     ]
     if api.has_permission(user, school, "trauma.plan"):
@@ -31,12 +27,7 @@ def panels(user, school):
 def figures(school, year):
     """Events whose date falls in the school year, per kind and per way of handling, counted
     by the database."""
-    events = api.at_school(
-        TraumaEvent.select()
-        .join(api.Case, on=(TraumaEvent.case == api.Case.id))
-        .where(api.in_school_year(TraumaEvent.occurred_on, year)),
-        school,
-    )
+    events = api.year_rows(TraumaEvent, TraumaEvent.occurred_on, school, year)
     # Every kind is listed, also with 0; a kind no longer in the list still counts.
     kinds = api.count_by(events, TraumaEvent.kind, KINDS, others=True)
     handled = api.count_by(events, TraumaEvent.handled_by, HANDLED)

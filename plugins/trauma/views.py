@@ -45,10 +45,7 @@ NEW_STEP_ROWS = 3
 @bp.route("/zaak/<reference>/ouders", methods=["GET", "POST"])
 @api.requires("trauma.handle")
 def parent_info(reference):
-    case = api.get_visible(g.school, reference, current_user)
-    if case is None or case.case_type != TYPE_NAME:
-        api.audit("case.view", outcome="denied", detail=reference[:40])
-        abort(404)
+    case = api.visible_case(reference, TYPE_NAME)
     if case.closed_at is not None:
         abort(404)
     ev = api.detail_of(case)

@@ -14,7 +14,6 @@ from portal import api
 
 from .choices import DEFAULT_STEPS
 from .choices import KINDS
-from .choices import label
 from .details import summary_data
 from .forms import CloseForm
 from .forms import ExternalHelpForm
@@ -66,7 +65,7 @@ def copy_plan_to_case(case, school):
 
 
 def _title(form):
-    kind, group = label(KINDS, form.kind.data), api.clean(form.group_name)
+    kind, group = api.label(KINDS, form.kind.data), api.clean(form.group_name)
     return f"{kind} ({group})" if group else kind
 
 
@@ -127,7 +126,6 @@ TYPE = api.CaseType(
             form=SchoolHandlesForm,
             copy=("ib_involved",),
             apply=apply_school_handles,
-            order=10,
         ),
         api.Transition(
             "trauma.nee",
@@ -137,7 +135,6 @@ TYPE = api.CaseType(
             "trauma.assess",
             form=ExternalHelpForm,
             apply=apply_external_help,
-            order=20,
         ),
         # Later on the school may still need (more) help: each partner with its own date.
         api.Transition(
@@ -145,10 +142,8 @@ TYPE = api.CaseType(
             "Externe partner inschakelen",
             ("zelf", "extern"),
             "extern",
-            "trauma.handle",
             form=ExternalHelpForm,
             apply=apply_external_help,
-            order=30,
         ),
         api.Transition(
             "trauma.sluit",
@@ -159,7 +154,6 @@ TYPE = api.CaseType(
             form=CloseForm,
             copy=("went_well", "to_improve"),
             apply=apply_close,
-            order=90,
         ),
     ),
     view_permission="trauma.view",

@@ -315,7 +315,7 @@ def allowed_transitions(case, user):
     ct = case_type(case.case_type)
     return [
         t
-        for t in sorted(ct.transitions, key=lambda t: (t.order, t.name))
+        for t in sorted(ct.transitions, key=lambda t: t.order)  # stable: as declared within an order
         if case.state in t.sources and has_permission(user, case.school, t.permission)
     ]
 
@@ -729,3 +729,34 @@ def backdate(case, created_at, closed_at=None, deadlines=True):
         CaseEvent.update(at=created_at).where(
             (CaseEvent.case == case.id) & (CaseEvent.kind == "created")
         ).execute()
+
+
+def keep_pupil_names(db, table, column, role="betrokken", lines=False):
+    """For a plugin's migration, once the pupil register exists: the name of a pupil that a
+    case's row in ``table`` keeps as text in ``column`` (typed before there was a register)
+    becomes a pupil of that case "niet gekoppeld" (``portal_case_pupil`` without a pupil),
+    with ``role``: the case page shows the child, and staff can link the register's pupil.
+    ``lines``: every line of the text is a name. The text itself stays as it is. A case that
+    already names a pupil keeps what it has, so running it again adds nothing. Returns the
+    number of names kept."""
+    if "portal_case_pupil" not in db.get_tables():
+        # Only a database built to an artificial state (a test's) lacks the table: the
+        # core's migrations, which make it, always run before any plugin's.
+        return 0
+    rows = db.execute_sql(
+        f'SELECT t."case_id", t."{column}", c."created_at" FROM "{table}" t '  # noqa: S608 - names from code
+        'JOIN "portal_case" c ON c."id" = t."case_id" '
+        'WHERE t."case_id" NOT IN (SELECT "case_id" FROM "portal_case_pupil") ORDER BY t."case_id"'
+    ).fetchall()
+    insert = (
+        'INSERT INTO "portal_case_pupil" ("case_id", "pupil_id", "name", "role", "linked_at") '
+        "VALUES (%s, NULL, %s, %s, %s)"
+    ).replace("%s", db.param)
+    kept = 0
+    for case_id, text, created_at in rows:
+        names = (text or "").splitlines() if lines else [text or ""]
+        # The column takes 200 characters; a name is never longer (a longer line is a text).
+        for name in dict.fromkeys(n.strip()[:200] for n in names if n.strip()):
+            db.execute_sql(insert, (case_id, name, role, created_at))
+            kept += 1
+    return kept

@@ -28,6 +28,7 @@ from ..pupils import role_label
 from ..pupils import unlink
 from ..pupils.field import PICK
 from ..pupils.field import PupilField
+from .engine import case_type
 from .views import _load
 from .views import _render_detail
 from .views import _require_handle
@@ -57,6 +58,8 @@ def link_form(row, formdata=None):
 def context(case, may_handle, forms):
     """What the case page needs for its pupils section; a refused form in ``forms`` (by
     ``pupils-add`` or ``pupils-<row id>``) is shown with its errors and choices."""
+    if not case_type(case.case_type).about_pupils:
+        return {"case_pupils": [], "may_link_pupils": False}
     rows = case_pupils(case)
     may_link = may_handle and has_permission(current_user, g.school, PICK)
     return {
@@ -73,7 +76,10 @@ def context(case, may_handle, forms):
 
 
 def _may_link(case):
-    """Only who may handle the case changes its pupils (the route requires PICK too)."""
+    """Only who may handle the case changes its pupils (the route requires PICK too), and
+    only on a case type that can be about a pupil."""
+    if not case_type(case.case_type).about_pupils:
+        abort(404)
     _require_handle(case)
 
 

@@ -259,7 +259,9 @@ def _load(reference):
     return case
 
 
-def _render_detail(case, forms=None, note_form=None, status=200):
+def _render_detail(case, forms=None, note_form=None, status=200, refused=None):
+    """The case page; ``refused``: (step, Dutch reason) of a step just refused, shown in the
+    error summary of that step's form (or at the top when the step is no longer offered)."""
     ct = engine.case_type(case.case_type)
     summary = None
     if ct.summary_template:
@@ -274,6 +276,8 @@ def _render_detail(case, forms=None, note_form=None, status=200):
         .order_by(CaseEvent.at, CaseEvent.id)
     )
     transitions = engine.allowed_transitions(case, current_user)
+    if refused and refused[0] not in {t.name for t in transitions}:
+        flash(refused[1], "error")
     forms = forms or {}
     for t in transitions:
         forms.setdefault(t.name, engine.make_form(t))
@@ -308,6 +312,7 @@ def _render_detail(case, forms=None, note_form=None, status=200):
         events=events,
         transitions=transitions,
         forms=forms,
+        refused=dict([refused]) if refused else {},
         checklist=checklist,
         deadlines=deadlines,
         documents=docs,
@@ -394,9 +399,8 @@ def transition(reference, name):
     try:
         outcome = engine.run_transition(case, name, current_user, request.form)
     except engine.TransitionRefused as refused:
-        flash(refused.reason, "error")
         forms = {name: refused.form} if refused.form is not None else None
-        return _render_detail(case, forms=forms, status=422)
+        return _render_detail(case, forms=forms, status=422, refused=(name, refused.reason))
     flash(f"Status is nu: {engine.case_type(case.case_type).state(outcome.case.state).title}.")
     return redirect(url_for("cases.detail", reference=case.reference))
 

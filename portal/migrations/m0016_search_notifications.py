@@ -19,8 +19,8 @@ The CREATE TABLE statements are the ones peewee 4.5.3 writes for the models, per
 from portal.db import is_sqlite
 
 NAMES = (
-    "(SELECT COALESCE({agg}(p.\"search\", ' '), '') FROM \"portal_case_pupil\" AS cp "
-    'JOIN "portal_pupil" AS p ON p."id" = cp."pupil_id" WHERE cp."case_id" = {case})'
+    '(SELECT COALESCE({agg}(COALESCE(p."search", cp."name"), \' \'), \'\') FROM "portal_case_pupil" AS cp '
+    'LEFT OUTER JOIN "portal_pupil" AS p ON p."id" = cp."pupil_id" WHERE cp."case_id" = {case})'
 )
 
 

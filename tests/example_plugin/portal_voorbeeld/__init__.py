@@ -91,7 +91,6 @@ CASE_TYPE = api.CaseType(
             "Oppakken",
             ("gemeld",),
             "bezig",
-            "voorbeeld.handle",
             form=TakeForm,
             copy=("fixer",),
         ),
@@ -100,7 +99,6 @@ CASE_TYPE = api.CaseType(
             "Opgelost",
             ("bezig",),
             "opgelost",
-            "voorbeeld.handle",
             form=FixedForm,
             guard=not_before_report,
             copy=("fixed_on", "done"),
@@ -136,7 +134,6 @@ LETTER = api.DocumentTemplate(
     TYPE,
     "voorbeeld/letters/verzoek.html",
     context=lambda detail: {"melding": detail, "place": dict(PLACES)[detail.place]},
-    permission="voorbeeld.handle",
     states=("gemeld", "bezig"),
     filename="verzoek-herstel",
 )
