@@ -277,7 +277,8 @@ class CaseEvent(BaseModel):
 
     class Meta:
         table_name = "portal_case_event"
-        indexes = ((("case", "at"), False),)
+        # (kind, at): the new messages and assignments of "Te doen" (migration m0016).
+        indexes = ((("case", "at"), False), (("kind", "at"), False))
 
 
 class CaseChecklistItem(BaseModel):

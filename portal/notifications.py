@@ -4,12 +4,14 @@ its page.
 Three things need the user, all on the open cases assigned to them (which they always see,
 whatever their roles: the list's visibility rule): a case newly assigned to them by
 someone else, a deadline that falls due today or is past, and a message a parent added.
-"New" means: after the user last opened the page (``NotificationSeen``); a deadline
-counts until it is met.
+"New" means: after the user last opened the page (``NotificationSeen``; before the first
+visit, the last 30 days); a deadline counts until it is met.
 
-The count is in every page's header, so it is one statement of index lookups (the
-assignee index, the partial index of open deadlines, the events by case and time):
-``count_for`` (tests/test_notifications.py counts the statements).
+The count is in every page's header, so it is one statement of index lookups that do not
+grow with the school's history: new entries from the events' (kind, at) index, late
+deadlines from the user's open cases (a partial index) and no further than "99+"
+(``count_for``; tests/test_notifications.py counts the statements, docs/performance.md
+has its time at 100,000 cases).
 """
 
 import datetime
@@ -36,50 +38,57 @@ from .registry import get_registry
 
 bp = Blueprint("notifications", __name__, url_prefix="/<school>/te-doen")
 
-NEVER = datetime.datetime(1970, 1, 1)
-# The user's open cases at the school (the assignee index) ...
+# Before the first visit of the page, "new" is what came in during the last 30 days.
+FIRST_LOOK = datetime.timedelta(days=30)
+# The header shows "99+" beyond: counting further would walk every late deadline of someone
+# who handles thousands of cases.
+MAX_SHOWN = 99
+# The user's open cases at the school (a partial index, migration m0016) ...
 MINE = 'c."assignee_id" = ? AND c."school_id" = ? AND c."closed_at" IS NULL'
-# ... assigned to them by someone else since they last looked ...
-NEW_ASSIGNMENT = (
-    'EXISTS (SELECT 1 FROM "portal_case_event" AS a WHERE a."case_id" = c."id" AND a."kind" = \'assign\' '
-    'AND a."at" > s."seen" AND (a."user_id" IS NULL OR a."user_id" <> ?))'
+# ... with an entry of ``kind`` (by someone else) since they last looked: from the few
+# recent entries of that kind (the events' (kind, at) index), not from all their cases.
+SINCE = (
+    '(SELECT COUNT(DISTINCT c."id") FROM "portal_case_event" AS e JOIN "portal_case" AS c '
+    'ON c."id" = e."case_id" WHERE e."kind" = ? AND e."at" > s."seen" '
+    'AND (e."user_id" IS NULL OR e."user_id" <> ?) AND {mine})'
+)
+LATE = (
+    '(SELECT COUNT(*) FROM (SELECT 1 FROM "portal_case" AS c JOIN "portal_case_deadline" AS d '
+    'ON d."case_id" = c."id" WHERE {mine} AND d."met_at" IS NULL AND d."due_date" <= ? LIMIT ?) AS l)'
 )
 COUNT_SQL = (
-    (
-        "SELECT "
-        '(SELECT COUNT(*) FROM "portal_case" AS c WHERE {mine} AND {new_assignment}) + '
-        '(SELECT COUNT(*) FROM "portal_case_deadline" AS d JOIN "portal_case" AS c ON c."id" = d."case_id" '
-        'WHERE {mine} AND d."met_at" IS NULL AND d."due_date" <= ?) + '
-        '(SELECT COUNT(*) FROM "portal_case_event" AS e JOIN "portal_case" AS c ON c."id" = e."case_id" '
-        'WHERE {mine} AND e."kind" = \'submitter\' AND e."at" > s."seen") '
-        'FROM (SELECT COALESCE((SELECT n."seen_at" FROM "portal_notification_seen" AS n '
-        'WHERE n."user_id" = ? AND n."school_id" = ?), ?) AS "seen") AS s'
-    )
-    .replace("{mine}", MINE)
-    .replace("{new_assignment}", NEW_ASSIGNMENT)
+    "SELECT {since} + {late} + {since} "
+    'FROM (SELECT COALESCE((SELECT n."seen_at" FROM "portal_notification_seen" AS n '
+    'WHERE n."user_id" = ? AND n."school_id" = ?), ?) AS "seen") AS s'
 )
+COUNT_SQL = COUNT_SQL.replace("{since}", SINCE).replace("{late}", LATE).replace("{mine}", MINE)
 
 
 def count_for(user_id, school_id, day=None):
-    """How many things wait for the user at the school: one statement."""
+    """How many things wait for the user at the school (at most MAX_SHOWN + 1): one statement."""
     due = CaseDeadline.due_date.db_value(day or today())
-    stamp = NotificationSeen.seen_at.db_value
+    first_look = NotificationSeen.seen_at.db_value(utcnow() - FIRST_LOOK)
     params = (
-        *(user_id, school_id, user_id),
-        *(user_id, school_id, due),
-        *(user_id, school_id),
-        *(user_id, school_id, stamp(NEVER)),
+        *("assign", user_id, user_id, school_id),
+        *(user_id, school_id, due, MAX_SHOWN + 1),
+        *("submitter", user_id, user_id, school_id),
+        *(user_id, school_id, first_look),
     )
     return database.execute_sql(constant_sql(COUNT_SQL), params).fetchone()[0] or 0
 
 
+def shown(count):
+    """The count as the header shows it ("" for nothing)."""
+    return "" if not count else f"{MAX_SHOWN}+" if count > MAX_SHOWN else str(count)
+
+
 def header_count():
-    """The count for the header of this page (once per request; 0 without a school)."""
+    """The count for the header of this page as text (once per request; "" without a school)."""
     school = g.get("school")
     if school is None or not current_user.is_authenticated:
-        return 0
+        return ""
     if "portal_todo_count" not in g:
-        g.portal_todo_count = count_for(current_user.id, school.id)
+        g.portal_todo_count = shown(count_for(current_user.id, school.id))
     return g.portal_todo_count
 
 
@@ -87,7 +96,7 @@ def _seen_at(user_id, school_id):
     row = NotificationSeen.get_or_none(
         (NotificationSeen.user == user_id) & (NotificationSeen.school == school_id)
     )
-    return row.seen_at if row else NEVER
+    return row.seen_at if row else utcnow() - FIRST_LOOK
 
 
 def mark_seen(user_id, school_id, when=None):
@@ -158,7 +167,7 @@ def index():
     audit_view("notifications.view")
     # Seen now: what came in before this moment is no longer new (the page lists it once more).
     mark_seen(current_user.id, school.id)
-    g.portal_todo_count = len(deadlines)
+    g.portal_todo_count = shown(len(deadlines))
     return render_template(
         "notifications/index.html",
         assigned=assigned,

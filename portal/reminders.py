@@ -21,6 +21,7 @@ import datetime
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from . import mail
 from .dates import nl_date
@@ -135,6 +136,7 @@ def remind(day=None, echo=print):
 
 
 @click.command("remind")
+@with_appcontext
 @click.option("--dag", default="", help="Doe alsof het deze dag is (jjjj-mm-dd); standaard vandaag.")
 def remind_command(dag):
     """Herinneringen mailen voor termijnen die de eerstvolgende schooldag aflopen (dagelijks, cron)."""

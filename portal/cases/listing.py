@@ -205,11 +205,13 @@ def list_cases(user_id, school_id, viewable, confidential, today, filters, limit
         escaped = filters.reference.replace("!", "!!").replace("%", "!%").replace("_", "!_")
         parts.append(REFERENCE)
         params.append(escaped + "%")
+    few = False
     if filters.words:
         found = search.condition(filters.words)
         if found is not None:
-            parts.append(found[0].replace(database.param, "?"))
-            params.append(found[1])
+            fragment, match, few = found
+            parts.append(fragment.replace(database.param, "?"))
+            params.append(match)
     if filters.created_from is not None:
         parts.append(CREATED_FROM)
         params.append(stamp(filters.created_from))
@@ -234,6 +236,10 @@ def list_cases(user_id, school_id, viewable, confidential, today, filters, limit
             parts.append(after)
             params += [*key_params, value, *key_params, value, stamp(when), stamp(when), ident]
         params += key_params  # ORDER BY
+    if few and key is None:
+        # Start from the few matching cases and sort them: a unary + keeps SQLite from
+        # walking the list's index in order (see search.FEW).
+        order = order.replace('c."updated_at"', '+c."updated_at"').replace('c."id"', '+c."id"')
     parts.append(order)
     params.append(limit)
     rows = []

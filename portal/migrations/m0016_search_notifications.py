@@ -10,7 +10,8 @@ portal/notifications.py, portal/reminders.py).
 - ``portal_notification_seen``: when a user last opened "Te doen" at a school.
 - ``portal_deadline_reminder``: the reminders queued, one per deadline and due date.
 - Two indexes on ``portal_case`` for the bestuur's overview: open cases per school and type
-  (partial), and cases per school by creation (this school year's counts).
+  (partial), and cases per school by creation (this school year's counts); for "Te doen"
+  the open cases per assignee (partial) and the events by kind and time.
 
 Every statement IF NOT EXISTS (or replaces what it makes): a second run changes nothing.
 The CREATE TABLE statements are the ones peewee 4.5.3 writes for the models, per dialect.
@@ -128,6 +129,10 @@ INDEXES = [
     '("school_id", "created_at")',
     'CREATE INDEX IF NOT EXISTS "portal_case_open" ON "portal_case" ("school_id", "case_type") '
     'WHERE "closed_at" IS NULL',
+    # "Te doen": the user's open cases, and the recent events of a kind.
+    'CREATE INDEX IF NOT EXISTS "portal_case_assignee_open" ON "portal_case" ("assignee_id", "school_id") '
+    'WHERE "closed_at" IS NULL',
+    'CREATE INDEX IF NOT EXISTS "portal_case_event_kind_at" ON "portal_case_event" ("kind", "at")',
 ]
 
 
