@@ -50,16 +50,26 @@ DOC = os.path.join(ROOT, "docs", "performance.md")
 TARGET_LIST_VS_FLOOR = 0.5  # list rps at 100k >= 0.5 × floor rps (same run, same server)
 TARGET_LIST_LATENCY = 1.2  # list p50 at 100k <= 1.2 × list p50 at 1k
 TARGET_LETTER = 1.3  # produce() median <= 1.3 × direct xhtml2pdf median
+# The targets of issue 13 (pupils).
+TARGET_PICKER_MS = 50  # the picker's search p95 at 2,000 pupils a school, 30 schools
+TARGET_CHRONOLOGY_VS_LIST = 0.5  # chronology of a pupil with 50 cases >= 0.5 × list req/s
 
 # The order of each round: the list and the floor follow each other, so the two
 # figures of the ratio target are measured seconds apart (paired, see checks()).
-PAGES = ("list", "floor", "list_deep", "detail")
+# The chronology follows the list and the floor: its target is a ratio to the list.
+PAGES = ("list", "floor", "chronology", "list_deep", "detail", "picker")
 LABELS = {
     "list": "Case list, page 1",
     "list_deep": "Case list, page halfway (cursor)",
     "detail": "Case detail",
     "floor": "Floor route (1 SQL query, minimal template)",
+    "picker": "Pupil picker search (JSON, 60,000 pupils, 1 connection)",
+    "chronology": "Chronology of a pupil with 50 cases",
 }
+EXPECT = {"picker": '"pupils"'}
+# One person typing asks the picker one question at a time: its latency is measured with
+# one connection (the other pages with --connections, the load of a school's staff).
+CONNECTIONS = {"picker": 1}
 
 
 def log(*args):
@@ -168,14 +178,14 @@ def login(port, password):
 # ------------------------------------------------------------------- load ----
 
 
-def load(port, paths, cookie, args, expect=""):
+def load(port, paths, cookie, args, expect="", connections=None):
     cmd = [
         sys.executable,
         os.path.join(ROOT, "bench", "load.py"),
         "--port",
         str(port),
         "--connections",
-        str(args.connections),
+        str(connections or args.connections),
         "--duration",
         str(args.duration),
         "--warmup",
@@ -412,6 +422,27 @@ def checks(res):
             lat <= TARGET_LIST_LATENCY,
             f"{h[big][page]['p50_ms']:.1f} ms / {h[small][page]['p50_ms']:.1f} ms",
         )
+    picker = h[big]["picker"]["p95_ms"]
+    add(
+        f"pupil picker search: p95 at {int(big):,} cases, 30 schools × 2,000 pupils (ms)",
+        picker,
+        f"< {TARGET_PICKER_MS}",
+        picker < TARGET_PICKER_MS,
+        f"p50 {h[big]['picker']['p50_ms']:.1f} ms, {h[big]['picker']['rps']:.0f} req/s",
+    )
+    pairs = [
+        cr["rps"] / lr["rps"]
+        for cr, lr in zip(h[big]["chronology"]["rounds"], h[big]["list"]["rounds"], strict=True)
+    ]
+    ratio = statistics.median(pairs)
+    add(
+        f"chronology (50 cases) req/s at {int(big):,} ÷ case list req/s",
+        ratio,
+        f">= {TARGET_CHRONOLOGY_VS_LIST}",
+        ratio >= TARGET_CHRONOLOGY_VS_LIST,
+        f"median of the rounds {', '.join(f'{x:.2f}' for x in pairs)}; medians "
+        f"{h[big]['chronology']['rps']:.0f} / {h[big]['list']['rps']:.0f} req/s",
+    )
     letter = res["letters"]["produce_ms"] / res["letters"]["direct_ms"]
     add(
         "letter: produce() ÷ xhtml2pdf directly",
@@ -501,6 +532,13 @@ def write_doc(res):
         "closed loop, bounded by time and by number of requests.",
         "- The halfway page uses the list's own cursor (`?na=`): with keyset pagination it "
         "costs what page 1 costs.",
+        "- Pupils (`bench/seed.py`, `seed_pupils`): 30 schools of 2,000 pupils each (the demo "
+        "school's 200 demo pupils topped up; 4 % left), each with a group this school year, and "
+        "50 of the demo school's cases linked to one demo pupil. The picker's load (one "
+        "connection: one person typing) cycles "
+        "through ten searches (first and last names, a prefix, a number, a group, two letters, "
+        "and words that match nobody, which read every pupil of the school); each answer "
+        "writes its audit row, as in use.",
         "- Raw figures of every run: `bench/results/*.json` (not in git).",
         "",
         END,
@@ -572,9 +610,13 @@ def main(argv=None):
         cookies = {size: login(servers[size][1], password) for size in sizes}
         for size in sizes:  # every page answers 200 before anything is timed
             port, t = servers[size][1], targets[size]
-            for path in (t["list"], t["deep_list"], t["details"][0]):
+            for path in (t["list"], t["deep_list"], t["details"][0], t["chronology"]):
                 status, body, _ = http_get(port, path, cookies[size])
                 if status != 200 or b"TZ-" not in body:
+                    raise SystemExit(f"{path} at {size:,}: {status}")
+            for path in t["picker"]:
+                status, body, _ = http_get(port, path, cookies[size])
+                if status != 200 or b'"pupils"' not in body:
                     raise SystemExit(f"{path} at {size:,}: {status}")
             status, body, _ = http_get(port, t["floor"])
             if status != 200 or b"TZ-" not in body:
@@ -592,8 +634,18 @@ def main(argv=None):
                     "list_deep": [t["deep_list"]],
                     "detail": t["details"],
                     "floor": [t["floor"]],
+                    "picker": t["picker"],
+                    "chronology": [t["chronology"]],
                 }[page]
-                out = load(port, paths, "" if page == "floor" else cookies[size], args, expect="TZ-")
+                cookie = "" if page == "floor" else cookies[size]
+                out = load(
+                    port,
+                    paths,
+                    cookie,
+                    args,
+                    expect=EXPECT.get(page, "TZ-"),
+                    connections=CONNECTIONS.get(page),
+                )
                 raw[str(size)][page].append(out)
                 log(
                     f"  {LABELS[page]:45} {size:>7,}: {out['rps']:7.1f} req/s  "

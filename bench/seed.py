@@ -23,9 +23,18 @@ from portal.models import CaseChecklistItem
 from portal.models import CaseCounter
 from portal.models import CaseDeadline
 from portal.models import CaseEvent
+from portal.models import CasePupil
+from portal.models import Pupil
+from portal.models import PupilGroup
 from portal.models import School
 from portal.models import User
 from portal.models import utcnow
+from portal.pupils import grade_of
+from portal.pupils import school_year
+from portal.pupils import search_text
+from portal.pupils.demo import _FIRST
+from portal.pupils.demo import _LAST
+from portal.pupils.demo import DEMO_PUPILS
 from portal.registry import get_pm
 
 CASE_TYPE = "testzaak.zaak"
@@ -277,6 +286,106 @@ def seed_cases(n, rng_seed=2026, log=print):
     return school
 
 
+# The pupil figures of the benchmark: 30 schools of 2,000 pupils (the demo school's 200
+# demo pupils topped up), and one pupil with 50 cases for the chronology.
+SCHOOLS = 30
+PUPILS_PER_SCHOOL = 2000
+CHRONOLOGY_CASES = 50
+CHRONOLOGY_PUPIL = DEMO_PUPILS["Daan Vos"]
+GROUP_NAMES = ("1/2a", "1/2b", "3a", "3b", "4a", "4b", "5a", "5b", "6a", "6b", "7a", "7b", "8a", "8b")
+# What people type into the picker: first names, last names, a prefix, a number, a group,
+# two letters (many matches), and words that match nobody (every row of the school read).
+PICKER_QUERIES = ("daan", "vos", "de", "van der", "1001", "6b", "emma v", "berg", "zzq", "celik")
+
+
+def seed_pupils(school, rng_seed=11, log=print):
+    """SCHOOLS schools of PUPILS_PER_SCHOOL pupils each (the demo school is one of them),
+    with this school year's groups, 4 % of them left; CHRONOLOGY_CASES of the demo school's
+    cases linked to one demo pupil. Returns that pupil's id."""
+    t0 = time.perf_counter()
+    rng = random.Random(rng_seed)
+    now = utcnow()
+    year = school_year()
+    schools = [school] + [
+        School.create(slug=f"bench-{n:02d}", name=f"Benchschool {n:02d}") for n in range(1, SCHOOLS)
+    ]
+    first_id = (Pupil.select(Pupil.id).order_by(Pupil.id.desc()).scalar() or 0) + 1
+    pupils, groups = [], []
+    for s in schools:
+        have = Pupil.select().where(Pupil.school == s.id).count()
+        for n in range(have, PUPILS_PER_SCHOOL):
+            first = rng.choice(_FIRST)
+            prefix, last = rng.choice(_LAST)
+            number = str(500000 + n)
+            left = (
+                (now - datetime.timedelta(days=rng.randrange(1, 700))).date() if rng.random() < 0.04 else None
+            )
+            born = datetime.date(2013, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 8))
+            pupil_id = first_id + len(pupils)
+            pupils.append(
+                (
+                    pupil_id,
+                    s.id,
+                    number,
+                    first,
+                    prefix,
+                    last,
+                    born,
+                    left,
+                    search_text(first, prefix, last, number),
+                    now,
+                    now,
+                )
+            )
+            name = rng.choice(GROUP_NAMES)
+            groups.append((pupil_id, s.id, year, name, grade_of(name)))
+    subject = Pupil.get((Pupil.school == school.id) & (Pupil.las_number == CHRONOLOGY_PUPIL))
+    cases = [
+        c.id
+        for c in Case.select(Case.id)
+        .where((Case.school == school.id) & (Case.case_type == CASE_TYPE))
+        .order_by(Case.id)
+    ]
+    linked = rng.sample(cases, min(CHRONOLOGY_CASES, len(cases)))
+    with database.atomic():
+        _insert(
+            Pupil,
+            [
+                Pupil.id,
+                Pupil.school,
+                Pupil.las_number,
+                Pupil.first_name,
+                Pupil.prefix,
+                Pupil.last_name,
+                Pupil.birth_date,
+                Pupil.left_on,
+                Pupil.search,
+                Pupil.created_at,
+                Pupil.updated_at,
+            ],
+            pupils,
+        )
+        _insert(
+            PupilGroup,
+            [PupilGroup.pupil, PupilGroup.school, PupilGroup.school_year, PupilGroup.name, PupilGroup.grade],
+            groups,
+        )
+        _insert(
+            CasePupil,
+            [CasePupil.case, CasePupil.pupil, CasePupil.role, CasePupil.linked_at],
+            [
+                (case_id, subject.id, rng.choice(("betrokken", "slachtoffer", "getuige")), now)
+                for case_id in linked
+            ],
+        )
+    total = Pupil.select().count()
+    log(
+        f"  {total:,} pupils at {len(schools)} schools, {len(linked)} cases about one pupil "
+        f"in {time.perf_counter() - t0:.1f} s"
+    )
+    return subject.id
+
+
 def targets(school, rng_seed=7, how_many=20):
     """URLs the load generator requests: detail pages and a cursor halfway down the list."""
     rng = random.Random(rng_seed)
@@ -325,7 +434,10 @@ def seed_database(path, n, log=print):
             migrate.upgrade(get_pm(), log=lambda *_: None)
             create_demo(get_pm(), log=lambda *_: None)
             school = seed_cases(n, log=log)
+            pupil_id = seed_pupils(school, log=log)
             info = targets(school)
+            info["picker"] = [f"/{SCHOOL}/leerlingen/kiezen?q={quote(q)}" for q in PICKER_QUERIES]
+            info["chronology"] = f"/{SCHOOL}/leerlingen/{pupil_id}"
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             database.close()

@@ -56,6 +56,12 @@ def register_permissions():
             "Een zaak die standaard buiten een inzage blijft (zoals de meldcode) toch meegeven",
             ("directie",),
         ),
+        # Counts per school, never a name: the bestuur monitors its schools.
+        Permission(
+            "portal.pupil_figures",
+            "Cijfers over leerlingen met zaken per school (zonder namen)",
+            ("directie", "bestuur"),
+        ),
     ]
 
 
@@ -86,6 +92,9 @@ def nav_items(user, school):
         NavItem("portal.cases", "Zaken", "cases.index", "portal.cases", order=10),
         NavItem("portal.pupils", "Leerlingen", "pupils.index", "portal.pupils", order=60),
         NavItem("portal.inzage", "Inzageverzoeken", "inzage.index", "portal.inzage", order=65),
+        NavItem(
+            "portal.pupil_figures", "Leerlingcijfers", "pupils.figures", "portal.pupil_figures", order=86
+        ),
         NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list", order=70),
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),

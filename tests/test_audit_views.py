@@ -67,7 +67,8 @@ def test_a_start_filled_in_from_a_case_and_a_starters_receipt_write_a_row(app):
     director = app.test_client()
     login(director, "directie")
     page = director.get(f"/klaverweide/schorsing/verwijdering/nieuw?incident={ref}")
-    assert 'value="Mila de Graaf"' in page.get_data(as_text=True)
+    # Filled in from the incident: its reference and its pupil (chosen from the register).
+    assert f'value="{ref}"' in page.get_data(as_text=True)
     assert ("case.start.prefill", f"schorsing.verwijdering incident={ref}") in actions(app)[len(rows) :]
     with db_ctx(app):
         receipt = AuditLog.get(AuditLog.action == "case.receipt")

@@ -43,8 +43,10 @@ from .conftest import post
 
 BASE = "/klaverweide"
 START = f"{BASE}/meldcode/zorg"
-PUPIL_NUMBER = "100126"  # Daan Vos, groep 6b in the demo register
-PUPIL = "Daan Vos"
+# A pupil of the demo register whom no demo case is about (the chronology test expects a
+# 404 for whoever may not see the file).
+PUPIL_NUMBER = "100003"  # Ilse Koster, groep 1/2a
+PUPIL = "Ilse Koster"
 
 
 def day(offset=0):
@@ -661,12 +663,14 @@ def test_letters_on_the_letterhead(app):
     director = as_role(app, "directie")
     text = pdf_text(app, ib, ref, "meldcode.verslag_gesprek")
     assert "De Klaverweide" in text and f"Kenmerk: {ref}" in text
-    assert "Verslag van ons gesprek over Daan Vos" in text and "Moeder vertelt over spanningen thuis." in text
+    assert (
+        "Verslag van ons gesprek over Ilse Koster" in text and "Moeder vertelt over spanningen thuis." in text
+    )
     assert "de ouders/verzorgers en het kind" in text
     ok(step(director, ref, "meldcode.bestuur", BOARD))
     ok(step(director, ref, "meldcode.hulp", HELP))
     text = pdf_text(app, director, ref, "meldcode.afsprakendocument")
-    assert "Afspraken over hulp voor Daan Vos" in text and "Opvoedondersteuning door het wijkteam" in text
+    assert "Afspraken over hulp voor Ilse Koster" in text and "Opvoedondersteuning door het wijkteam" in text
     term = datetime.date.fromisoformat(HELP["help_term"])
     from portal.dates import nl_date
 
@@ -766,7 +770,7 @@ def test_demo_has_one_file_at_step_2_and_one_closed_with_help(app):
         assert [c.state for c in cases] == ["geconsulteerd", "hulp_afgerond"]
         assert all(c.confidential for c in cases)
         names = [Dossier.get(Dossier.case == c.id).pupil_name for c in cases]
-        assert names == ["Amira Yilmaz", "Noah Bakker"]
+        assert names == ["Yara Kaya", "Levi Smit"]
         for c in cases:
             link = CasePupil.get(CasePupil.case == c.id)
             assert link.pupil is not None and link.role == "betrokken"

@@ -154,9 +154,9 @@ def test_directie_takes_a_drill_from_plan_to_evaluation(page, live_server):
     form.get_by_label("Het ontruimingsplan is bijgesteld").check()
     form.get_by_role("button").click()
     # The step stays open with the fields to put right, each with its message.
-    assert page.get_by_text("Vul de versie van het bijgestelde plan in.").is_visible()
+    assert page.get_by_text("Vul de versie van het bijgestelde plan in.", exact=True).is_visible()
     assert page.get_by_text(
-        "Vul in wanneer de medewerkers over het bijgestelde plan zijn geïnformeerd."
+        "Vul in wanneer de medewerkers over het bijgestelde plan zijn geïnformeerd.", exact=True
     ).is_visible()
     fits_and_passes_axe(page, "evaluatie (geweigerd)")
     form = page.locator("details[open] form")

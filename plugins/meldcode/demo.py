@@ -45,7 +45,7 @@ def _start(school, pupil, by, data):
 
 def add_demo(school):
     teacher, ib, af, director = (_staff(r) for r in ("leerkracht", "ib", "aandachtsfunctionaris", "directie"))
-    first, second = api.demo_pupil(school, "Amira Yilmaz"), api.demo_pupil(school, "Noah Bakker")
+    first, second = api.demo_pupil(school, "Yara Kaya"), api.demo_pupil(school, "Levi Smit")
     if None in (teacher, ib, af, director, first, second):
         return
 
@@ -56,7 +56,7 @@ def add_demo(school):
         teacher,
         {
             "signalled_on": _days_ago(9),
-            "signals": "Amira komt de laatste twee weken vaak zonder ontbijt en in dezelfde kleren "
+            "signals": "Yara komt de laatste twee weken vaak zonder ontbijt en in dezelfde kleren "
             "op school. Ze valt in de klas in slaap en schrikt als de deur hard dichtgaat.",
             "contra_signals": "Ze speelt in de pauze vrolijk met vriendinnen en haar huiswerk is af.",
             "source": "eigen_waarneming",
@@ -72,7 +72,7 @@ def add_demo(school):
             "with_whom": "Hatice Demir, aandachtsfunctionaris",
             "summary": "De signalen passen bij verwaarlozing, maar kunnen ook een tijdelijke "
             "oorzaak hebben. Meer informatie nodig.",
-            "decisions": "De intern begeleider nodigt de ouders en Amira uit voor een gesprek.",
+            "decisions": "De intern begeleider nodigt de ouders en Yara uit voor een gesprek.",
         },
     )
 
@@ -83,7 +83,7 @@ def add_demo(school):
         teacher,
         {
             "signalled_on": _days_ago(120),
-            "signals": "Noah heeft een blauwe plek op zijn arm en zegt dat hij thuis straf kreeg.",
+            "signals": "Levi heeft een blauwe plek op zijn arm en zegt dat hij thuis straf kreeg.",
             "contra_signals": "Hij vertelt er open over en zegt dat het een ongeluk was bij het spelen.",
             "source": "kind",
             "considerations": "Ik twijfel; de uitleg wisselt.",
@@ -147,7 +147,7 @@ def add_demo(school):
             "help_agreements": "Opvoedondersteuning door het wijkteam, eens per week thuis.",
             "help_with": "De ouders, het wijkteam en de intern begeleider.",
             "help_term": (api.today() + datetime.timedelta(days=1)).isoformat(),
-            "help_effect": "Rust thuis; Noah komt ontspannen op school.",
+            "help_effect": "Rust thuis; Levi komt ontspannen op school.",
         },
     )
     # The term has passed in the story: the agreed date lies in the past.
@@ -159,5 +159,5 @@ def add_demo(school):
         case,
         "meldcode.effect_ja",
         ib,
-        {"effect_on": _days_ago(8), "effect_note": "Noah is rustiger; de ouders ervaren de hulp als steun."},
+        {"effect_on": _days_ago(8), "effect_note": "Levi is rustiger; de ouders ervaren de hulp als steun."},
     )

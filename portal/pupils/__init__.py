@@ -8,16 +8,23 @@ pupil in ``portal_case_pupil`` with the child's role in it. What a parent types 
 text: an unlinked row ("niet gekoppeld") until staff link the pupil.
 
 Modules: this one holds the register's rules (names, search, school years, linking);
-``views`` the register's pages and the chronology, ``field`` the picker of the forms kit,
-``case_links`` the pupils section of a case page.
+``views`` the register's pages, the chronology and the import's pages, ``importer`` the
+import of a ParnasSys or ESIS export, ``cli`` its nightly command, ``figures`` the
+bestuur's counts, ``field`` the picker of the forms kit, ``demo`` the demo school's pupils;
+``portal/cases/pupil_links.py`` the pupils section of a case page.
 """
 
+import datetime
 import re
 import unicodedata
+
+from peewee import IntegrityError
 
 from ..audit import audit
 from ..dates import today
 from ..db import atomic
+from ..db import constant_sql
+from ..db import database
 from ..models import CasePupil
 from ..models import Pupil
 from ..models import PupilGroup
@@ -106,36 +113,122 @@ def in_school(school, pupil_id):
     return Pupil.get_or_none((Pupil.id == pupil_id) & (Pupil.school == school.id))
 
 
-def search(school, query, *, limit=SEARCH_LIMIT, include_left=False, group=""):
-    """The school's pupils matching every word of ``query`` (in the name or the LAS number,
-    or the word is the pupil's group this year), by name; each with ``group`` set.
+PUPIL_SQL = (
+    'SELECT p."id", p."las_number", p."first_name", p."prefix", p."last_name", p."birth_date", '
+    'p."enrolled_on", p."left_on", g."name" '
+    'FROM "portal_pupil" AS p LEFT OUTER JOIN "portal_pupil_group" AS g '
+    'ON g."pupil_id" = p."id" AND g."school_year" = ? '
+    'WHERE p."id" = ? AND p."school_id" = ?'
+)
 
-    One query on the school's rows: at 2,000 pupils a school that is well under the
-    50 ms a picker may take (bench/run.py measures it)."""
-    year = school_year()
-    condition = Pupil.school == school.id
-    if not include_left:
-        condition &= Pupil.left_on.is_null() | (Pupil.left_on > today())
-    for word in normalize(query).split():
-        in_group = PupilGroup.select(PupilGroup.pupil).where(
-            (PupilGroup.school == school.id) & (PupilGroup.school_year == year) & (PupilGroup.name == word)
-        )
-        condition &= Pupil.search.contains(word) | Pupil.id.in_(in_group)
-    if group:
-        condition &= Pupil.id.in_(
-            PupilGroup.select(PupilGroup.pupil).where(
-                (PupilGroup.school == school.id)
-                & (PupilGroup.school_year == year)
-                & (PupilGroup.name == group)
-            )
-        )
-    rows = list(
-        Pupil.select().where(condition).order_by(Pupil.last_name, Pupil.first_name, Pupil.id).limit(limit)
+
+def with_group(school, pupil_id):
+    """``in_school`` with ``group`` (this school year's) set, in one constant statement: for
+    the pages that show one pupil and are opened most (the chronology)."""
+    row = database.execute_sql(constant_sql(PUPIL_SQL), (school_year(), pupil_id, school.id)).fetchone()
+    return _pupil(school, row) if row else None
+
+
+def _pupil(school, row):
+    ident, number, first, prefix, last, born, enrolled, left, group_name = row
+    pupil = Pupil(
+        id=ident,
+        school=school.id,
+        las_number=number,
+        first_name=first,
+        prefix=prefix,
+        last_name=last,
+        birth_date=_date(born),
+        enrolled_on=_date(enrolled),
+        left_on=_date(left),
     )
-    names = groups_now(school, [p.id for p in rows], year)
-    for pupil in rows:
-        pupil.group = names.get(pupil.id, "")
-    return rows
+    pupil.group = group_name or ""
+    return pupil
+
+
+# The register's search, written out in SQL: the picker asks it at every pause in typing, and
+# building it with peewee cost more than running it (bench/run.py, docs/performance.md).
+# The text is made of these constant fragments and placeholders only; every value, the
+# words typed included, is a parameter. The pupil's group of the year comes in the same
+# statement; walking the index on (school, last name, first name), the database stops
+# after ``limit`` matches.
+SEARCH_SELECT = (
+    'SELECT p."id", p."las_number", p."first_name", p."prefix", p."last_name", p."birth_date", '
+    'p."enrolled_on", p."left_on", g."name" '
+    'FROM "portal_pupil" AS p LEFT OUTER JOIN "portal_pupil_group" AS g '
+    'ON g."pupil_id" = p."id" AND g."school_year" = ? '
+    'WHERE p."school_id" = ? '
+)
+SEARCH_AT_SCHOOL = 'AND (p."left_on" IS NULL OR p."left_on" > ?) '
+SEARCH_WORD = 'p."search" LIKE ?'
+SEARCH_GROUP = 'LOWER(g."name") = ?'
+SEARCH_ORDER = 'ORDER BY p."last_name", p."first_name", p."id" LIMIT ?'
+
+
+def search(school, query, *, limit=SEARCH_LIMIT, include_left=False, group="", year=None):
+    """The school's pupils matching every word of ``query`` (in the name or the LAS number,
+    or the word is the pupil's group in ``year``), by name; each with ``group`` set to the
+    group of ``year`` (this school year by default).
+
+    A word is taken as typed, so that a group name such as "1/2a" is found as a group, and
+    as the register searches names (``normalize``: accents and case do not matter). One
+    statement: at 2,000 pupils a school and 30 schools well under the 50 ms a picker may
+    take (bench/run.py measures it)."""
+    parts, params = [SEARCH_SELECT], [year or school_year(), school.id]
+    if not include_left:
+        parts.append(SEARCH_AT_SCHOOL)
+        params.append(today().isoformat())
+    for token in (query or "").split()[:8]:
+        words = normalize(token).split()[:8]
+        name = " AND ".join([SEARCH_WORD] * len(words))
+        parts.append(f"AND (({name}) OR {SEARCH_GROUP}) " if words else f"AND {SEARCH_GROUP} ")
+        params += [f"%{word}%" for word in words] + [token[:20].lower()]
+    if group:
+        parts.append(f"AND {SEARCH_GROUP} ")
+        params.append(group.lower())
+    parts.append(SEARCH_ORDER)
+    params.append(limit)
+    return [_pupil(school, row) for row in database.execute_sql(constant_sql("".join(parts)), params)]
+
+
+def _date(value):
+    """A date column as a date (SQLite returns its text)."""
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def group_years(school):
+    """The school years for which the school has groups, newest first (this one always)."""
+    years = {
+        y
+        for (y,) in PupilGroup.select(PupilGroup.school_year)
+        .where(PupilGroup.school == school.id)
+        .distinct()
+        .tuples()
+    }
+    years.add(school_year())
+    return sorted(years, reverse=True)
+
+
+def group_names(school, year=None):
+    """The names of the school's groups in ``year``, as a school lists them (1/2a … 8b)."""
+    names = {
+        n
+        for (n,) in PupilGroup.select(PupilGroup.name)
+        .where((PupilGroup.school == school.id) & (PupilGroup.school_year == (year or school_year())))
+        .distinct()
+        .tuples()
+    }
+    return sorted(names, key=lambda n: (grade_of(n) or 9, n.lower()))
+
+
+def group_history(pupil):
+    """[(school year, group name)] of ``pupil``, newest first."""
+    return list(
+        PupilGroup.select(PupilGroup.school_year, PupilGroup.name)
+        .where(PupilGroup.pupil == pupil.id)
+        .order_by(PupilGroup.school_year.desc())
+        .tuples()
+    )
 
 
 def has_left(pupil, day=None):
@@ -145,20 +238,24 @@ def has_left(pupil, day=None):
 def save(school, values, group="", pupil=None, user=None):
     """Add a pupil (``pupil`` None) or change one, with this year's group; audited in the
     same transaction. ``values``: las_number, first_name, prefix, last_name, birth_date,
-    enrolled_on. Returns the pupil."""
+    enrolled_on. Returns the pupil; raises PupilRefused when another pupil of the school
+    has the LAS number (two people saving at once: the unique index decides)."""
     values = dict(values)
     values["search"] = search_text(
         values["first_name"], values.get("prefix", ""), values["last_name"], values["las_number"]
     )
-    with atomic():
-        if pupil is None:
-            pupil = Pupil.create(school=school.id, **values)
-            action = "pupil.new"
-        else:
-            Pupil.update(updated_at=utcnow(), **values).where(Pupil.id == pupil.id).execute()
-            action = "pupil.edit"
-        set_group(school, pupil, group)
-        audit(action, school=school, detail=f"leerling {pupil.id}", pupil=pupil)
+    try:
+        with atomic():
+            if pupil is None:
+                pupil = Pupil.create(school=school.id, **values)
+                action = "pupil.new"
+            else:
+                Pupil.update(updated_at=utcnow(), **values).where(Pupil.id == pupil.id).execute()
+                action = "pupil.edit"
+            set_group(school, pupil, group)
+            audit(action, school=school, user=user, detail=f"leerling {pupil.id}", pupil=pupil)
+    except IntegrityError:
+        raise PupilRefused("Dit leerlingnummer heeft al een andere leerling van de school.") from None
     return in_school(school, pupil.id)
 
 
@@ -173,9 +270,17 @@ def set_group(school, pupil, group, year=None):
 
 
 def mark_left(school, pupil, left_on, user=None):
+    """Mark ``pupil`` as left on ``left_on`` (None: back at school). Never a deletion: the
+    cases about the child stay, and the retention periods decide when the record goes."""
     with atomic():
         Pupil.update(left_on=left_on, updated_at=utcnow()).where(Pupil.id == pupil.id).execute()
-        audit("pupil.left", school=school, detail=f"leerling {pupil.id}", pupil=pupil)
+        audit(
+            "pupil.left" if left_on else "pupil.back",
+            school=school,
+            user=user,
+            detail=f"leerling {pupil.id}" + (f": {left_on.isoformat()}" if left_on else ""),
+            pupil=pupil,
+        )
 
 
 # ------------------------------------------------------------------ cases ----

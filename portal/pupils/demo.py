@@ -25,6 +25,8 @@ DEMO_PUPILS = {
     "Lotte Jansen": "100176",
     "Noah Bakker": "100127",
     "Amira Yilmaz": "100151",
+    "Yara Kaya": "100140",
+    "Levi Smit": "100160",
 }
 
 _FIRST = (

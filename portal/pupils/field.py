@@ -14,6 +14,7 @@ case as a name "niet gekoppeld" until the contactpersoon links the pupil.
 
 import wtforms
 from flask import g
+from flask import has_request_context
 from flask import url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -93,9 +94,11 @@ class PupilField(wtforms.Field):
     def process(self, formdata, data=wtforms.utils.unset_value, extra_filters=None):
         self.process_errors = []
         self.pupil, self.query, self.candidates, self.chosen = None, None, [], ""
+        self.searching = False
         if formdata is not None:
-            self.chosen = (formdata.get(self.name) or "").strip()
+            self.chosen = (formdata.get(self.name) or "").strip()[:20]
             self.query = (formdata.get(f"{self.name}-zoek") or "").strip()[:100]
+            self.searching = bool(formdata.get(f"{self.name}-zoekknop"))
             self.data = None
             return
         if data is wtforms.utils.unset_value:
@@ -114,27 +117,29 @@ class PupilField(wtforms.Field):
         if self.data is not None and self.pupil is not None:
             return  # filled in beforehand and not posted
         school = g.get("school")
-        if self.chosen:
-            try:
-                pupil = in_school(school, bounded_int(self.chosen)) if school else None
-            except ValueError:
-                pupil = None
-            if pupil is None:
+        if (self.chosen or self.query) and not _may_pick(school):
+            # Not even a posted id is looked up: its answer would name a child.
+            raise wtforms.validators.StopValidation(
+                "U mag geen leerlingen opzoeken. Vraag de directie om deze stap."
+            )
+        chosen = self._chosen_pupil(school) if self.chosen else None
+        # "Zoek" pressed with other words than the chosen pupil's name: search again. (Enter
+        # in any field of a form without JavaScript presses the first button, this one: with
+        # the search text unchanged that means "send", so the choice stands.)
+        search_again = self.searching and self.query and (chosen is None or self.query != full_name(chosen))
+        if self.chosen and not search_again:
+            if chosen is None:
                 raise wtforms.validators.StopValidation("Kies een leerling uit de lijst.")
-            if has_left(pupil):
+            if has_left(chosen):
+                # A pupil who left gets nothing new in the file (their cases stay).
                 raise wtforms.validators.StopValidation(
-                    f"{full_name(pupil)} heeft de school verlaten en kan niet aan een nieuwe "
+                    f"{full_name(chosen)} heeft de school verlaten en kan niet aan een nieuwe "
                     "zaak worden gekoppeld."
                 )
-            self.pupil, self.data = pupil, full_name(pupil)
-            if self.query and self.query != self.data:
-                self.query = self.data
+            self.pupil, self.data = chosen, full_name(chosen)
+            self.query = self.data
             return
         if self.query:
-            if school is None or not has_permission(current_user, school, PICK):
-                raise wtforms.validators.StopValidation(
-                    "U mag geen leerlingen opzoeken. Vraag de directie om deze stap."
-                )
             self.candidates = search(school, self.query, limit=CANDIDATES)
             if not self.candidates:
                 raise wtforms.validators.StopValidation(
@@ -146,8 +151,23 @@ class PupilField(wtforms.Field):
             raise wtforms.validators.StopValidation(self.required_message)
         self.data = ""
 
+    def _chosen_pupil(self, school):
+        """The pupil whose id was posted, if the school's (another school's id: None)."""
+        try:
+            return in_school(school, bounded_int(self.chosen)) if school else None
+        except ValueError:
+            return None
+
     def _value(self):
         return self.data or ""
+
+
+def _may_pick(school):
+    """May whoever sends the form choose the school's pupils (``portal.pupil_pick``)? Code
+    outside a request (demo data, an import) may."""
+    if not has_request_context():
+        return school is not None
+    return school is not None and has_permission(current_user, school, PICK)
 
 
 def _school_pupil(pupil_id):
