@@ -108,8 +108,9 @@ def test_column_headers_sort_and_say_how(app, client, many):
     assert text.count("aria-sort") == 1  # the other columns are not sorted
     default = client.get("/klaverweide/zaken/").get_data(as_text=True)
     assert 'aria-sort="descending"><a href="/klaverweide/zaken/?sorteer=gewijzigd&amp;richting=op"' in default
-    # Filtering keeps the order.
-    assert '<input type="hidden" name="sorteer" value="termijn">' in text
+    # The filter form offers the same orders (a phone shows no headers) and keeps the one chosen.
+    assert '<option value="termijn" selected>Termijn</option>' in text
+    assert '<option value="op" selected>Oplopend</option>' in text
 
 
 def test_deadline_and_pupil_columns(app, client):

@@ -196,6 +196,13 @@ COLUMNS = (
     ("soort", "Soort"),
     ("gewijzigd", "Laatst gewijzigd"),
 )
+# The same orders in the filter form (a phone shows no column headers to click).
+SORT_CHOICES = (
+    ("gewijzigd", "Laatst gewijzigd"),
+    ("termijn", "Termijn"),
+    ("status", "Status"),
+    ("soort", "Soort"),
+)
 
 
 def _sort_links(here, args, filters):
@@ -247,6 +254,9 @@ def index():
         errors=errors,
         columns=COLUMNS,
         sort_links=_sort_links(here, args, filters),
+        sort_choices=SORT_CHOICES,
+        sort=filters.sort,
+        direction=filters.direction,
         export_query=f"?{query}" if query else "",
     ), (422 if errors else 200)
 
