@@ -212,6 +212,87 @@ def percentile(values, pct):
     return values[min(len(values) - 1, max(0, round(pct / 100 * len(values)) - 1))]
 
 
+# ----------------------------------------------------------------- search ----
+
+
+def measure_search(servers, targets, cookies, dbs, args):
+    """The case list with a search word against page 1 without one (paired per round), and
+    the "Te doen" count in-process. The seeded cases get their search index here, written
+    by SQL as portal/search.py would (reference, title, timeline); one case in 5,000 also
+    holds a rare word, as a pupil's name is: the search that must not walk every case."""
+    rare = "fietsenhok"
+    index = (
+        'INSERT INTO "portal_case_search" ("rowid", "body", "names") '
+        "SELECT c.id, c.reference || ' ' || replace(c.reference, '-', ' ') || ' ' || c.title || ' ' || "
+        "COALESCE((SELECT group_concat(e.text, ' ') FROM portal_case_event AS e WHERE e.case_id = c.id), '') "
+        "|| CASE WHEN c.id % 5000 = 7 THEN ' ' || ? ELSE '' END, '' FROM portal_case AS c"
+    )
+    for path in dbs.values():
+        con = sqlite3.connect(path)
+        with con:
+            con.execute('DELETE FROM "portal_case_search"')
+            con.execute(index, (rare,))
+        con.close()
+    pages = {
+        "list": "Case list, page 1 (no search)",
+        "common": "Case list, search 'pesten' (1 case in 6)",
+        "rare": f"Case list, search '{rare}' (1 case in 5,000)",
+    }
+    raw = {str(s): {p: [] for p in pages} for s in dbs}
+    for rnd in range(args.rounds):
+        log(f"Search round {rnd + 1}/{args.rounds}")
+        for size in dbs:
+            port, t = servers[size][1], targets[size]
+            paths = {"list": t["list"], "common": t["list"] + "?q=pesten", "rare": t["list"] + f"?q={rare}"}
+            for page in pages:
+                out = load(port, [paths[page]], cookies[size], args, expect="<tbody>")
+                out.pop("latencies_ms", None)
+                raw[str(size)][page].append(out)
+                log(f"  {pages[page]:45} {size:>7,}: {out['rps']:7.1f} req/s  p50 {out['p50_ms']:6.1f} ms")
+    out = {"pages": pages, "http": {}}
+    for size in dbs:
+        rounds = raw[str(size)]
+        out["http"][str(size)] = {
+            page: {
+                "rps": statistics.median(r["rps"] for r in rounds[page]),
+                "p50_ms": statistics.median(r["p50_ms"] for r in rounds[page]),
+                "vs_list": statistics.median(
+                    s["rps"] / b["rps"] for s, b in zip(rounds[page], rounds["list"], strict=True)
+                ),
+                "errors": sum(r["errors"] for r in rounds[page]),
+            }
+            for page in pages
+        }
+    # The header's count, in-process at the largest size: one statement, timed.
+    os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{dbs[max(dbs)]}"
+    from bench.app import create_app
+    from portal.db import database
+    from portal.models import School
+    from portal.models import User
+    from portal.notifications import count_for
+
+    app = create_app()
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            school = School.get(School.slug == "klaverweide")
+            user = User.get(User.email == EMAIL)
+            count_for(user.id, school.id)
+            times = []
+            for _ in range(200):
+                t0 = time.perf_counter()
+                count_for(user.id, school.id)
+                times.append(time.perf_counter() - t0)
+        finally:
+            database.close()
+    out["todo_count_us"] = statistics.median(times) * 1e6
+    for size in dbs:
+        for page, r in out["http"][str(size)].items():
+            log(f"{pages[page]:47} {size:>8,} {r['rps']:8.1f} req/s  x{r['vs_list']:.2f} of page 1")
+    log(f"'Te doen' count at {max(dbs):,} cases: {out['todo_count_us']:.0f} µs (median of 200)")
+    return out
+
+
 # ---------------------------------------------------------------- letters ----
 
 
@@ -571,6 +652,7 @@ def main(argv=None):
                     f"p50 {out['p50_ms']:6.1f} ms  p95 {out['p95_ms']:6.1f} ms"
                     f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}"
                 )
+        res["search"] = measure_search(servers, targets, cookies, dbs, args)
         for size in sizes:
             stop_server(servers.pop(size)[0])
         http_res = {}

@@ -83,6 +83,15 @@ def create_app(test_config=None):
     partners.init_app(app)
     pupil_views.init_app(app)
     inzage_views.init_app(app)
+    from . import board_overview
+    from . import notifications
+    from . import reminders
+    from . import search
+
+    notifications.init_app(app)
+    board_overview.init_app(app)
+    reminders.init_app(app)
+    search.init_app(app)
     _register_plugin_blueprints(app, pm)
 
     from . import cli

@@ -22,6 +22,11 @@ def register_permissions():
             ("directie", "bestuur", "beheerder"),
         ),
         Permission("portal.reports", "Jaarcijfers bekijken", ("directie", "bestuur")),
+        Permission(
+            "portal.board_overview",
+            "Het bestuursoverzicht zien: per school open zaken, verlopen termijnen en cijfers",
+            ("bestuur",),
+        ),
         Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
         Permission("portal.partner_list", "De externe partners van de school opzoeken", ALL_STAFF),
         # The roles that managed the trauma plugin's list (trauma.partners) before the core had it.
@@ -94,6 +99,13 @@ def nav_items(user, school):
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),
         NavItem("portal.reports", "Jaarcijfers", "reports.report_index", "portal.reports", order=85),
+        NavItem(
+            "portal.board_overview",
+            "Bestuursoverzicht",
+            "board_overview.index",
+            "portal.board_overview",
+            order=86,
+        ),
         NavItem("portal.admin", "Beheer", "admin.index", "portal.admin", order=90),
     ]
 

@@ -228,6 +228,11 @@ class CaseType:
     # (besides ``retention_days``). Kennisnet's bewaartermijnen: the pupil file 2 years after
     # leaving. 0: only ``retention_days`` counts.
     retention_years_after_left: int = 2
+    # Columns of ``detail`` whose text the case list's search finds (besides the reference,
+    # the title, the pupils and the timeline, which every type's search covers). Name only
+    # columns that everyone who sees the case sees on its page: a search never finds more
+    # than the page shows.
+    search_columns: tuple[str, ...] = ()
     # False for a case that is never about a child (an evaluation moment, an evacuation
     # drill): its page has no pupils section and no pupil can be linked to it.
     about_pupils: bool = True

@@ -214,6 +214,8 @@ class Case(BaseModel):
             (("school", "reference"), True),
             (("school", "updated_at", "id"), False),
             (("school", "case_type", "updated_at", "id"), False),
+            # This school year's cases per school (the bestuur's overview; migration m0016).
+            (("school", "created_at"), False),
         )
 
 
@@ -275,7 +277,8 @@ class CaseEvent(BaseModel):
 
     class Meta:
         table_name = "portal_case_event"
-        indexes = ((("case", "at"), False),)
+        # (kind, at): the new messages and assignments of "Te doen" (migration m0016).
+        indexes = ((("case", "at"), False), (("kind", "at"), False))
 
 
 class CaseChecklistItem(BaseModel):
@@ -619,3 +622,34 @@ class CaseLink(BaseModel):
 
 
 CORE_MODELS += [CaseLink]
+
+
+class NotificationSeen(BaseModel):
+    """When a user last opened their "Te doen" page at a school (migration m0016): what
+    came in after it (a parent's message, a case assigned to them) counts as new
+    (portal/notifications.py)."""
+
+    user = peewee.ForeignKeyField(User, on_delete="CASCADE", backref="+")
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    seen_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_notification_seen"
+        indexes = ((("user", "school"), True),)
+
+
+class DeadlineReminder(BaseModel):
+    """A reminder mail that was queued for a deadline falling due on ``due_date`` (migration
+    m0016): ``flask --app portal remind`` sends one per deadline and date, however often it
+    runs (portal/reminders.py). A deadline moved to another date is reminded again."""
+
+    deadline = peewee.ForeignKeyField(CaseDeadline, on_delete="CASCADE", backref="+")
+    due_date = peewee.DateField()
+    sent_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_deadline_reminder"
+        indexes = ((("deadline", "due_date"), True),)
+
+
+CORE_MODELS += [NotificationSeen, DeadlineReminder]

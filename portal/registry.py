@@ -98,6 +98,9 @@ class Registry:
         items = [c.name for c in ct.checklist]
         if len(items) != len(set(items)):
             raise PluginError(f"case type {ct.name}: duplicate checklist items")
+        for column in ct.search_columns:
+            if ct.detail is None or column not in ct.detail._meta.fields:
+                raise PluginError(f"case type {ct.name}: search column {column!r} is not a detail column")
 
     def owner_of_case_type(self, name):
         return self.case_type_owner[name]

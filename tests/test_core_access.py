@@ -272,9 +272,10 @@ def test_context_loaded_with_school_and_session_equals_the_context_query(app):
             database.close()
 
 
-def test_a_logged_in_case_list_runs_three_queries(app, client, monkeypatch):
-    """Session with roles, school with its plugins and permission changes, the list:
-    nothing else (the per-connection PRAGMAs are not counted)."""
+def test_a_logged_in_case_list_runs_four_queries(app, client, monkeypatch):
+    """Session with roles, school with its plugins and permission changes, the list, the
+    count of "Te doen" in the header: nothing else (the per-connection PRAGMAs are not
+    counted)."""
     import os
 
     from portal import audit as audit_module
@@ -292,5 +293,6 @@ def test_a_logged_in_case_list_runs_three_queries(app, client, monkeypatch):
         database.obj, "execute_sql", lambda sql, params=None: seen.append(sql) or real(sql, params)
     )
     assert client.get("/klaverweide/zaken/").status_code == 200
-    assert len(seen) == 3, "\n".join(seen)
+    assert len(seen) == 4, "\n".join(seen)
     assert 'FROM "portal_user_session"' in seen[0] or 'FROM "portal_user_session"' in seen[1]
+    assert 'FROM "portal_notification_seen"' in seen[3]

@@ -463,6 +463,15 @@ TYPE = api.CaseType(
     # A parent's AVG inzage may be refused where it would harm the child (AVG art. 23(1)(i),
     # UAVG art. 41): a meldcode file goes into an export only when the directie includes it.
     inzage_by_default=False,
+    # Found by the case list's search, for those who may see the file (nobody else).
+    search_columns=(
+        "pupil_name",
+        "signals",
+        "contra_signals",
+        "considerations",
+        "reported_what",
+        "help_agreements",
+    ),
     summary_template="meldcode/summary.html",
     summary_context=details.summary,
     detail=models.Dossier,

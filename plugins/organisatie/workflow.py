@@ -53,6 +53,7 @@ def action_text(form):
 EVALUATION_TYPE = api.CaseType(
     name=EVALUATION,
     title="Evaluatiemoment veiligheid",
+    search_columns=("agenda", "minutes", "decisions"),
     prefix="EV",
     states=(
         api.State("gepland", "Gepland"),
@@ -153,6 +154,7 @@ def record_evaluation(detail):
 DRILL_TYPE = api.CaseType(
     name=DRILL,
     title="Ontruimingsoefening",
+    search_columns=("scenario", "notes", "problems", "evaluation"),
     prefix="OT",
     states=(
         api.State("gepland", "Gepland"),

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import mail
 from .. import pupils
+from .. import search
 from ..access import has_permission
 from ..access import users_with_permission
 from ..audit import audit
@@ -190,6 +191,7 @@ def create_case(
             data=data,
         )
         _start_deadlines(case, ct, "created", local(now).date())
+        search.refresh(case)
     return case
 
 
@@ -250,6 +252,7 @@ def start_case(
                 call(extra, case=case, detail=detail, **kw)
         if start.notify:
             _notify_start(case, ct, start, user, detail)
+        search.refresh(case)  # again: with the detail row and the names typed for pupils
         audit("case.create", case=case, school=school, detail=type_name)
     return case
 
@@ -415,6 +418,7 @@ def _commit_transition(case, ct, t, target, form, user, now):
         )
         _meet_deadlines(case, ct, t.name, target.closed, now)
         _start_deadlines(case, ct, t.name, local(now).date())
+        search.refresh(case)
         # In the same transaction: the change and its audit row stand or fall together.
         audit("case.transition", case=case, detail=t.name)
     return event
@@ -539,7 +543,7 @@ def add_event(case, kind, user=None, text="", visible_to_submitter=False, actor=
     """Append to the timeline and mark the case changed (call inside ``atomic()``)."""
     now = utcnow()
     Case.update(updated_at=now).where(Case.id == case.id).execute()
-    return CaseEvent.create(
+    event = CaseEvent.create(
         case=case.id,
         at=now,
         kind=kind,
@@ -549,6 +553,8 @@ def add_event(case, kind, user=None, text="", visible_to_submitter=False, actor=
         visible_to_submitter=visible_to_submitter,
         data=data,
     )
+    search.refresh(case.id)
+    return event
 
 
 def add_note(case, user, text, visible_to_submitter=False, token_hash=None, after=None):

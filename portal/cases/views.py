@@ -1,6 +1,7 @@
 """Case pages shared by every plugin: the list, the detail page and its actions."""
 
 import datetime
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint
@@ -22,6 +23,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
 from .. import documents
+from .. import search
 from ..access import has_permission
 from ..access import requires
 from ..attachments import takes_uploads
@@ -29,8 +31,10 @@ from ..audit import audit
 from ..audit import audit_view
 from ..calls import Lazy
 from ..calls import call
+from ..dates import nl_date
 from ..dates import nl_datetime
 from ..dates import today
+from ..figures import _utc_midnight as utc_midnight  # local midnight as naive UTC
 from ..forms import bounded_int
 from ..forms import no_nul
 from ..models import Case
@@ -43,6 +47,7 @@ from ..models import UserRole
 from ..registry import get_registry
 from . import engine
 from . import links
+from . import listing
 from . import starts
 from .listing import Filters
 from .listing import list_cases
@@ -70,42 +75,104 @@ def _note_form(formdata=None):
     return NoteForm(formdata) if formdata is not None else NoteForm(data={"form_token": codes.new_token()})
 
 
-def _cursor(value):
-    """Parse the keyset cursor ``<iso timestamp>_<id>``; None when absent or malformed."""
+def _cursor(value, sort):
+    """Parse the keyset cursor: ``<iso timestamp>_<id>`` for the last change, with
+    ``<sorted value>~`` in front for another order; None when absent or malformed."""
     if not value or "_" not in value:
         return None
+    key = None
+    if listing.SORT_KEYS.get(sort) is not None:
+        key, tilde, value = value.rpartition("~")
+        if not tilde:
+            return None
+        if sort == "termijn":
+            try:
+                key = datetime.date.fromisoformat(key)
+            except ValueError:
+                return None
+        key = key[:80] if isinstance(key, str) else key
     stamp, _, ident = value.rpartition("_")
     try:
-        return datetime.datetime.fromisoformat(stamp), bounded_int(ident)
+        tail = (datetime.datetime.fromisoformat(stamp), bounded_int(ident))
     except ValueError:
         return None
+    return tail if key is None else (key, *tail)
 
 
-@bp.route("/")
-@requires("portal.cases")
-def index():
-    school = g.school
+# A reference, whole or its start (KL-2026-0007, kl-2026): the list narrows to references.
+REFERENCE_RE = re.compile(r"[A-Za-z]{1,10}-\d[\d-]{0,20}")
+DATE_ERROR = "Vul een datum in als dd-mm-jjjj, bijvoorbeeld 7-12-2026."
+
+
+def _date_arg(raw):
+    """A date typed in the filter (2026-12-07 from a date field, or 7-12-2026); raises ValueError."""
+    raw = raw.strip()
+    m = re.fullmatch(r"(\d{1,2})-(\d{1,2})-(\d{4})", raw)
+    if m:
+        raw = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise ValueError(raw)
+    day = datetime.date.fromisoformat(raw)
+    if not 1900 <= day.year <= 2200:  # beyond, local midnight in UTC could fall off the calendar
+        raise ValueError(raw)
+    return day
+
+
+def list_filters(args, errors):
+    """The list's filters from the query string; problems with typed dates go in ``errors``
+    ({field: Dutch message}) and that filter is left out."""
     reg = get_registry()
-    args = request.args
-    filters = Filters(
+    q = " ".join(args.get("q", "").split())[:200]
+    sort = args.get("sorteer", "") if args.get("sorteer", "") in listing.SORT_KEYS else "gewijzigd"
+    direction = args.get("richting", "")
+    if direction not in ("op", "af"):
+        direction = listing.DEFAULT_DIRECTION[sort]
+    dates = {}
+    for name in ("van", "tot"):
+        raw = args.get(name, "")[:40]
+        if raw.strip():
+            try:
+                dates[name] = _date_arg(raw)
+            except ValueError:
+                errors[name] = DATE_ERROR
+    if "van" in dates and "tot" in dates and dates["tot"] < dates["van"]:
+        errors["tot"] = "De einddatum ligt vóór de begindatum."
+        del dates["tot"]
+    return Filters(
         case_type=args.get("soort", "") if args.get("soort", "") in reg.case_types else "",
         state=args.get("status", "")[:60],
         assignee=args.get("behandelaar", "") if args.get("behandelaar") in ("ik", "niemand") else "",
         include_closed=args.get("open") == "0",
         late_only=args.get("te_laat") == "1",
-        reference=args.get("q", "").strip().upper()[:40],
-        after=_cursor(args.get("na")),
+        reference=q.upper()[:40] if REFERENCE_RE.fullmatch(q) else "",
+        words="" if REFERENCE_RE.fullmatch(q) else q,
+        created_from=utc_midnight(dates["van"]) if "van" in dates else None,
+        created_before=utc_midnight(dates["tot"] + datetime.timedelta(days=1)) if "tot" in dates else None,
+        sort=sort,
+        direction=direction,
+        after=_cursor(args.get("na"), sort),
     )
+
+
+# The list's parameters that the audit log records. The search words are not among them:
+# they may be a child's name (the audit log holds no child's data); a reference is.
+AUDITED_ARGS = ("soort", "status", "behandelaar", "open", "te_laat", "van", "tot", "sorteer", "richting")
+
+
+def audit_detail(args, filters):
+    parts = [f"{k}={v}" for k, v in sorted(args.items()) if k in AUDITED_ARGS]
+    if filters.reference:
+        parts.append(f"q={filters.reference}")
+    elif filters.words:
+        parts.append(f"zoekwoorden={len(search.words(filters.words))}")
+    return " ".join(parts)[:200]
+
+
+def visible_rows(filters, limit):
+    """Rows of the list for the current user at this school, with their Dutch texts."""
+    school = g.school
+    reg = get_registry()
     viewable, confidential = visible_types(current_user, school)
-    # Which list, searched for what: the filters, never a name (the search is a reference).
-    audit_view(
-        "case.list",
-        detail=" ".join(
-            f"{k}={v}"
-            for k, v in sorted(args.items())
-            if k in ("soort", "status", "behandelaar", "open", "te_laat", "q")
-        )[:200],
-    )
     rows = list_cases(
         current_user.id,
         school.id,
@@ -113,27 +180,71 @@ def index():
         confidential,
         today(),
         filters,
-        PAGE_SIZE + 1,
+        limit,
         starter=starter_types(school),
     )
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
     for row in rows:  # texts made here: Python is cheaper than the same calls in Jinja
         ct = reg.case_types.get(row.case_type)
         row.type_title = ct.title if ct else row.case_type
         row.state_title = ct.state(row.state).title if ct else row.state
         row.when = nl_datetime(row.updated_at)
+        row.due_text = nl_date(row.due) if row.due else ""
+    return rows, viewable
+
+
+COLUMNS = (
+    ("termijn", "Termijn"),
+    ("status", "Status"),
+    ("soort", "Soort"),
+    ("gewijzigd", "Laatst gewijzigd"),
+)
+# The same orders in the filter form (a phone shows no column headers to click).
+SORT_CHOICES = (
+    ("gewijzigd", "Laatst gewijzigd"),
+    ("termijn", "Termijn"),
+    ("status", "Status"),
+    ("soort", "Soort"),
+)
+
+
+def _sort_links(here, args, filters):
+    """{sort: (link, aria-sort value or "")} for the sortable column headers: the first
+    click sorts in the column's usual direction, the next one turns it round."""
+    out = {}
+    base = {k: v for k, v in args.items() if k not in ("sorteer", "richting", "na")}
+    for sort, _label in COLUMNS:
+        if filters.sort == sort:
+            direction = "op" if filters.direction == "af" else "af"
+            state = "ascending" if filters.direction == "op" else "descending"
+        else:
+            direction, state = listing.DEFAULT_DIRECTION[sort], ""
+        out[sort] = (f"{here}?{urlencode({**base, 'sorteer': sort, 'richting': direction})}", state)
+    return out
+
+
+@bp.route("/")
+@requires("portal.cases")
+def index():
+    reg = get_registry()
+    args = request.args
+    errors = {}
+    filters = list_filters(args, errors)
+    # Which list, searched for what: the filters, never a name (see AUDITED_ARGS).
+    audit_view("case.list", detail=audit_detail(args, filters))
+    rows, viewable = visible_rows(filters, PAGE_SIZE + 1)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
     # This page's own address (what url_for("cases.index") gives, without building it):
     # the next page is it with the cursor added, a case is it plus the reference
     # (references are [A-Z0-9-]).
     here = request.script_root + request.path
     next_url = None
     if more:
-        cursor_text = f"{rows[-1].updated_at.isoformat()}_{rows[-1].id}"
-        next_url = f"{here}?{urlencode({**args.to_dict(), 'na': cursor_text})}"
+        next_url = f"{here}?{urlencode({**args.to_dict(), 'na': rows[-1].cursor(filters.sort)})}"
     # The filters offer only what this user can find: their case types, and the states
     # of the chosen type (or of all their types).
     chosen = [filters.case_type] if filters.case_type in viewable else viewable
+    query = urlencode({k: v for k, v in args.items() if k != "na"})
     return render_template(
         "cases/list.html",
         rows=rows,
@@ -142,7 +253,14 @@ def index():
         type_choices=[(name, reg.case_types[name].title) for name in viewable],
         state_choices=reg.state_choices(chosen),
         detail_prefix=here,
-    )
+        errors=errors,
+        columns=COLUMNS,
+        sort_links=_sort_links(here, args, filters),
+        sort_choices=SORT_CHOICES,
+        sort=filters.sort,
+        direction=filters.direction,
+        export_query=f"?{query}" if query else "",
+    ), (422 if errors else 200)
 
 
 def _load(reference):
@@ -463,4 +581,5 @@ def init_app(app):
 
 
 # The pupils section's routes are on this blueprint too (the module needs the ones above).
+from . import export  # noqa: E402,F401 - the list's downloads, on this blueprint too
 from . import pupil_links  # noqa: E402
