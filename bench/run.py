@@ -364,6 +364,17 @@ def measure_letters(db_path, workdir, runs):
     }
 
 
+# ---------------------------------------------------------- yearly report ---
+
+
+def report_bench(args):
+    """The yearly report of a school with five years of cases against that school's case list,
+    and the bestuur's version over 30 such schools (bench/report.py), with the query plans."""
+    from bench.report import run as run_report
+
+    return run_report(schools=30, per_school=2500, rounds=max(3, args.rounds))
+
+
 # ------------------------------------------------------------------ report ---
 
 
@@ -685,6 +696,7 @@ def main(argv=None):
             log(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+    res["yearly_report"] = report_bench(args)
     res["machine"]["loadavg_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     res["seconds"] = round(time.monotonic() - t_start, 1)
     res["checks"] = checks(res)

@@ -79,6 +79,9 @@ def create_app(test_config=None):
 
     public.init_app(app)
     calendar_views.init_app(app)
+    from . import report
+
+    report.init_app(app)
     admin.init_app(app)
     partners.init_app(app)
     pupil_views.init_app(app)

@@ -350,6 +350,20 @@ def users_with_permission(school, permission):
     )
 
 
+def holders_of(school, role):
+    """Active people who hold ``role`` at ``school`` itself, by name (the aandachtsfunctionaris,
+    the contactpersoon: whom the veiligheidsplan names)."""
+    from .models import User
+
+    return list(
+        User.select()
+        .distinct()
+        .join(UserRole)
+        .where((UserRole.school == school.id) & (UserRole.role == role) & (User.active == True))  # noqa: E712
+        .order_by(User.name)
+    )
+
+
 def staff_of(school):
     """Active people with a role at this school itself (not board-wide): the school's staff,
     e.g. whom a complaint may be about."""

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from .access import LOGIN
 from .access import has_permission
+from .access import holders_of
 from .access import public
 from .access import requires
 from .access import schools_enabling
@@ -71,6 +72,7 @@ from .declarations import DocumentTemplate
 from .declarations import NavItem
 from .declarations import Panel
 from .declarations import Permission
+from .declarations import PlanSection
 from .declarations import ReportFigure
 from .declarations import Setting
 from .declarations import Start
@@ -87,6 +89,7 @@ from .figures import count_if
 from .figures import in_school_year
 from .figures import open_item
 from .figures import overdue
+from .figures import per_month
 from .figures import per_school
 from .figures import sum_by
 from .figures import top
@@ -248,6 +251,7 @@ __all__ = [
     "Panel",
     "Partner",
     "Permission",
+    "PlanSection",
     "Plugin",
     "PUPIL_ROLES",
     "PupilField",
@@ -308,6 +312,7 @@ __all__ = [
     "get_setting",
     "get_visible",
     "has_permission",
+    "holders_of",
     "hookimpl",
     "html_to_pdf",
     "in_school_year",
@@ -333,6 +338,7 @@ __all__ = [
     "partner_choices",
     "partner_kind_label",
     "pdf_download",
+    "per_month",
     "per_school",
     "phone_characters",
     "phone_field",

@@ -27,6 +27,16 @@ def register_permissions():
             "Het bestuursoverzicht zien: per school open zaken, verlopen termijnen en cijfers",
             ("bestuur",),
         ),
+        # The yearly report (portal/report/): monitor results, actions, the MR's discussion.
+        Permission(
+            "portal.report_edit",
+            "Jaarverslag bijhouden: monitor, acties, bespreking, PDF maken",
+            ("directie",),
+        ),
+        # The bestuur's version across schools; only for a role held board-wide.
+        Permission("portal.board_report", "Het jaarverslag over alle scholen bekijken", ("bestuur",)),
+        Permission("portal.plan_view", "Het veiligheidsplan van de school lezen", ALL_STAFF),
+        Permission("portal.plan", "Het veiligheidsplan bijwerken en vaststellen", ("directie",)),
         Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
         Permission("portal.partner_list", "De externe partners van de school opzoeken", ALL_STAFF),
         # The roles that managed the trauma plugin's list (trauma.partners) before the core had it.
@@ -98,7 +108,7 @@ def nav_items(user, school):
         NavItem("portal.partners", "Externe partners", "partners.index", "portal.partner_list", order=70),
         NavItem("portal.meetings", "Netwerkoverleg", "partners.meetings", "portal.partners", order=75),
         NavItem("portal.calendar", "Schoolkalender", "calendar.index", "portal.calendar", order=80),
-        NavItem("portal.reports", "Jaarcijfers", "reports.report_index", "portal.reports", order=85),
+        NavItem("portal.reports", "Jaarverslag", "reports.report_index", "portal.reports", order=85),
         NavItem(
             "portal.board_overview",
             "Bestuursoverzicht",
@@ -106,6 +116,7 @@ def nav_items(user, school):
             "portal.board_overview",
             order=86,
         ),
+        NavItem("portal.plan", "Veiligheidsplan", "plan.index", "portal.plan_view", order=87),
         NavItem("portal.admin", "Beheer", "admin.index", "portal.admin", order=90),
     ]
 
@@ -113,17 +124,34 @@ def nav_items(user, school):
 @hookimpl
 def demo_data(school):
     from .partners import add_demo
+    from .report import demo as report_demo
 
     add_demo(school)
+    report_demo.add_demo(school)
 
 
 @hookimpl
 def dashboard_panels(user, school):
     from .cases.deadlines import deadline_lines
+    from .report.actions import action_deadline_lines
 
-    lines = deadline_lines(user, school)
+    lines = [*deadline_lines(user, school), *action_deadline_lines(user, school)]
     if not lines:
         lines = (("Geen termijnen deze week of te laat.", "", None),)
     return [
         Panel("portal.deadlines", "Termijnen deze week en te laat", tuple(lines), "portal.cases", order=0)
     ]
+
+
+@hookimpl
+def annual_report(school, year, user):
+    from .report.yearly import core_figures
+
+    return core_figures(school, year, user)
+
+
+@hookimpl
+def plan_section(school):
+    from .report.plan_core import core_sections
+
+    return core_sections(school)

@@ -1,6 +1,4 @@
-"""The school calendar page (vacations) and the annual figures page."""
-
-import datetime
+"""The school calendar page (vacations). The yearly report is in portal/report/."""
 
 from flask import Blueprint
 from flask import abort
@@ -10,7 +8,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_login import current_user
 from wtforms import DateField
 from wtforms import Form
 from wtforms import StringField
@@ -18,24 +15,18 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import ValidationError
 
-from .access import enabled_plugins
 from .access import requires
 from .audit import audit
-from .audit import audit_view
 from .dates import school_year_bounds
 from .dates import school_year_of
 from .dates import today
 from .db import atomic
 from .forms import no_nul
 from .forms import one_line
-from .models import UserRole
 from .models import Vacation
-from .plugins import collect
-from .registry import get_pm
 from .schoolcalendar import public_holidays
 
 bp = Blueprint("calendar", __name__, url_prefix="/<school>/kalender")
-reports = Blueprint("reports", __name__, url_prefix="/<school>/jaarcijfers")
 
 
 class VacationForm(Form):
@@ -95,34 +86,5 @@ def delete(vacation_id):
     return redirect(url_for("calendar.index"))
 
 
-@reports.route("/")
-@requires("portal.reports")
-def report_index():
-    try:
-        year = int(request.args.get("jaar", school_year_of(today())))
-    except ValueError:
-        year = school_year_of(today())
-    year = max(2000, min(year, 2100))
-    board_wide = (
-        UserRole.select()
-        .where((UserRole.user == current_user.id) & UserRole.school.is_null() & (UserRole.role == "bestuur"))
-        .exists()
-    )
-    all_schools = board_wide and request.args.get("alle") == "1"
-    school = None if all_schools else g.school
-    only = None if all_schools else enabled_plugins(g.school)
-    figures = collect(get_pm(), "annual_report", only=only, school=school, year=year, user=current_user)
-    audit_view("reports.view", detail=f"{year} {'alle' if all_schools else g.school.slug}")
-    return render_template(
-        "schools/reports.html",
-        figures=[f for _, f in figures],
-        year=year,
-        all_schools=all_schools,
-        board_wide=board_wide,
-        first=datetime.date(year, 8, 1),
-    )
-
-
 def init_app(app):
     app.register_blueprint(bp)
-    app.register_blueprint(reports)

@@ -325,7 +325,42 @@ class Panel:
 
 @dataclass(frozen=True)
 class ReportFigure:
+    """A figure of the yearly report: ``value`` (a count, or a text such as a median) and
+    ``rows`` of ``(label, value)``. The core sets each figure beside the same figure
+    (by ``name``) of the school year before, and draws it:
+
+    ``chart``: "bar" (a bar per row, last year beside it), "line" (``series`` per month), or
+    "" (a table only; the default, and a figure with count rows gets bars anyway).
+    ``series``: for a line, ``((line label, ((month label, value), ...)), ...)``, the
+    months of the school year from August (``portal.api.per_month`` gives them).
+    ``counts``: the value and the row values are counts of cases or people; the bestuur's
+    version across schools shows a count from 1 to 4 as "< 5". False for a figure whose
+    numbers are no counts (a median, days).
+    """
+
     name: str
     label: str
     value: Any
     rows: tuple = field(default_factory=tuple)
+    chart: str = ""
+    series: tuple = ()
+    counts: bool = True
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """A section of the school's veiligheidsplan (the ``plan_section`` hook).
+
+    ``number`` ("3.2.3") places it in the plan; a plugin's section replaces the core's
+    section of the same number. ``text`` is the default fixed text, which the school
+    replaces by its own words; ``live`` is what the portal fills in from the school's
+    configuration now (lines of text), and ``table`` rows shown under it, the first row
+    the column headers. No HTML: the core renders them.
+    """
+
+    name: str
+    number: str
+    heading: str
+    text: str
+    live: str = ""
+    table: tuple = ()

@@ -29,8 +29,9 @@ class Plugin:
     ``slug`` prefixes every name the plugin declares (tables, permissions, settings,
     templates under ``templates/<slug>/``); ``package`` is the plugin's package
     (``__name__``), where the core finds its ``templates/`` and ``migrations/``.
-    ``panels``, ``figures``, ``demo``, ``commands`` and ``contacts`` are functions called
-    with any of the hook's arguments that they name (``user``, ``school``, ``year``, ``cli``).
+    ``panels``, ``figures``, ``demo``, ``commands``, ``contacts`` and ``plan`` are functions
+    called with any of the hook's arguments that they name (``user``, ``school``, ``year``,
+    ``cli``).
     """
 
     def __init__(
@@ -54,6 +55,7 @@ class Plugin:
         veto=None,
         after_transition=None,
         contacts=None,
+        plan=None,
     ):
         self.slug = slug
         self.__name__ = package  # what the portal's loader and demo look at, as for a module
@@ -73,6 +75,7 @@ class Plugin:
         self.veto = veto
         self.after_transition = after_transition
         self.contacts = contacts
+        self.plan = plan
 
     def __repr__(self):
         return f"<Plugin {self.slug}>"
@@ -184,3 +187,7 @@ class Plugin:
     @hookimpl
     def annual_report(self, school, year, user):
         return list(call(self.figures, school=school, year=year, user=user) or ()) if self.figures else []
+
+    @hookimpl
+    def plan_section(self, school):
+        return list(call(self.plan, school=school) or ()) if self.plan else []

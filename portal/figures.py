@@ -210,3 +210,53 @@ def per_school(*parts, by=None):
         known = found.setdefault((name, school_id), [0] * sum(widths))
         found[(name, school_id)] = [a + _number(b) for a, b in zip(known, values, strict=True)]
     return tuple((name, *values) for (name, _), values in sorted(found.items()))
+
+
+# ---------------------------------------------------------------- per month ----
+
+# The months of a school year, from August, as a chart's axis shows them.
+MONTHS = (
+    (8, "aug"),
+    (9, "sep"),
+    (10, "okt"),
+    (11, "nov"),
+    (12, "dec"),
+    (1, "jan"),
+    (2, "feb"),
+    (3, "mrt"),
+    (4, "apr"),
+    (5, "mei"),
+    (6, "jun"),
+    (7, "jul"),
+)
+
+
+def month_of(column):
+    """The month (1-12) of a date or moment column, as the database computes it (a moment
+    in the month of its stored UTC time: a case started in the first hours of a month
+    may count in the month before)."""
+    from .db import is_sqlite
+
+    if is_sqlite():
+        return peewee.fn.strftime("%m", column).cast("INTEGER")
+    return peewee.fn.date_part("month", column).cast("INTEGER")
+
+
+def per_month(query, column, *also):
+    """Rows ``(month label, count, *also)`` for the twelve months of the school year from
+    August, from one statement: ``query`` already limited to the year (``year_rows``), the
+    months of ``column``. For a figure's ``series``."""
+    month = month_of(column)
+    found = _grouped(query, (month,), (count(), *also))
+    zero = (0,) * (1 + len(also))
+    return tuple((label, *found.get((number,), zero)) for number, label in MONTHS)
+
+
+def per_type_and_month(query, column):
+    """{case type: {month number: count}} of ``query`` (rows joined to ``Case``): one
+    statement for a line per case type."""
+    found = _grouped(query, (Case.case_type, month_of(column)), (count(),))
+    out = {}
+    for (case_type, month), (n,) in found.items():
+        out.setdefault(case_type, {})[month] = n
+    return out

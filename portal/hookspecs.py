@@ -114,3 +114,13 @@ def annual_report(school, year, user):
     ``user`` is who looks (None outside a request): figures about files few may see can be
     coarser for someone who may not see those files.
     """
+
+
+@hookspec
+def plan_section(school):
+    """Return a list of ``PlanSection``: the plugin's sections of ``school``'s veiligheidsplan.
+
+    Each has a number ("3.2.3"), a heading, the default fixed text (the school edits it)
+    and the live configuration filled in (``live`` lines, ``table`` rows). A plugin's section
+    replaces the core's default section of the same number.
+    """

@@ -216,6 +216,10 @@ class Case(BaseModel):
             (("school", "case_type", "updated_at", "id"), False),
             # This school year's cases per school (the bestuur's overview; migration m0016).
             (("school", "created_at"), False),
+            # The yearly figures: a school's cases of a type started in a school year, and
+            # the same across all schools for the bestuur (m0015).
+            (("school", "case_type", "created_at"), False),
+            (("case_type", "created_at"), False),
         )
 
 
@@ -653,3 +657,148 @@ class DeadlineReminder(BaseModel):
 
 
 CORE_MODELS += [NotificationSeen, DeadlineReminder]
+
+
+# ------------------------------------------------- yearly report and safety plan (m0015) ----
+
+
+class MonitorResult(BaseModel):
+    """The yearly measurement of how safe pupils feel (veiligheidsplan 3.3.4): the instrument,
+    when, how many answered, a note, and when the results went to the inspectie (a legal
+    duty). The scores are ``MonitorScore`` rows: for the school and per group."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    school_year = peewee.IntegerField()  # the year in which the school year starts (1 August)
+    instrument = peewee.CharField(max_length=120)
+    measured_on = peewee.DateField()
+    invited = peewee.IntegerField(null=True)
+    respondents = peewee.IntegerField(null=True)
+    note = peewee.TextField(default="")
+    inspectie_on = peewee.DateField(null=True)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_monitor_result"
+        indexes = ((("school", "school_year"), False),)
+
+
+class MonitorScore(BaseModel):
+    """One key score of a measurement: for the school (``group_name`` empty) or one group."""
+
+    monitor = peewee.ForeignKeyField(MonitorResult, on_delete="CASCADE", backref="scores")
+    group_name = peewee.CharField(max_length=40, default="")
+    indicator = peewee.CharField(max_length=40)  # key of report.monitor.INDICATORS
+    score = peewee.FloatField()
+
+    class Meta:
+        table_name = "portal_monitor_score"
+
+
+class SafetyAction(BaseModel):
+    """An intervention of the safety part of the jaarplan (veiligheidsplan 3.3.5): its goal,
+    who carries it (a role, never a name), the due date, the state, and the finding it
+    answers (a monitor score, an incident trend, an evaluation moment)."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    school_year = peewee.IntegerField()
+    goal = peewee.TextField()
+    owner = peewee.CharField(max_length=40)  # key of report.actions.OWNERS
+    due_on = peewee.DateField()
+    status = peewee.CharField(max_length=20, default="gepland")  # key of report.actions.STATUSES
+    finding_kind = peewee.CharField(max_length=20)  # key of report.actions.FINDINGS
+    finding = peewee.TextField(default="")
+    result = peewee.TextField(default="")
+    done_on = peewee.DateField(null=True)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_safety_action"
+        indexes = (
+            (("school", "school_year"), False),
+            (("school", "status", "due_on"), False),
+        )
+
+
+class ReportReview(BaseModel):
+    """When a school year's report was discussed: in the MR (3.3.4) and with the
+    clusterdirecteur (2.2.4); printed in the report."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    school_year = peewee.IntegerField()
+    mr_on = peewee.DateField(null=True)
+    cluster_on = peewee.DateField(null=True)
+    updated_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_report_review"
+        indexes = ((("school", "school_year"), True),)
+
+
+class ReportDocument(BaseModel):
+    """A yearly report produced as PDF, archived like a letter (bytes, sha256, who, when);
+    producing it again makes a new version. ``school`` NULL: the bestuur's version across
+    all schools."""
+
+    school = peewee.ForeignKeyField(School, null=True, on_delete="CASCADE", backref="+")
+    school_year = peewee.IntegerField()
+    version = peewee.IntegerField()
+    filename = peewee.CharField(max_length=200)
+    content = peewee.BlobField()
+    sha256 = peewee.CharField(max_length=64)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_report_document"
+        indexes = ((("school", "school_year", "version"), False),)
+
+
+class PlanText(BaseModel):
+    """The school's own fixed text of one section of its veiligheidsplan (by section number;
+    without a row the section's default text counts)."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    number = peewee.CharField(max_length=20)
+    text = peewee.TextField()
+    updated_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_plan_text"
+        indexes = ((("school", "number"), True),)
+
+
+class PlanVersion(BaseModel):
+    """A version of the generated veiligheidsplan: the PDF as it was made, the sections as
+    they stood (``sections``: JSON, to show what changed since), and when the directie
+    adopted it and the MR consented (empty: a concept)."""
+
+    school = peewee.ForeignKeyField(School, on_delete="CASCADE", backref="+")
+    version = peewee.IntegerField()
+    adopted_on = peewee.DateField(null=True)
+    mr_consent_on = peewee.DateField(null=True)
+    sections = JSONField()
+    filename = peewee.CharField(max_length=200)
+    content = peewee.BlobField()
+    sha256 = peewee.CharField(max_length=64)
+    created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "portal_plan_version"
+        indexes = ((("school", "version"), True),)
+
+
+CORE_MODELS += [
+    MonitorResult,
+    MonitorScore,
+    SafetyAction,
+    ReportReview,
+    ReportDocument,
+    PlanText,
+    PlanVersion,
+]

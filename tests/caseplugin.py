@@ -23,6 +23,7 @@ from portal.declarations import ChecklistItem
 from portal.declarations import Deadline
 from portal.declarations import DocumentTemplate
 from portal.declarations import Permission
+from portal.declarations import PlanSection
 from portal.declarations import ReportFigure
 from portal.declarations import State
 from portal.declarations import Transition
@@ -187,6 +188,22 @@ def annual_report(school, year, user):
 @hookimpl
 def school_contacts(school):
     return [SchoolContact("testzaak.vp", "vertrouwenspersoon", "Vera Testpersoon", phone="036 000 9999")]
+
+
+@hookimpl
+def plan_section(school):
+    # Replaces the core's 3.1.9; the live line shows the configuration is read now.
+    n = Case.select().where((Case.case_type == TYPE.name) & (Case.school == school.id)).count()
+    return [
+        PlanSection(
+            "testzaak.plan",
+            "3.1.9",
+            "Fysieke veiligheid (testzaak)",
+            "Vaste testtekst van de testzaak.",
+            live=f"Testzaken van {school.name}: {n}",
+            table=(("Kolom", "Waarde"), ("testrij", str(n))),
+        )
+    ]
 
 
 @hookimpl

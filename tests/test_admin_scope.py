@@ -600,7 +600,20 @@ def _foreign_objects(app):
             sha256="0" * 64,
             pdf_sha256="0" * 64,
         )
+        # The yearly report and the plan (portal/report/): the demo's measurement and action.
+        from portal.models import MonitorResult
+        from portal.models import PlanVersion
+        from portal.models import SafetyAction
+
+        monitor = MonitorResult.select().where(MonitorResult.school == kw.id).first()
+        safety_action = SafetyAction.select().where(SafetyAction.school == kw.id).first()
+        plan = PlanVersion.create(
+            school=kw, version=1, sections={}, filename="plan.pdf", content=b"%PDF-1.4", sha256="0" * 64
+        )
         return {
+            "monitor_id": (MonitorResult, monitor.id),
+            "safety_action_id": (SafetyAction, safety_action.id),
+            "version_id": (PlanVersion, plan.id),
             "vacation_id": (Vacation, vacation.id),
             "pupil_id": (Pupil, pupil.id),
             "partner_id": (Partner, partner.id),

@@ -192,6 +192,19 @@ def test_hook_annual_report(app, client):
     assert "Bekeken door: Ruben Hoekstra" in html  # the hook is told who looks
 
 
+def test_hook_plan_section(app, client):
+    """The example's section replaces the core's of the same number, with its live data."""
+    with db_ctx(app):
+        make_case("voor het plan")
+    login(client, "directie")
+    html = client.get("/klaverweide/veiligheidsplan/").get_data(as_text=True)
+    assert "3.1.9 Fysieke veiligheid (testzaak)" in html
+    assert "Vaste testtekst van de testzaak." in html
+    assert "Testzaken van De Klaverweide: 1" in html
+    assert "3.1.10 Medisch handelen" in html  # the core's sections stand around it
+    assert "afspraken over het deurbeleid" not in html  # the core's 3.1.9 text is replaced
+
+
 # ------------------------------------------------------------ pluggy rules ----
 
 

@@ -10,6 +10,7 @@ case's rows for the page and the letters), documents, reports (panels, figures),
 from portal import api
 
 from . import demo
+from . import plan
 from . import reports
 from . import workflow
 from .documents import DOCUMENTS
@@ -65,4 +66,5 @@ plugin = api.Plugin(
     panels=reports.panels,
     figures=reports.figures,
     demo=demo.add_demo,
+    plan=plan.sections,
 )

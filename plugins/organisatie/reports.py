@@ -233,14 +233,16 @@ def _register(school, year):
     held = register.by_role(school, year)
     roles = [key for key, _label in ROLES if key != "bhv"]
     filled = sum(1 for key in roles if held[key])
-    rows = [
-        (label, ", ".join(a.person.name for a in held[key]) or "niet bezet")
-        for key, label in ROLES
-        if key != "bhv"
-    ]
+    # Who holds a role is the register's page; the yearly report names nobody (it goes to
+    # the MR and the bestuur), so only whether each role is filled.
+    rows = [(label, _holders(len(held[key]))) for key, label in ROLES if key != "bhv"]
     status = register.bhv_status(school, year, _year_day(year))
     rows.append(("BHV'ers", f"{status.count} van de {status.needed}; {status.valid} met geldig certificaat"))
     return f"{filled} van {len(roles)}", tuple(rows)
+
+
+def _holders(n):
+    return "niet bezet" if not n else ("1 persoon" if n == 1 else f"{n} personen")
 
 
 def _completeness(school, year):
