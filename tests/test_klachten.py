@@ -270,6 +270,15 @@ def test_a_post_with_only_the_required_fields_is_stored_through_the_core(app, cl
     with_db(app, check)
 
 
+def test_the_contactpersoon_finds_a_complaint_by_a_word_the_parent_wrote(app, client):
+    """The complaint's own text is searchable (its declared ``search_columns``)."""
+    ref, _ = submitted(client, what_happened="Mijn zoon wordt op de gymzaalgang uitgelachen.")
+    staff = as_role(app, "contactpersoon")
+    html = staff.get("/klaverweide/zaken/?open=0&q=gymzaalgang").get_data(as_text=True)
+    assert ref in html
+    assert ref not in staff.get("/klaverweide/zaken/?open=0&q=zwembadgang").get_data(as_text=True)
+
+
 def test_nul_and_control_characters_give_a_message_not_an_error(client):
     r = submit(client, what_happened="tekst\x07met bel")
     assert r.status_code == 422

@@ -1,9 +1,6 @@
 """The veiligheidsplan generated from the portal (issue 19, item 7): every section from the
 ``plan_section`` hook with the live configuration, the school's own texts, versions with
-their adoption as PDF, and what changed since the last adopted version.
-
-The sections of klachten, trauma, schorsing and social_media are tested from
-``tests/plan_dropins`` (put on their plugin objects here) until each plugin has its own."""
+their adoption as PDF, and what changed since the last adopted version."""
 
 import datetime
 import importlib
@@ -25,17 +22,6 @@ from .core_helpers import db_ctx
 from .core_helpers import school
 
 PAGE = "/klaverweide/veiligheidsplan/"
-DROPINS = ("klachten", "trauma", "schorsing", "social_media")
-
-
-@pytest.fixture
-def dropins(monkeypatch):
-    """Each plugin's section: its own ``plan`` if it has one, else the drop-in module's."""
-    for slug in DROPINS:
-        plugin = importlib.import_module(f"plugins.{slug}").plugin
-        if plugin.plan is None:
-            module = importlib.import_module(f"tests.plan_dropins.{slug}")
-            monkeypatch.setattr(plugin, "plan", module.sections)
 
 
 def pdf_text(data):
@@ -46,7 +32,7 @@ def make_version(client, **dates):
     return post(client, f"{PAGE}versies", {k: v.isoformat() for k, v in dates.items()}, page=PAGE)
 
 
-def test_the_plan_has_every_section_with_the_live_configuration(app, dropins):
+def test_the_plan_has_every_section_with_the_live_configuration(app):
     html = as_role(app, "leerkracht").get(PAGE).get_data(as_text=True)
     numbers = [
         "1 Inleiding",
@@ -73,7 +59,7 @@ def test_the_plan_has_every_section_with_the_live_configuration(app, dropins):
     assert "tekst van 3.1.3 wijzigen" not in html.lower()  # a teacher reads, does not edit
 
 
-def test_the_plan_pdf_holds_the_allowed_apps_and_the_partners(app, dropins):
+def test_the_plan_pdf_holds_the_allowed_apps_and_the_partners(app):
     boss = as_role(app, "directie")
     adopted, consent = datetime.date(2026, 10, 1), datetime.date(2026, 10, 15)
     assert make_version(boss, adopted_on=adopted, mr_consent_on=consent).status_code == 302
@@ -92,8 +78,10 @@ def test_the_plan_pdf_holds_the_allowed_apps_and_the_partners(app, dropins):
     assert version.sections["3.1.3"]["live"].startswith("Alleen Basispoort")
 
 
-def test_the_plan_stands_without_the_plugins_sections(app):
-    """Only the core's and the meldcode's own sections: the core's default text fills 3.1.3."""
+def test_the_plan_stands_without_the_plugins_sections(app, monkeypatch):
+    """Without the sections of four plugins the core's default text fills their places (3.1.3)."""
+    for slug in ("klachten", "trauma", "schorsing", "social_media"):
+        monkeypatch.setattr(importlib.import_module(f"plugins.{slug}").plugin, "plan", None)
     with db_ctx(app):
         found = {s.number: s for s in plan.sections(school())}
     assert found["3.1.3"].source == "portal" and "toestemming aan de directie" in found["3.1.3"].text
@@ -116,7 +104,7 @@ def test_the_school_writes_its_own_text_and_can_go_back_to_the_default(app):
     assert boss.get(f"{PAGE}sectie/9.9.9").status_code == 404
 
 
-def test_a_page_shows_what_changed_since_the_last_adopted_version(app, dropins):
+def test_a_page_shows_what_changed_since_the_last_adopted_version(app):
     boss = as_role(app, "directie")
     changes = f"{PAGE}wijzigingen"
     assert "nog geen vastgestelde versie" in boss.get(changes).get_data(as_text=True)

@@ -8,6 +8,7 @@ core serves (portal/public.py).
 from portal import api
 
 from . import demo
+from . import plan
 from . import reports
 from .documents import DOCUMENTS
 from .models import Gesprek
@@ -25,6 +26,7 @@ plugin = api.Plugin(
     panels=reports.panels,
     figures=reports.figures,
     demo=demo.add_demo,
+    plan=plan.sections,
     permissions=[
         api.Permission(
             "klachten.view",

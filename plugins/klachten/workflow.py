@@ -252,6 +252,7 @@ TYPE = api.CaseType(
     summary_template="klachten/summary.html",
     summary_context=summary_context,
     detail=Klacht,
+    search_columns=("what_happened", "tried_other", "hoped_for", "closing_summary", "pupil_name"),
     # The parents' form is public: the core serves it, the receipt, the follow-up page and
     # the PDF receipt; the templates extend the core's (templates/public/).
     start=api.Start(

@@ -11,6 +11,7 @@ reports (panels, figures), demo.
 from portal import api
 
 from . import demo
+from . import plan
 from . import reports
 from . import workflow
 from .documents import DOCUMENTS
@@ -56,4 +57,5 @@ plugin = api.Plugin(
     panels=reports.panels,
     figures=reports.figures,
     demo=demo.add_demo,
+    plan=plan.sections,
 )

@@ -185,6 +185,7 @@ SUSPENSION_TYPE = api.CaseType(
     summary_template="schorsing/summary_schorsing.html",
     summary_context=details.suspension_summary,
     detail=models.Incident,
+    search_columns=("description", "involved", "immediate_action", "place", "pupil_name"),
     # Confidential: only the directie and the bestuur (and an assignee) see it; the
     # directie's mail carries only the reference, nothing about the child.
     start=api.Start(
@@ -339,6 +340,7 @@ EXPULSION_TYPE = api.CaseType(
     summary_template="schorsing/summary_verwijdering.html",
     summary_context=details.expulsion_summary,
     detail=models.Expulsion,
+    search_columns=("grounds", "new_school", "pupil_name"),
     start=api.Start(
         forms.ExpulsionStartForm,
         "Verwijderingstraject starten",

@@ -10,6 +10,7 @@ README.md for the pages and the public JSON feed.
 from portal import api
 
 from . import demo
+from . import plan
 from . import reports
 from .models import AllowedApp
 from .views import bp
@@ -33,6 +34,7 @@ plugin = api.Plugin(
     panels=reports.panels,
     figures=reports.figures,
     demo=demo.add_demo,
+    plan=plan.sections,
     permissions=[
         api.Permission("social_media.use", "Zien welke apps en sites in de klas mogen", api.STAFF_ROLES),
         api.Permission(

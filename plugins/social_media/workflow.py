@@ -235,6 +235,7 @@ CASE_TYPE = api.CaseType(
     # approval on record for as long as it can be in force, plus a school year.
     retention_days=365 * 2,
     detail=AppRequest,
+    search_columns=("purpose", "reason"),
     start=START,
     summary_template="social_media/summary.html",
     summary_context=details.summary_context,

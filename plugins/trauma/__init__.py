@@ -11,6 +11,7 @@ This module declares the plugin; the core implements its hooks from that.
 from portal import api
 
 from . import demo
+from . import plan
 from . import reports
 from .details import DEFAULT_LETTER
 from .details import LETTER_SETTING
@@ -60,4 +61,5 @@ plugin = api.Plugin(
     panels=reports.panels,
     figures=reports.figures,
     demo=demo.add_demo,
+    plan=plan.sections,
 )

@@ -163,6 +163,15 @@ TYPE = api.CaseType(
     summary_template="trauma/summary.html",
     summary_context=summary_data,
     detail=TraumaEvent,
+    search_columns=(
+        "description",
+        "group_name",
+        "pupils",
+        "reported_by",
+        "parent_info",
+        "went_well",
+        "to_improve",
+    ),
     # The reporter is the assignee: they make the first assessment (stap 2) with the IB
     # and keep seeing the case, which is confidential. The IB and the directie get a mail
     # with the reference only.

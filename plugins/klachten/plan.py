@@ -2,8 +2,9 @@
 contactpersoon (3.5.3), live with the school's contactpersoon, the external
 vertrouwenspersoon, the term for acknowledging a complaint and the parents' form."""
 
-from plugins.klachten.choices import CATEGORIES
 from portal import api
+
+from .choices import CATEGORIES
 
 ROUTE = (
     "Met ons beleid willen we dat leerlingen zich veilig voelen op school. Toch kan het gebeuren "

@@ -1,8 +1,9 @@
 """Social media's section of the veiligheidsplan (3.1.3): the allowed apps and the rule for
 the rest, live from the school's list."""
 
-from plugins.social_media.models import AllowedApp
 from portal import api
+
+from .models import AllowedApp
 
 TEXT = (
     "Sociale media zijn programma's en apps waarmee online informatie wordt opgezocht, gedeeld en "

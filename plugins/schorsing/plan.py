@@ -1,8 +1,9 @@
 """Schorsing's section of the veiligheidsplan (3.2.2): what a serious incident is and the
 rules for suspension and expulsion, live with who decides and where to object."""
 
-from plugins.schorsing.choices import CATEGORIES
 from portal import api
+
+from .choices import CATEGORIES
 
 TEXT = (
     "Soms hebben we te maken met een ernstig incident; vaak is er dan sprake van "

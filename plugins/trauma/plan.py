@@ -1,9 +1,10 @@
 """Trauma's section of the veiligheidsplan (3.2.1): the school's own step plan and its
 external partners, live."""
 
-from plugins.trauma.choices import DEFAULT_STEPS
-from plugins.trauma.models import TraumaStep
 from portal import api
+
+from .choices import DEFAULT_STEPS
+from .models import TraumaStep
 
 TEXT = (
     "Leerlingen kunnen betrokken raken bij een emotioneel of traumatisch voorval, zoals het "
