@@ -124,7 +124,8 @@ def remind(day=None, echo=print):
     day = day or today()
     own = urlsplit(base_url())
     total = [0, 0]
-    for school in School.select().order_by(School.id):
+    # An archived school opens to nobody: its links would lead nowhere, so it is not reminded.
+    for school in School.select().where(School.archived_at.is_null()).order_by(School.id):
         # The access rules keep their answers per request: one made-up request per school,
         # for the portal's own host (with PORTAL_URL set, Flask refuses any other).
         with current_app.test_request_context(f"/{school.slug}/", base_url=f"{own.scheme}://{own.netloc}"):

@@ -14,6 +14,7 @@ from portal.models import Case
 from portal.models import CaseDeadline
 from portal.models import DeadlineReminder
 from portal.models import Outbox
+from portal.models import School
 from portal.models import User
 from portal.models import Vacation
 
@@ -57,6 +58,19 @@ def test_a_friday_reminds_of_saturday_to_monday(app):
         assert saturday.reference in mail.body and monday.reference in mail.body
         assert "Zaterdag" not in mail.body and "Maandag" not in mail.body  # never the case's title
         assert f"http://127.0.0.1:5000/klaverweide/zaken/{monday.reference}" in mail.body
+
+
+def test_an_archived_school_is_not_reminded(app):
+    with db_ctx(app):
+        case_due("Maandag", datetime.date(2026, 3, 9), assignee=actor("ib"))
+        School.update(archived_at=datetime.datetime(2026, 3, 1)).where(School.id == school().id).execute()
+    try:
+        assert run(app, FRIDAY) == (0, 0)
+    finally:
+        with db_ctx(app):
+            School.update(archived_at=None).where(School.slug == "klaverweide").execute()
+    with db_ctx(app):
+        assert mails() == []
 
 
 def test_a_weekday_reminds_of_the_next_day_only(app):
