@@ -45,10 +45,10 @@ translations-extract: $(VENV)/.installed
 translations-update: translations-extract
 	$(BABEL) update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --no-fuzzy-matching --ignore-obsolete
 
-# Debian's Chromium for the browser tests; the playwright package drives it,
-# no browser download (there is no internet here).
+# Debian's Chromium for the browser tests (the playwright package drives it,
+# no browser download: there is no internet here) and age for the back-up test.
 browser:
-	@bash scripts/install-chromium.sh
+	@bash scripts/install-test-tools.sh
 
 # The outbox worker runs beside the web server (the web server never sends mail).
 # Both run in the background and the shell waits, so that Ctrl-C, a SIGTERM to make
