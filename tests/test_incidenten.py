@@ -397,6 +397,8 @@ def test_the_72_hours_of_a_breach_are_counted_in_clock_hours_across_a_weekend(ap
     director = as_role(app, "directie")
     page = director.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
     assert "om 16:30 uur" in page and "te laat" in page  # a week ago: past due
+    dashboard = director.get(f"{BASE}/").get_data(as_text=True)
+    assert re.search(rf"{ref}: Besluit over melden bij de AP.*?te laat sinds [^<]*16:30", dashboard, re.S)
     # The decision before the FG is informed is not offered; the FG first.
     r = step(
         director,
@@ -442,6 +444,33 @@ def test_the_72_hours_of_a_breach_are_counted_in_clock_hours_across_a_weekend(ap
     html = register.get_data(as_text=True)
     assert ref in html and "AP-998877" in html
     assert as_role(app, "leerkracht").get(f"{BASE}/incidenten/datalekken").status_code == 403
+
+
+def test_the_breach_register_shows_another_schools_breaches_only_to_the_board(app):
+    """A directie of another school sees its own breaches only; the bestuur sees both."""
+    from portal.admin import set_plugin_enabled
+    from portal.demo import demo_password
+    from portal.models import School
+    from portal.models import User
+    from portal.models import UserRole
+    from portal.passwords import hash_password
+    from portal.testing import login
+
+    with db_session(app):
+        linde = School.create(slug="de-linde", name="De Linde")
+        set_plugin_enabled(linde, "incidenten", True)
+        boss = User.create(
+            email="directie@delinde.demo", name="Daan Eik", password_hash=hash_password(demo_password())
+        )
+        UserRole.create(user=boss, school=linde, role="directie")
+        ours = Case.select().where(Case.case_type == "incidenten.datalek").first().reference
+    other = app.test_client()
+    assert login(other, "directie@delinde.demo").status_code == 302
+    r = other.get("/de-linde/incidenten/datalekken")
+    assert r.status_code == 200 and ours not in r.get_data(as_text=True)
+    assert other.get(f"{BASE}/incidenten/datalekken").status_code in (403, 404)
+    board = as_role(app, "bestuur").get("/de-linde/incidenten/datalekken").get_data(as_text=True)
+    assert ours in board and "De Klaverweide" in board and "De Linde" in board
 
 
 def test_a_deadline_in_hours_from_a_start_near_midnight_and_days_deadlines_unchanged(app):

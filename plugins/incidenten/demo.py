@@ -44,7 +44,7 @@ INCIDENTS = (
         341,
         "lokaal",
         "pesten",
-        "Een leerling werd door klasgenoten structureel buitengesloten en uitgescholden.",
+        "Een leerling werd door klasgenoten structureel genegeerd en beledigd.",
         "leerling",
         {},
     ),
@@ -70,7 +70,7 @@ INCIDENTS = (
         306,
         "lokaal",
         "discriminatie",
-        "Een leerling werd uitgescholden om zijn afkomst.",
+        "Een leerling werd beledigd om zijn afkomst.",
         "leerling",
         {"discrimination_ground": "herkomst"},
     ),
@@ -159,7 +159,7 @@ INCIDENTS = (
         "leerling,derde",
         {},
     ),
-    (190, "lokaal", "pesten", "Herhaald uitschelden en afpakken van spullen in groep 6.", "leerling", {}),
+    (190, "lokaal", "pesten", "Herhaald beledigen en afpakken van spullen in groep 6.", "leerling", {}),
     (183, "toiletten", "vandalisme", "Wastafel van de muur getrokken.", "leerling", {}),
     (
         176,
@@ -202,7 +202,7 @@ INCIDENTS = (
         {"injury": "licht"},
     ),
     (132, "lokaal", "bedreiging", "Een leerling dreigde een leerkracht te slaan.", "leerling,personeel", {}),
-    (120, "buiten", "vandalisme", "Fietsbanden lek gestoken bij de fietsenstalling.", "derde", {}),
+    (120, "buiten", "vandalisme", "Fietsbanden lek gestoken bij het fietsenhok.", "derde", {}),
     (
         108,
         "plein",
@@ -326,7 +326,7 @@ def add_demo(school):
                     "occurred_on": day.isoformat(),
                     "occurred_time": "11:20",
                     "intervened_by": "Sanne de Vries (leerkracht)",
-                    "preceded": "Ruzie bij het buitenspelen liep uit; de leerling rende met een stoel "
+                    "preceded": "Een conflict bij het buitenspelen liep uit; de leerling rende met een stoel "
                     "op een klasgenoot af.",
                     "alternatives": "Rustig aangesproken, de klas naar de gang gestuurd, een time-out "
                     "aangeboden: de leerling reageerde niet en bleef gooien.",

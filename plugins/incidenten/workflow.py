@@ -37,11 +37,23 @@ PARENTS_ITEM = "incidenten.ouders"
 # ------------------------------------------------------------- incident ----
 
 
+# The place as a title says it, short: "Bedreiging, plein".
+TITLE_PLACES = {
+    "lokaal": "lokaal",
+    "plein": "plein",
+    "gym": "gymzaal",
+    "toiletten": "toiletten",
+    "buiten": "buiten de school",
+    "online": "online",
+}
+
+
 def incident_title(form):
     from .choices import CATEGORIES
-    from .choices import PLACES
 
-    return f"{api.label(CATEGORIES, form.category.data)}: {api.label(PLACES, form.place.data).lower()}"
+    return (
+        f"{api.label(CATEGORIES, form.category.data)}, {TITLE_PLACES.get(form.place.data, form.place.data)}"
+    )
 
 
 def incident_values(form, user):
