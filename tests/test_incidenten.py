@@ -198,7 +198,10 @@ def test_a_staff_hospital_admission_demands_the_arbeidsinspectie_and_blocks_clos
         parents_informed_by=None,
         absence_days="12",
     )
-    ok(post(teacher, START, data, page=START))
+    r = post(teacher, START, data, page=START, follow_redirects=True)
+    assert r.status_code == 200
+    # The teacher reads at once that it must be reported (back on the registration page).
+    assert "moet direct worden gemeld bij de Nederlandse Arbeidsinspectie" in r.get_data(as_text=True)
     ref = latest(app, "incidenten.incident")
     row = detail(app, ref, Incident)
     assert row.ai_required and row.absence_days == 12

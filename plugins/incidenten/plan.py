@@ -89,6 +89,8 @@ def sections(school):
                     f"Incidenten geregistreerd in schooljaar {year}-{year + 1}: {incidents}.",
                     f"Incidenten afhandelen en de melding aan de Arbeidsinspectie: "
                     f"{_names(api.users_with_permission(school, wf.HANDLE))}.",
+                    "Termijnen in de protocollen tellen in schooldagen op de schoolkalender; de 72 "
+                    "uur voor een datalek tellen in klokuren, ook 's nachts en in het weekend.",
                 ]
             ),
         ),

@@ -4,6 +4,9 @@ case pages, the checklist, the deadlines and the letters."""
 
 import datetime
 
+from flask import flash
+from flask import has_request_context
+
 from portal import api
 
 from . import details
@@ -75,14 +78,13 @@ def incident_after(case, detail, user):
     if detail.ai_required:
         # Arbowet art. 9 lid 1: a required item, so the case cannot close without it.
         api.add_checklist_item(case, AI_ITEM, AI_LABEL, required=True, due_date=api.today())
-        api.add_event(
-            case,
-            "note",
-            None,
+        text = (
             "Dit ongeval moet direct worden gemeld bij de Nederlandse Arbeidsinspectie "
-            "(Arbowet art. 9): overlijden, blijvend letsel of ziekenhuisopname van een medewerker.",
-            actor="Veiligheidsportaal",
+            "(Arbowet art. 9): overlijden, blijvend letsel of ziekenhuisopname van een medewerker."
         )
+        api.add_event(case, "note", None, text, actor="Veiligheidsportaal")
+        if has_request_context():  # the one who registers it reads it at once, too
+            flash(f"{text} De directie heeft bericht gekregen ({case.reference}).", "error")
     elif detail.category == "ongeval" and detail.victim == "leerling":
         # Advised, not required: the RI&E and the insurer ask for a pupil accident's record.
         api.add_checklist_item(
