@@ -34,7 +34,7 @@ plugin = api.Plugin(
         api.Permission(
             wf.VIEW,
             "De incidentenregistratie zien (zonder namen) en het ongevallenregister",
-            ("ib", "contactpersoon", "directie"),
+            ("ib", "directie"),
         ),
         api.Permission(
             wf.HANDLE, "Incidenten afhandelen, melding Arbeidsinspectie vastleggen", ("directie",)
