@@ -571,6 +571,11 @@ def test_an_access_ban_goes_from_intention_to_decision_with_both_letters(app):
     ok(step(director, ref, "incidenten.tv_besluit", {**decision, "ban_until": day(60)}))
     row = detail(app, ref, Ban)
     assert row.scope == "gebouw,plein" and row.police
+    with db_session(app):
+        due = CaseDeadline.get(
+            (CaseDeadline.case == row.case_id) & (CaseDeadline.name == "incidenten.tv_evaluatie")
+        )
+        assert due.due_date == row.ban_until  # evaluated before the end date
     text = pdf_text(app, director, ref, "incidenten.besluit")
     for part in (
         "De veiligheid van het personeel.",
