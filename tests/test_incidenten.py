@@ -626,6 +626,9 @@ def test_follow_ups_start_from_an_incident_and_the_link_shows_on_both_sides(app,
         "incidenten/toegangsverbod",
     ):
         assert f"/klaverweide/{path}?vanuit={ref}" in page, path
+    # The suspension's start, opened from the incident, knows its pupil.
+    suspension = director.get(f"{BASE}/schorsing/melden?vanuit={ref}")
+    assert suspension.status_code == 200 and "Ilse Koster" in suspension.get_data(as_text=True)
     # Fysiek ingrijpen from the incident: its date, what happened and the pupil filled in.
     url = f"{INGRIJPEN}?vanuit={ref}"
     form = director.get(url).get_data(as_text=True)
