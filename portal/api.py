@@ -59,6 +59,7 @@ from .dates import nl_date
 from .dates import nl_datetime
 from .dates import school_year_bounds
 from .dates import school_year_of
+from .dates import to_utc
 from .dates import today
 from .db import BaseModel
 from .db import atomic
@@ -324,6 +325,7 @@ __all__ = [
     "linked_cases",
     "link_pupil",
     "local",
+    "to_utc",
     "name_field",
     "nl_date",
     "nl_datetime",

@@ -27,6 +27,15 @@ def local(dt):
     return LOCAL.fromutc(dt.replace(tzinfo=LOCAL))
 
 
+def to_utc(dt):
+    """A Dutch local time (naive, as a form gives it, or aware) as a naive UTC datetime, as
+    the database keeps moments. A naive time that a clock change makes ambiguous is read as
+    the first of the two (fold 0)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=LOCAL)
+    return dt.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
 def nl_date(value, weekday=False):
     if value is None or value == "":
         return ""

@@ -185,6 +185,14 @@ class Deadline:
     school_days: bool = True
     start: str = "created"
     met_by: tuple[str, ...] = ()
+    # ``hours=True``: ``days`` counts clock hours, nights, weekends and holidays included (the
+    # 72 hours of AVG art. 33); the due moment is kept to the minute (``CaseDeadline.due_at``)
+    # beside its day, and ``school_days`` does not apply.
+    hours: bool = False
+    # For a deadline in hours: the moment the count starts, called with any of ``case``,
+    # ``detail`` (a datetime in Dutch local time, naive or aware; None: the start event's
+    # moment), such as when a data breach was discovered.
+    since: Callable | None = None
 
 
 @dataclass(frozen=True)

@@ -308,6 +308,9 @@ class CaseDeadline(BaseModel):
     label = peewee.CharField(max_length=300)
     due_date = peewee.DateField(index=True)
     met_at = peewee.DateTimeField(null=True)
+    # A deadline in hours (``Deadline(hours=True)``): the due moment in UTC; ``due_date`` is
+    # its Dutch day. None for a deadline in days, due at the end of ``due_date``.
+    due_at = peewee.DateTimeField(null=True)
 
     class Meta:
         table_name = "portal_case_deadline"

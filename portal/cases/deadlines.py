@@ -5,9 +5,11 @@ import datetime
 from flask import url_for
 
 from ..dates import nl_date
+from ..dates import nl_datetime
 from ..dates import today
 from ..models import Case
 from ..models import CaseDeadline
+from ..models import utcnow
 from .visibility import visible_condition
 
 
@@ -31,9 +33,14 @@ def due_soon(user, school, day=None, limit=20):
 def deadline_lines(user, school):
     day = today()
     lines = []
+    now = utcnow()
     for d in due_soon(user, school, day):
-        late = d.due_date < day
         label = f"{d.case.reference}: {d.label}"
-        value = ("te laat sinds " if late else "uiterlijk ") + nl_date(d.due_date)
+        if d.due_at is not None:  # a deadline in hours (a breach's 72 hours): due at its moment
+            late = d.due_at < now
+            value = ("te laat sinds " if late else "uiterlijk ") + nl_datetime(d.due_at)
+        else:
+            late = d.due_date < day
+            value = ("te laat sinds " if late else "uiterlijk ") + nl_date(d.due_date)
         lines.append((label, value, url_for("cases.detail", reference=d.case.reference)))
     return lines

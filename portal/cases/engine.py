@@ -22,6 +22,7 @@ from ..audit import audit
 from ..calls import Lazy
 from ..calls import call
 from ..dates import local
+from ..dates import to_utc
 from ..db import atomic
 from ..db import database
 from ..db import is_sqlite
@@ -190,7 +191,8 @@ def create_case(
             text=text,
             data=data,
         )
-        _start_deadlines(case, ct, "created", local(now).date())
+        # A deadline counted from a moment of the detail row starts in start_case.
+        _start_deadlines(case, ct, "created", now, since=False if ct.detail else None)
         search.refresh(case)
     return case
 
@@ -244,6 +246,8 @@ def start_case(
             assignee=user if start.assign_to_starter else None,
         )
         detail = ct.detail.create(case=case.id, **detail_values) if ct.detail else None
+        if detail is not None:
+            _start_deadlines(case, ct, "created", case.created_at, since=True)
         _name_pupils(case, form, user)
         if origin is not None:
             links.link(origin, case, user)
@@ -417,7 +421,7 @@ def _commit_transition(case, ct, t, target, form, user, now):
             visible_to_submitter=t.public,
         )
         _meet_deadlines(case, ct, t.name, target.closed, now)
-        _start_deadlines(case, ct, t.name, local(now).date())
+        _start_deadlines(case, ct, t.name, now)
         search.refresh(case)
         # In the same transaction: the change and its audit row stand or fall together.
         audit("case.transition", case=case, detail=t.name)
@@ -501,12 +505,22 @@ def display(field):
 # -------------------------------------------------------------- deadlines ----
 
 
-def _start_deadlines(case, ct, event_name, day):
+def _start_deadlines(case, ct, event_name, now, since=None):
+    """Start the deadlines of ``ct`` that start at ``event_name``, which happened at ``now``
+    (naive UTC). ``since`` False: leave out those counted from a moment of the detail row
+    (``Deadline.since``), which does not exist yet; True: only those."""
     cal = None
+    day = local(now).date()
     for d in ct.deadlines:
-        if d.start != event_name:
+        if d.start != event_name or (since is not None and since != (d.since is not None)):
             continue
         days = call(d.days, **_arguments(case, ct)) if callable(d.days) else d.days
+        if d.hours:
+            begin = call(d.since, **_arguments(case, ct)) if d.since else None
+            begin = now if begin is None else to_utc(begin)
+            due_at = begin + datetime.timedelta(hours=days)
+            add_deadline(case, d.name, d.label, local(due_at).date(), due_at=due_at)
+            continue
         if d.school_days:
             cal = cal or SchoolCalendar.for_school(case.school)
             due = cal.add_school_days(day, days)
@@ -515,13 +529,19 @@ def _start_deadlines(case, ct, event_name, day):
         add_deadline(case, d.name, d.label, due)
 
 
-def add_deadline(case, name, label, due_date):
-    """Add or move a deadline of a case (plugins call this for their own dates)."""
+def add_deadline(case, name, label, due_date, due_at=None):
+    """Add or move a deadline of a case (plugins call this for their own dates); ``due_at``
+    (naive UTC) for one due at a moment, such as 72 hours after a discovery."""
     (
-        CaseDeadline.insert(case=case.id, name=name, label=label, due_date=due_date)
+        CaseDeadline.insert(case=case.id, name=name, label=label, due_date=due_date, due_at=due_at)
         .on_conflict(
             conflict_target=[CaseDeadline.case, CaseDeadline.name],
-            update={CaseDeadline.due_date: due_date, CaseDeadline.label: label, CaseDeadline.met_at: None},
+            update={
+                CaseDeadline.due_date: due_date,
+                CaseDeadline.due_at: due_at,
+                CaseDeadline.label: label,
+                CaseDeadline.met_at: None,
+            },
         )
         .execute()
     )
@@ -726,7 +746,7 @@ def backdate(case, created_at, closed_at=None, deadlines=True):
     with atomic():
         if deadlines:
             case.created_at = created_at
-            _start_deadlines(case, case_type(case.case_type), "created", local(created_at).date())
+            _start_deadlines(case, case_type(case.case_type), "created", created_at)
         values = {Case.created_at: created_at, Case.updated_at: max(created_at, closed_at or created_at)}
         if closed_at is not None:
             values[Case.closed_at] = closed_at

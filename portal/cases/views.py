@@ -44,6 +44,7 @@ from ..models import CaseDocument
 from ..models import CaseEvent
 from ..models import User
 from ..models import UserRole
+from ..models import utcnow
 from ..registry import get_registry
 from . import engine
 from . import links
@@ -334,6 +335,7 @@ def _render_detail(case, forms=None, note_form=None, status=200, refused=None):
         **_attachment_context(case),
         assignees=assignees,
         today=today(),
+        now=utcnow(),
         is_required=lambda item: engine.is_required(case, item),
         **pupil_links.context(case, may_handle, forms),
         **_link_context(case),
