@@ -6,7 +6,6 @@ clock hours; the toegangsverbod's letters; figures, plan, demo and the access wa
 import datetime
 import io
 import re
-from dataclasses import replace
 
 from pypdf import PdfReader
 
@@ -23,7 +22,6 @@ from portal.models import CaseDeadline
 from portal.models import CaseDocument
 from portal.models import CasePupil
 from portal.models import Pupil
-from portal.registry import get_registry
 from portal.testing import access_problems
 from portal.testing import actor
 from portal.testing import as_role
@@ -594,23 +592,9 @@ def test_an_access_ban_goes_from_intention_to_decision_with_both_letters(app):
 
 # ------------------------------------------------------------ follow-ups ----
 
-# The other plugins' starts follow an incident with one line each (Start.follows); until it
-# is in their workflow.py, the test adds it.
-FOLLOWING = ("schorsing.schorsing", "meldcode.dossier", "trauma.gebeurtenis")
 
-
-def follow_incidents(app, monkeypatch):
-    with app.app_context():
-        types = get_registry().case_types
-        for name in FOLLOWING:
-            ct = types[name]
-            if "incidenten.incident" not in ct.start.follows:
-                start = replace(ct.start, follows=(*ct.start.follows, "incidenten.incident"))
-                monkeypatch.setitem(types, name, replace(ct, start=start))
-
-
-def test_follow_ups_start_from_an_incident_and_the_link_shows_on_both_sides(app, monkeypatch):
-    follow_incidents(app, monkeypatch)
+def test_follow_ups_start_from_an_incident_and_the_link_shows_on_both_sides(app):
+    """Schorsing, meldcode and trauma follow an incident (their ``Start.follows``)."""
     with db_session(app):
         pupil = Pupil.get(Pupil.las_number == PUPIL_NUMBER)
     ok(post(as_role(app, "leerkracht"), START, incident(pupil=str(pupil.id)), page=START))

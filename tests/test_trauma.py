@@ -5,6 +5,7 @@ plugin's own partner list to the core. Through the Flask test client with CSRF o
 import datetime
 import io
 import re
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -640,16 +641,11 @@ def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
     them and a school's change to who holds trauma.partners. After init-db the core has
     every partner with the same id and values, every engagement points at the same partner,
     the change holds for portal.partners, and the old table is gone."""
-    from werkzeug.datastructures import MultiDict
-
-    from plugins.trauma.forms import ReportForm
     from portal import create_app
     from portal import migrate
-    from portal.cases import engine
     from portal.db import constant_sql
     from portal.models import RolePermission
     from portal.registry import get_pm
-    from portal.sessions import PortalUser
     from portal.testing import reset_postgres
 
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -700,27 +696,60 @@ def test_upgrade_moves_the_plugins_partners_to_the_core_keeping_every_reference(
                 constant_sql('INSERT INTO "trauma_partner" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
                 (row[0], here.id, *row[1:]),
             )
-        form = ReportForm(
-            MultiDict(
-                {
-                    "kind": "ongeval",
-                    "occurred_on": "2026-03-02",
-                    "scope": "school",
-                    "reported_by": "Politie",
-                    "description": "Aanrijding bij het hek.",
-                }
+        # Two reported events as that schema held them (written in its own columns: today's
+        # engine writes columns and tables added since).
+        cases = []
+        for number in (1, 2):
+            reference = f"TR-2026-{number:04d}"
+            database.execute_sql(
+                constant_sql(
+                    'INSERT INTO "portal_case" ("school_id", "case_type", "reference", "state", "title", '
+                    '"assignee_id", "created_by_id", "created_at", "updated_at", "confidential", '
+                    '"legal_hold", "access_code_hash", "submitter_email") '
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                (
+                    here.id,
+                    "trauma.gebeurtenis",
+                    reference,
+                    "gemeld",
+                    "Ongeval: Aanrijding bij het hek",
+                    people["leerkracht"].id,
+                    people["leerkracht"].id,
+                    datetime.datetime(2026, 3, 2, 9, 0),
+                    datetime.datetime(2026, 3, 2, 9, 0),
+                    True,
+                    False,
+                    "",
+                    "",
+                ),
             )
-        )
-        assert form.validate(), form.errors
-        # Today's engine on the schema of then: its audit rows and its search index have
-        # columns and tables added since (neither is what this test is about).
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(engine, "audit", lambda *a, **kw: None)
-            mp.setattr(engine.search, "refresh", lambda *a, **kw: None)
-            cases = [
-                engine.start_case(here, "trauma.gebeurtenis", form, PortalUser(people["leerkracht"], None))
-                for _ in range(2)
-            ]
+            case = SimpleNamespace(
+                id=Case.select(Case.id).where(Case.reference == reference).scalar(), reference=reference
+            )
+            database.execute_sql(
+                constant_sql(
+                    'INSERT INTO "trauma_event" ("case_id", "kind", "occurred_on", "scope", "group_name", '
+                    '"pupils", "reported_by", "description", "handled_by", "ib_involved", "parent_info", '
+                    '"went_well", "to_improve") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+                ),
+                (
+                    case.id,
+                    "ongeval",
+                    datetime.date(2026, 3, 2),
+                    "school",
+                    "",
+                    "",
+                    "Politie",
+                    "Aanrijding bij het hek.",
+                    "",
+                    False,
+                    "",
+                    "",
+                    "",
+                ),
+            )
+            cases.append(case)
         engagements = [(1, cases[0].id, 1), (2, cases[0].id, 7), (3, cases[1].id, 3), (4, cases[1].id, None)]
         for eid, case_id, partner_id in engagements:
             database.execute_sql(

@@ -480,6 +480,7 @@ TYPE = api.CaseType(
         "Zorg over de thuissituatie",
         START,
         path="zorg",
+        follows=("incidenten.incident",),  # a follow-up of a registered incident
         title="Zorg over de thuissituatie: {pupil_name}",
         confidential=True,
         notify=HANDLE,

@@ -193,6 +193,7 @@ SUSPENSION_TYPE = api.CaseType(
         "Ernstig incident melden",
         REPORT,
         path="melden",
+        follows=("incidenten.incident",),  # a follow-up of a registered incident
         title="Ernstig incident groep {pupil_group}: {pupil_name}",
         confidential=True,
         notify=DECIDE,

@@ -180,6 +180,7 @@ TYPE = api.CaseType(
         "Traumatische gebeurtenis melden",
         "trauma.report",
         path="melden",
+        follows=("incidenten.incident",),  # a follow-up of a registered incident
         title=_title,
         confidential=True,
         assign_to_starter=True,
