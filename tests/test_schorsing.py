@@ -16,6 +16,7 @@ from plugins.schorsing.models import Hearing
 from plugins.schorsing.models import Incident
 from plugins.schorsing.models import SchoolApproach
 from plugins.schorsing.models import Suspension
+from portal import api
 from portal.db import database
 from portal.models import AuditLog
 from portal.models import Case
@@ -44,6 +45,14 @@ INCIDENT = {
 }
 # A Thursday outside any holiday or vacation of the demo school.
 THURSDAY = datetime.date(2026, 3, 12)
+# The day the tests decide on: a suspension cannot start before the day it is decided
+# (WPO art. 40c), so the route reads today's date; the tests fix it to the Wednesday before.
+TODAY = datetime.date(2026, 3, 11)
+
+
+@pytest.fixture(autouse=True)
+def the_day(monkeypatch):
+    monkeypatch.setattr(api, "today", lambda: TODAY)
 
 
 def _db(app):
@@ -299,6 +308,7 @@ def test_whole_suspension_route_with_letters(app, client):
         "Aantal schooldagen 3",
         "De leerkracht mailt dagelijks het weekwerk",
         "dinsdag 17 maart 2026",
+        "Uw kind is op dinsdag 17 maart 2026 weer welkom op school.",
         "binnen 6 weken",
         "bezwaar",
         "bevoegd gezag",
@@ -339,6 +349,13 @@ def test_whole_suspension_route_with_letters(app, client):
     assert r.status_code == 422
     assert "De zaak kan nog niet worden afgesloten" in html and "Onderwijsinspectie" in html
     tick(client, ref, "schorsing.inspectie")
+    # The leerplichtambtenaar too (Leerplichtwet art. 21a), with a letter of its own.
+    r = step(client, ref, "schorsing.afsluiten", {})
+    assert r.status_code == 422 and "Leerplichtambtenaar geïnformeerd" in r.get_data(as_text=True)
+    leerplicht = pdf_text(client, ref, "schorsing.melding_leerplicht")
+    for fact in ("leerplichtambtenaar", "Mila Kramer (groep 5b)", "dinsdag 17 maart 2026", "weekwerk"):
+        assert fact in leerplicht, fact
+    tick(client, ref, "schorsing.leerplicht")
     r = step(client, ref, "schorsing.afsluiten", {})
     assert r.status_code == 302
     _db(app)
@@ -355,6 +372,7 @@ def test_one_day_suspension_closes_without_inspectie(app, client):
     r = step(client, ref, "schorsing.afsluiten", {})
     assert r.status_code == 422 and "Schorsingsbrief aan de ouders" in r.get_data(as_text=True)
     tick(client, ref, "schorsing.brief_ouders")
+    tick(client, ref, "schorsing.leerplicht")
     assert step(client, ref, "schorsing.afsluiten", {}).status_code == 302
 
 

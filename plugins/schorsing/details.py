@@ -5,6 +5,8 @@ Every fact in a letter comes from these rows, so nothing is typed twice: change 
 decision and the next version of the letter follows.
 """
 
+import datetime
+
 from portal import api
 
 from .models import BoardConsultation
@@ -75,12 +77,23 @@ def _addresses(school):
     }
 
 
+def return_day(decision, school):
+    """The school day the pupil is back: the first school day after the last day of the
+    suspension, on the school's calendar."""
+    if decision is None:
+        return None
+    cal = api.SchoolCalendar.for_school(school)
+    return cal.next_school_day(decision.last_day + datetime.timedelta(days=1))
+
+
 def suspension_letter(case, detail, school):
     decision = suspension(case)
     signer = decision.decided_by if decision and decision.decided_by_id else None
     return {
         "incident": detail,
         "suspension": decision,
+        "return_day": return_day(decision, school),
+        "leerplicht_address": api.get_setting(school, "schorsing.leerplicht_adres"),
         "decided_by_name": signer.name if signer else "",
         "consultations": consultations(case),
         **_addresses(school),

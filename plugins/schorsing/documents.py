@@ -28,6 +28,15 @@ DOCUMENTS = [
         filename="melding-inspectie",
     ),
     api.DocumentTemplate(
+        "schorsing.melding_leerplicht",
+        "Melding aan de leerplichtambtenaar",
+        SUSPENSION,
+        "schorsing/letters/melding_leerplicht.html",
+        suspension_letter,
+        states=("geschorst", "geevalueerd", "afgesloten"),
+        filename="melding-leerplicht",
+    ),
+    api.DocumentTemplate(
         "schorsing.voornemen_verwijdering",
         "Voornemen tot verwijdering",
         EXPULSION,

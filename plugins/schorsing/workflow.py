@@ -7,6 +7,8 @@ onderwijsinspectie too. In the last resort the board expels, and only when
 another school will take the pupil in.
 """
 
+import datetime
+
 from portal import api
 
 from . import details
@@ -26,6 +28,8 @@ EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 
 # ------------------------------------------------------- suspension route ----
+
+ONE_DAY = datetime.timedelta(days=1)
 
 OPEN = ("gemeld", "in_behandeling")
 
@@ -51,6 +55,15 @@ def decision_guard(case, form, school):
             "Veroorzaker): dan ziet het portaal ook eerdere schorsingen van de leerling."
         )
     first, cal = form.first_day.data, api.SchoolCalendar.for_school(school)
+    in_time = takes_effect_in_time(case, first, cal)
+    if in_time:
+        return {"first_day": in_time}
+    if form.meeting_on.data and form.meeting_on.data < api.today():
+        # The letter invites the parents to this conversation: it cannot lie before the decision.
+        return {
+            "meeting_on": "Het gesprek met de ouders kan niet vóór vandaag zijn: de brief nodigt "
+            "hen ervoor uit."
+        }
     closed = cal.closed_reason(first)
     if closed:
         return {
@@ -67,6 +80,59 @@ def decision_guard(case, form, school):
     )
     if not form.confirmed.confirmed(period.token(days), shown):
         return "Controleer de berekende schorsingsperiode en bevestig die."
+    return None
+
+
+def takes_effect_in_time(case, first, cal):
+    """WPO art. 40c lid 2 and Awb art. 3:40: a decision to suspend takes effect only once it
+    is made and made known to the parents in writing. A first day before today is refused;
+    today only when the parents' letter has gone out (its checklist item ticked). Why the day
+    is refused, or None."""
+    now = api.today()
+    if first < now:
+        return (
+            f"De eerste schorsingsdag ligt vóór vandaag ({api.nl_date(now)}): een schorsing kan niet "
+            "met terugwerkende kracht ingaan (WPO art. 40c)."
+        )
+    if first == now and not letter_sent(case):
+        return (
+            "Een schorsing kan pas ingaan als de ouders het besluit schriftelijk hebben: de "
+            "schorsingsbrief is nog niet verstuurd. Kies als eerste schorsingsdag "
+            f"{api.nl_date(cal.next_school_day(now + ONE_DAY), weekday=True)} of later."
+        )
+    return None
+
+
+def letter_sent(case):
+    return (
+        api.CaseChecklistItem.select()
+        .where(
+            (api.CaseChecklistItem.case == case.id)
+            & (api.CaseChecklistItem.name == "schorsing.brief_ouders")
+            & api.CaseChecklistItem.done_at.is_null(False)
+        )
+        .exists()
+    )
+
+
+def not_before_incident(case, form, detail):
+    """A consultation or a hearing about the incident cannot lie before the incident."""
+    if form.held_on.data and form.held_on.data < detail.occurred_on:
+        return {
+            "held_on": f"Deze datum ligt vóór het incident ({api.nl_date(detail.occurred_on)}): "
+            "vul de datum in waarop het gesprek is gevoerd."
+        }
+    return None
+
+
+def evaluation_guard(case, form):
+    """The evaluation of a suspension cannot be dated before the suspension began."""
+    s = details.suspension(case)
+    if s is not None and form.held_on.data < s.first_day:
+        return {
+            "held_on": f"De evaluatie kan niet vóór de schorsing liggen: de schorsing begon op "
+            f"{api.nl_date(s.first_day, weekday=True)}."
+        }
     return None
 
 
@@ -88,10 +154,12 @@ def record_decision(case, form, user, school):
     api.set_checklist_due(case, "schorsing.brief_ouders", days[0])
     if len(days) > 1:
         api.set_checklist_due(case, "schorsing.inspectie", days[0])
+    # Leerplichtwet art. 21a: the leerplichtambtenaar hears of the absence the day it starts.
+    api.set_checklist_due(case, "schorsing.leerplicht", days[0])
     return f"Geschorst: {period.describe(days)}."
 
 
-def hearing(name, label, sources, target, party, text=None):
+def hearing(name, label, sources, target, party, text=None, guard=None):
     """A step that records who was heard (``Hearing``), when, and what they said."""
     return api.Transition(
         name,
@@ -99,6 +167,7 @@ def hearing(name, label, sources, target, party, text=None):
         sources,
         target,
         form=forms.HearingForm,
+        guard=guard,
         record=models.Hearing,
         fixed={"party": party},
         apply=lambda: text or f"{label}.",
@@ -131,10 +200,18 @@ SUSPENSION_TYPE = api.CaseType(
             OPEN,
             "in_behandeling",
             form=forms.ConsultationForm,
+            guard=not_before_incident,
             record=models.BoardConsultation,
             apply=lambda: "Overleg met het bestuur vastgelegd.",
         ),
-        hearing("schorsing.horen", "Leerling en ouders gehoord", OPEN, "in_behandeling", "leerling_ouders"),
+        hearing(
+            "schorsing.horen",
+            "Leerling en ouders gehoord",
+            OPEN,
+            "in_behandeling",
+            "leerling_ouders",
+            guard=not_before_incident,
+        ),
         api.Transition(
             "schorsing.besluit",
             "Besluit schorsing",
@@ -159,6 +236,7 @@ SUSPENSION_TYPE = api.CaseType(
             ("geschorst",),
             "geevalueerd",
             form=forms.EvaluationForm,
+            guard=evaluation_guard,
             record=models.Evaluation,
             apply=lambda: "Evaluatie vastgelegd.",
         ),
@@ -179,7 +257,12 @@ SUSPENSION_TYPE = api.CaseType(
             "Onderwijsinspectie schriftelijk geïnformeerd (schorsing langer dan één schooldag)",
             required=longer_than_one_day,
         ),
-        api.ChecklistItem("schorsing.leerplicht", "Leerplichtambtenaar geïnformeerd"),
+        # Leerplichtwet art. 21a: the school reports the pupil's absence to the leerplichtambtenaar.
+        api.ChecklistItem(
+            "schorsing.leerplicht",
+            "Leerplichtambtenaar geïnformeerd",
+            required=lambda case: details.suspension(case) is not None,
+        ),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_schorsing.html",
