@@ -138,6 +138,11 @@ from .hookspecs import hookimpl
 from .i18n import N_
 from .i18n import lazy_gettext as translatable
 from .i18n import parents
+from .letters import LetterRefused
+from .letters import require_setting
+from .letters import salutation
+from .letters import signer
+from .letters import words
 from .mail import queue as queue_mail
 from .models import Case
 from .models import CaseChecklistItem
@@ -165,6 +170,7 @@ from .pupils.demo import demo_pupil
 from .pupils.field import PupilField
 from .pupils.field import PupilNameField
 from .schoolcalendar import SchoolCalendar
+from .schoolcalendar import term_end
 from .sessions import PortalUser
 from .settings import get_setting
 from .settings import set_setting
@@ -215,6 +221,12 @@ def open_cases_line(label, user, school, type_name):
 
 
 __all__ = [
+    "term_end",
+    "LetterRefused",
+    "require_setting",
+    "salutation",
+    "signer",
+    "words",
     "N_",
     "translatable",
     "BaseModel",

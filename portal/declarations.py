@@ -185,6 +185,10 @@ class Deadline:
     school_days: bool = True
     start: str = "created"
     met_by: tuple[str, ...] = ()
+    # The due date itself, computed from the case (any of ``case``, ``detail``, ``school``)
+    # when the start event happens, instead of ``days`` after it: a term the law counts
+    # from a date a step recorded (six weeks for objection, Awb art. 6:7).
+    due: Any = None
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ def init_app(app):
     app.jinja_env.globals["layout_url"] = layout_url
     app.jinja_env.globals["options"] = options
     app.jinja_env.filters["nl_date"] = dates.nl_date
+    from . import letters
+
+    app.jinja_env.filters["words"] = letters.words
+    app.jinja_env.globals["salutation"] = letters.salutation
     app.jinja_env.filters["nl_datetime"] = dates.nl_datetime
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["ROLES"] = ROLES

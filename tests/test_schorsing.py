@@ -309,7 +309,7 @@ def test_whole_suspension_route_with_letters(app, client):
         "De leerkracht mailt dagelijks het weekwerk",
         "dinsdag 17 maart 2026",
         "Uw kind is op dinsdag 17 maart 2026 weer welkom op school.",
-        "binnen 6 weken",
+        "binnen zes weken",
         "bezwaar",
         "bevoegd gezag",
         "Almeerse Scholen Groep (ASG)",
@@ -392,7 +392,7 @@ def test_teacher_and_bestuur_cannot_decide(app, client):
 # ----------------------------------------------------------- expulsion route ----
 
 
-def test_expulsion_only_with_an_accepting_school(app, client):
+def test_expulsion_only_with_an_accepting_school(app, client, monkeypatch):
     login(client, "directie")
     incident_ref = report_incident(client)
     page = client.get(f"{BASE}/schorsing/verwijdering/nieuw?incident={incident_ref}")
@@ -549,11 +549,19 @@ def test_expulsion_only_with_an_accepting_school(app, client):
         "SO De Brug",
         "toelaatbaarheidsverklaring",
         "TLV-0042",
-        "binnen 6 weken",
+        "binnen zes weken",
         "bezwaar",
         "Herhaald ernstig geweld",
     ):
         assert fact in letter, fact
+    # Within the objection period the case stays open (Awb art. 6:7).
+    r = step(client, ref, "schorsing.v_afsluiten", {})
+    assert r.status_code == 422
+    assert (
+        "De bezwaartermijn loopt nog tot en met woensdag 13 mei 2026: de zaak kan pas daarna "
+        "worden afgesloten, of zodra op een bezwaar is beslist." in r.get_data(as_text=True)
+    )
+    monkeypatch.setattr(api, "today", lambda: datetime.date(2026, 5, 14))
     r = step(client, ref, "schorsing.v_afsluiten", {})
     assert r.status_code == 422 and "Leerplichtambtenaar" in r.get_data(as_text=True)
     for item in ("schorsing.v_brief", "schorsing.v_inspectie", "schorsing.v_leerplicht"):

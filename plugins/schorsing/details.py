@@ -12,12 +12,25 @@ from portal import api
 from .models import BoardConsultation
 from .models import Evaluation
 from .models import Hearing
+from .models import Objection
 from .models import SchoolApproach
 from .models import Suspension
 
 # Objection (bezwaar) against a suspension or expulsion: within six weeks, to the
 # bevoegd gezag (the board), as the law (Awb) requires.
 OBJECTION_WEEKS = 6
+
+
+def objection(case):
+    return Objection.get_or_none(Objection.case == case.id)
+
+
+def objection_end(detail):
+    """The last day of the objection period against the expulsion decision: six calendar
+    weeks from the day after the decision (Awb art. 6:7, 6:8; Algemene termijnenwet)."""
+    if detail is None or detail.decided_on is None:
+        return None
+    return api.term_end(detail.decided_on, OBJECTION_WEEKS)
 
 
 def suspension(case):
@@ -62,19 +75,48 @@ def expulsion_summary(case, detail):
         "incident_case": incident_case,
         "hearings": hearings(case),
         "approaches": approaches(case),
+        "objection_end": objection_end(detail),
+        "objection": objection(case),
     }
 
 
 # --------------------------------------------------------------- letters ----
 
 
-def _addresses(school):
-    board = school.board_name or "het bevoegd gezag"
-    return {
-        "board": board,
-        "objection_weeks": OBJECTION_WEEKS,
-        "objection_address": api.get_setting(school, "schorsing.bezwaar_adres") or board,
-    }
+def board_name(school):
+    """The bevoegd gezag by name, from the school's data: a letter on its behalf is refused
+    without it."""
+    name = (school.board_name or "").strip()
+    if not name:
+        raise api.LetterRefused(
+            "Deze brief kan nog niet worden gemaakt: de naam van het bestuur (het bevoegd gezag) "
+            "ontbreekt. Vul die in bij Beheer, ‘Schoolgegevens en instellingen’, in het veld "
+            "‘Bestuur’ (bijvoorbeeld: Stichting Openbaar Onderwijs Almere)."
+        )
+    return name
+
+
+def objection_address(school):
+    """Where the parents send a bezwaarschrift (Awb art. 6:4): the letter is refused until
+    the school has filled it in."""
+    return api.require_setting(
+        school,
+        "schorsing.bezwaar_adres",
+        "Adres voor bezwaar tegen schorsing of verwijdering",
+        "het postadres van het bevoegd gezag waar ouders hun bezwaarschrift heen sturen "
+        "(naam, straat en huisnummer, postcode en plaats).",
+    )
+
+
+def step_user(case, transition):
+    """Who took step ``transition`` last (the signer of the letter about it), or None."""
+    event = (
+        api.CaseEvent.select()
+        .where((api.CaseEvent.case == case.id) & (api.CaseEvent.transition == transition))
+        .order_by(api.CaseEvent.id.desc())
+        .first()
+    )
+    return event.user if event is not None and event.user_id else None
 
 
 def return_day(decision, school):
@@ -86,6 +128,15 @@ def return_day(decision, school):
     return cal.next_school_day(decision.last_day + datetime.timedelta(days=1))
 
 
+def _addresses(school):
+    board = board_name(school)
+    return {
+        "board": board,
+        "objection_weeks": OBJECTION_WEEKS,
+        "objection_address": objection_address(school),
+    }
+
+
 def suspension_letter(case, detail, school):
     decision = suspension(case)
     signer = decision.decided_by if decision and decision.decided_by_id else None
@@ -95,6 +146,7 @@ def suspension_letter(case, detail, school):
         "return_day": return_day(decision, school),
         "leerplicht_address": api.get_setting(school, "schorsing.leerplicht_adres"),
         "decided_by_name": signer.name if signer else "",
+        "signer": api.signer(signer, school),
         "consultations": consultations(case),
         **_addresses(school),
         "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres"),
@@ -102,9 +154,18 @@ def suspension_letter(case, detail, school):
 
 
 def expulsion_letter(case, detail, school):
+    decision_by = step_user(case, "schorsing.v_besluit") or step_user(case, "schorsing.v_voornemen")
+    objected = objection(case)
     return {
         "expulsion": detail,
         "hearings": hearings(case),
+        "heard": {p: hearings(case, p) for p in ("leerkracht", "ouders", "ouders_bezwaar")},
         "accepting": accepting_school(case),
+        "objection_end": objection_end(detail),
+        "objection": objected,
+        "signer": api.signer(decision_by, school),
+        "objection_signer": api.signer(step_user(case, "schorsing.v_beslissing_bezwaar"), school),
+        "leerplicht_address": api.get_setting(school, "schorsing.leerplicht_adres"),
+        "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres"),
         **_addresses(school),
     }

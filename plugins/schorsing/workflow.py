@@ -315,7 +315,7 @@ def approach_text(form):
     return f"Contact met {api.clean(form.school_name)}: {api.label(OUTCOMES, form.outcome.data)}."
 
 
-def expulsion_guard(case, form):
+def expulsion_guard(case, form, detail):
     """The board decides only after hearing teacher and parents, and with a school that accepts."""
     missing = []
     if not details.hearings(case, "leerkracht"):
@@ -329,8 +329,120 @@ def expulsion_guard(case, form):
         )
     if missing:
         return "Het besluit tot verwijdering kan nog niet worden genomen: " + "; ".join(missing) + "."
+    # WPO art. 40 lid 11: the decision follows the hearings; it cannot be dated before them.
+    heard = [h.held_on for h in details.hearings(case) if h.party in ("leerkracht", "ouders")]
+    earliest = max([*heard, *([detail.intent_on] if detail.intent_on else [])])
+    if form.decided_on.data < earliest:
+        return {
+            "decided_on": f"Het besluit kan niet vóór het voornemen en het horen liggen: het "
+            f"laatste gesprek was op {api.nl_date(earliest)}."
+        }
     if form.effective_on.data < form.decided_on.data:
         return {"effective_on": "Deze datum ligt vóór de datum van het besluit."}
+    return None
+
+
+def heard_after_intent(case, form, detail):
+    """Teacher and parents are heard on the intention: not before it was made."""
+    if detail.intent_on and form.held_on.data and form.held_on.data < detail.intent_on:
+        return {
+            "held_on": f"Deze datum ligt vóór het voornemen tot verwijdering "
+            f"({api.nl_date(detail.intent_on)}): vul de datum in waarop het gesprek is gevoerd."
+        }
+    return None
+
+
+# ------------------------------------------------------- objection phase ----
+
+OBJECTION_WEEKS = details.OBJECTION_WEEKS  # Awb art. 6:7
+DECISION_WEEKS = 4  # WPO art. 63 lid 2: four weeks after the objection period
+
+
+def objection_end(detail):
+    """The last day of the objection period (Awb art. 6:7, 6:8; Algemene termijnenwet)."""
+    return details.objection_end(detail)
+
+
+def objection_guard(case, form, detail):
+    """A bezwaar cannot have been received before the decision it objects to."""
+    if form.received_on.data < detail.decided_on:
+        return {
+            "received_on": "Een bezwaar kan niet vóór het besluit zijn ontvangen: het besluit tot "
+            f"verwijdering is van {api.nl_date(detail.decided_on)}."
+        }
+    return None
+
+
+def record_objection(case, form, detail):
+    end = objection_end(detail)
+    text = f"Bezwaar ontvangen op {api.nl_date(form.received_on.data)}."
+    if form.received_on.data > end:
+        # Awb art. 6:11: a late objection is not inadmissible when the lateness is excusable.
+        text += (
+            f" Let op: na het einde van de bezwaartermijn ({api.nl_date(end)}); het bevoegd gezag "
+            "beoordeelt of de termijnoverschrijding verschoonbaar is (Awb art. 6:11)."
+        )
+    return text
+
+
+def decision_due(case, detail):
+    """WPO art. 63 lid 2: the board decides within four weeks after the objection period
+    (after the receipt, for an objection that came in late)."""
+    objection = details.objection(case)
+    start = objection_end(detail)
+    if objection is not None and objection.received_on > start:
+        start = objection.received_on
+    return api.term_end(start, DECISION_WEEKS)
+
+
+def objection_decision_guard(case, form):
+    """Awb art. 7:2: the parents are heard on their objection before the board decides."""
+    objection = details.objection(case)
+    heard = details.hearings(case, "ouders_bezwaar")
+    if not heard:
+        return (
+            "Het bevoegd gezag beslist pas op het bezwaar nadat de ouders erover zijn gehoord "
+            "(Awb art. 7:2). Leg eerst het gesprek vast met de stap ‘Ouders gehoord over het bezwaar’."
+        )
+    latest = max(h.held_on for h in heard)
+    if form.decided_on.data < max(latest, objection.received_on):
+        return {
+            "decided_on": "De beslissing op bezwaar kan niet vóór het horen van de ouders liggen "
+            f"({api.nl_date(latest)})."
+        }
+    return None
+
+
+def heard_after_objection(case, form):
+    objection = details.objection(case)
+    if objection is not None and form.held_on.data and form.held_on.data < objection.received_on:
+        return {
+            "held_on": "Deze datum ligt vóór de ontvangst van het bezwaar "
+            f"({api.nl_date(objection.received_on)})."
+        }
+    return None
+
+
+def record_objection_decision(case, form):
+    objection = details.objection(case)
+    objection.decided_on = form.decided_on.data
+    objection.outcome = form.outcome.data
+    objection.motivation = form.motivation.data
+    objection.save()
+    return f"Beslist op bezwaar: {objection.outcome_label}."
+
+
+def close_guard(case, detail):
+    """The case closes only once the objection period passed without a bezwaar, or the
+    bezwaar is decided (Awb art. 6:7, 7:10)."""
+    if case.state != "besloten":
+        return None
+    end = objection_end(detail)
+    if api.today() <= end:
+        return (
+            f"De bezwaartermijn loopt nog tot en met {api.nl_date(end, weekday=True)}: de zaak "
+            "kan pas daarna worden afgesloten, of zodra op een bezwaar is beslist."
+        )
     return None
 
 
@@ -352,6 +464,8 @@ EXPULSION_TYPE = api.CaseType(
         api.State("voorbereiding", "Voorbereiding"),
         api.State("voornemen", "Voornemen tot verwijdering"),
         api.State("besloten", "Besloten tot verwijdering"),
+        api.State("bezwaar", "Bezwaar ingediend"),
+        api.State("bezwaar_beslist", "Op het bezwaar beslist"),
         api.State("afgesloten", "Afgesloten", closed=True),
         api.State("niet_verwijderd", "Niet verwijderd", closed=True),
     ),
@@ -368,7 +482,12 @@ EXPULSION_TYPE = api.CaseType(
             apply=lambda: "Voornemen tot verwijdering vastgelegd.",
         ),
         hearing(
-            "schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",), "voornemen", "leerkracht"
+            "schorsing.v_horen_leerkracht",
+            "Leerkracht gehoord",
+            ("voornemen",),
+            "voornemen",
+            "leerkracht",
+            guard=heard_after_intent,
         ),
         hearing(
             "schorsing.v_horen_ouders",
@@ -377,6 +496,7 @@ EXPULSION_TYPE = api.CaseType(
             "voornemen",
             "ouders",
             "Ouders/verzorgers gehoord.",
+            guard=heard_after_intent,
         ),
         api.Transition(
             "schorsing.v_school",
@@ -399,7 +519,41 @@ EXPULSION_TYPE = api.CaseType(
             apply=record_expulsion,
         ),
         api.Transition(
-            "schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", form=forms.CloseForm
+            "schorsing.v_bezwaar",
+            "Bezwaar ontvangen",
+            ("besloten",),
+            "bezwaar",
+            form=forms.ObjectionForm,
+            guard=objection_guard,
+            record=models.Objection,
+            apply=record_objection,
+        ),
+        hearing(
+            "schorsing.v_bezwaar_horen",
+            "Ouders gehoord over het bezwaar",
+            ("bezwaar",),
+            "bezwaar",
+            "ouders_bezwaar",
+            "Ouders/verzorgers gehoord over hun bezwaar.",
+            guard=heard_after_objection,
+        ),
+        api.Transition(
+            "schorsing.v_beslissing_bezwaar",
+            "Beslissing op bezwaar",
+            ("bezwaar",),
+            "bezwaar_beslist",
+            EXPEL,
+            form=forms.ObjectionDecisionForm,
+            guard=objection_decision_guard,
+            apply=record_objection_decision,
+        ),
+        api.Transition(
+            "schorsing.v_afsluiten",
+            "Afsluiten",
+            ("besloten", "bezwaar_beslist"),
+            "afgesloten",
+            form=forms.CloseForm,
+            guard=close_guard,
         ),
         api.Transition(
             "schorsing.v_niet",
@@ -418,6 +572,29 @@ EXPULSION_TYPE = api.CaseType(
         ),
         api.ChecklistItem("schorsing.v_inspectie", "Onderwijsinspectie geïnformeerd", required=is_expelled),
         api.ChecklistItem("schorsing.v_leerplicht", "Leerplichtambtenaar geïnformeerd", required=is_expelled),
+    ),
+    deadlines=(
+        # Awb art. 6:7 and 6:8: six calendar weeks from the day after the decision; a
+        # bezwaar received meets it.
+        api.Deadline(
+            "schorsing.v_bezwaartermijn",
+            "Einde van de bezwaartermijn (zes weken na het besluit)",
+            0,
+            school_days=False,
+            start="schorsing.v_besluit",
+            due=objection_end,
+            met_by=("schorsing.v_bezwaar",),
+        ),
+        # WPO art. 63 lid 2: the board decides within four weeks after the objection period.
+        api.Deadline(
+            "schorsing.v_beslistermijn",
+            "Beslissing op bezwaar (vier weken na de bezwaartermijn)",
+            0,
+            school_days=False,
+            start="schorsing.v_bezwaar",
+            due=decision_due,
+            met_by=("schorsing.v_beslissing_bezwaar",),
+        ),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_verwijdering.html",

@@ -506,6 +506,11 @@ def _start_deadlines(case, ct, event_name, day):
     for d in ct.deadlines:
         if d.start != event_name:
             continue
+        if d.due is not None:
+            due = call(d.due, **_arguments(case, ct))
+            if due is not None:
+                add_deadline(case, d.name, d.label, due)
+            continue
         days = call(d.days, **_arguments(case, ct)) if callable(d.days) else d.days
         if d.school_days:
             cal = cal or SchoolCalendar.for_school(case.school)
