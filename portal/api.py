@@ -139,6 +139,7 @@ from .i18n import N_
 from .i18n import lazy_gettext as translatable
 from .i18n import parents
 from .letters import LetterRefused
+from .letters import board as letter_board
 from .letters import require_setting
 from .letters import salutation
 from .letters import signer
@@ -223,6 +224,7 @@ def open_cases_line(label, user, school, type_name):
 __all__ = [
     "term_end",
     "LetterRefused",
+    "letter_board",
     "require_setting",
     "salutation",
     "signer",

@@ -97,9 +97,9 @@ def signer(user, school, function=""):
     return Signer(user.name, function)
 
 
-def settings_link():
+def settings_link(school):
     try:
-        return url_for("admin.school_settings")
+        return url_for("admin.school_settings", school=school.slug)
     except RuntimeError:  # outside a request (the demo): the page's name suffices
         return ""
 
@@ -111,10 +111,66 @@ def require_setting(school, name, label, what):
 
     value = (get_setting(school, name) or "").strip()
     if not value:
-        link = settings_link()
+        link = settings_link(school)
         where = f"{SETTINGS_PAGE}{f' ({link})' if link else ''}"
         raise LetterRefused(
             f"Deze brief kan nog niet worden gemaakt: ‘{label}’ is niet ingevuld. Vul dit in bij "
             f"{where}: {what}"
         )
     return value
+
+
+def board(school):
+    """The bevoegd gezag by name, from the school's data (never a name written into a
+    template); LetterRefused when the school has not filled it in."""
+    name = (school.board_name or "").strip()
+    if not name:
+        raise LetterRefused(
+            "Deze brief kan nog niet worden gemaakt: de naam van het bestuur (het bevoegd gezag) "
+            f"ontbreekt. Vul die in bij {SETTINGS_PAGE}, in het veld ‘Bestuur’ (bijvoorbeeld: "
+            "Stichting Openbaar Onderwijs Almere)."
+        )
+    return name
+
+
+def contact_reach(school, role):
+    """How parents reach the people in ``role`` at the school, from the register ("Wie doet
+    wat"): "Anouk Meijer (Vertrouwenspersonen Flevoland), 036 000 2201, a@b.nl"; "" when
+    the register names nobody."""
+    from .contacts import school_contacts
+
+    return "; ".join(c.reach() for c in school_contacts(school, role))
+
+
+def require(value, reason):
+    """``value`` when it holds text, else LetterRefused with ``reason`` (for a template)."""
+    if value is None or not str(value).strip():
+        raise LetterRefused(reason)
+    return value
+
+
+VERTROUWENSPERSOON_MISSING = (
+    "Deze brief kan nog niet worden gemaakt: de brief noemt de externe vertrouwenspersoon, maar "
+    "diens naam en bereikbaarheid (telefoon of e-mail) zijn niet bekend. Zet de "
+    "vertrouwenspersoon in het register ‘Wie doet wat’, of vul bij "
+    f"{SETTINGS_PAGE} het veld ‘Klachten: externe vertrouwenspersoon (naam en bereikbaarheid)’ in."
+)
+
+
+def vertrouwenspersoon(school, fallback=""):
+    """The external vertrouwenspersoon's name and contact details for a letter: from the
+    register, else ``fallback`` (the school's setting); LetterRefused when neither has them."""
+    return require(contact_reach(school, "vertrouwenspersoon") or fallback, VERTROUWENSPERSOON_MISSING)
+
+
+def klachtencommissie(school):
+    """The klachtencommissie the board is affiliated with, with its contact details
+    (the core's setting ``portal.klachtencommissie``), or LetterRefused."""
+    return require_setting(
+        school,
+        "portal.klachtencommissie",
+        "Klachtencommissie waarbij het bestuur is aangesloten",
+        "de naam van de klachtencommissie met haar postadres, telefoonnummer en e-mailadres "
+        "(bijvoorbeeld: Landelijke Klachtencommissie Onderwijs, Postbus 85191, 3508 AD Utrecht, "
+        "030 280 9590, info@onderwijsgeschillen.nl).",
+    )

@@ -86,14 +86,7 @@ def expulsion_summary(case, detail):
 def board_name(school):
     """The bevoegd gezag by name, from the school's data: a letter on its behalf is refused
     without it."""
-    name = (school.board_name or "").strip()
-    if not name:
-        raise api.LetterRefused(
-            "Deze brief kan nog niet worden gemaakt: de naam van het bestuur (het bevoegd gezag) "
-            "ontbreekt. Vul die in bij Beheer, ‘Schoolgegevens en instellingen’, in het veld "
-            "‘Bestuur’ (bijvoorbeeld: Stichting Openbaar Onderwijs Almere)."
-        )
-    return name
+    return api.letter_board(school)
 
 
 def objection_address(school):
