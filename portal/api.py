@@ -86,6 +86,7 @@ from .figures import at_school
 from .figures import count
 from .figures import count_by
 from .figures import count_if
+from .figures import done_item
 from .figures import in_school_year
 from .figures import open_item
 from .figures import overdue
@@ -223,6 +224,7 @@ def open_cases_line(label, user, school, type_name):
 
 __all__ = [
     "term_end",
+    "done_item",
     "LetterRefused",
     "letter_board",
     "require_setting",

@@ -602,10 +602,13 @@ def test_every_route_of_the_plugin_with_every_role(app):
 def test_figures_per_school_and_for_the_board(app, client):
     login(client, "directie")
     # Two pupils: one pupil's suspensions on the same days would overlap (WPO art. 40c).
+    refs = []
     for days, las in (("3", MILA), ("1", "100165")):
         ref = report_incident(client, pupil_name=pupil_id(las))
         consult(client, ref)
         assert decide(client, ref, days=days)[1].status_code == 302
+        refs.append(ref)
+    longer_ref = refs[0]
     with app.test_request_context(f"{BASE}/"):
         database.connect(reuse_if_open=True)
         school = School.get(School.slug == "klaverweide")
@@ -616,7 +619,9 @@ def test_figures_per_school_and_for_the_board(app, client):
             assert figures["schorsing.schorsingen"].rows == (
                 ("Voortdurend storend en/of agressief gedrag van de leerling", "2 (4 dagen)"),
             )
-            assert figures["schorsing.inspectie"].value == 1
+            # The three-day suspension's notice to the inspectie is not recorded yet.
+            assert figures["schorsing.inspectie"].value == 0
+            assert figures["schorsing.inspectie_ontbreekt"].value == 1
             assert figures["schorsing.verwijderingen"].value == 0
         board = {f.name: f for f in reports.figures(school=None, year=2025)}
         assert board["schorsing.per_school"].rows == (
@@ -636,6 +641,14 @@ def test_figures_per_school_and_for_the_board(app, client):
                 )
                 shown = reports.figures(school=None, year=year)
             assert len(seen) == 4 < len(shown), seen
+    # Once the notice is recorded it counts as reported, and no longer as missing.
+    tick(client, longer_ref, "schorsing.inspectie")
+    with app.test_request_context(f"{BASE}/"):
+        database.connect(reuse_if_open=True)
+        for target in (School.get(School.slug == "klaverweide"), None):
+            figures = {f.name: f for f in reports.figures(school=target, year=2025)}
+            assert figures["schorsing.inspectie"].value == 1
+            assert figures["schorsing.inspectie_ontbreekt"].value == 0
     client = as_role(app, "bestuur")
     html = client.get(f"{BASE}/jaarcijfers/?jaar=2025&alle=1").get_data(as_text=True)
     assert "Schorsingsdagen in totaal: &lt; 5" in html  # the bestuur's version: below 5 as "< 5"
