@@ -296,3 +296,26 @@ def test_no_letter_without_the_objection_address_or_the_board_name(app, boss, bo
         "ontbreekt. Vul die in bij Beheer, ‘Schoolgegevens en instellingen’, in het veld ‘Bestuur’" in html
     )
     assert not CaseDocument.select().where(CaseDocument.case == case_of(ref).id).exists()
+
+
+def test_an_expulsion_revoked_on_objection_is_no_expulsion_in_the_figures(app, boss, board):
+    from plugins.schorsing import reports
+
+    ref = expelled(boss, board)
+
+    def expulsions():
+        with app.test_request_context(f"{BASE}/"):
+            database.connect(reuse_if_open=True)
+            school = School.get(School.slug == "klaverweide")
+            return {f.name: f.value for f in reports.figures(school=school, year=2025)}[
+                "schorsing.verwijderingen"
+            ]
+
+    assert expulsions() == 1
+    ok(step(boss, ref, "schorsing.v_bezwaar", OBJECTION))
+    ok(step(boss, ref, "schorsing.v_bezwaar_horen", {"held_on": "2026-04-15", "summary": "Toegelicht."}))
+    decision = {"decided_on": "2026-04-20", "outcome": "gegrond", "motivation": "Eerst extra begeleiding."}
+    ok(step(board, ref, "schorsing.v_beslissing_bezwaar", decision))
+    assert expulsions() == 0
+    letter = pdf_text(boss, ref, "schorsing.beslissing_bezwaar")
+    assert "gegrond: het besluit tot verwijdering wordt herroepen" in letter

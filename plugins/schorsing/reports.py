@@ -11,6 +11,7 @@ from portal import api
 from .choices import CATEGORIES
 from .models import Expulsion
 from .models import Incident
+from .models import Objection
 from .models import Suspension
 from .workflow import EXPULSION
 from .workflow import EXPULSION_TYPE
@@ -52,7 +53,11 @@ def figures(school, year):
         .switch(Suspension)
         .join(Incident, on=(Incident.case == Suspension.case))
     )
-    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year)
+    # An expulsion the board revoked on objection (bezwaar gegrond) is no expulsion.
+    revoked = Objection.select(Objection.case).where(Objection.outcome == "gegrond")
+    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year).where(
+        Expulsion.case.not_in(revoked)
+    )
 
     reported = api.count_by(incidents, Incident.category, CATEGORIES, zeros=False)
     # One statement for four figures: per category the number and the days, and of those
