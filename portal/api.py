@@ -87,6 +87,7 @@ from .figures import at_school
 from .figures import count
 from .figures import count_by
 from .figures import count_if
+from .figures import done_item
 from .figures import in_school_year
 from .figures import open_item
 from .figures import overdue
@@ -139,6 +140,12 @@ from .hookspecs import hookimpl
 from .i18n import N_
 from .i18n import lazy_gettext as translatable
 from .i18n import parents
+from .letters import LetterRefused
+from .letters import board as letter_board
+from .letters import require_setting
+from .letters import salutation
+from .letters import signer
+from .letters import words
 from .mail import queue as queue_mail
 from .models import Case
 from .models import CaseChecklistItem
@@ -166,6 +173,7 @@ from .pupils.demo import demo_pupil
 from .pupils.field import PupilField
 from .pupils.field import PupilNameField
 from .schoolcalendar import SchoolCalendar
+from .schoolcalendar import term_end
 from .sessions import PortalUser
 from .settings import get_setting
 from .settings import set_setting
@@ -216,6 +224,14 @@ def open_cases_line(label, user, school, type_name):
 
 
 __all__ = [
+    "term_end",
+    "done_item",
+    "LetterRefused",
+    "letter_board",
+    "require_setting",
+    "salutation",
+    "signer",
+    "words",
     "N_",
     "translatable",
     "BaseModel",

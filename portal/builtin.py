@@ -85,6 +85,14 @@ def register_settings():
             help="Staat op foutpagina's en formulieren voor ouders.",
         ),
         Setting(
+            "portal.klachtencommissie",
+            "Klachtencommissie waarbij het bestuur is aangesloten",
+            "",
+            kind="textarea",
+            help="Naam, postadres, telefoon en e-mail; staat in de brieven die de klachtencommissie "
+            "noemen. Zonder deze gegevens worden die brieven niet gemaakt.",
+        ),
+        Setting(
             "portal.pupil_years_after_left",
             "Leerlingenlijst: gegevens van een leerling bewaren tot (jaren) na vertrek",
             2,

@@ -193,6 +193,10 @@ class Deadline:
     # ``detail`` (a datetime in Dutch local time, naive or aware; None: the start event's
     # moment), such as when a data breach was discovered.
     since: Callable | None = None
+    # The due date itself, computed from the case (any of ``case``, ``detail``, ``school``)
+    # when the start event happens, instead of ``days`` after it: a term the law counts
+    # from a date a step recorded (six weeks for objection, Awb art. 6:7).
+    due: Any = None
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,15 @@ def create_demo(pm, log=print):
                 email=email, name=name, password_hash=password_hash
             )
             UserRole.create(user=user, school=school if school_slug else None, role=role)
+    # The letters that name the klachtencommissie need its contact details (fictional here).
+    from .settings import set_setting
+
+    set_setting(
+        school,
+        "portal.klachtencommissie",
+        "Landelijke Klachtencommissie Onderwijs, Postbus 85191, 3508 AD Utrecht, 030 280 9590, "
+        "info@onderwijsgeschillen.nl",
+    )
     # The pupils first: the plugins' demo cases are about them.
     add_demo_pupils(school)
     pm.hook.demo_data(school=school)

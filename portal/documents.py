@@ -65,7 +65,15 @@ def letterhead(school):
     if school.logo:
         kind = school.logo_type or "image/png"
         logo = f"data:{kind};base64,{base64.b64encode(bytes(school.logo)).decode()}"
-    return {"school": school, "logo": logo, "font_dir": FONT_DIR, "date_text": nl_date(today())}
+    from .letters import place
+
+    return {
+        "school": school,
+        "logo": logo,
+        "font_dir": FONT_DIR,
+        "date_text": nl_date(today()),
+        "place_text": place(school),
+    }
 
 
 def render_letter(template, school, **context):

@@ -99,6 +99,16 @@ def open_item(name):
     )
 
 
+def done_item(name):
+    """A condition on ``Case``: the case's checklist item ``name`` is ticked (a case without
+    the item does not count)."""
+    return Case.id.in_(
+        CaseChecklistItem.select(CaseChecklistItem.case).where(
+            (CaseChecklistItem.name == name) & CaseChecklistItem.done_at.is_null(False)
+        )
+    )
+
+
 def overdue(name, day=None):
     """A condition on ``Case``: the case's deadline ``name`` is not met and was due before
     ``day`` (default: today)."""

@@ -30,6 +30,25 @@ def holiday_name(day):
     return public_holidays(day.year).get(day)
 
 
+def _atw_holiday(day):
+    """Algemene termijnenwet art. 3: the generally recognised holidays (Nieuwjaarsdag, Goede
+    Vrijdag, Easter, Hemelvaartsdag, Pentecost, Koningsdag, both Christmas days: the
+    holidays package's Dutch list) and 5 May, which the act names every year."""
+    return (day.month, day.day) == (5, 5) or is_public_holiday(day)
+
+
+def term_end(day, weeks):
+    """The last day of a term of ``weeks`` weeks for a decision made known on ``day``, as the
+    law counts it: the term starts the day after (Awb art. 6:8 lid 1) and runs for calendar
+    weeks (Awb art. 6:7), so it ends on the same weekday ``weeks`` weeks later; a last day on a
+    Saturday, a Sunday or a recognised holiday moves to the next day that is none of those
+    (Algemene termijnenwet art. 1 and 3)."""
+    end = day + datetime.timedelta(weeks=weeks)
+    while end.weekday() >= 5 or _atw_holiday(end):
+        end += datetime.timedelta(days=1)
+    return end
+
+
 class SchoolCalendar:
     """School days of one school; vacations are read once per calendar object."""
 

@@ -67,6 +67,15 @@ def init_app(app):
     app.jinja_env.globals["layout_url"] = layout_url
     app.jinja_env.globals["options"] = options
     app.jinja_env.filters["nl_date"] = dates.nl_date
+    from . import letters
+
+    app.jinja_env.filters["words"] = letters.words
+    app.jinja_env.globals["salutation"] = letters.salutation
+    app.jinja_env.globals["letter_place"] = letters.place
+    # A letter that needs these refuses to be made (LetterRefused) until the school has them.
+    app.jinja_env.globals["letter_board"] = letters.board
+    app.jinja_env.globals["letter_vertrouwenspersoon"] = letters.vertrouwenspersoon
+    app.jinja_env.globals["letter_klachtencommissie"] = letters.klachtencommissie
     app.jinja_env.filters["nl_datetime"] = dates.nl_datetime
     app.jinja_env.globals["can"] = can
     app.jinja_env.globals["ROLES"] = ROLES

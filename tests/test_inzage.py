@@ -297,6 +297,8 @@ def test_the_export_leaves_out_other_children_the_complainant_and_internal_notes
     row, files, text = exported(app, request_id)
     text = flat(text)
     assert "Fenna Willemsen" in text and ref in text and "krijgt nu hulp op het plein" in text
+    # Signed with the signer's function (the letter kit).
+    assert "Met vriendelijke groet, Ruben Hoekstra directeur, De Klaverweide" in text
     for absent in (
         "Sem",
         "Brouwer",

@@ -16,6 +16,7 @@ from plugins.schorsing.models import Hearing
 from plugins.schorsing.models import Incident
 from plugins.schorsing.models import SchoolApproach
 from plugins.schorsing.models import Suspension
+from portal import api
 from portal.db import database
 from portal.models import AuditLog
 from portal.models import Case
@@ -44,6 +45,14 @@ INCIDENT = {
 }
 # A Thursday outside any holiday or vacation of the demo school.
 THURSDAY = datetime.date(2026, 3, 12)
+# The day the tests decide on: a suspension cannot start before the day it is decided
+# (WPO art. 40c), so the route reads today's date; the tests fix it to the Wednesday before.
+TODAY = datetime.date(2026, 3, 11)
+
+
+@pytest.fixture(autouse=True)
+def the_day(monkeypatch):
+    monkeypatch.setattr(api, "today", lambda: TODAY)
 
 
 def _db(app):
@@ -299,7 +308,8 @@ def test_whole_suspension_route_with_letters(app, client):
         "Aantal schooldagen 3",
         "De leerkracht mailt dagelijks het weekwerk",
         "dinsdag 17 maart 2026",
-        "binnen 6 weken",
+        "Uw kind is op dinsdag 17 maart 2026 weer welkom op school.",
+        "binnen zes weken",
         "bezwaar",
         "bevoegd gezag",
         "Almeerse Scholen Groep (ASG)",
@@ -339,6 +349,13 @@ def test_whole_suspension_route_with_letters(app, client):
     assert r.status_code == 422
     assert "De zaak kan nog niet worden afgesloten" in html and "Onderwijsinspectie" in html
     tick(client, ref, "schorsing.inspectie")
+    # The leerplichtambtenaar too (Leerplichtwet art. 21a), with a letter of its own.
+    r = step(client, ref, "schorsing.afsluiten", {})
+    assert r.status_code == 422 and "Leerplichtambtenaar geïnformeerd" in r.get_data(as_text=True)
+    leerplicht = pdf_text(client, ref, "schorsing.melding_leerplicht")
+    for fact in ("leerplichtambtenaar", "Mila Kramer (groep 5b)", "dinsdag 17 maart 2026", "weekwerk"):
+        assert fact in leerplicht, fact
+    tick(client, ref, "schorsing.leerplicht")
     r = step(client, ref, "schorsing.afsluiten", {})
     assert r.status_code == 302
     _db(app)
@@ -355,6 +372,7 @@ def test_one_day_suspension_closes_without_inspectie(app, client):
     r = step(client, ref, "schorsing.afsluiten", {})
     assert r.status_code == 422 and "Schorsingsbrief aan de ouders" in r.get_data(as_text=True)
     tick(client, ref, "schorsing.brief_ouders")
+    tick(client, ref, "schorsing.leerplicht")
     assert step(client, ref, "schorsing.afsluiten", {}).status_code == 302
 
 
@@ -374,7 +392,7 @@ def test_teacher_and_bestuur_cannot_decide(app, client):
 # ----------------------------------------------------------- expulsion route ----
 
 
-def test_expulsion_only_with_an_accepting_school(app, client):
+def test_expulsion_only_with_an_accepting_school(app, client, monkeypatch):
     login(client, "directie")
     incident_ref = report_incident(client)
     page = client.get(f"{BASE}/schorsing/verwijdering/nieuw?incident={incident_ref}")
@@ -531,11 +549,19 @@ def test_expulsion_only_with_an_accepting_school(app, client):
         "SO De Brug",
         "toelaatbaarheidsverklaring",
         "TLV-0042",
-        "binnen 6 weken",
+        "binnen zes weken",
         "bezwaar",
         "Herhaald ernstig geweld",
     ):
         assert fact in letter, fact
+    # Within the objection period the case stays open (Awb art. 6:7).
+    r = step(client, ref, "schorsing.v_afsluiten", {})
+    assert r.status_code == 422
+    assert (
+        "De bezwaartermijn loopt nog tot en met woensdag 13 mei 2026: de zaak kan pas daarna "
+        "worden afgesloten, of zodra op een bezwaar is beslist." in r.get_data(as_text=True)
+    )
+    monkeypatch.setattr(api, "today", lambda: datetime.date(2026, 5, 14))
     r = step(client, ref, "schorsing.v_afsluiten", {})
     assert r.status_code == 422 and "Leerplichtambtenaar" in r.get_data(as_text=True)
     for item in ("schorsing.v_brief", "schorsing.v_inspectie", "schorsing.v_leerplicht"):
@@ -576,10 +602,13 @@ def test_every_route_of_the_plugin_with_every_role(app):
 def test_figures_per_school_and_for_the_board(app, client):
     login(client, "directie")
     # Two pupils: one pupil's suspensions on the same days would overlap (WPO art. 40c).
+    refs = []
     for days, las in (("3", MILA), ("1", "100165")):
         ref = report_incident(client, pupil_name=pupil_id(las))
         consult(client, ref)
         assert decide(client, ref, days=days)[1].status_code == 302
+        refs.append(ref)
+    longer_ref = refs[0]
     with app.test_request_context(f"{BASE}/"):
         database.connect(reuse_if_open=True)
         school = School.get(School.slug == "klaverweide")
@@ -590,7 +619,9 @@ def test_figures_per_school_and_for_the_board(app, client):
             assert figures["schorsing.schorsingen"].rows == (
                 ("Voortdurend storend en/of agressief gedrag van de leerling", "2 (4 dagen)"),
             )
-            assert figures["schorsing.inspectie"].value == 1
+            # The three-day suspension's notice to the inspectie is not recorded yet.
+            assert figures["schorsing.inspectie"].value == 0
+            assert figures["schorsing.inspectie_ontbreekt"].value == 1
             assert figures["schorsing.verwijderingen"].value == 0
         board = {f.name: f for f in reports.figures(school=None, year=2025)}
         assert board["schorsing.per_school"].rows == (
@@ -610,6 +641,14 @@ def test_figures_per_school_and_for_the_board(app, client):
                 )
                 shown = reports.figures(school=None, year=year)
             assert len(seen) == 4 < len(shown), seen
+    # Once the notice is recorded it counts as reported, and no longer as missing.
+    tick(client, longer_ref, "schorsing.inspectie")
+    with app.test_request_context(f"{BASE}/"):
+        database.connect(reuse_if_open=True)
+        for target in (School.get(School.slug == "klaverweide"), None):
+            figures = {f.name: f for f in reports.figures(school=target, year=2025)}
+            assert figures["schorsing.inspectie"].value == 1
+            assert figures["schorsing.inspectie_ontbreekt"].value == 0
     client = as_role(app, "bestuur")
     html = client.get(f"{BASE}/jaarcijfers/?jaar=2025&alle=1").get_data(as_text=True)
     assert "Schorsingsdagen in totaal: &lt; 5" in html  # the bestuur's version: below 5 as "< 5"

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from .browser_support import axe_violations
 from .browser_support import browser_login
 from .browser_support import describe
+from .test_schorsing import the_day  # noqa: F401 - today is Wednesday 11 March 2026
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +100,11 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_role("button", name="Evaluatie vastleggen").click()
     assert page.get_by_text("Status is nu: Geëvalueerd.").is_visible()
 
-    for item in ("Schorsingsbrief aan de ouders verstuurd", "Onderwijsinspectie schriftelijk geïnformeerd"):
+    for item in (
+        "Schorsingsbrief aan de ouders verstuurd",
+        "Onderwijsinspectie schriftelijk geïnformeerd",
+        "Leerplichtambtenaar geïnformeerd",
+    ):
         page.get_by_role("button", name=re.compile(rf"Afvinken\s*:\s*{re.escape(item)}")).click()
         assert page.get_by_text(f"Afgevinkt: {item}", exact=False).first.is_visible()
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from plugins.schorsing.models import Suspension
+from portal import api
 from portal.db import database
 from portal.models import Case
 from portal.models import CaseEvent
@@ -29,6 +30,12 @@ from .test_schorsing import step
 SEDNEY = "100165"  # Mila Sedney, groep 7a: another pupil
 
 
+@pytest.fixture(autouse=True)
+def the_day(monkeypatch):
+    """Decided on Friday 4 December 2026: no first day lies before it (WPO art. 40c)."""
+    monkeypatch.setattr(api, "today", lambda: datetime.date(2026, 12, 4))
+
+
 @pytest.fixture
 def boss(app, client):
     login(client, "directie")
@@ -40,7 +47,7 @@ def suspend(client, first_day, days, las=MILA):
     returns (reference, the answer to the confirmed decision)."""
     ref = report_incident(client, pupil_name=pupil_id(las))
     consult(client, ref)
-    _, second = decide(client, ref, first_day=first_day, days=str(days))
+    _, second = decide(client, ref, first_day=first_day, days=str(days), meeting_on="")
     return ref, second
 
 
@@ -48,7 +55,8 @@ def attempt(client, first_day, days, las=MILA):
     """A second suspension of the pupil, asked once: (reference, answer)."""
     ref = report_incident(client, pupil_name=pupil_id(las))
     consult(client, ref)
-    r = step(client, ref, "schorsing.besluit", {**DECISION, "first_day": first_day, "days": str(days)})
+    data = {**DECISION, "first_day": first_day, "days": str(days), "meeting_on": ""}
+    r = step(client, ref, "schorsing.besluit", data)
     return ref, r
 
 
@@ -146,7 +154,7 @@ def test_the_decision_needs_the_pupil_linked(boss):
     assert r.status_code == 422 and "Koppel eerst de leerling om wie het gaat" in r.get_data(as_text=True)
     r = post(boss, f"{page}/leerlingen", {"lln-pupil": pupil_id(), "lln-role": "veroorzaker"}, page=page)
     assert r.status_code == 302
-    _, second = decide(boss, ref, first_day="2026-12-07")
+    _, second = decide(boss, ref, first_day="2026-12-07", meeting_on="")
     assert second.status_code == 302, second.get_data(as_text=True)
 
 

@@ -62,6 +62,10 @@ def reference_of(client):
     return mine.split("/zaken/", 1)[1].split('"', 1)[0]
 
 
+# The privacy questions every approval answers (AVG art. 28): YouTube-like, no pupil data.
+PRIVACY = {"privacy_agreement": "geen", "pupil_data": ["geen"], "min_age": "13"}
+
+
 def step(client, ref, name, data=None):
     page = f"/klaverweide/zaken/{ref}"
     return post(client, f"{page}/stap/social_media.{name}", data or {}, page=page)
@@ -96,7 +100,7 @@ def feed(app):
 def approve_youtube(client_teacher, client_directie, **kw):
     assert ask(client_teacher, **kw).status_code == 302
     ref = reference_of(client_teacher)
-    r = step(client_directie, ref, "goedkeuren", {"remark": "Goed idee."})
+    r = step(client_directie, ref, "goedkeuren", {**PRIVACY, "remark": "Goed idee."})
     assert r.status_code == 302, r.get_data(as_text=True)
     return ref
 
@@ -371,7 +375,7 @@ def test_structural_approval_goes_on_the_list_and_withdrawal_takes_it_off(teache
 def test_approve_with_add_to_list(teacher, directie, app):
     assert ask(teacher, address="schooltv.nl", name="Schooltv").status_code == 302
     ref = reference_of(teacher)
-    assert step(directie, ref, "goedkeuren", {"add_to_list": "y"}).status_code == 302
+    assert step(directie, ref, "goedkeuren", {**PRIVACY, "add_to_list": "y"}).status_code == 302
     assert {"domain": "schooltv.nl", "name": "Schooltv"} in feed(app)["allowed"]
 
 
@@ -397,7 +401,7 @@ def test_a_request_whose_date_passed_cannot_be_approved(teacher, directie, app):
         past = today() - datetime.timedelta(days=1)
         AppRequest.update(start_date=past, end_date=past).where(AppRequest.domain == "youtube.com").execute()
         database.close()
-    r = step(directie, ref, "goedkeuren")
+    r = step(directie, ref, "goedkeuren", PRIVACY)
     assert r.status_code == 422 and "al voorbij" in r.get_data(as_text=True)
 
 
@@ -510,6 +514,7 @@ def test_directie_manages_the_list(directie, app):
         "purpose": "Filmpjes bij wereldoriëntatie",
         "since": in_days(0),
         "approved_by": "Ruben Hoekstra",
+        **PRIVACY,
     }
     r = post(directie, LIST, form, page=LIST)
     assert r.status_code == 302
@@ -607,3 +612,112 @@ def test_annual_figures(teacher, directie, app):
     assert top.rows[0] == ("youtube.com", 2)
     html = directie.get(f"/klaverweide/jaarcijfers/?jaar={year}").get_data(as_text=True)
     assert "Aanvragen social media en apps: 4" in html and "youtube.com" in html
+
+
+# ------------------------------------------------- privacy (issue 14, item 7) ----
+
+UNCOVERED = (
+    "Deze app verwerkt gegevens van leerlingen, maar er is geen verwerkersovereenkomst en de "
+    "leverancier staat niet in het Privacyconvenant Onderwijs: de app kan niet blijvend worden "
+    "toegestaan (AVG art. 28). Sluit eerst een verwerkersovereenkomst af."
+)
+
+
+def request_row(app, ref):
+    from plugins.social_media.models import AppRequest
+    from portal.models import Case
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        row = AppRequest.get(AppRequest.case == Case.get(Case.reference == ref).id)
+        database.close()
+    return row
+
+
+def test_approving_asks_the_privacy_questions_and_records_the_answers(teacher, directie, app):
+    assert ask(teacher, address="schooltv.nl", name="Schooltv").status_code == 302
+    ref = reference_of(teacher)
+    page = directie.get(f"/klaverweide/zaken/{ref}").get_data(as_text=True)
+    for question in (
+        "Is er een verwerkersovereenkomst, of staat de leverancier in het Privacyconvenant Onderwijs?",
+        "Welke gegevens van leerlingen gebruikt de app?",
+        "Minimumleeftijd volgens de leverancier (0 als er geen is)",
+    ):
+        assert question in page, question
+    r = step(directie, ref, "goedkeuren", {"remark": "Goed."})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422
+    for message in (
+        "Kies of er een verwerkersovereenkomst is of de leverancier in het Privacyconvenant staat.",
+        "Kies welke gegevens van leerlingen de app gebruikt (of ‘Geen’).",
+        "Vul de minimumleeftijd in (0 als de leverancier er geen noemt).",
+    ):
+        assert message in html, message
+    r = step(directie, ref, "goedkeuren", {**PRIVACY, "pupil_data": ["geen", "naam"]})
+    assert r.status_code == 422
+    assert "Kies ‘Geen’ of de gegevens die de app gebruikt, niet allebei." in r.get_data(as_text=True)
+    assert request_row(app, ref).decision == ""
+    answers = {"privacy_agreement": "privacyconvenant", "pupil_data": ["naam", "resultaten"], "min_age": "0"}
+    assert step(directie, ref, "goedkeuren", {**answers, "add_to_list": "y"}).status_code == 302
+    row = request_row(app, ref)
+    assert (row.decision, row.privacy_agreement, row.pupil_data, row.min_age) == (
+        "goedgekeurd",
+        "privacyconvenant",
+        "naam,resultaten",
+        0,
+    )
+    from plugins.social_media.models import AllowedApp
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        listed = AllowedApp.get(AllowedApp.domain == "schooltv.nl")
+        database.close()
+    assert (listed.privacy_agreement, listed.pupil_data, listed.min_age) == (
+        "privacyconvenant",
+        "naam,resultaten",
+        0,
+    )
+    page = directie.get(f"/klaverweide/zaken/{ref}").get_data(as_text=True)
+    assert "naam, resultaten en voortgang" in page and "Privacyconvenant Onderwijs ondertekend" in page
+
+
+def test_pupil_data_without_an_agreement_is_never_allowed_for_good(teacher, directie, app):
+    uncovered = {"privacy_agreement": "geen", "pupil_data": ["account", "resultaten"], "min_age": "13"}
+    # On the allowed list through the request: refused, nothing changed.
+    assert ask(teacher, address="quizlet.com", name="Quizlet").status_code == 302
+    ref = reference_of(teacher)
+    r = step(directie, ref, "goedkeuren", {**uncovered, "add_to_list": "y"})
+    assert r.status_code == 422 and UNCOVERED in r.get_data(as_text=True)
+    assert request_row(app, ref).decision == ""
+    assert "quizlet.com" not in feed(app)["domains"]
+    # For the date asked, without the list: allowed (not for good), the answers kept.
+    assert step(directie, ref, "goedkeuren", uncovered).status_code == 302
+    row = request_row(app, ref)
+    assert (row.decision, row.privacy_agreement, row.pupil_data) == (
+        "goedgekeurd",
+        "geen",
+        "account,resultaten",
+    )
+    assert {"domain": "quizlet.com", "name": "Quizlet"} not in feed(app)["allowed"]
+    # A structural request is for good: refused.
+    assert ask(teacher, address="kahoot.com", name="Kahoot", kind="structureel").status_code == 302
+    ref = reference_of(teacher)
+    r = step(directie, ref, "goedkeuren", uncovered)
+    assert r.status_code == 422 and UNCOVERED in r.get_data(as_text=True)
+    assert request_row(app, ref).decision == ""
+    # Straight onto the list by the directie: refused, nothing added.
+    form = {
+        "name": "Kahoot",
+        "address": "kahoot.com",
+        "purpose": "Quizzen",
+        "since": in_days(0),
+        "approved_by": "Ruben Hoekstra",
+        **uncovered,
+    }
+    r = post(directie, LIST, form, page=LIST)
+    assert r.status_code == 422 and UNCOVERED in r.get_data(as_text=True)
+    assert "kahoot.com" not in feed(app)["domains"]
+    # With a verwerkersovereenkomst it may.
+    r = post(directie, LIST, {**form, "privacy_agreement": "verwerkersovereenkomst"}, page=LIST)
+    assert r.status_code == 302
+    assert "kahoot.com" in feed(app)["domains"]

@@ -98,7 +98,12 @@ def _pupil(case):
     return rows[0] if rows else None
 
 
-def conversation_letter(case, detail):
+def _signer(user_id, school):
+    """Who signs, with their function (the letter kit)."""
+    return api.signer(api.User.get_or_none(api.User.id == user_id) if user_id else None, school)
+
+
+def conversation_letter(case, detail, school):
     pupil = _pupil(case)
     conversation = last_held_conversation(case)
     return {
@@ -106,6 +111,7 @@ def conversation_letter(case, detail):
         "group": pupil.group if pupil else "",
         "conversation": conversation,
         "held_by": _name(conversation.created_by_id) if conversation else "",
+        "signer": _signer(conversation.created_by_id if conversation else None, school),
     }
 
 
@@ -115,6 +121,7 @@ def report_letter(case, detail, school):
         "dossier": detail,
         "group": pupil.group if pupil else "",
         "decided_by": _name(detail.decided_by_id),
+        "signer": _signer(detail.decided_by_id, school),
         "consultations": consultations(case),
         "advice": advice(case),
         "conversation": last_conversation(case),
@@ -124,12 +131,13 @@ def report_letter(case, detail, school):
     }
 
 
-def agreements_letter(case, detail):
+def agreements_letter(case, detail, school):
     pupil = _pupil(case)
     return {
         "dossier": detail,
         "group": pupil.group if pupil else "",
         "decided_by": _name(detail.decided_by_id),
+        "signer": _signer(detail.decided_by_id, school),
     }
 
 

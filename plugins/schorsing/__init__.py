@@ -47,6 +47,13 @@ plugin = api.Plugin(
             help="Komt boven de melding van een schorsing aan de inspectie.",
         ),
         api.Setting(
+            "schorsing.leerplicht_adres",
+            "Adres van de leerplichtambtenaar (voor de melding)",
+            "",
+            kind="textarea",
+            help="Komt boven de melding van een schorsing of verwijdering aan de leerplichtambtenaar.",
+        ),
+        api.Setting(
             "schorsing.bezwaar_adres",
             "Adres voor bezwaar tegen schorsing of verwijdering",
             "",

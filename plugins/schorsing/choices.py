@@ -19,6 +19,14 @@ PARTIES = (
     ("leerling_ouders", "De leerling en de ouders/verzorgers"),
     ("leerkracht", "De leerkracht"),
     ("ouders", "De ouders/verzorgers"),
+    # Awb art. 7:2: the board hears the parents on their objection before deciding on it.
+    ("ouders_bezwaar", "De ouders/verzorgers over hun bezwaar"),
+)
+
+# The board's decision on an objection against an expulsion (Awb art. 7:11).
+OBJECTION_OUTCOMES = (
+    ("ongegrond", "Ongegrond: het besluit tot verwijdering blijft in stand"),
+    ("gegrond", "Gegrond: het besluit tot verwijdering wordt herroepen"),
 )
 
 # Outcome of asking another school to take the pupil in (expulsion route).

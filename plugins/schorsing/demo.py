@@ -45,6 +45,14 @@ def add_demo(school):
     director = api.User.get_or_none(api.User.email == "directie@klaverweide.demo")
     if reporter is None or director is None:
         return
+    # The letters need the address for a bezwaarschrift (Awb art. 6:4).
+    if not api.get_setting(school, "schorsing.bezwaar_adres"):
+        api.set_setting(
+            school,
+            "schorsing.bezwaar_adres",
+            f"{school.board_name or 'Het bevoegd gezag'}\nt.a.v. het College van Bestuur\n"
+            "Postbus 60100\n1320 AC Almere",
+        )
     cases = []
     for item in INCIDENTS:
         item = dict(item)

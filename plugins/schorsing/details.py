@@ -5,17 +5,32 @@ Every fact in a letter comes from these rows, so nothing is typed twice: change 
 decision and the next version of the letter follows.
 """
 
+import datetime
+
 from portal import api
 
 from .models import BoardConsultation
 from .models import Evaluation
 from .models import Hearing
+from .models import Objection
 from .models import SchoolApproach
 from .models import Suspension
 
 # Objection (bezwaar) against a suspension or expulsion: within six weeks, to the
 # bevoegd gezag (the board), as the law (Awb) requires.
 OBJECTION_WEEKS = 6
+
+
+def objection(case):
+    return Objection.get_or_none(Objection.case == case.id)
+
+
+def objection_end(detail):
+    """The last day of the objection period against the expulsion decision: six calendar
+    weeks from the day after the decision (Awb art. 6:7, 6:8; Algemene termijnenwet)."""
+    if detail is None or detail.decided_on is None:
+        return None
+    return api.term_end(detail.decided_on, OBJECTION_WEEKS)
 
 
 def suspension(case):
@@ -60,18 +75,58 @@ def expulsion_summary(case, detail):
         "incident_case": incident_case,
         "hearings": hearings(case),
         "approaches": approaches(case),
+        "objection_end": objection_end(detail),
+        "objection": objection(case),
     }
 
 
 # --------------------------------------------------------------- letters ----
 
 
+def board_name(school):
+    """The bevoegd gezag by name, from the school's data: a letter on its behalf is refused
+    without it."""
+    return api.letter_board(school)
+
+
+def objection_address(school):
+    """Where the parents send a bezwaarschrift (Awb art. 6:4): the letter is refused until
+    the school has filled it in."""
+    return api.require_setting(
+        school,
+        "schorsing.bezwaar_adres",
+        "Adres voor bezwaar tegen schorsing of verwijdering",
+        "het postadres van het bevoegd gezag waar ouders hun bezwaarschrift heen sturen "
+        "(naam, straat en huisnummer, postcode en plaats).",
+    )
+
+
+def step_user(case, transition):
+    """Who took step ``transition`` last (the signer of the letter about it), or None."""
+    event = (
+        api.CaseEvent.select()
+        .where((api.CaseEvent.case == case.id) & (api.CaseEvent.transition == transition))
+        .order_by(api.CaseEvent.id.desc())
+        .first()
+    )
+    return event.user if event is not None and event.user_id else None
+
+
+def return_day(decision, school):
+    """The school day the pupil is back: the first school day after the last day of the
+    suspension, on the school's calendar."""
+    if decision is None:
+        return None
+    cal = api.SchoolCalendar.for_school(school)
+    return cal.next_school_day(decision.last_day + datetime.timedelta(days=1))
+
+
 def _addresses(school):
-    board = school.board_name or "het bevoegd gezag"
+    board = board_name(school)
     return {
         "board": board,
         "objection_weeks": OBJECTION_WEEKS,
-        "objection_address": api.get_setting(school, "schorsing.bezwaar_adres") or board,
+        "objection_address": objection_address(school),
     }
 
 
@@ -81,7 +136,10 @@ def suspension_letter(case, detail, school):
     return {
         "incident": detail,
         "suspension": decision,
+        "return_day": return_day(decision, school),
+        "leerplicht_address": api.get_setting(school, "schorsing.leerplicht_adres"),
         "decided_by_name": signer.name if signer else "",
+        "signer": api.signer(signer, school),
         "consultations": consultations(case),
         **_addresses(school),
         "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres"),
@@ -89,9 +147,18 @@ def suspension_letter(case, detail, school):
 
 
 def expulsion_letter(case, detail, school):
+    decision_by = step_user(case, "schorsing.v_besluit") or step_user(case, "schorsing.v_voornemen")
+    objected = objection(case)
     return {
         "expulsion": detail,
         "hearings": hearings(case),
+        "heard": {p: hearings(case, p) for p in ("leerkracht", "ouders", "ouders_bezwaar")},
         "accepting": accepting_school(case),
+        "objection_end": objection_end(detail),
+        "objection": objected,
+        "signer": api.signer(decision_by, school),
+        "objection_signer": api.signer(step_user(case, "schorsing.v_beslissing_bezwaar"), school),
+        "leerplicht_address": api.get_setting(school, "schorsing.leerplicht_adres"),
+        "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres"),
         **_addresses(school),
     }

@@ -7,6 +7,7 @@ field ids with the step's name, so two steps with a ``held_on`` field do not sha
 from portal import api
 
 from .choices import CATEGORIES
+from .choices import OBJECTION_OUTCOMES
 from .choices import OUTCOMES
 from .choices import SUSPENSION
 
@@ -147,6 +148,23 @@ class ApproachForm(api.Form):
 class ExpulsionDecisionForm(api.Form):
     decided_on = api.date_field("Datum van het besluit", DATE)
     effective_on = api.date_field("Verwijderd met ingang van", DATE)
+
+
+class ObjectionForm(api.Form):
+    received_on = api.date_field("Bezwaarschrift ontvangen op", DATE, past=True)
+    grounds = api.text(
+        "Gronden van het bezwaar (waarom de ouders het niet eens zijn)",
+        required="Vul de gronden van het bezwaar in.",
+    )
+
+
+class ObjectionDecisionForm(api.Form):
+    decided_on = api.date_field("Datum van de beslissing op bezwaar", DATE, past=True)
+    outcome = api.RadioField("Beslissing", choices=OBJECTION_OUTCOMES, required="Kies de beslissing.")
+    motivation = api.text(
+        "Motivering (staat in de brief aan de ouders)",
+        required="Motiveer de beslissing op het bezwaar.",
+    )
 
 
 WithdrawForm = api.text_form("Waarom gaat de verwijdering niet door?", "Licht toe waarom.")

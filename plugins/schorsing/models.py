@@ -11,6 +11,7 @@ import peewee
 from portal import api
 
 from .choices import CATEGORIES
+from .choices import OBJECTION_OUTCOMES
 from .choices import OUTCOMES
 from .choices import PARTIES
 
@@ -146,4 +147,33 @@ class SchoolApproach(api.BaseModel):
         return not self.special_education or self.tlv_on is not None
 
 
-MODELS = [Incident, BoardConsultation, Hearing, Suspension, Evaluation, Expulsion, SchoolApproach]
+class Objection(api.BaseModel):
+    """The parents' objection (bezwaar) against an expulsion, and the board's decision on it
+    (Awb chapter 6 and 7, WPO art. 63): one per case."""
+
+    case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
+    received_on = peewee.DateField()
+    grounds = peewee.TextField()
+    decided_on = peewee.DateField(null=True)
+    outcome = peewee.CharField(max_length=20, default="")  # a key of OBJECTION_OUTCOMES
+    motivation = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=api.utcnow)
+
+    class Meta:
+        table_name = "schorsing_bezwaar"
+
+    @property
+    def outcome_label(self):
+        return api.label(OBJECTION_OUTCOMES, self.outcome)
+
+
+MODELS = [
+    Incident,
+    BoardConsultation,
+    Hearing,
+    Suspension,
+    Evaluation,
+    Expulsion,
+    SchoolApproach,
+    Objection,
+]

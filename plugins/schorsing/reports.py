@@ -11,6 +11,7 @@ from portal import api
 from .choices import CATEGORIES
 from .models import Expulsion
 from .models import Incident
+from .models import Objection
 from .models import Suspension
 from .workflow import EXPULSION
 from .workflow import EXPULSION_TYPE
@@ -52,30 +53,44 @@ def figures(school, year):
         .switch(Suspension)
         .join(Incident, on=(Incident.case == Suspension.case))
     )
-    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year)
+    # An expulsion the board revoked on objection (bezwaar gegrond) is no expulsion.
+    revoked = Objection.select(Objection.case).where(Objection.outcome == "gegrond")
+    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year).where(
+        Expulsion.case.not_in(revoked)
+    )
 
     reported = api.count_by(incidents, Incident.category, CATEGORIES, zeros=False)
-    # One statement for three figures: per category the number and the days, and how
-    # many lasted longer than a day.
+    # One statement for four figures: per category the number and the days, and of those
+    # longer than a day how many were reported to the inspectie (the checklist item ticked)
+    # and how many are still missing that notice.
+    longer = Suspension.days > 1
     suspended = api.count_by(
         suspensions,
         Incident.category,
         CATEGORIES,
         api.total(Suspension.days),
-        api.count_if(Suspension.days > 1),
+        api.count_if(longer & api.done_item("schorsing.inspectie")),
+        api.count_if(longer & api.open_item("schorsing.inspectie")),
         zeros=False,
     )
-    count, days, longer = suspended.totals
+    count, days, notified, missing = suspended.totals
     figures = [
         api.ReportFigure("schorsing.incidenten", "Ernstige incidenten gemeld", reported.total, reported),
         api.ReportFigure(
             "schorsing.schorsingen",
             "Schorsingen",
             count,
-            tuple((label, f"{n} ({d} dagen)") for label, n, d, _ in suspended),
+            tuple((label, f"{n} ({d} dagen)") for label, n, d, *_ in suspended),
         ),
         api.ReportFigure("schorsing.schorsingsdagen", "Schorsingsdagen in totaal", days),
-        api.ReportFigure("schorsing.inspectie", "Schorsingen langer dan één dag (inspectie gemeld)", longer),
+        api.ReportFigure(
+            "schorsing.inspectie", "Schorsingen langer dan één dag (inspectie gemeld)", notified
+        ),
+        api.ReportFigure(
+            "schorsing.inspectie_ontbreekt",
+            "Schorsingen langer dan één dag, melding aan de inspectie nog niet vastgelegd",
+            missing,
+        ),
         api.ReportFigure("schorsing.verwijderingen", "Verwijderingen", expulsions.count()),
     ]
     if school is None:

@@ -7,6 +7,8 @@ onderwijsinspectie too. In the last resort the board expels, and only when
 another school will take the pupil in.
 """
 
+import datetime
+
 from portal import api
 
 from . import details
@@ -26,6 +28,8 @@ EXPEL = "schorsing.verwijderen"  # bestuur: decide on an expulsion
 
 
 # ------------------------------------------------------- suspension route ----
+
+ONE_DAY = datetime.timedelta(days=1)
 
 OPEN = ("gemeld", "in_behandeling")
 
@@ -51,6 +55,15 @@ def decision_guard(case, form, school):
             "Veroorzaker): dan ziet het portaal ook eerdere schorsingen van de leerling."
         )
     first, cal = form.first_day.data, api.SchoolCalendar.for_school(school)
+    in_time = takes_effect_in_time(case, first, cal)
+    if in_time:
+        return {"first_day": in_time}
+    if form.meeting_on.data and form.meeting_on.data < api.today():
+        # The letter invites the parents to this conversation: it cannot lie before the decision.
+        return {
+            "meeting_on": "Het gesprek met de ouders kan niet vóór vandaag zijn: de brief nodigt "
+            "hen ervoor uit."
+        }
     closed = cal.closed_reason(first)
     if closed:
         return {
@@ -67,6 +80,59 @@ def decision_guard(case, form, school):
     )
     if not form.confirmed.confirmed(period.token(days), shown):
         return "Controleer de berekende schorsingsperiode en bevestig die."
+    return None
+
+
+def takes_effect_in_time(case, first, cal):
+    """WPO art. 40c lid 2 and Awb art. 3:40: a decision to suspend takes effect only once it
+    is made and made known to the parents in writing. A first day before today is refused;
+    today only when the parents' letter has gone out (its checklist item ticked). Why the day
+    is refused, or None."""
+    now = api.today()
+    if first < now:
+        return (
+            f"De eerste schorsingsdag ligt vóór vandaag ({api.nl_date(now)}): een schorsing kan niet "
+            "met terugwerkende kracht ingaan (WPO art. 40c)."
+        )
+    if first == now and not letter_sent(case):
+        return (
+            "Een schorsing kan pas ingaan als de ouders het besluit schriftelijk hebben: de "
+            "schorsingsbrief is nog niet verstuurd. Kies als eerste schorsingsdag "
+            f"{api.nl_date(cal.next_school_day(now + ONE_DAY), weekday=True)} of later."
+        )
+    return None
+
+
+def letter_sent(case):
+    return (
+        api.CaseChecklistItem.select()
+        .where(
+            (api.CaseChecklistItem.case == case.id)
+            & (api.CaseChecklistItem.name == "schorsing.brief_ouders")
+            & api.CaseChecklistItem.done_at.is_null(False)
+        )
+        .exists()
+    )
+
+
+def not_before_incident(case, form, detail):
+    """A consultation or a hearing about the incident cannot lie before the incident."""
+    if form.held_on.data and form.held_on.data < detail.occurred_on:
+        return {
+            "held_on": f"Deze datum ligt vóór het incident ({api.nl_date(detail.occurred_on)}): "
+            "vul de datum in waarop het gesprek is gevoerd."
+        }
+    return None
+
+
+def evaluation_guard(case, form):
+    """The evaluation of a suspension cannot be dated before the suspension began."""
+    s = details.suspension(case)
+    if s is not None and form.held_on.data < s.first_day:
+        return {
+            "held_on": f"De evaluatie kan niet vóór de schorsing liggen: de schorsing begon op "
+            f"{api.nl_date(s.first_day, weekday=True)}."
+        }
     return None
 
 
@@ -88,10 +154,12 @@ def record_decision(case, form, user, school):
     api.set_checklist_due(case, "schorsing.brief_ouders", days[0])
     if len(days) > 1:
         api.set_checklist_due(case, "schorsing.inspectie", days[0])
+    # Leerplichtwet art. 21a: the leerplichtambtenaar hears of the absence the day it starts.
+    api.set_checklist_due(case, "schorsing.leerplicht", days[0])
     return f"Geschorst: {period.describe(days)}."
 
 
-def hearing(name, label, sources, target, party, text=None):
+def hearing(name, label, sources, target, party, text=None, guard=None):
     """A step that records who was heard (``Hearing``), when, and what they said."""
     return api.Transition(
         name,
@@ -99,6 +167,7 @@ def hearing(name, label, sources, target, party, text=None):
         sources,
         target,
         form=forms.HearingForm,
+        guard=guard,
         record=models.Hearing,
         fixed={"party": party},
         apply=lambda: text or f"{label}.",
@@ -131,10 +200,18 @@ SUSPENSION_TYPE = api.CaseType(
             OPEN,
             "in_behandeling",
             form=forms.ConsultationForm,
+            guard=not_before_incident,
             record=models.BoardConsultation,
             apply=lambda: "Overleg met het bestuur vastgelegd.",
         ),
-        hearing("schorsing.horen", "Leerling en ouders gehoord", OPEN, "in_behandeling", "leerling_ouders"),
+        hearing(
+            "schorsing.horen",
+            "Leerling en ouders gehoord",
+            OPEN,
+            "in_behandeling",
+            "leerling_ouders",
+            guard=not_before_incident,
+        ),
         api.Transition(
             "schorsing.besluit",
             "Besluit schorsing",
@@ -159,6 +236,7 @@ SUSPENSION_TYPE = api.CaseType(
             ("geschorst",),
             "geevalueerd",
             form=forms.EvaluationForm,
+            guard=evaluation_guard,
             record=models.Evaluation,
             apply=lambda: "Evaluatie vastgelegd.",
         ),
@@ -179,7 +257,12 @@ SUSPENSION_TYPE = api.CaseType(
             "Onderwijsinspectie schriftelijk geïnformeerd (schorsing langer dan één schooldag)",
             required=longer_than_one_day,
         ),
-        api.ChecklistItem("schorsing.leerplicht", "Leerplichtambtenaar geïnformeerd"),
+        # Leerplichtwet art. 21a: the school reports the pupil's absence to the leerplichtambtenaar.
+        api.ChecklistItem(
+            "schorsing.leerplicht",
+            "Leerplichtambtenaar geïnformeerd",
+            required=lambda case: details.suspension(case) is not None,
+        ),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_schorsing.html",
@@ -233,7 +316,7 @@ def approach_text(form):
     return f"Contact met {api.clean(form.school_name)}: {api.label(OUTCOMES, form.outcome.data)}."
 
 
-def expulsion_guard(case, form):
+def expulsion_guard(case, form, detail):
     """The board decides only after hearing teacher and parents, and with a school that accepts."""
     missing = []
     if not details.hearings(case, "leerkracht"):
@@ -247,8 +330,120 @@ def expulsion_guard(case, form):
         )
     if missing:
         return "Het besluit tot verwijdering kan nog niet worden genomen: " + "; ".join(missing) + "."
+    # WPO art. 40 lid 11: the decision follows the hearings; it cannot be dated before them.
+    heard = [h.held_on for h in details.hearings(case) if h.party in ("leerkracht", "ouders")]
+    earliest = max([*heard, *([detail.intent_on] if detail.intent_on else [])])
+    if form.decided_on.data < earliest:
+        return {
+            "decided_on": f"Het besluit kan niet vóór het voornemen en het horen liggen: het "
+            f"laatste gesprek was op {api.nl_date(earliest)}."
+        }
     if form.effective_on.data < form.decided_on.data:
         return {"effective_on": "Deze datum ligt vóór de datum van het besluit."}
+    return None
+
+
+def heard_after_intent(case, form, detail):
+    """Teacher and parents are heard on the intention: not before it was made."""
+    if detail.intent_on and form.held_on.data and form.held_on.data < detail.intent_on:
+        return {
+            "held_on": f"Deze datum ligt vóór het voornemen tot verwijdering "
+            f"({api.nl_date(detail.intent_on)}): vul de datum in waarop het gesprek is gevoerd."
+        }
+    return None
+
+
+# ------------------------------------------------------- objection phase ----
+
+OBJECTION_WEEKS = details.OBJECTION_WEEKS  # Awb art. 6:7
+DECISION_WEEKS = 4  # WPO art. 63 lid 2: four weeks after the objection period
+
+
+def objection_end(detail):
+    """The last day of the objection period (Awb art. 6:7, 6:8; Algemene termijnenwet)."""
+    return details.objection_end(detail)
+
+
+def objection_guard(case, form, detail):
+    """A bezwaar cannot have been received before the decision it objects to."""
+    if form.received_on.data < detail.decided_on:
+        return {
+            "received_on": "Een bezwaar kan niet vóór het besluit zijn ontvangen: het besluit tot "
+            f"verwijdering is van {api.nl_date(detail.decided_on)}."
+        }
+    return None
+
+
+def record_objection(case, form, detail):
+    end = objection_end(detail)
+    text = f"Bezwaar ontvangen op {api.nl_date(form.received_on.data)}."
+    if form.received_on.data > end:
+        # Awb art. 6:11: a late objection is not inadmissible when the lateness is excusable.
+        text += (
+            f" Let op: na het einde van de bezwaartermijn ({api.nl_date(end)}); het bevoegd gezag "
+            "beoordeelt of de termijnoverschrijding verschoonbaar is (Awb art. 6:11)."
+        )
+    return text
+
+
+def decision_due(case, detail):
+    """WPO art. 63 lid 2: the board decides within four weeks after the objection period
+    (after the receipt, for an objection that came in late)."""
+    objection = details.objection(case)
+    start = objection_end(detail)
+    if objection is not None and objection.received_on > start:
+        start = objection.received_on
+    return api.term_end(start, DECISION_WEEKS)
+
+
+def objection_decision_guard(case, form):
+    """Awb art. 7:2: the parents are heard on their objection before the board decides."""
+    objection = details.objection(case)
+    heard = details.hearings(case, "ouders_bezwaar")
+    if not heard:
+        return (
+            "Het bevoegd gezag beslist pas op het bezwaar nadat de ouders erover zijn gehoord "
+            "(Awb art. 7:2). Leg eerst het gesprek vast met de stap ‘Ouders gehoord over het bezwaar’."
+        )
+    latest = max(h.held_on for h in heard)
+    if form.decided_on.data < max(latest, objection.received_on):
+        return {
+            "decided_on": "De beslissing op bezwaar kan niet vóór het horen van de ouders liggen "
+            f"({api.nl_date(latest)})."
+        }
+    return None
+
+
+def heard_after_objection(case, form):
+    objection = details.objection(case)
+    if objection is not None and form.held_on.data and form.held_on.data < objection.received_on:
+        return {
+            "held_on": "Deze datum ligt vóór de ontvangst van het bezwaar "
+            f"({api.nl_date(objection.received_on)})."
+        }
+    return None
+
+
+def record_objection_decision(case, form):
+    objection = details.objection(case)
+    objection.decided_on = form.decided_on.data
+    objection.outcome = form.outcome.data
+    objection.motivation = form.motivation.data
+    objection.save()
+    return f"Beslist op bezwaar: {objection.outcome_label}."
+
+
+def close_guard(case, detail):
+    """The case closes only once the objection period passed without a bezwaar, or the
+    bezwaar is decided (Awb art. 6:7, 7:10)."""
+    if case.state != "besloten":
+        return None
+    end = objection_end(detail)
+    if api.today() <= end:
+        return (
+            f"De bezwaartermijn loopt nog tot en met {api.nl_date(end, weekday=True)}: de zaak "
+            "kan pas daarna worden afgesloten, of zodra op een bezwaar is beslist."
+        )
     return None
 
 
@@ -270,6 +465,8 @@ EXPULSION_TYPE = api.CaseType(
         api.State("voorbereiding", "Voorbereiding"),
         api.State("voornemen", "Voornemen tot verwijdering"),
         api.State("besloten", "Besloten tot verwijdering"),
+        api.State("bezwaar", "Bezwaar ingediend"),
+        api.State("bezwaar_beslist", "Op het bezwaar beslist"),
         api.State("afgesloten", "Afgesloten", closed=True),
         api.State("niet_verwijderd", "Niet verwijderd", closed=True),
     ),
@@ -286,7 +483,12 @@ EXPULSION_TYPE = api.CaseType(
             apply=lambda: "Voornemen tot verwijdering vastgelegd.",
         ),
         hearing(
-            "schorsing.v_horen_leerkracht", "Leerkracht gehoord", ("voornemen",), "voornemen", "leerkracht"
+            "schorsing.v_horen_leerkracht",
+            "Leerkracht gehoord",
+            ("voornemen",),
+            "voornemen",
+            "leerkracht",
+            guard=heard_after_intent,
         ),
         hearing(
             "schorsing.v_horen_ouders",
@@ -295,6 +497,7 @@ EXPULSION_TYPE = api.CaseType(
             "voornemen",
             "ouders",
             "Ouders/verzorgers gehoord.",
+            guard=heard_after_intent,
         ),
         api.Transition(
             "schorsing.v_school",
@@ -317,7 +520,41 @@ EXPULSION_TYPE = api.CaseType(
             apply=record_expulsion,
         ),
         api.Transition(
-            "schorsing.v_afsluiten", "Afsluiten", ("besloten",), "afgesloten", form=forms.CloseForm
+            "schorsing.v_bezwaar",
+            "Bezwaar ontvangen",
+            ("besloten",),
+            "bezwaar",
+            form=forms.ObjectionForm,
+            guard=objection_guard,
+            record=models.Objection,
+            apply=record_objection,
+        ),
+        hearing(
+            "schorsing.v_bezwaar_horen",
+            "Ouders gehoord over het bezwaar",
+            ("bezwaar",),
+            "bezwaar",
+            "ouders_bezwaar",
+            "Ouders/verzorgers gehoord over hun bezwaar.",
+            guard=heard_after_objection,
+        ),
+        api.Transition(
+            "schorsing.v_beslissing_bezwaar",
+            "Beslissing op bezwaar",
+            ("bezwaar",),
+            "bezwaar_beslist",
+            EXPEL,
+            form=forms.ObjectionDecisionForm,
+            guard=objection_decision_guard,
+            apply=record_objection_decision,
+        ),
+        api.Transition(
+            "schorsing.v_afsluiten",
+            "Afsluiten",
+            ("besloten", "bezwaar_beslist"),
+            "afgesloten",
+            form=forms.CloseForm,
+            guard=close_guard,
         ),
         api.Transition(
             "schorsing.v_niet",
@@ -336,6 +573,29 @@ EXPULSION_TYPE = api.CaseType(
         ),
         api.ChecklistItem("schorsing.v_inspectie", "Onderwijsinspectie geïnformeerd", required=is_expelled),
         api.ChecklistItem("schorsing.v_leerplicht", "Leerplichtambtenaar geïnformeerd", required=is_expelled),
+    ),
+    deadlines=(
+        # Awb art. 6:7 and 6:8: six calendar weeks from the day after the decision; a
+        # bezwaar received meets it.
+        api.Deadline(
+            "schorsing.v_bezwaartermijn",
+            "Einde van de bezwaartermijn (zes weken na het besluit)",
+            0,
+            school_days=False,
+            start="schorsing.v_besluit",
+            due=objection_end,
+            met_by=("schorsing.v_bezwaar",),
+        ),
+        # WPO art. 63 lid 2: the board decides within four weeks after the objection period.
+        api.Deadline(
+            "schorsing.v_beslistermijn",
+            "Beslissing op bezwaar (vier weken na de bezwaartermijn)",
+            0,
+            school_days=False,
+            start="schorsing.v_bezwaar",
+            due=decision_due,
+            met_by=("schorsing.v_beslissing_bezwaar",),
+        ),
     ),
     confidential_roles=("directie", "bestuur"),
     summary_template="schorsing/summary_verwijdering.html",

@@ -30,6 +30,10 @@ def add_demo(school):
                 purpose=purpose,
                 since=datetime.date(2024, 8, 1),
                 approved_by="Directie De Klaverweide",
+                # Fictional answers: all three are in the Privacyconvenant Onderwijs.
+                privacy_agreement="privacyconvenant",
+                pupil_data="naam,groep,resultaten",
+                min_age=0,
             ).on_conflict_ignore().execute()
     teacher = api.User.get_or_none(api.User.email == "leerkracht@klaverweide.demo")
     if teacher is None:

@@ -7,7 +7,9 @@ approval for a period ends by itself without any scheduled job.
 
 from portal import api
 
+from .choices import AGREEMENTS
 from .choices import KINDS
+from .choices import pupil_data_text
 from .models import AllowedApp
 from .models import AppRequest
 from .models import in_force_condition
@@ -20,6 +22,8 @@ def summary_context(detail):
         "kind": api.label(KINDS, detail.kind),
         "in_force": detail.in_force(day),
         "ended": detail.ended(day),
+        "agreement": api.label(AGREEMENTS, detail.privacy_agreement),
+        "pupil_data": pupil_data_text(detail.pupil_data),
     }
 
 

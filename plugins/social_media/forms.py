@@ -4,8 +4,11 @@ import datetime
 
 from portal import api
 
+from .choices import AGREEMENTS
+from .choices import COVERED
 from .choices import GROUPS
 from .choices import KINDS
+from .choices import PUPIL_DATA
 
 # A period may last at most this long: it keeps the case (and so the record of
 # the approval) within the retention period of the case type.
@@ -73,7 +76,53 @@ class RequestForm(api.Form):
         return wrong
 
 
-class ApproveForm(api.Form):
+class PrivacyQuestions(api.Form):
+    """What the directie answers before an app is allowed: is there a processing agreement
+    (or the Privacyconvenant), which pupil data the app uses, and its minimum age."""
+
+    privacy_agreement = api.RadioField(
+        "Is er een verwerkersovereenkomst, of staat de leverancier in het Privacyconvenant Onderwijs?",
+        choices=AGREEMENTS,
+        required="Kies of er een verwerkersovereenkomst is of de leverancier in het Privacyconvenant staat.",
+    )
+    pupil_data = api.MultiCheckboxField(
+        "Welke gegevens van leerlingen gebruikt de app?",
+        choices=PUPIL_DATA,
+        required="Kies welke gegevens van leerlingen de app gebruikt (of ‘Geen’).",
+    )
+    min_age = api.IntegerField(
+        "Minimumleeftijd volgens de leverancier (0 als er geen is)",
+        validators=[
+            api.InputRequired("Vul de minimumleeftijd in (0 als de leverancier er geen noemt)."),
+            api.NumberRange(0, 18, "Vul een leeftijd van 0 tot en met 18 jaar in."),
+        ],
+        render_kw={"min": 0, "max": 18, "inputmode": "numeric"},
+    )
+
+    def check(self):
+        chosen = self.pupil_data.data or []
+        if "geen" in chosen and len(chosen) > 1:
+            return {"pupil_data": "Kies ‘Geen’ of de gegevens die de app gebruikt, niet allebei."}
+        return None
+
+    def processes_pupil_data(self):
+        return bool(self.pupil_data.data) and self.pupil_data.data != ["geen"]
+
+    def uncovered(self):
+        """AVG art. 28: pupil data processed without an agreement or the convenant."""
+        return self.processes_pupil_data() and self.privacy_agreement.data not in COVERED
+
+
+# AVG art. 28 lid 3: without a verwerkersovereenkomst (or the convenant's model) an app that
+# processes pupil data may not be allowed for good.
+UNCOVERED = (
+    "Deze app verwerkt gegevens van leerlingen, maar er is geen verwerkersovereenkomst en de "
+    "leverancier staat niet in het Privacyconvenant Onderwijs: de app kan niet blijvend worden "
+    "toegestaan (AVG art. 28). Sluit eerst een verwerkersovereenkomst af."
+)
+
+
+class ApproveForm(PrivacyQuestions):
     add_to_list = api.BooleanField(
         "Ook op de lijst met toegestane apps zetten (dan mag iedereen het gebruiken, zonder "
         "einddatum). Bij een structurele aanvraag gebeurt dit altijd."
@@ -90,8 +139,9 @@ class WithdrawForm(api.Form):
     reason = api.text("Reden van intrekken", 2000, "Schrijf op waarom de toestemming wordt ingetrokken.")
 
 
-class AllowedAppForm(api.Form):
-    """A new entry on the allowed list, added by the directie."""
+class AllowedAppForm(PrivacyQuestions):
+    """A new entry on the allowed list, added by the directie (for good: the privacy
+    questions answered)."""
 
     name = api.line("Naam", 120, "Vul de naam van de app of site in.")
     address = api.WebAddressField(
@@ -100,3 +150,11 @@ class AllowedAppForm(api.Form):
     purpose = api.line("Waarvoor", 500, description="Bijvoorbeeld: rekenen en taal op het digibord.")
     since = api.date_field("Toegestaan sinds", "Vul een geldige datum in (dag-maand-jaar).")
     approved_by = api.line("Goedgekeurd door", 200, "Vul in wie het heeft goedgekeurd.")
+
+    def check(self):
+        found = super().check()
+        if found:
+            return found
+        if self.uncovered():
+            return {"privacy_agreement": UNCOVERED}
+        return None

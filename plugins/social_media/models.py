@@ -26,6 +26,11 @@ class AllowedApp(api.BaseModel):
     # The request that put it on the list (None when the directie added it directly).
     source_case = peewee.ForeignKeyField(api.Case, null=True, on_delete="SET NULL", backref="+")
     created_at = peewee.DateTimeField(default=api.utcnow)
+    # The privacy questions (m0002): a key of AGREEMENTS ("" before they were asked), the
+    # pupil data it uses (keys of PUPIL_DATA, comma-separated), its minimum age.
+    privacy_agreement = peewee.CharField(max_length=30, default="")
+    pupil_data = peewee.CharField(max_length=200, default="")
+    min_age = peewee.IntegerField(null=True)
 
     class Meta:
         table_name = "social_media_app"
@@ -52,6 +57,10 @@ class AppRequest(api.BaseModel):
     decided_at = peewee.DateTimeField(null=True)
     decided_by = peewee.CharField(max_length=200, default="")
     reason = peewee.TextField(default="")
+    # The privacy answers of the approval (m0002), as on AllowedApp.
+    privacy_agreement = peewee.CharField(max_length=30, default="")
+    pupil_data = peewee.CharField(max_length=200, default="")
+    min_age = peewee.IntegerField(null=True)
 
     class Meta:
         table_name = "social_media_request"

@@ -88,6 +88,9 @@ def manage():
                     purpose=api.clean(form.purpose),
                     since=form.since.data,
                     approved_by=api.clean(form.approved_by),
+                    privacy_agreement=form.privacy_agreement.data,
+                    pupil_data=",".join(form.pupil_data.data),
+                    min_age=form.min_age.data,
                 )
             api.audit("social_media.app.add", detail=domain)
             flash(f"{name} ({domain}) staat nu op de lijst.")

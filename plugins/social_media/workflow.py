@@ -13,6 +13,7 @@ from portal import api
 
 from . import details
 from .choices import groups_text
+from .forms import UNCOVERED
 from .forms import ApproveForm
 from .forms import DeclineForm
 from .forms import RequestForm
@@ -85,6 +86,25 @@ def not_past(detail):
     return None
 
 
+def approve_guard(detail, form):
+    """Not for a date gone by; and AVG art. 28: an app that processes pupil data without a
+    verwerkersovereenkomst (or the Privacyconvenant) is not allowed for good, neither as a
+    structural request nor on the allowed list."""
+    past = not_past(detail)
+    if past:
+        return past
+    if form.uncovered() and (detail.kind == "structureel" or form.add_to_list.data):
+        return {"privacy_agreement": UNCOVERED}
+    return None
+
+
+def record_privacy(row, form):
+    """The privacy answers onto a request or an allowed-list entry."""
+    row.privacy_agreement = form.privacy_agreement.data
+    row.pupil_data = ",".join(form.pupil_data.data)
+    row.min_age = form.min_age.data
+
+
 # --------------------------------------------------------------- apply ----
 # The form's remark or reason is on the detail row already (Transition.copy).
 
@@ -118,6 +138,8 @@ def approve(case, detail, form, user):
         f"Uw aanvraag {case.reference} is goedgekeurd door {user.name}.",
         f"U mag {detail.label} ({detail.domain}) gebruiken in {detail.groups_text}, {detail.period_text}.",
     ]
+    record_privacy(detail, form)
+    detail.save()
     text = ""
     if form.add_to_list.data or detail.kind == "structureel":
         text = (
@@ -182,6 +204,9 @@ def add_to_allowed_list(case, detail, user):
         since=max(detail.start_date, api.today()),
         approved_by=user.name,
         source_case=case.id,
+        privacy_agreement=detail.privacy_agreement,
+        pupil_data=detail.pupil_data,
+        min_age=detail.min_age,
     )
     return True
 
@@ -206,7 +231,7 @@ CASE_TYPE = api.CaseType(
             ("aangevraagd",),
             "goedgekeurd",
             form=ApproveForm,
-            guard=not_past,
+            guard=approve_guard,
             apply=approve,
             copy=(("remark", "reason"),),
         ),

@@ -514,6 +514,11 @@ def _start_deadlines(case, ct, event_name, now, since=None):
     for d in ct.deadlines:
         if d.start != event_name or (since is not None and since != (d.since is not None)):
             continue
+        if d.due is not None:
+            due = call(d.due, **_arguments(case, ct))
+            if due is not None:
+                add_deadline(case, d.name, d.label, due)
+            continue
         days = call(d.days, **_arguments(case, ct)) if callable(d.days) else d.days
         if d.hours:
             begin = call(d.since, **_arguments(case, ct)) if d.since else None

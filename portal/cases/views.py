@@ -562,7 +562,15 @@ def make_document(reference, name):
     case = _load(reference)
     if name not in {d.name for d in documents.offered(case, current_user)}:
         abort(403)
-    row = documents.produce(case, name, current_user)
+    from ..letters import LetterRefused
+
+    try:
+        row = documents.produce(case, name, current_user)
+    except LetterRefused as refused:
+        # A fact the letter must carry is missing: nothing is archived, the reason says
+        # what to fill in and where.
+        flash(refused.reason, "error")
+        return redirect(url_for("cases.detail", reference=case.reference))
     flash(f"{row.label} (versie {row.version}) is gemaakt.")
     return redirect(url_for("cases.detail", reference=case.reference))
 

@@ -409,7 +409,11 @@ def produce(request, school, user, as_of, shown):
             "De gegevens zijn veranderd sinds het voorbeeld. Bekijk het voorbeeld opnieuw en maak "
             "dan de export."
         )
-    pdf = html_to_pdf(render_letter("letters/inzage.html", school, **content_context(export)))
+    from ..letters import signer
+
+    pdf = html_to_pdf(
+        render_letter("letters/inzage.html", school, signer=signer(user, school), **content_context(export))
+    )
     letters = export.letters
     contents = {
         d.id: bytes(d.content)

@@ -1,0 +1,2 @@
+CREATE TABLE IF NOT EXISTS "schorsing_bezwaar" ("id" SERIAL NOT NULL PRIMARY KEY, "case_id" INTEGER NOT NULL, "received_on" DATE NOT NULL, "grounds" TEXT NOT NULL, "decided_on" DATE, "outcome" VARCHAR(20) NOT NULL, "motivation" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("case_id") REFERENCES "portal_case" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "schorsing_bezwaar_case_id" ON "schorsing_bezwaar" ("case_id");
