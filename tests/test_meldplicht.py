@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from portal.dates import nl_date
 from portal.dates import today as dutch_today
 from portal.models import Case
 from portal.models import CaseChecklistItem
@@ -423,3 +424,30 @@ def test_every_route_of_the_plugin_with_every_role(app):
 
     ref = reported(as_role(app, "leerkracht"))
     assert access_problems(app, {"reference": ref}, blueprint="meldplicht") == []
+
+
+def test_without_a_bestuur_address_the_date_is_asked_before_closing(app):
+    with db_ctx(app):
+        User.update(active=False).where(User.email == "bestuur@asg.demo").execute()
+    ref = reported(as_role(app, "leerkracht"))
+    _case, melding = route(app, ref)
+    assert melding.board_informed_on is None
+    director = as_role(app, "directie")
+    assert "geen account met een e-mailadres voor het bestuur" in text(director.get(case_url(ref)))
+    r = step(director, ref, "meldplicht.afsluiten", {"closing_summary": "x"})
+    assert r.status_code == 422
+    assert "Nog vast te leggen: de datum waarop het bestuur is geïnformeerd;" in text(r)
+    assert step(director, ref, "meldplicht.bestuur", {"board_informed_on": today()}).status_code == 302
+    r = step(director, ref, "meldplicht.bestuur", {"board_informed_on": today()})
+    assert r.status_code == 422
+    assert f"Het bestuur is al geïnformeerd op {nl_date(dutch_today())}." in text(r)
+    assert route(app, ref)[1].board_informed_on == dutch_today()
+
+
+def test_the_route_follows_complaints_incidents_expulsions_and_trauma_only():
+    from plugins.meldplicht.workflow import TYPE
+    from portal.cases.links import follows
+
+    for name in ("klachten.klacht", "schorsing.schorsing", "schorsing.verwijdering", "trauma.gebeurtenis"):
+        assert follows(TYPE, name), name
+    assert not follows(TYPE, "organisatie.evaluatie") and not follows(TYPE, "meldcode.zorg")
