@@ -10,6 +10,7 @@ from portal import api
 from . import demo
 from . import plan
 from . import reports
+from .choices import DEFAULT_COMMISSION
 from .documents import DOCUMENTS
 from .models import Gesprek
 from .views import bp
@@ -64,6 +65,14 @@ plugin = api.Plugin(
             "",
             kind="textarea",
             help="Staat op het klachtformulier voor ouders en in de brieven.",
+        ),
+        api.Setting(
+            "klachten.klachtencommissie",
+            "Klachten: de klachtencommissie waarbij de school is aangesloten (naam en adres)",
+            DEFAULT_COMMISSION,
+            kind="textarea",
+            help="Staat in de brieven: ouders mogen een klacht ook rechtstreeks bij de "
+            "klachtencommissie indienen.",
         ),
         api.Setting(
             "klachten.per_uur",

@@ -4,6 +4,9 @@ the parent's pages."""
 from portal import api
 
 from .choices import CATEGORIES
+from .choices import DECISIONS
+from .choices import DEFAULT_COMMISSION
+from .choices import FORMAL
 from .choices import GESPREK_KINDS
 from .choices import OUTCOMES
 from .choices import REFERRAL_SHORT
@@ -16,6 +19,8 @@ def _complaint(case, detail):
         "category": api.label(CATEGORIES, detail.category),
         "outcome": api.label(OUTCOMES, detail.outcome),
         "referral": REFERRAL_SHORT.get(detail.referral_to, ""),
+        "formal": detail.referral_to in FORMAL,
+        "decision": api.label(DECISIONS, detail.decision) if detail.decision else "",
         "conversations": list(
             Gesprek.select().where(Gesprek.case == case.id).order_by(Gesprek.held_on, Gesprek.id)
         ),
@@ -33,8 +38,14 @@ def letter_context(case, detail, school):
     return {
         **_complaint(case, detail),
         "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
+        "klachtencommissie": commission(school),
         "handler_name": case.assignee.name if case.assignee_id else "De contactpersoon",
     }
+
+
+def commission(school):
+    """The klachtencommissie the school is affiliated with, as the letters name it."""
+    return " ".join(api.get_setting(school, "klachten.klachtencommissie").split()) or DEFAULT_COMMISSION
 
 
 def form_context(school):
