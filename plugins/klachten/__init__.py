@@ -74,6 +74,21 @@ plugin = api.Plugin(
             help="Staat in de brieven: ouders mogen een klacht ook rechtstreeks bij de "
             "klachtencommissie indienen.",
         ),
+        # AVG art. 13: on the parents' form, with a default from the school's own data.
+        api.Setting(
+            "klachten.privacy_verantwoordelijke",
+            "Klachten (privacy): verwerkingsverantwoordelijke (naam en adres)",
+            "",
+            kind="textarea",
+            help="Staat op het klachtformulier. Leeg: de naam van het bestuur van de school.",
+        ),
+        api.Setting(
+            "klachten.privacy_fg",
+            "Klachten (privacy): functionaris gegevensbescherming (naam en e-mailadres)",
+            "",
+            kind="textarea",
+            help="Staat op het klachtformulier. Leeg: bereikbaar via het e-mailadres van de school.",
+        ),
         api.Setting(
             "klachten.per_uur",
             "Klachten: hoogstens zoveel klachten per uur via het formulier voor ouders",

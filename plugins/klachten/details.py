@@ -49,11 +49,30 @@ def commission(school):
 
 
 def form_context(school):
-    """The parents' form: whom they may also turn to, and within how many school days the
-    contactpersoon answers."""
+    """The parents' form: whom they may also turn to, within how many school days the
+    contactpersoon answers, and what happens to their data (AVG art. 13)."""
     return {
         "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
         "ack_days": api.get_setting(school, "klachten.ack_school_days"),
+        "privacy": privacy(school),
+    }
+
+
+def privacy(school):
+    """AVG art. 13 for the parents' form, from the school's settings with defaults: who is
+    responsible (the board), the functionaris gegevensbescherming, and how long a complaint
+    is kept (the type's retention and the years after a pupil left)."""
+    from .workflow import TYPE
+
+    controller = " ".join(api.get_setting(school, "klachten.privacy_verantwoordelijke").split())
+    fg = " ".join(api.get_setting(school, "klachten.privacy_fg").split())
+    reach = school.email or school.phone or school.name
+    return {
+        "controller": controller or school.board_name,
+        "fg": fg,
+        "reach": reach,
+        "years": max(1, round(TYPE.retention_days / 365)),
+        "years_after_left": int(api.get_setting(school, f"{TYPE.name}.years_after_left") or 0),
     }
 
 
