@@ -10,11 +10,12 @@ a complaint (the contactpersoon's, confidential) does not allow. The klachten pl
 this route itself where it used to set its own checklist item (plugins/klachten/sensitive.py).
 
 The modules: models, choices, forms, workflow (the case type: steps and rules), details
-(the case page), reports (the panel).
+(the case page), reports (the panel), demo.
 """
 
 from portal import api
 
+from . import demo
 from . import reports
 from .choices import BOARD
 from .choices import HANDLE
@@ -30,6 +31,7 @@ plugin = api.Plugin(
     case_types=[TYPE],
     models=MODELS,
     panels=reports.panels,
+    demo=demo.add_demo,
     permissions=[
         # Every staff member may (and must) report directly to the bestuur.
         api.Permission(START, "Een mogelijk zedendelict melden aan het bestuur", api.STAFF_ROLES),
