@@ -15,6 +15,7 @@ from portal.models import Outbox
 from .core_helpers import db_ctx
 from .test_klachten import as_role
 from .test_klachten import case_url
+from .test_klachten import follow
 from .test_klachten import pdf_text
 from .test_klachten import post
 from .test_klachten import step
@@ -197,6 +198,14 @@ def test_after_a_referral_the_bestuur_takes_its_steps_and_the_closing_letter_inv
         ).status_code
         == 302
     )
+    # The parent follows it: the bestuur's state, with its text, nothing of the decision itself.
+    status = html.unescape(follow(client, ref, code).get_data(as_text=True))
+    assert "Beslissing genomen" in status
+    assert (
+        "Uw klacht wordt behandeld door het bestuur of de klachtencommissie, volgens de klachtenregeling."
+        in status
+    )
+    assert "De pleinwacht wordt uitgebreid." not in status and "Beide partijen gehoord." not in status
     assert (
         step(
             board, ref, "klachten.bestuur_afronden", {"board_close_summary": "Afgerond na beslissing."}

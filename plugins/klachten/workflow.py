@@ -165,6 +165,12 @@ def warn_days(school):
 
 
 # --------------------------------------------------------------- the type ----
+
+# What the parent reads while the bestuur or the klachtencommissie handles the complaint.
+BOARD_TEXT = api.N_(
+    "Uw klacht wordt behandeld door het bestuur of de klachtencommissie, volgens de "
+    "klachtenregeling. U hoort van hen hoe het verder gaat."
+)
 # No transition is ``public``: their form data (conversations, referral) is internal.
 # The parent's page shows only the state's public_text and the dates of state changes, in
 # the parent's language: ``api.N_`` marks those texts for the catalogue.
@@ -202,36 +208,24 @@ TYPE = api.CaseType(
             api.N_("Doorverwezen"),
             public_text=api.N_(
                 "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
-                "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
-                "het verder gaat."
+                "Almeerse Scholen Groep, naar de klachtencommissie of naar de externe "
+                "vertrouwenspersoon. U hoort van hen hoe het verder gaat."
             ),
         ),
         api.State(
             "bij_bestuur",
             api.N_("In behandeling bij het bestuur"),
-            public_text=api.N_(
-                "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
-                "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
-                "het verder gaat."
-            ),
+            public_text=BOARD_TEXT,
         ),
         api.State(
             "hoorzitting",
             api.N_("Hoorzitting gehouden"),
-            public_text=api.N_(
-                "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
-                "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
-                "het verder gaat."
-            ),
+            public_text=BOARD_TEXT,
         ),
         api.State(
             "beslissing",
             api.N_("Beslissing genomen"),
-            public_text=api.N_(
-                "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
-                "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
-                "het verder gaat."
-            ),
+            public_text=BOARD_TEXT,
         ),
         api.State(
             "afgerond",
