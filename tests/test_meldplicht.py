@@ -329,6 +329,15 @@ def complaint(client, **extra):
     return submitted(client, **extra)[0]
 
 
+def test_whoever_is_shut_out_of_the_complaint_is_shut_out_of_the_route_before_the_mail(app, client):
+    kl = complaint(client, category="anders", staff_named="meneer Hoekstra")  # the directeur
+    cp = as_role(app, "contactpersoon")
+    ref = reported(cp, origin=kl, person_name="onbekend", person_function="medewerker")
+    assert as_role(app, "directie").get(case_url(ref)).status_code == 404
+    assert "directie@klaverweide.demo" not in {m.to for m in board_mails(app, ref)}
+    assert "bestuur@asg.demo" in {m.to for m in board_mails(app, ref)}
+
+
 def test_started_from_a_complaint_of_any_category_the_bestuur_sees_it_at_once(app, client):
     # "Een overblijfmoeder heeft mijn dochter betast", filed as aggression.
     kl = complaint(
@@ -398,6 +407,8 @@ def test_a_sexual_complaint_about_staff_starts_the_route_itself(app, client):
     assert "bestuur@asg.demo" in {m.to for m in board_mails(app, ref)}
     assert as_role(app, "bestuur").get(case_url(ref)).status_code == 200
     assert as_role(app, "directie").get(case_url(ref)).status_code == 404  # the one named
+    # Shut out before the mail went: the one named does not hear that a report exists.
+    assert "directie@klaverweide.demo" not in {m.to for m in board_mails(app, ref)}
     # Linking with the flag later adds no second route.
     cp = as_role(app, "contactpersoon")
     with db_ctx(app):

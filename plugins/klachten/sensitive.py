@@ -58,8 +58,9 @@ def route_available(school):
 
 def start_route(case, detail, user=None, staff=None):
     """Start the duty route from this complaint, through its own start form (the core's one
-    way in), linked to the complaint; whoever is shut out of the complaint is shut out of the
-    route too. Returns the new case."""
+    way in), linked to the complaint (the route shuts out whoever is shut out of the
+    complaint before anyone is mailed). Returns the new case, or None when the form refuses
+    what the complaint holds (then the checklist item of before holds the duty)."""
     ct = api.case_type(ROUTE_TYPE)
     person = staff.name if staff is not None else (detail.staff_named or "Onbekend")
     data = {
@@ -69,17 +70,14 @@ def start_route(case, detail, user=None, staff=None):
         "what": f"Uit klacht {case.reference} ({api.label(CATEGORIES, detail.category)}):\n"
         f"{detail.what_happened}"[:10000],
     }
-    form = api.posted(ct.start.form, data, school=case.school)
+    try:
+        form = api.posted(ct.start.form, data, school=case.school)
+    except ValueError:
+        return None
     reporter = "Klachtformulier (ouder), via klacht " + case.reference if user is None else user.name
-    route = api.start_case(
+    return api.start_case(
         case.school, ROUTE_TYPE, form, user, origin=case, values={"reported_by": reporter[:200]}
     )
-    for shut_out in api.excluded(case):
-        if staff is None or shut_out.id != staff.id:
-            api.exclude(
-                route, shut_out, user, f"{shut_out.name} is ook van klacht {case.reference} uitgesloten."
-            )
-    return route
 
 
 def start_reporting_duty(case, user=None, staff=None):
@@ -90,8 +88,8 @@ def start_reporting_duty(case, user=None, staff=None):
     if detail.sexual_by_staff:
         return
     Klacht.update(sexual_by_staff=True).where(Klacht.case == case.id).execute()
-    if route_available(case.school):
-        route = start_route(case, detail, user, staff)
+    route = start_route(case, detail, user, staff) if route_available(case.school) else None
+    if route is not None:
         api.set_confidential(
             case,
             False,

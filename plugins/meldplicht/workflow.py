@@ -93,13 +93,19 @@ def inform_board(case, detail):
     )
 
 
-def started(case, detail, form, user):
-    """In the creating transaction: the person concerned shut out first, then the mail."""
+def started(case, detail, form, user, origin):
+    """In the creating transaction: the person concerned shut out first, and whoever is shut
+    out of the case it follows from (the staff member a complaint names), then the mail: no
+    one shut out hears that a report exists."""
     account = form.person_account.data if form is not None else ""
     if account:
         person = {str(p.id): p for p in api.staff_of(case.school)}.get(account)
         if person is not None:
             exclude_person(case, person, user)
+    if origin is not None:
+        for person in api.excluded(origin):
+            if str(person.id) != account:
+                api.exclude(case, person, user, f"{person.name} is ook van {origin.reference} uitgesloten.")
     inform_board(case, detail)
 
 
