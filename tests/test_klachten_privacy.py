@@ -61,3 +61,13 @@ def test_the_privacy_text_in_the_parents_language(client, language):
     assert t(language, "Wat doen wij met uw gegevens?") in text
     assert t(language, "De functionaris gegevensbescherming:") in text
     assert "Wat doen wij met uw gegevens?" not in text
+
+
+def test_the_form_says_the_parent_may_go_to_the_commission_directly(client):
+    text = page(client)
+    assert (
+        "U mag uw klacht ook rechtstreeks voorleggen aan de klachtencommissie, zonder eerst deze stappen "
+        'te doorlopen. <span lang="nl" dir="ltr">Landelijke Klachtencommissie Onderwijs (LKC)'
+    ) in text
+    english = page(client, "en")
+    assert "directly to the complaints committee (klachtencommissie)" in english

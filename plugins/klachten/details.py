@@ -55,6 +55,7 @@ def form_context(school):
         "vertrouwenspersoon": api.get_setting(school, "klachten.vertrouwenspersoon"),
         "ack_days": api.get_setting(school, "klachten.ack_school_days"),
         "privacy": privacy(school),
+        "klachtencommissie": commission(school),
     }
 
 
