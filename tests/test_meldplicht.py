@@ -464,7 +464,14 @@ def test_the_route_follows_complaints_incidents_expulsions_and_trauma_only():
     from plugins.meldplicht.workflow import TYPE
     from portal.cases.links import follows
 
-    for name in ("klachten.klacht", "schorsing.schorsing", "schorsing.verwijdering", "trauma.gebeurtenis"):
+    for name in (
+        "klachten.klacht",
+        "schorsing.schorsing",
+        "schorsing.verwijdering",
+        "incidenten.incident",
+        "incidenten.ingrijpen",
+        "trauma.gebeurtenis",
+    ):
         assert follows(TYPE, name), name
     assert not follows(TYPE, "organisatie.evaluatie") and not follows(TYPE, "meldcode.zorg")
 

@@ -7,8 +7,16 @@ HANDLE = "meldplicht.handle"
 BOARD = "meldplicht.bestuur"
 
 # The cases the route can follow from: a complaint, a serious incident (suspension), an
-# expulsion and a traumatic event. Where a case type is not loaded nothing is offered.
-FOLLOWS = ("klachten.klacht", "schorsing.schorsing", "schorsing.verwijdering", "trauma.gebeurtenis")
+# expulsion, a registered incident or a physical intervention (plugin incidenten) and a
+# traumatic event. Where a case type is not loaded nothing is offered.
+FOLLOWS = (
+    "klachten.klacht",
+    "schorsing.schorsing",
+    "schorsing.verwijdering",
+    "incidenten.incident",
+    "incidenten.ingrijpen",
+    "trauma.gebeurtenis",
+)
 
 YES_NO = [("ja", "Ja"), ("nee", "Nee")]
 

@@ -294,6 +294,8 @@ TYPE = api.CaseType(
     # handling the complaint it came from cannot keep it from them.
     confidential_roles=("bestuur", "directie"),
     starter_sees=True,
+    # Five years after closing, longer than a complaint: a later report about the same person
+    # is weighed with this one. A school's legal hold keeps it longer (portal.legal_hold).
     retention_days=365 * 5,
     summary_template="meldplicht/summary.html",
     summary_context=summary_context,
