@@ -30,7 +30,7 @@ def test_entry_point_group_matches_pyproject():
     groups = meta["project"]["entry-points"]
     assert ENTRY_POINT_GROUP in groups
     assert ENTRY_POINT_GROUP in (ROOT / "docs" / "plugins.md").read_text()
-    for slug in ("klachten", "trauma", "schorsing", "social_media", "meldcode"):
+    for slug in ("klachten", "trauma", "schorsing", "social_media", "meldcode", "meldplicht"):
         assert groups[ENTRY_POINT_GROUP][slug] == f"plugins.{slug}"
 
 

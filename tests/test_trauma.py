@@ -414,12 +414,26 @@ def test_old_partner_addresses_lead_to_the_core(client, app):
 # ------------------------------------------------------------------ letters ----
 
 
+def family_contacted(client, app, ref):
+    """Tick the plan's step 'Contact opnemen met de familie' (the letter to the group's parents
+    waits for it)."""
+    item = next(i for i in checklist(app, ref) if i.name == "trauma.familie")
+    r = post(
+        client,
+        f"{case_url(ref)}/checklist/{item.id}",
+        {"done_on": dutch_today().isoformat()},
+        page=case_url(ref),
+    )
+    assert r.status_code == 302
+
+
 def test_parents_letter_and_summary(client, app):
     login(client, "leerkracht")
     ref = reference_of(report(client))
     # Not offered before the first assessment.
     assert "Maak: Informatiebrief" not in client.get(case_url(ref)).get_data(as_text=True)
     step(client, ref, "trauma.zelf", {"motivation": "Wij kunnen dit."})
+    family_contacted(client, app, ref)
     r = post(
         client,
         f"/klaverweide/trauma/zaak/{ref}/ouders",
@@ -449,6 +463,7 @@ def test_school_letter_text_is_used(client, app):
     assert post(client, PLAN, data, page=PLAN).status_code == 302
     ref = reference_of(report(client, occurred_on="2026-03-02"))
     step(client, ref, "trauma.zelf", {"motivation": "Wij kunnen dit."})
+    family_contacted(client, app, ref)
     flat = " ".join(pdf_text(client, ref, "trauma.ouderbrief", app).split())
     assert "Lieve ouders van groep 5b." in flat
     assert "Op 2 maart 2026: overlijden van een ouder." in flat

@@ -65,6 +65,21 @@ plugin = api.Plugin(
             kind="textarea",
             help="Staat op het klachtformulier voor ouders en in de brieven.",
         ),
+        # AVG art. 13: on the parents' form, with a default from the school's own data.
+        api.Setting(
+            "klachten.privacy_verantwoordelijke",
+            "Klachten (privacy): verwerkingsverantwoordelijke (naam en adres)",
+            "",
+            kind="textarea",
+            help="Staat op het klachtformulier. Leeg: de naam van het bestuur van de school.",
+        ),
+        api.Setting(
+            "klachten.privacy_fg",
+            "Klachten (privacy): functionaris gegevensbescherming (naam en e-mailadres)",
+            "",
+            kind="textarea",
+            help="Staat op het klachtformulier. Leeg: bereikbaar via het e-mailadres van de school.",
+        ),
         api.Setting(
             "klachten.per_uur",
             "Klachten: hoogstens zoveel klachten per uur via het formulier voor ouders",

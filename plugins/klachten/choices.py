@@ -24,15 +24,38 @@ OUTCOMES = [
     ("doorverwezen", "Doorverwezen"),
 ]
 
+# Two bodies, each with its own letter: the College van Bestuur (the bevoegd gezag) and the
+# klachtencommissie (the regeling's independent commission; WPO art. 14). A formal complaint
+# may go to either; the parent may also go to the klachtencommissie directly.
 REFERRALS = [
-    ("cvb", "Het College van Bestuur van de ASG (formele klacht volgens de klachtenregeling)"),
+    ("cvb", "Het College van Bestuur van de ASG (formele klacht bij het bevoegd gezag)"),
+    ("klachtencommissie", "De klachtencommissie (formele klacht volgens de klachtenregeling)"),
     ("vertrouwenspersoon", "De externe vertrouwenspersoon"),
 ]
 
 REFERRAL_SHORT = {
     "cvb": "het College van Bestuur van de ASG",
+    "klachtencommissie": "de klachtencommissie",
     "vertrouwenspersoon": "de externe vertrouwenspersoon",
 }
+
+# The referrals that make a formal complaint: the bestuur takes it from there.
+FORMAL = ("cvb", "klachtencommissie")
+
+# After a formal referral: the bestuur's steps (received, hearing, decision, closing).
+BOARD_STATES = ("bij_bestuur", "hoorzitting", "beslissing")
+
+DECISIONS = [
+    ("gegrond", "Gegrond"),
+    ("deels", "Deels gegrond"),
+    ("ongegrond", "Ongegrond"),
+    ("niet_ontvankelijk", "Niet-ontvankelijk"),
+]
+
+DEFAULT_COMMISSION = (
+    "Landelijke Klachtencommissie Onderwijs, Postbus 85191, 3508 AD Utrecht, 030 280 9590, "
+    "info@onderwijsgeschillen.nl"
+)
 
 FIRST_CONTACT = [
     ("telefoon", "Telefonisch"),

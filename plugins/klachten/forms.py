@@ -5,6 +5,7 @@ from portal import api
 
 from .choices import CATEGORIES
 from .choices import CONVERSATION_WITH
+from .choices import DECISIONS
 from .choices import FIRST_CONTACT
 from .choices import OUTCOMES
 from .choices import REFERRALS
@@ -95,6 +96,12 @@ class ReferForm(api.Form):
         choices=REFERRALS,
         validators=[api.InputRequired("Kies waarnaar u doorverwijst.")],
     )
+    refer_name = api.line(
+        "Naam van de klager",
+        200,
+        description="Alleen als de klacht zonder naam binnenkwam en de klager zich daarna bekend "
+        "heeft gemaakt: een formele klacht vraagt een klager die bekend is.",
+    )
     refer_consent = api.BooleanField("De indiener stemt in met de doorverwijzing")
     refer_consent_on = api.DateField("Datum van de instemming", validators=[api.Optional()])
     refer_summary = api.text(
@@ -108,5 +115,29 @@ class CloseForm(api.Form):
     )
     close_summary = api.text("Samenvatting bij het afsluiten", TEXT_MAX, "Schrijf een korte samenvatting.")
 
+
+# ---------------------------------------- the bestuur, after a formal referral ----
+
+
+class BoardReceivedForm(api.Form):
+    board_received_on = api.date_field("Datum van ontvangst door het bestuur", DATE_ERROR, past=True)
+
+
+class HearingForm(api.Form):
+    hearing_on = api.date_field("Datum van de hoorzitting", DATE_ERROR, past=True)
+    hearing_notes = api.text("Verslag van de hoorzitting", TEXT_MAX, "Schrijf kort op wat er is besproken.")
+
+
+class DecisionForm(api.Form):
+    decision = api.RadioField("Beslissing", choices=DECISIONS, required="Kies de beslissing.")
+    decision_on = api.date_field("Datum van de beslissing", DATE_ERROR, past=True)
+    decision_summary = api.text(
+        "Beslissing en maatregelen", TEXT_MAX, "Schrijf de beslissing en eventuele maatregelen op."
+    )
+
+
+BoardCloseForm = api.text_form(
+    "Samenvatting bij het afronden", "Schrijf een korte samenvatting.", name="board_close_summary"
+)
 
 ReopenForm = api.text_form("Waarom wordt de klacht heropend?", "Vul een reden in.", name="reopen_reason")

@@ -39,6 +39,14 @@ class Klacht(api.BaseModel):
     # Hash of the one-time token of the form that created this complaint: a
     # resubmitted (refreshed) form does not create a second complaint.
     form_token_hash = peewee.CharField(max_length=64, null=True, unique=True)
+    # The bestuur's steps after a formal referral (migration m0003; nullable, so old rows
+    # need nothing): received, the hearing, the decision.
+    board_received_on = peewee.DateField(null=True)
+    hearing_on = peewee.DateField(null=True)
+    hearing_notes = peewee.TextField(null=True)
+    decision = peewee.CharField(max_length=40, null=True)  # gegrond, deels, ongegrond, ...
+    decision_on = peewee.DateField(null=True)
+    decision_summary = peewee.TextField(null=True)
 
     class Meta:
         table_name = "klachten_klacht"

@@ -5,13 +5,18 @@ role: linking the account excludes it from the case (``api.exclude``), which the
 core's visibility rules honour everywhere (list, detail page, dashboard counts).
 
 Possible sexual abuse or sexual intimidation by a staff member brings the
-legal reporting duty (meldplicht): the board is informed at once and consults
-the vertrouwensinspecteur. The case then gets a required checklist item, the
-bestuur gets a mail (without details) and the case is shared with the board.
+legal reporting duty (meldplicht, WPO art. 4a): the board is informed at once and consults
+the vertrouwensinspecteur. Where the school enabled the plugin meldplicht, the complaint
+starts that duty route (a case of its own, linked to the complaint, which the bestuur sees
+at once); any complaint can also start it later from its page ("Een vervolg starten").
+Without that plugin the complaint gets the required checklist item of before. Either way the
+complaint is shared with the board. Complaints flagged before the route existed keep their
+flag and checklist item as they were.
 """
 
 from portal import api
 
+from .choices import CATEGORIES
 from .models import Klacht
 
 DUTY_ITEM = "klachten.meldplicht"
@@ -39,16 +44,59 @@ def mail_board(case, subject, body):
     mail_people(case, api.users_with_permission(case.school, "klachten.bestuur"), subject, body)
 
 
-def start_reporting_duty(case, user=None):
-    """Required checklist item, mail to the bestuur, shared with the board (the bestuur holds
-    klachten.view but is no confidential role). Idempotent."""
-    Klacht.update(sexual_by_staff=True).where(Klacht.case == case.id).execute()
-    exists = (
-        api.CaseChecklistItem.select()
-        .where((api.CaseChecklistItem.case == case.id) & (api.CaseChecklistItem.name == DUTY_ITEM))
-        .exists()
+ROUTE_TYPE = "meldplicht.melding"
+
+
+def route_available(school):
+    """Is the duty route (plugin meldplicht) loaded and enabled at ``school``?"""
+    try:
+        api.case_type(ROUTE_TYPE)
+    except KeyError:
+        return False
+    return any(s.id == school.id for s in api.schools_enabling("meldplicht"))
+
+
+def start_route(case, detail, user=None, staff=None):
+    """Start the duty route from this complaint, through its own start form (the core's one
+    way in), linked to the complaint (the route shuts out whoever is shut out of the
+    complaint before anyone is mailed). Returns the new case, or None when the form refuses
+    what the complaint holds (then the checklist item of before holds the duty)."""
+    ct = api.case_type(ROUTE_TYPE)
+    person = staff.name if staff is not None else (detail.staff_named or "Onbekend")
+    data = {
+        "person_name": person[:200],
+        "person_function": "Medewerker (genoemd in klacht)",
+        "person_account": str(staff.id) if staff is not None else "",
+        "what": f"Uit klacht {case.reference} ({api.label(CATEGORIES, detail.category)}):\n"
+        f"{detail.what_happened}"[:10000],
+    }
+    try:
+        form = api.posted(ct.start.form, data, school=case.school)
+    except ValueError:
+        return None
+    reporter = "Klachtformulier (ouder), via klacht " + case.reference if user is None else user.name
+    return api.start_case(
+        case.school, ROUTE_TYPE, form, user, origin=case, values={"reported_by": reporter[:200]}
     )
-    if exists:
+
+
+def start_reporting_duty(case, user=None, staff=None):
+    """The duty route (or, without the plugin meldplicht, the required checklist item and a
+    mail to the bestuur), and the complaint shared with the board (the bestuur holds
+    klachten.view but is no confidential role). Once per complaint: the flag marks it."""
+    detail = Klacht.get(Klacht.case == case.id)
+    if detail.sexual_by_staff:
+        return
+    Klacht.update(sexual_by_staff=True).where(Klacht.case == case.id).execute()
+    route = start_route(case, detail, user, staff) if route_available(case.school) else None
+    if route is not None:
+        api.set_confidential(
+            case,
+            False,
+            user,
+            f"Meldplicht: de meldroute {route.reference} is gestart; het bestuur is geïnformeerd "
+            "en de klacht is zichtbaar gemaakt voor het bestuur.",
+        )
         return
     api.add_checklist_item(case, DUTY_ITEM, DUTY_LABEL, required=True)
     mail_board(
@@ -96,4 +144,4 @@ def link_staff(case, staff, user, sexual=False):
         "medewerker is uitgesloten van deze klacht en ziet die nergens.",
     )
     if sexual or api.detail_of(case).category == "seksueel":
-        start_reporting_duty(case, user)
+        start_reporting_duty(case, user, staff)

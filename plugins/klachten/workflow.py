@@ -17,6 +17,7 @@ from portal import api
 from . import forms
 from . import sensitive
 from .choices import CATEGORIES
+from .choices import FORMAL
 from .choices import OPEN_STATES
 from .choices import REFERRAL_SHORT
 from .choices import TYPE_NAME
@@ -95,26 +96,56 @@ def record_conversation(case, form, user):
     )
 
 
-def need_consent(form):
+ANONYMOUS = (
+    "Een anonieme klacht kan niet als formele klacht worden doorverwezen naar {body}: de "
+    "klachtencommissie behandelt alleen een klacht van een klager die bekend is (naam en "
+    "bereikbaarheid, volgens de klachtenregeling). Vul de naam van de klager in als die zich "
+    "bekend heeft gemaakt, of verwijs door naar de externe vertrouwenspersoon."
+)
+
+
+def may_refer(detail, form):
     # Sharing a complaint with a third party needs the complainant's consent (3.2.3).
     if not form.refer_consent.data or form.refer_consent_on.data is None:
         return "Leg vast dat de indiener instemt met de doorverwijzing, met de datum van de instemming."
+    # A formal complaint (College van Bestuur or klachtencommissie) needs a complainant who is
+    # known: the klachtenregeling asks the complainant's name and address (WPO art. 14).
+    if form.refer_to.data in FORMAL and not detail.contact_name and not api.clean(form.refer_name):
+        return ANONYMOUS.format(body=REFERRAL_SHORT[form.refer_to.data])
     return None
 
 
-def refer(case, form, user):
-    if form.refer_to.data != "cvb":
-        return f"Doorverwezen naar {REFERRAL_SHORT[form.refer_to.data]}."
+def refer(case, detail, form, user):
+    body = REFERRAL_SHORT[form.refer_to.data]
+    if form.refer_to.data not in FORMAL:
+        return f"Doorverwezen naar {body}."
+    if not detail.contact_name:
+        # The complainant made themselves known: the letters name them from now on.
+        detail.contact_name = api.clean(form.refer_name)
+        detail.save(only=[Klacht.contact_name])
     api.set_confidential(case, False, user)
     sensitive.mail_board(
         case,
-        f"Klacht {case.reference} doorverwezen naar het College van Bestuur",
+        f"Klacht {case.reference} doorverwezen naar {body}",
         f"De contactpersoon van {case.school.name} heeft klacht {case.reference} met "
-        "instemming van de indiener doorverwezen naar het College van Bestuur "
+        f"instemming van de indiener als formele klacht doorverwezen naar {body} "
         "(klachtenregeling ASG). Log in op het Veiligheidsportaal om de doorverwijzing "
-        "te lezen. Deze e-mail bevat bewust geen details.",
+        "te lezen en de ontvangst, de hoorzitting en de beslissing vast te leggen. Deze e-mail "
+        "bevat bewust geen details.",
     )
-    return "Doorverwezen naar het College van Bestuur; de klacht is nu zichtbaar voor het bestuur."
+    return f"Doorverwezen naar {body}; de klacht is nu zichtbaar voor het bestuur."
+
+
+def formal_referral(detail):
+    if detail.referral_to not in FORMAL:
+        return "Deze klacht is niet als formele klacht doorverwezen; het bestuur behandelt haar niet."
+    return None
+
+
+def board_closed(detail):
+    detail.outcome = "doorverwezen"
+    detail.save(only=[Klacht.outcome])
+    return "Afgerond door het bestuur."
 
 
 def reopen(detail):
@@ -134,6 +165,12 @@ def warn_days(school):
 
 
 # --------------------------------------------------------------- the type ----
+
+# What the parent reads while the bestuur or the klachtencommissie handles the complaint.
+BOARD_TEXT = api.N_(
+    "Uw klacht wordt behandeld door het bestuur of de klachtencommissie, volgens de "
+    "klachtenregeling. U hoort van hen hoe het verder gaat."
+)
 # No transition is ``public``: their form data (conversations, referral) is internal.
 # The parent's page shows only the state's public_text and the dates of state changes, in
 # the parent's language: ``api.N_`` marks those texts for the catalogue.
@@ -170,10 +207,25 @@ TYPE = api.CaseType(
             "doorverwezen",
             api.N_("Doorverwezen"),
             public_text=api.N_(
-                "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van de "
-                "Almeerse Scholen Groep of naar de externe vertrouwenspersoon. U hoort van hen hoe "
-                "het verder gaat."
+                "Uw klacht is met uw instemming doorverwezen: naar het College van Bestuur van "
+                "%(board)s, naar de klachtencommissie of naar de externe "
+                "vertrouwenspersoon. U hoort van hen hoe het verder gaat."
             ),
+        ),
+        api.State(
+            "bij_bestuur",
+            api.N_("In behandeling bij het bestuur"),
+            public_text=BOARD_TEXT,
+        ),
+        api.State(
+            "hoorzitting",
+            api.N_("Hoorzitting gehouden"),
+            public_text=BOARD_TEXT,
+        ),
+        api.State(
+            "beslissing",
+            api.N_("Beslissing genomen"),
+            public_text=BOARD_TEXT,
         ),
         api.State(
             "afgerond",
@@ -208,7 +260,7 @@ TYPE = api.CaseType(
             ("in_behandeling", "bemiddeling"),
             "doorverwezen",
             form=forms.ReferForm,
-            guard=need_consent,
+            guard=may_refer,
             apply=refer,
             copy=(
                 ("refer_to", "referral_to"),
@@ -223,6 +275,45 @@ TYPE = api.CaseType(
             "afgerond",
             form=forms.CloseForm,
             copy=(("close_outcome", "outcome"), ("close_summary", "closing_summary")),
+        ),
+        # After a formal referral the bestuur takes it from there (klachtenregeling).
+        api.Transition(
+            "klachten.bestuur_ontvangen",
+            "Bestuur: klacht ontvangen",
+            ("doorverwezen",),
+            "bij_bestuur",
+            "klachten.bestuur",
+            form=forms.BoardReceivedForm,
+            guard=formal_referral,
+            copy=("board_received_on",),
+        ),
+        api.Transition(
+            "klachten.hoorzitting",
+            "Bestuur: hoorzitting vastleggen",
+            ("bij_bestuur",),
+            "hoorzitting",
+            "klachten.bestuur",
+            form=forms.HearingForm,
+            copy=("hearing_on", "hearing_notes"),
+        ),
+        api.Transition(
+            "klachten.beslissing",
+            "Bestuur: beslissing vastleggen",
+            ("bij_bestuur", "hoorzitting"),
+            "beslissing",
+            "klachten.bestuur",
+            form=forms.DecisionForm,
+            copy=("decision", "decision_on", "decision_summary"),
+        ),
+        api.Transition(
+            "klachten.bestuur_afronden",
+            "Bestuur: afronden",
+            ("beslissing",),
+            "afgerond",
+            "klachten.bestuur",
+            form=forms.BoardCloseForm,
+            copy=(("board_close_summary", "closing_summary"),),
+            apply=board_closed,
         ),
         api.Transition(
             "klachten.heropenen",

@@ -44,8 +44,38 @@ def _name(user_id):
     return person.name if person else ""
 
 
+FAMILY_ITEM = "trauma.familie"
+
+
+def family_item(case):
+    """The case's step "Contact opnemen met de familie" (its label as the school named it), or
+    None where the school's plan has no such step."""
+    return api.CaseChecklistItem.get_or_none(
+        (api.CaseChecklistItem.case == case.id) & (api.CaseChecklistItem.name == FAMILY_ITEM)
+    )
+
+
+def family_contacted(case):
+    """The letter to the group's parents tells them about a family's loss or a child's injury:
+    only once the contact with the family is recorded (the plan's step 'familie' ticked), so
+    that what the letter says is agreed with them (AVG: a special category of data)."""
+    item = family_item(case)
+    return item is None or item.done_at is not None
+
+
+def letter_waits(case):
+    """Why the letter to the group's parents cannot be made yet (Dutch), or ""."""
+    if case.closed_at is not None or case.state not in ("zelf", "extern") or family_contacted(case):
+        return ""
+    return (
+        "De informatiebrief aan de ouders van de groep kan pas worden gemaakt als het contact met "
+        f"de familie is vastgelegd: vink eerst ‘{family_item(case).label}’ af in de checklist."
+    )
+
+
 def summary_data(case, detail):
     return {
+        "letter_waits": letter_waits(case),
         "ev": detail,
         "kind": api.label(KINDS, detail.kind),
         "scope": api.label(SCOPES, detail.scope),

@@ -2,6 +2,7 @@
 
 from portal import api
 
+from .details import family_contacted
 from .details import file_summary_context
 from .details import parents_letter_context
 from .workflow import TYPE_NAME
@@ -17,6 +18,8 @@ DOCUMENTS = [
         context=parents_letter_context,
         states=("zelf", "extern"),
         filename="informatiebrief-ouders",
+        # Only after the contact with the family is recorded: the case page says why not yet.
+        available=family_contacted,
     ),
     api.DocumentTemplate(
         "trauma.samenvatting",

@@ -12,6 +12,15 @@ from .choices import SCOPES
 # ------------------------------------------------------------------ report ----
 
 
+def assessors(school=None):
+    """The school's own staff who may make the first assessment (trauma.assess), by name."""
+    school = school or g.get("school")
+    if school is None:
+        return []
+    may = {u.id for u in api.users_with_permission(school, "trauma.assess")}
+    return [u for u in api.staff_of(school) if u.id in may]
+
+
 class ReportForm(api.Form):
     kind = api.RadioField("Wat is er gebeurd?", choices=KINDS, required="Kies wat er is gebeurd.")
     occurred_on = api.date_field(
@@ -35,6 +44,19 @@ class ReportForm(api.Form):
         description="Bijvoorbeeld: de vader van een leerling, een collega, de politie.",
     )
     description = api.text("Wat weten we?", 10000, "Beschrijf kort wat er bekend is.")
+    # Plan 3.2.1 stap 2: the group's teacher makes the first assessment. Someone who may not
+    # make it (support staff) names the teacher, who gets the case.
+    teacher = api.SelectField(
+        "Leerkracht van de groep",
+        choices=[("", "Kies de leerkracht")],
+        default="",
+        description="De leerkracht maakt de eerste inschatting en krijgt de melding toegewezen. "
+        "U blijft de melding zien.",
+    )
+
+    def __init__(self, formdata=None, **kw):
+        super().__init__(formdata, **kw)
+        self.teacher.choices = [("", "Kies de leerkracht")] + [(str(u.id), u.name) for u in assessors()]
 
     def check(self):
         """The scope says which of the two is needed."""

@@ -19,6 +19,7 @@ from .forms import CloseForm
 from .forms import ExternalHelpForm
 from .forms import ReportForm
 from .forms import SchoolHandlesForm
+from .forms import assessors
 from .models import TraumaEngagement
 from .models import TraumaEvent
 from .models import TraumaStep
@@ -62,6 +63,26 @@ def copy_plan_to_case(case, school):
             cal = cal or api.SchoolCalendar.for_school(school)
             due = cal.next_school_day(reported_on + datetime.timedelta(days=step.due_days))
         api.add_checklist_item(case, item_name(step.key), step.label, required=step.required, due_date=due)
+
+
+def needs_teacher(form, user, school):
+    """Plan 3.2.1 stap 2: the teacher makes the first assessment. A reporter who may not make it
+    (support staff: an onderwijsassistent, a conciërge) names the group's teacher."""
+    if user is not None and not api.has_permission(user, school, "trauma.assess") and not form.teacher.data:
+        return {"teacher": "Kies de leerkracht van de groep: die maakt de eerste inschatting."}
+    return None
+
+
+def reported(case, form, user, school):
+    """In the creating transaction: the case's own step plan, and the teacher named by a
+    reporter who may not assess becomes the assignee (the reporter keeps seeing the case:
+    ``starter_sees``)."""
+    copy_plan_to_case(case, school)
+    chosen = form.teacher.data if form is not None else ""
+    if chosen and (user is None or str(user.id) != chosen):
+        teacher = next((u for u in assessors(school) if str(u.id) == chosen), None)
+        if teacher is not None:
+            api.assign(case, teacher, user)
 
 
 def _title(form):
@@ -160,6 +181,8 @@ TYPE = api.CaseType(
     handle_permission="trauma.handle",
     # About a child's grief or injury: only the assignee, the IB and the directie see it.
     confidential_roles=("directie", "ib"),
+    # Whoever reported keeps sight of it, also support staff who handed it to the teacher.
+    starter_sees=True,
     summary_template="trauma/summary.html",
     summary_context=summary_data,
     detail=TraumaEvent,
@@ -196,6 +219,7 @@ TYPE = api.CaseType(
         nav_order=40,
         nav_label="Trauma melden",
         template="trauma/start.html",
-        after=copy_plan_to_case,
+        guard=needs_teacher,
+        after=reported,
     ),
 )

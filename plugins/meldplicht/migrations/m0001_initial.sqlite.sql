@@ -1,0 +1,5 @@
+-- The first tables of the plugin meldplicht, as they were when it was written
+-- (one statement per line, as peewee wrote it).
+
+CREATE TABLE IF NOT EXISTS "meldplicht_melding" ("id" INTEGER NOT NULL PRIMARY KEY, "case_id" INTEGER NOT NULL, "reported_by" VARCHAR(200) NOT NULL, "person_name" VARCHAR(200) NOT NULL, "person_function" VARCHAR(200) NOT NULL, "what" TEXT NOT NULL, "board_informed_on" DATE, "consulted" VARCHAR(4) NOT NULL, "consulted_on" DATE, "consult_advice" TEXT NOT NULL, "consult_reason" TEXT NOT NULL, "suspicion" VARCHAR(4) NOT NULL, "decided_on" DATE, "decision_reason" TEXT NOT NULL, "parents_informed" VARCHAR(4) NOT NULL, "parents_informed_on" DATE, "parents_reason" TEXT NOT NULL, "person_informed" VARCHAR(4) NOT NULL, "person_informed_on" DATE, "person_reason" TEXT NOT NULL, "aangifte" VARCHAR(4) NOT NULL, "aangifte_on" DATE, "police_reference" VARCHAR(100) NOT NULL, "aangifte_reason" TEXT NOT NULL, "closing_summary" TEXT NOT NULL, FOREIGN KEY ("case_id") REFERENCES "portal_case" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "meldplicht_melding_case_id" ON "meldplicht_melding" ("case_id");
