@@ -98,6 +98,9 @@ def create_app(test_config=None):
     from . import head
 
     head.init_app(app)
+    from . import audit_log
+
+    audit_log.init_app(app)
     board_overview.init_app(app)
     reminders.init_app(app)
     search.init_app(app)

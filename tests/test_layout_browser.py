@@ -177,3 +177,33 @@ def test_axe_with_the_menu_open_on_a_phone(phone_page, live_server):
     phone_page.get_by_role("button", name="Menu").click()
     violations = axe_violations(phone_page)
     assert not violations, describe(violations)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_audit_log_page_is_axe_clean_and_fits(request, live_server, app, size):
+    page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    with db_ctx(app):
+        reference = make_case("Zaak in het log").reference
+    browser_login(page, live_server, "directie")
+    page.goto(f"{live_server}/klaverweide/zaken/{reference}")
+    page.get_by_role("link", name="auditlog van deze zaak").click()
+    assert page.get_by_role("heading", name="Auditlog van De Klaverweide").is_visible()
+    assert page.get_by_role("cell", name="Zaak bekeken").first.is_visible()
+    scroll, width = fits(page)
+    assert scroll <= width
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    # The filters by keyboard: a group of actions and a date that is none.
+    page.get_by_label("Handeling").select_option("groep:inloggen")
+    page.get_by_label("Vanaf").fill("2026-03-05")
+    page.get_by_label("Tot en met").fill("2026-03-01")
+    page.get_by_role("button", name="Filteren").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.title().startswith("Fout: Auditlog")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+    with page.expect_download() as download:
+        page.get_by_role(
+            "link", name=f"het volledige log van zaak {reference} voor het dossier (CSV)"
+        ).click()
+    assert download.value.suggested_filename == f"auditlog-{reference}.csv"
