@@ -29,6 +29,12 @@ def fits(page):
     return page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
 
 
+# Radio buttons outside a fieldset with a legend: a group a screen reader cannot name.
+LOOSE_RADIOS = """[...document.querySelectorAll('input[type=radio]')]
+    .filter(r => !(r.closest('fieldset') && r.closest('fieldset').querySelector('legend')))
+    .map(r => r.name)"""
+
+
 def pattern(path):
     """One page per kind: /zaken/KL-2026-0003 and /zaken/KL-2026-0001 are the same page."""
     return re.sub(r"\d+", "N", path)
@@ -60,6 +66,9 @@ def crawl(page, base, depth=2, limit=120):
         scroll, width = fits(page)
         if scroll > width:
             wide.append((key, scroll, width))
+        loose = page.evaluate(LOOSE_RADIOS)
+        if loose:
+            wide.append((key, "keuzerondjes zonder fieldset/legend", loose))
         if level < depth:
             links = page.eval_on_selector_all("main a[href]", "els => els.map(e => e.href)")
             queue.extend((h, level + 1) for h in links)
@@ -71,7 +80,7 @@ def test_no_page_is_wider_than_a_phone_and_titles_are_unique(phone_page, live_se
     browser_login(phone_page, live_server, role)
     seen, wide = crawl(phone_page, live_server)
     assert len(seen) > 20, sorted(seen)
-    assert not wide, f"breder dan 390 px: {wide}"
+    assert not wide, f"breder dan 390 px of losse keuzerondjes: {wide}"
     by_title = {}
     for key, (_url, title) in seen.items():
         if title:
