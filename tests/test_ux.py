@@ -153,3 +153,22 @@ def test_every_role_reaches_keep_alive_and_nobody_without_a_session(app):
         client = as_role(app, role)
         r = post(client, "/sessie/verlengen")
         assert r.status_code == 200, role
+
+
+def test_every_card_table_cell_has_its_label(app):
+    """A table of class "cases" becomes cards on a phone: each cell names its column."""
+    client = as_role(app, "directie")
+    with db_ctx(app):
+        make_case("Kaarten")
+        from portal.models import CasePupil
+
+        pupil_id = CasePupil.select().where(CasePupil.pupil.is_null(False)).first().pupil_id
+    pages = ["/klaverweide/zaken/", "/klaverweide/leerlingen/", f"/klaverweide/leerlingen/{pupil_id}"]
+    for path in pages:
+        html = client.get(path).get_data(as_text=True)
+        tables = re.findall(r'<table class="cases[^"]*"[^>]*>.*?</table>', html, re.S)
+        assert tables, path
+        for table in tables:
+            body = table.split("<tbody>")[1]
+            cells = re.findall(r"<td(?![^>]*colspan)[^>]*>", body)
+            assert cells and all("data-label=" in c for c in cells), (path, cells[:3])
