@@ -205,6 +205,8 @@ def plugin_title(slug):
     """The Dutch title a plugin declares ("Klachten"), or its name when it declares none."""
     from .registry import get_pm
 
+    if slug == "portal":
+        return "Portaal"
     plugin = get_pm().get_plugin(slug)
     return getattr(plugin, "title", None) or slug
 

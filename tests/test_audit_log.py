@@ -246,3 +246,6 @@ def test_plugins_are_named_by_their_dutch_titles(app):
     html = as_role(app, "beheerder").get("/klaverweide/beheer/").get_data(as_text=True)
     assert ">Meldcode huiselijk geweld en kindermishandeling</label>" in html
     assert ">meldcode</label>" not in html
+    html = as_role(app, "beheerder").get("/klaverweide/beheer/rechten").get_data(as_text=True)
+    assert "<small>Klachten</small>" in html and "<small>Portaal</small>" in html
+    assert "<small>klachten.handle</small>" not in html

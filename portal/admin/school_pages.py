@@ -146,6 +146,7 @@ def permissions():
         problems=problems,
         board_admin=board_admin,
         reason=reason,
+        owners=reg.permission_owner,
     ), status
 
 
