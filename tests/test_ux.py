@@ -164,11 +164,12 @@ def test_every_card_table_cell_has_its_label(app):
 
         pupil_id = CasePupil.select().where(CasePupil.pupil.is_null(False)).first().pupil_id
     pages = ["/klaverweide/zaken/", "/klaverweide/leerlingen/", f"/klaverweide/leerlingen/{pupil_id}"]
-    for path in pages:
-        html = client.get(path).get_data(as_text=True)
+    beheerder = as_role(app, "beheerder")
+    for path in [*pages, "/klaverweide/beheer/", "/klaverweide/beheer/auditlog"]:
+        html = (beheerder if "/beheer/" in path else client).get(path).get_data(as_text=True)
         tables = re.findall(r'<table class="cases[^"]*"[^>]*>.*?</table>', html, re.S)
         assert tables, path
         for table in tables:
             body = table.split("<tbody>")[1]
-            cells = re.findall(r"<td(?![^>]*colspan)[^>]*>", body)
+            cells = re.findall(r"<td(?![^>]*(?:colspan|class=\"actions\"))[^>]*>", body)
             assert cells and all("data-label=" in c for c in cells), (path, cells[:3])
