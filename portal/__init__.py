@@ -92,6 +92,15 @@ def create_app(test_config=None):
     from . import search
 
     notifications.init_app(app)
+    from . import idle
+
+    idle.init_app(app)
+    from . import head
+
+    head.init_app(app)
+    from . import audit_log
+
+    audit_log.init_app(app)
     board_overview.init_app(app)
     reminders.init_app(app)
     search.init_app(app)

@@ -38,6 +38,13 @@ def register_permissions():
         Permission("portal.plan_view", "Het veiligheidsplan van de school lezen", ALL_STAFF),
         Permission("portal.plan", "Het veiligheidsplan bijwerken en vaststellen", ("directie",)),
         Permission("portal.admin", "Gebruikers, rollen, plugins en instellingen beheren", ("beheerder",)),
+        # The school's audit log: who saw or changed what, the logins of its people too
+        # (portal/audit_log.py). The directie answers for the school's data (AVG art. 5 lid 2).
+        Permission(
+            "portal.audit",
+            "Het auditlog van de school lezen en downloaden",
+            ("directie", "beheerder"),
+        ),
         Permission("portal.partner_list", "De externe partners van de school opzoeken", ALL_STAFF),
         # The roles that managed the trauma plugin's list (trauma.partners) before the core had it.
         Permission(
@@ -126,6 +133,7 @@ def nav_items(user, school):
         ),
         NavItem("portal.plan", "Veiligheidsplan", "plan.index", "portal.plan_view", order=87),
         NavItem("portal.admin", "Beheer", "admin.index", "portal.admin", order=90),
+        NavItem("portal.audit", "Auditlog", "admin.audit_log", "portal.audit", order=91),
     ]
 
 

@@ -88,6 +88,11 @@ def world(app):
             failed_at=utcnow(),
             last_error="550",
         ).id
+        # A case of De Klaverweide with a row in its audit log (the log's case export).
+        ids["klaverweide_case"] = engine.create_case(
+            klaverweide, "testzaak.zaak", "Zaak van De Klaverweide", User.get_by_id(ids["klaverweide_only"])
+        ).reference
+        AuditLog.create(action="case.view", case_ref=ids["klaverweide_case"], school="klaverweide")
     return ids
 
 
@@ -163,9 +168,17 @@ def test_two_school_walk_of_every_object_bearing_admin_url(app, world):
     problems, walked = [], set()
     for rule, method in rules:
         ids = [a for a in rule.arguments if a != "school"]
-        assert len(ids) == 1 and isinstance(rule._converters[ids[0]], IntegerConverter), rule.rule
+        assert len(ids) == 1, rule.rule
+        assert ids[0] == "reference" or isinstance(rule._converters[ids[0]], IntegerConverter), rule.rule
         arg = ids[0]
-        if arg == "user_id":
+        if arg == "reference":
+            # The whole log of another school's case: 404, the same as for no case at all.
+            url = rule.build({"school": "de-linde", arg: world["klaverweide_case"]}, append_unknown=False)[1]
+            walked.add((method, url))
+            r = client.get(url)
+            if r.status_code != 404 or world["klaverweide_case"].encode() in r.get_data():
+                problems.append(f"{method} {url}: another school's case log was given ({r.status_code})")
+        elif arg == "user_id":
             for target in USER_TARGETS:
                 user_id = world[target]
                 url = rule.build({"school": "de-linde", arg: user_id}, append_unknown=False)[1]

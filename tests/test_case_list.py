@@ -128,7 +128,7 @@ def test_deadline_and_pupil_columns(app, client):
     text = client.get(f"/klaverweide/zaken/?q={case.reference}").get_data(as_text=True)
     row = re.search(r"<tbody>(.*)</tbody>", text, re.S).group(1)
     assert "Daan van der Berg" in row and "Zoë (typed)" in row
-    assert "<td>7 december 2026</td>" in row
+    assert '<td data-label="Termijn">7 december 2026</td>' in row
     text = client.get(f"/klaverweide/zaken/?q={late.reference}").get_data(as_text=True)
     assert "6 januari 2020" in text and 'class="overdue"' in text and "te laat</span>" in text
 

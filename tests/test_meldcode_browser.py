@@ -176,6 +176,7 @@ def test_on_a_phone_no_sideways_scrolling(phone_page, live_server):
     phone_page.goto(f"{live_server}/klaverweide/meldcode/zorg")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     scanned(phone_page)
+    phone_page.get_by_role("button", name="Menu").click()  # folded on a phone
     phone_page.get_by_role("button", name="Uitloggen").click()
     # The demo's closed file, with every step and the afwegingskader's table.
     browser_login(phone_page, live_server, "ib")

@@ -1,6 +1,9 @@
 """A school's own beheer pages: its plugins, details and settings, rights per role, audit
 log and failed mail."""
 
+from types import SimpleNamespace
+
+from flask import abort
 from flask import flash
 from flask import g
 from flask import redirect
@@ -14,9 +17,9 @@ from ..access import requires
 from ..access import roles_at
 from ..audit import audit
 from ..audit import audit_view
+from ..dates import today
 from ..db import atomic
 from ..declarations import ROLES
-from ..forms import bounded_int
 from ..images import ImageRefused
 from ..images import reencode
 from ..models import RolePermission
@@ -143,6 +146,7 @@ def permissions():
         problems=problems,
         board_admin=board_admin,
         reason=reason,
+        owners=reg.permission_owner,
     ), status
 
 
@@ -181,24 +185,89 @@ def _grid_problems(current, wanted, mine, board_admin, reason):
 
 
 @bp.route("/auditlog")
-@requires("portal.admin")
+@requires("portal.audit")
 def audit_log():
-    """Who did or saw what at this school; filter by case reference or e-mail address."""
-    from ..models import AuditLog
+    """Who did or saw what at this school, in Dutch, with the logins of its people; filters on
+    person, case, action, outcome and dates (portal/audit_log.py)."""
+    from .. import audit_log as log
 
-    q = AuditLog.select().where(AuditLog.school == g.school.slug)
-    ref = request.args.get("zaak", "").strip().upper()[:40]
-    who = request.args.get("wie", "").strip().lower()[:254]
-    if ref:
-        q = q.where(AuditLog.case_ref == ref)
-    if who:
-        q = q.where(AuditLog.user_email == who)
-    before = request.args.get("voor", type=bounded_int)
-    if before:
-        q = q.where(AuditLog.id < before)
-    rows = list(q.order_by(AuditLog.id.desc()).limit(100))
-    audit_view("admin.audit_log.view", detail=f"zaak={ref} wie={who}")
-    return render_template("admin/audit_log.html", rows=rows, ref=ref, who=who)
+    errors = {}
+    f = log.read_filters(request.args, errors)
+    lines = log.readable(log.school_rows(g.school, f).limit(log.PAGE_ROWS))
+    audit_view("admin.audit_log.view", detail=_log_detail(f))
+    people = _people(g.school)
+    older = None
+    if len(lines) == log.PAGE_ROWS:
+        older = url_for("admin.audit_log", **f.args(), voor=lines[-1].row.id)
+    return render_template(
+        "admin/audit_log.html",
+        lines=lines,
+        f=f,
+        errors=errors,
+        people=people,
+        actions=log.action_choices(),
+        older=older,
+    ), (422 if errors else 200)
+
+
+def _log_detail(f):
+    """What the audit row of a look at the log says about the filters (no child's data)."""
+    return " ".join(f"{k}={v}" for k, v in f.args().items())[:300]
+
+
+def _people(school):
+    """(e-mail, name) of the school's people, for the filter."""
+    from ..models import User
+    from ..models import UserRole
+
+    q = (
+        User.select(User.email, User.name)
+        .join(UserRole, on=(UserRole.user == User.id))
+        .where(UserRole.school == school.id)
+        .distinct()
+    )
+    return sorted(((u.email, f"{u.name} ({u.email})") for u in q), key=lambda p: p[1].lower())
+
+
+@bp.route("/auditlog.csv")
+@requires("portal.audit")
+def audit_log_export():
+    """The filtered log as CSV (at most EXPORT_MAX rows, the newest); the download audited."""
+    from .. import audit_log as log
+
+    errors = {}
+    f = log.read_filters(request.args, errors)
+    lines = log.readable(log.school_rows(g.school, f).limit(log.EXPORT_MAX))
+    audit("admin.audit_log.export", detail=f"{len(lines)} regels {_log_detail(f)}"[:300])
+    return _csv_response(log.to_csv(lines), f"auditlog-{g.school.slug}-{today().isoformat()}.csv")
+
+
+@bp.route("/auditlog/zaak/<reference>.csv")
+@requires("portal.audit")
+def audit_log_case(reference):
+    """The whole log of one case, oldest first, for its dossier; the download audited."""
+    from .. import audit_log as log
+
+    reference = reference.upper()[:40]
+    lines = log.readable(log.case_rows(g.school, reference))
+    if not lines:
+        abort(404)
+    audit(
+        "admin.audit_log.case_export",
+        case=SimpleNamespace(reference=reference, school=g.school),
+        detail=f"{len(lines)} regels",
+    )
+    return _csv_response(log.to_csv(lines), f"auditlog-{reference}.csv")
+
+
+def _csv_response(data, name):
+    from flask import Response
+
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 # The mail page shows at most this many failed mails (the newest); more means a
