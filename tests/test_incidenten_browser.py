@@ -38,6 +38,7 @@ def test_a_teacher_registers_an_incident_on_a_phone(phone_page, live_server):
     assert page.get_by_text(re.compile(r"Het incident is geregistreerd als INC-\d{4}-\d{4}")).is_visible()
     scanned(page)
     reference = re.search(r"INC-\d{4}-\d{4}", page.content()).group(0)
+    page.get_by_role("button", name="Menu").click()  # on a phone the menu, Uitloggen too, is folded
     page.get_by_role("button", name="Uitloggen").click()
 
     browser_login(page, live_server, "directie")

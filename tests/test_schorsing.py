@@ -665,7 +665,7 @@ def test_dashboard_panels_and_demo_data(app, client):
     html = client.get(f"{BASE}/").get_data(as_text=True)
     assert "Schorsen en verwijderen" not in html
     assert "Ernstig incident melden" in html
-    # The menu's shorter text for the same page.
+    # The menu names it apart from the incident register's "Incident melden".
     menu = html.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
-    assert re.search(r'href="/klaverweide/schorsing/melden"[^>]*>Incident melden<', menu), menu
+    assert re.search(r'href="/klaverweide/schorsing/melden"[^>]*>Ernstig incident en schorsing<', menu), menu
     assert client.get(f"{BASE}/schorsing/verwijdering/nieuw").status_code == 403

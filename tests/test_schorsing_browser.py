@@ -22,7 +22,7 @@ def open_step(page, label):
 
 def test_directie_takes_incident_through_suspension_to_closure(page, live_server):
     browser_login(page, live_server, "directie")
-    page.get_by_role("link", name="Incident melden", exact=True).click()
+    page.get_by_role("link", name="Ernstig incident en schorsing", exact=True).click()
     # Sent empty: the errors at the top, each a link to its field, and the focus moves there.
     page.get_by_role("button", name="Incident melden").click()
     page.wait_for_load_state()

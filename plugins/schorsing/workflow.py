@@ -284,7 +284,9 @@ SUSPENSION_TYPE = api.CaseType(
         values=incident_values,
         saved="Het incident is vastgelegd als {reference}.",
         nav_order=40,
-        nav_label="Incident melden",
+        # "Incident melden" is the incident register's (plugin incidenten), from which a
+        # suspension also starts; this is the directie's own way in.
+        nav_label="Ernstig incident en schorsing",
         intro="Meld hier een ernstig incident (veiligheidsplan 3.2.2). De directie handelt de "
         "melding af; alleen de directie en het bestuur zien wat u invult.",
         template="schorsing/incident_form.html",
