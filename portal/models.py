@@ -161,9 +161,22 @@ class AuditLog(BaseModel):
     # The pupil whose record was seen or changed: a child's access log (AVG inzage) is
     # every row with the child's id. A number, not a reference: the log outlives the pupil.
     pupil_id = peewee.IntegerField(null=True, index=True)
+    # A row that says someone saw something (audit_view): only such rows may go, once past
+    # the school's retention (portal.audit_view_years; the database's trigger checks, m0017).
+    # The database's default too: a row written by any other statement is a change's row.
+    is_view = peewee.BooleanField(default=False, constraints=[peewee.SQL("DEFAULT FALSE")])
 
     class Meta:
         table_name = "portal_audit_log"
+        # The audit page's filters, newest first by id (keyset), and the retention's purge
+        # (m0017).
+        indexes = (
+            (("school", "id"), False),
+            (("school", "case_ref", "id"), False),
+            (("school", "user_email", "id"), False),
+            (("school", "at"), False),
+            (("school", "is_view", "at"), False),
+        )
 
 
 class Vacation(BaseModel):
@@ -220,6 +233,10 @@ class Case(BaseModel):
             # the same across all schools for the bestuur (m0015).
             (("school", "case_type", "created_at"), False),
             (("case_type", "created_at"), False),
+            # Dashboard panels and figures (m0017): a type's cases in a state (a small range:
+            # the open states), and those closed in a school year.
+            (("school", "case_type", "state"), False),
+            (("school", "case_type", "closed_at"), False),
         )
 
 
@@ -719,6 +736,7 @@ class SafetyAction(BaseModel):
         indexes = (
             (("school", "school_year"), False),
             (("school", "status", "due_on"), False),
+            (("school", "due_on"), False),  # the dashboard's due actions, in order (m0017)
         )
 
 

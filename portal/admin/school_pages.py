@@ -184,19 +184,13 @@ def _grid_problems(current, wanted, mine, board_admin, reason):
 @requires("portal.admin")
 def audit_log():
     """Who did or saw what at this school; filter by case reference or e-mail address."""
-    from ..models import AuditLog
+    from ..audit import LogFilter
+    from ..audit import log_page
 
-    q = AuditLog.select().where(AuditLog.school == g.school.slug)
     ref = request.args.get("zaak", "").strip().upper()[:40]
     who = request.args.get("wie", "").strip().lower()[:254]
-    if ref:
-        q = q.where(AuditLog.case_ref == ref)
-    if who:
-        q = q.where(AuditLog.user_email == who)
     before = request.args.get("voor", type=bounded_int)
-    if before:
-        q = q.where(AuditLog.id < before)
-    rows = list(q.order_by(AuditLog.id.desc()).limit(100))
+    rows, _ = log_page(g.school.slug, LogFilter(case_ref=ref, email=who), before=before)
     audit_view("admin.audit_log.view", detail=f"zaak={ref} wie={who}")
     return render_template("admin/audit_log.html", rows=rows, ref=ref, who=who)
 
