@@ -337,7 +337,10 @@ class CaseDocument(BaseModel):
     label = peewee.CharField(max_length=300)
     version = peewee.IntegerField()
     filename = peewee.CharField(max_length=200)
-    content = peewee.BlobField()
+    # Empty since m0017: the PDF is in CaseDocumentContent, so that reading a case's
+    # documents never loads their bytes (portal/documents.py: stored_pdf, pdf_response).
+    # ``content`` (below) reads them from there.
+    stored_content = peewee.BlobField(column_name="content", default=b"")
     sha256 = peewee.CharField(max_length=64)
     created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     created_at = peewee.DateTimeField(default=utcnow)
@@ -345,6 +348,33 @@ class CaseDocument(BaseModel):
     class Meta:
         table_name = "portal_case_document"
         indexes = ((("case", "name", "version"), True),)
+
+    @property
+    def content(self):
+        """The PDF's bytes: one query in CaseDocumentContent (a row made without one, by a
+        test or an import by hand, keeps them in its own column)."""
+        found = (
+            CaseDocumentContent.select(CaseDocumentContent.content)
+            .where(CaseDocumentContent.document == self.id)
+            .scalar()
+        )
+        return found if found is not None else self.stored_content
+
+    @content.setter
+    def content(self, value):
+        self.stored_content = value
+
+
+class CaseDocumentContent(BaseModel):
+    """The bytes of an archived letter, one row per CaseDocument (m0017), with their sha256
+    (the document's, checked when they are read); they go with the document (CASCADE)."""
+
+    document = peewee.ForeignKeyField(CaseDocument, unique=True, on_delete="CASCADE", backref="+")
+    sha256 = peewee.CharField(max_length=64)
+    content = peewee.BlobField()
+
+    class Meta:
+        table_name = "portal_case_document_content"
 
 
 CORE_MODELS = [
@@ -367,6 +397,7 @@ CORE_MODELS = [
     CaseChecklistItem,
     CaseDeadline,
     CaseDocument,
+    CaseDocumentContent,
 ]
 
 

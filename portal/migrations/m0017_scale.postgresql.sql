@@ -32,3 +32,10 @@ ALTER TABLE "portal_audit_log" ENABLE TRIGGER portal_audit_append_only;
 -- so, not the application: the application's role may DELETE (portal/db_roles.py) but this
 -- trigger, which that role cannot drop or switch off (it owns nothing), lets only those go.
 CREATE OR REPLACE FUNCTION portal_audit_append_only() RETURNS trigger AS $$ BEGIN IF TG_OP = 'DELETE' AND OLD."is_view" AND OLD."at" < (now() AT TIME ZONE 'UTC') - make_interval(years => GREATEST(1, COALESCE((SELECT ss."value"::integer FROM "portal_school_setting" AS ss JOIN "portal_school" AS s ON s."id" = ss."school_id" WHERE s."slug" = OLD."school" AND ss."name" = 'portal.audit_view_years' AND ss."value" ~ '^[0-9]{1,4}$'), 5))) THEN RETURN OLD; END IF; RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql;
+-- Letters off the hot path (issue 15, item 6): the PDF bytes of archived letters in their own
+-- table, with their sha256, one row per document, going with it (CASCADE). The document's
+-- own column stays, empty: reading a case's documents never loads a letter.
+CREATE TABLE IF NOT EXISTS "portal_case_document_content" ("id" SERIAL NOT NULL PRIMARY KEY, "document_id" INTEGER NOT NULL, "sha256" VARCHAR(64) NOT NULL, "content" BYTEA NOT NULL, FOREIGN KEY ("document_id") REFERENCES "portal_case_document" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "portal_case_document_content_document_id" ON "portal_case_document_content" ("document_id");
+INSERT INTO "portal_case_document_content" ("document_id", "sha256", "content") SELECT "id", "sha256", "content" FROM "portal_case_document" WHERE length("content") > 0 AND "id" NOT IN (SELECT "document_id" FROM "portal_case_document_content");
+UPDATE "portal_case_document" SET "content" = '\x'::bytea WHERE length("content") > 0;

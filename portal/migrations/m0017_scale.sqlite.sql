@@ -32,3 +32,10 @@ CREATE TRIGGER IF NOT EXISTS portal_audit_no_update BEFORE UPDATE ON portal_audi
 -- change's row, nor a view row younger than the retention.
 DROP TRIGGER IF EXISTS portal_audit_no_delete;
 CREATE TRIGGER IF NOT EXISTS portal_audit_no_delete BEFORE DELETE ON portal_audit_log WHEN NOT (OLD."is_view" = 1 AND OLD."at" < datetime('now', '-' || max(1, COALESCE((SELECT CAST(ss."value" AS INTEGER) FROM "portal_school_setting" AS ss JOIN "portal_school" AS s ON s."id" = ss."school_id" WHERE s."slug" = OLD."school" AND ss."name" = 'portal.audit_view_years' AND ss."value" GLOB '[0-9]*' AND ss."value" NOT GLOB '*[^0-9]*'), 5)) || ' years')) BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+-- Letters off the hot path (issue 15, item 6): the PDF bytes of archived letters in their own
+-- table, with their sha256, one row per document, going with it (CASCADE). The document's
+-- own column stays, empty: reading a case's documents never loads a letter.
+CREATE TABLE IF NOT EXISTS "portal_case_document_content" ("id" INTEGER NOT NULL PRIMARY KEY, "document_id" INTEGER NOT NULL, "sha256" VARCHAR(64) NOT NULL, "content" BLOB NOT NULL, FOREIGN KEY ("document_id") REFERENCES "portal_case_document" ("id") ON DELETE CASCADE);
+CREATE UNIQUE INDEX IF NOT EXISTS "portal_case_document_content_document_id" ON "portal_case_document_content" ("document_id");
+INSERT INTO "portal_case_document_content" ("document_id", "sha256", "content") SELECT "id", "sha256", "content" FROM "portal_case_document" WHERE length("content") > 0 AND "id" NOT IN (SELECT "document_id" FROM "portal_case_document_content");
+UPDATE "portal_case_document" SET "content" = X'' WHERE length("content") > 0;
