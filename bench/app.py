@@ -37,7 +37,8 @@ FLOOR_SQL = (
 @floor.route("/bench-floor/<slug>")
 @public
 def floor_page(slug):
-    rows = database.execute_sql(FLOOR_SQL, (slug,)).fetchall()
+    # The driver's placeholder: psycopg2 wants %s (with ? the route answered 500 on PostgreSQL).
+    rows = database.execute_sql(FLOOR_SQL.replace("?", database.param), (slug,)).fetchall()
     return render_template("bench/floor.html", rows=rows)
 
 

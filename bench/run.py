@@ -57,16 +57,22 @@ TARGET_CHRONOLOGY_VS_LIST = 0.5  # chronology of a pupil with 50 cases >= 0.5 ×
 # The order of each round: the list and the floor follow each other, so the two
 # figures of the ratio target are measured seconds apart (paired, see checks()).
 # The chronology follows the list and the floor: its target is a ratio to the list.
-PAGES = ("list", "floor", "chronology", "list_deep", "detail", "picker")
+PAGES = ("list", "floor", "bare_floor", "chronology", "list_deep", "detail", "picker", "hello", "insert")
+# Served by the bare Flask app outside the portal (bench/bare.py), a second gunicorn with the
+# same settings on the same database (issue 15, item 7: the floor is a floor).
+BARE = ("bare_floor", "hello", "insert")
 LABELS = {
     "list": "Case list, page 1",
     "list_deep": "Case list, page halfway (cursor)",
     "detail": "Case detail",
-    "floor": "Floor route (1 SQL query, minimal template)",
+    "floor": "Floor route in the portal (1 SQL query, minimal template)",
+    "bare_floor": "Bare Flask floor, outside the portal (same SQL, same template)",
+    "hello": "Bare Flask hello",
+    "insert": "Bare Flask insert (one row, one commit)",
     "picker": "Pupil picker search (JSON, 60,000 pupils, 1 connection)",
     "chronology": "Chronology of a pupil with 50 cases",
 }
-EXPECT = {"picker": '"pupils"'}
+EXPECT = {"picker": '"pupils"', "hello": "hello", "insert": "ok"}
 # One person typing asks the picker one question at a time: its latency is measured with
 # one connection (the other pages with --connections, the load of a school's staff).
 CONNECTIONS = {"picker": 1}
@@ -85,7 +91,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(db_path, workdir, workers, threads):
+def start_server(db_path, workdir, workers, threads, app_spec="bench.app:create_app()", ready="/login"):
     port = free_port()
     env = dict(os.environ)
     env.update(
@@ -112,7 +118,7 @@ def start_server(db_path, workdir, workers, threads):
         f"{HOST}:{port}",
         "--log-level",
         "warning",
-        "bench.app:create_app()",
+        app_spec,
     ]
     logf = open(os.path.join(workdir, f"gunicorn-{port}.log"), "w")
     proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
@@ -121,7 +127,7 @@ def start_server(db_path, workdir, workers, threads):
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn stopped at start; see {logf.name}")
         try:
-            status, _, _ = http_get(port, "/login")
+            status, _, _ = http_get(port, ready)
             if status == 200:
                 return proc, port
         except OSError:
@@ -424,6 +430,20 @@ def checks(res):
         f"median of the rounds {', '.join(f'{x:.2f}' for x in pairs)}; medians "
         f"{h[big]['list']['rps']:.0f} / {h[big]['floor']['rps']:.0f} req/s",
     )
+    # Issue 15: the same against the bare Flask floor outside the portal.
+    pairs = [
+        lr["rps"] / fr["rps"]
+        for lr, fr in zip(h[big]["list"]["rounds"], h[big]["bare_floor"]["rounds"], strict=True)
+    ]
+    ratio = statistics.median(pairs)
+    add(
+        f"case list req/s at {int(big):,} ÷ bare Flask floor req/s",
+        ratio,
+        f">= {TARGET_LIST_VS_FLOOR}",
+        ratio >= TARGET_LIST_VS_FLOOR,
+        f"median of the rounds {', '.join(f'{x:.2f}' for x in pairs)}; medians "
+        f"{h[big]['list']['rps']:.0f} / {h[big]['bare_floor']['rps']:.0f} req/s",
+    )
     for page in ("list", "list_deep"):
         lat = h[big][page]["p50_ms"] / h[small][page]["p50_ms"]
         add(
@@ -539,6 +559,9 @@ def write_doc(res):
         "(`tests/caseplugin.py`, through `PORTAL_EXTRA_PLUGINS`) and the floor route "
         "`/bench-floor/<school>`: the same 25 rows as page 1 of the list, one plain SQL "
         "query, a minimal template, no login.",
+        "- `bench/bare.py` is a bare Flask app outside the portal, served by a second gunicorn "
+        "with the same settings on the same database: the same floor (same SQL, same template), "
+        "`/hello` and `/insert` (one row, one commit).",
         "- `bench/load.py` is the load generator: one thread per keep-alive connection, a "
         "closed loop, bounded by time and by number of requests.",
         "- The halfway page uses the list's own cursor (`?na=`): with keyset pagination it "
@@ -577,6 +600,8 @@ def main(argv=None):
     ap.add_argument("--letter-runs", type=int, default=20)
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    ap.add_argument("--skip-report", action="store_true", help="leave out the yearly report's benchmark")
+    ap.add_argument("--skip-search", action="store_true", help="leave out the search pages")
     args = ap.parse_args(argv)
     args.rounds = max(1, min(args.rounds, 20))
     args.duration = max(0.5, min(args.duration, 60))
@@ -614,10 +639,20 @@ def main(argv=None):
             os.makedirs(os.path.join(workdir, f"w{size}"), exist_ok=True)
             targets[size] = seed_database(dbs[size], size, log=log)
         password = demo_password()
+        bare = {}
         for size in sizes:
             servers[size] = start_server(
                 dbs[size], os.path.join(workdir, f"w{size}"), args.workers, args.threads
             )
+            bare[size] = start_server(
+                dbs[size],
+                os.path.join(workdir, f"w{size}"),
+                args.workers,
+                args.threads,
+                "bench.bare:create_app()",
+                "/hello",
+            )
+            servers[f"bare{size}"] = bare[size]
         cookies = {size: login(servers[size][1], password) for size in sizes}
         for size in sizes:  # every page answers 200 before anything is timed
             port, t = servers[size][1], targets[size]
@@ -632,6 +667,10 @@ def main(argv=None):
             status, body, _ = http_get(port, t["floor"])
             if status != 200 or b"TZ-" not in body:
                 raise SystemExit(f"floor at {size:,}: {status}")
+            status, bare_body, _ = http_get(bare[size][1], t["floor"])
+            refs = re.compile(rb"TZ-[0-9-]+")
+            if status != 200 or refs.findall(bare_body) != refs.findall(body):
+                raise SystemExit(f"bare floor at {size:,}: {status}, not the rows of the portal's floor")
         raw = {str(s): {p: [] for p in PAGES} for s in sizes}
         for rnd in range(args.rounds):
             log(f"Round {rnd + 1}/{args.rounds}")
@@ -639,8 +678,11 @@ def main(argv=None):
             if rnd % 2:
                 plan.reverse()
             for size, page in plan:
-                port, t = servers[size][1], targets[size]
+                port, t = (bare if page in BARE else servers)[size][1], targets[size]
                 paths = {
+                    "bare_floor": [t["floor"]],
+                    "hello": ["/hello"],
+                    "insert": ["/insert"],
                     "list": [t["list"]],
                     "list_deep": [t["deep_list"]],
                     "detail": t["details"],
@@ -648,7 +690,7 @@ def main(argv=None):
                     "picker": t["picker"],
                     "chronology": [t["chronology"]],
                 }[page]
-                cookie = "" if page == "floor" else cookies[size]
+                cookie = "" if page == "floor" or page in BARE else cookies[size]
                 out = load(
                     port,
                     paths,
@@ -663,9 +705,9 @@ def main(argv=None):
                     f"p50 {out['p50_ms']:6.1f} ms  p95 {out['p95_ms']:6.1f} ms"
                     f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}"
                 )
-        res["search"] = measure_search(servers, targets, cookies, dbs, args)
-        for size in sizes:
-            stop_server(servers.pop(size)[0])
+        res["search"] = None if args.skip_search else measure_search(servers, targets, cookies, dbs, args)
+        for key in list(servers):
+            stop_server(servers.pop(key)[0])
         http_res = {}
         for size in sizes:
             http_res[str(size)] = {}
@@ -696,7 +738,7 @@ def main(argv=None):
             log(f"Kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    res["yearly_report"] = report_bench(args)
+    res["yearly_report"] = None if args.skip_report else report_bench(args)
     res["machine"]["loadavg_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     res["seconds"] = round(time.monotonic() - t_start, 1)
     res["checks"] = checks(res)

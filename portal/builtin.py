@@ -107,6 +107,15 @@ def register_settings():
             help="Kennisnet-bewaartermijn: 2 jaar na uitschrijving. Een leerling over wie nog een "
             "zaak of een open inzageverzoek bestaat, blijft staan.",
         ),
+        Setting(
+            "portal.audit_view_years",
+            "Auditlog: regels over inzien bewaren (jaren)",
+            5,
+            kind="int",
+            help="NEN 7513 adviseert een toegangslog minstens zo lang te bewaren als het dossier. "
+            "Daarna verwijdert de nachtelijke opschoning (flask purge) alleen regels over inzien; "
+            "regels over wijzigingen blijven. Minimaal 1 jaar: de database weigert korter.",
+        ),
     ]
 
 

@@ -509,11 +509,16 @@ def purge_command(dry_run, today):
     day = today.date() if today else None  # None: today's Dutch date
     cases = purge(today=day, dry_run=dry_run)
     pupils = purge_pupils(today=day, dry_run=dry_run)
+    from .retention import purge_audit_views
+
+    views = purge_audit_views(dry_run=dry_run)
     if not dry_run:
         from .retention import purge_housekeeping
 
         purge_housekeeping()
     verb = "Zou verwijderen" if dry_run else "Verwijderd"
+    for slug, n in sorted(views.items()):
+        click.echo(f"{verb}: {slug or '(geen school)'} {n} auditregels over inzien (na de bewaartermijn)")
     for case in cases:
         click.echo(f"{verb}: {case.school.slug} {case.reference} (bewaren tot {case.retention_until})")
     # The pupil's number in the register, never a name: this output ends up in cron's mail.

@@ -5,7 +5,8 @@ application's own login owns is no protection: the owner may ``TRUNCATE`` the ta
 ``DISABLE TRIGGER`` or ``DROP TRIGGER``. So the tables belong to an owner role that
 runs the migrations (``DATABASE_OWNER_URL`` for ``flask --app portal init-db``), and
 the portal serves requests as an application role (``DATABASE_URL``) that may read
-and write rows but owns nothing and may only INSERT and SELECT on the audit log.
+and write rows but owns nothing and may only INSERT and SELECT on the audit log, and DELETE the
+rows its trigger lets go (view rows past the school's retention).
 
 ``grant_statements(app_role)`` is what the owner grants after every migration run
 (``init-db`` does it when ``PORTAL_DB_APP_ROLE`` is set); ``setup_statements`` is the
@@ -48,7 +49,10 @@ def grant_statements(app_role):
         f"GRANT USAGE ON SCHEMA public TO {app}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {app}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {app}",
-        f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {AUDIT_TABLE} FROM {app}",
+        # DELETE stays granted for the retention of view rows: the table's trigger (m0017), which
+        # this role can neither drop nor switch off, refuses every row but a view row past its
+        # school's retention. UPDATE and TRUNCATE (which fires no row trigger) are revoked.
+        f"REVOKE UPDATE, TRUNCATE, REFERENCES, TRIGGER ON {AUDIT_TABLE} FROM {app}",
         # Tables a later migration creates are the owner's too; the next init-db grants them.
     ]
 

@@ -86,8 +86,38 @@ def year_rows(model, column, school, year):
     """The usual start of a yearly figure: the rows of ``model`` (a plugin's table with a
     ``case`` column) joined to their ``Case``, at ``school`` (None: every school), whose
     ``column`` (of the model or of the case) lies in the school year from 1 August ``year``."""
-    query = model.select().join(Case, on=(model.case == Case.id))
+    query = model.select()
+    if column.model is model and _indexed(model, column):
+        # The model's own date, with an index: read the year's rows in it, then each one's
+        # case by its id (CROSS JOIN keeps that order on SQLite; PostgreSQL plans it as any
+        # join). Starting from the cases would read every case of the school's history.
+        query = query.join(Case, peewee.JOIN.CROSS).where(model.case == Case.id)
+    else:
+        query = query.join(Case, on=(model.case == Case.id))
+    types = _types_of(model)
+    if types:
+        # The types whose detail rows these are: the case indexes that start with (school,
+        # type) read those cases only, and the year's only where the date is the case's.
+        query = query.where(Case.case_type.in_(types))
     return at_school(query, school).where(in_school_year(column, year))
+
+
+def _indexed(model, column):
+    """Whether an index of ``model`` starts with ``column``."""
+    if column.index or column.unique:
+        return True
+    for index in model._meta.indexes:
+        columns = index[0] if isinstance(index, tuple | list) else ()
+        if columns and columns[0] == column.name:
+            return True
+    return False
+
+
+def _types_of(model):
+    """The case types whose detail model is ``model`` (sorted; empty: none says so)."""
+    from .registry import get_registry
+
+    return sorted(name for name, ct in get_registry().case_types.items() if ct.detail is model)
 
 
 def open_item(name):

@@ -161,9 +161,22 @@ class AuditLog(BaseModel):
     # The pupil whose record was seen or changed: a child's access log (AVG inzage) is
     # every row with the child's id. A number, not a reference: the log outlives the pupil.
     pupil_id = peewee.IntegerField(null=True, index=True)
+    # A row that says someone saw something (audit_view): only such rows may go, once past
+    # the school's retention (portal.audit_view_years; the database's trigger checks, m0017).
+    # The database's default too: a row written by any other statement is a change's row.
+    is_view = peewee.BooleanField(default=False, constraints=[peewee.SQL("DEFAULT FALSE")])
 
     class Meta:
         table_name = "portal_audit_log"
+        # The audit page's filters, newest first by id (keyset), and the retention's purge
+        # (m0017).
+        indexes = (
+            (("school", "id"), False),
+            (("school", "case_ref", "id"), False),
+            (("school", "user_email", "id"), False),
+            (("school", "at"), False),
+            (("school", "is_view", "at"), False),
+        )
 
 
 class Vacation(BaseModel):
@@ -220,6 +233,10 @@ class Case(BaseModel):
             # the same across all schools for the bestuur (m0015).
             (("school", "case_type", "created_at"), False),
             (("case_type", "created_at"), False),
+            # Dashboard panels and figures (m0017): a type's cases in a state (a small range:
+            # the open states), and those closed in a school year.
+            (("school", "case_type", "state"), False),
+            (("school", "case_type", "closed_at"), False),
         )
 
 
@@ -323,7 +340,10 @@ class CaseDocument(BaseModel):
     label = peewee.CharField(max_length=300)
     version = peewee.IntegerField()
     filename = peewee.CharField(max_length=200)
-    content = peewee.BlobField()
+    # Empty since m0017: the PDF is in CaseDocumentContent, so that reading a case's
+    # documents never loads their bytes (portal/documents.py: stored_pdf, pdf_response).
+    # ``content`` (below) reads them from there.
+    stored_content = peewee.BlobField(column_name="content", default=b"")
     sha256 = peewee.CharField(max_length=64)
     created_by = peewee.ForeignKeyField(User, null=True, on_delete="SET NULL", backref="+")
     created_at = peewee.DateTimeField(default=utcnow)
@@ -331,6 +351,33 @@ class CaseDocument(BaseModel):
     class Meta:
         table_name = "portal_case_document"
         indexes = ((("case", "name", "version"), True),)
+
+    @property
+    def content(self):
+        """The PDF's bytes: one query in CaseDocumentContent (a row made without one, by a
+        test or an import by hand, keeps them in its own column)."""
+        found = (
+            CaseDocumentContent.select(CaseDocumentContent.content)
+            .where(CaseDocumentContent.document == self.id)
+            .scalar()
+        )
+        return found if found is not None else self.stored_content
+
+    @content.setter
+    def content(self, value):
+        self.stored_content = value
+
+
+class CaseDocumentContent(BaseModel):
+    """The bytes of an archived letter, one row per CaseDocument (m0017), with their sha256
+    (the document's, checked when they are read); they go with the document (CASCADE)."""
+
+    document = peewee.ForeignKeyField(CaseDocument, unique=True, on_delete="CASCADE", backref="+")
+    sha256 = peewee.CharField(max_length=64)
+    content = peewee.BlobField()
+
+    class Meta:
+        table_name = "portal_case_document_content"
 
 
 CORE_MODELS = [
@@ -353,6 +400,7 @@ CORE_MODELS = [
     CaseChecklistItem,
     CaseDeadline,
     CaseDocument,
+    CaseDocumentContent,
 ]
 
 
@@ -722,6 +770,7 @@ class SafetyAction(BaseModel):
         indexes = (
             (("school", "school_year"), False),
             (("school", "status", "due_on"), False),
+            (("school", "due_on"), False),  # the dashboard's due actions, in order (m0017)
         )
 
 

@@ -63,6 +63,7 @@ from .dates import today
 from .db import atomic
 from .documents import html_to_pdf
 from .documents import pdf_download
+from .documents import pdf_response
 from .documents import render_letter
 from .forms import Form
 from .forms import HiddenField
@@ -779,16 +780,20 @@ def _letter(ct):
     form, case, refused = _verified(ct)
     if refused:
         return refused
-    doc = CaseDocument.get_or_none(
-        (CaseDocument.id == (request.form.get("document", type=bounded_int) or 0))
-        & (CaseDocument.case == case.id)
-        & CaseDocument.name.in_(_parent_letters(ct))
+    doc = (
+        CaseDocument.select(CaseDocument.id, CaseDocument.name, CaseDocument.version, CaseDocument.filename)
+        .where(
+            (CaseDocument.id == (request.form.get("document", type=bounded_int) or 0))
+            & (CaseDocument.case == case.id)
+            & CaseDocument.name.in_(_parent_letters(ct))
+        )
+        .first()
     )
     if doc is None:
         audit(_kind(ct, "brief"), case=case, outcome="denied")
         abort(404)
     audit(_kind(ct, "brief"), case=case, detail=f"{doc.name} v{doc.version}")
-    return pdf_download(bytes(doc.content), doc.filename)
+    return pdf_response(doc)
 
 
 def _attachment(ct):

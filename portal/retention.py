@@ -33,6 +33,7 @@ import peewee
 from . import attachments
 from . import dates
 from .audit import audit
+from .audit import audit_rows
 from .db import atomic
 from .declarations import CaseType
 from .declarations import Setting
@@ -46,7 +47,8 @@ from .models import SchoolSetting
 from .models import UserSession
 from .models import utcnow
 
-BATCH_SIZE = 200
+# Cases per transaction: one fsync, one DELETE and a few INSERTs of audit rows per batch.
+BATCH_SIZE = 1000
 
 # Kennisnet's bewaartermijnen: the pupil file (leerlingdossier) two years after leaving. The
 # default for case types the registry no longer knows (an uninstalled plugin), too.
@@ -212,11 +214,11 @@ def purge(today=None, dry_run=True, batch_size=None):
                 .tuples()
             )
         else:
-            rows = _purge_batch(ids, today)
+            rows = _purge_batch(ids, today, schools)
         out.extend(Purged(i, ref, until, schools.get(sid)) for i, ref, until, sid in rows)
 
 
-def _purge_batch(ids, today):
+def _purge_batch(ids, today, schools):
     """Delete those of ``ids`` that are still due, auditing each; return what went."""
     with atomic():
         gone = list(
@@ -227,15 +229,12 @@ def _purge_batch(ids, today):
             .execute()
         )
         gone.sort()
-        schools = _schools()
-        for case_id, reference, until, school_id in gone:
-            # In the delete's transaction: a purged case always has its audit row.
-            audit(
-                "case.purge",
-                case=_AuditedCase(case_id, reference),
-                school=schools[school_id],
-                detail=f"retention_until={until}",
-            )
+        # In the delete's transaction: a purged case always has its audit row, one per case,
+        # written together (one INSERT per few hundred rows).
+        audit_rows(
+            ("case.purge", _AuditedCase(case_id, reference), schools[school_id], f"retention_until={until}")
+            for case_id, reference, until, school_id in gone
+        )
     return gone
 
 
@@ -339,3 +338,69 @@ def purge_housekeeping(now=None):
     now = now or utcnow()
     LoginAttempt.delete().where(LoginAttempt.at < now - longest_window()).execute()
     UserSession.delete().where(UserSession.last_seen < now - datetime.timedelta(days=30)).execute()
+
+
+# -------------------------------------------------------------- audit views ----
+
+AUDIT_SETTING = "portal.audit_view_years"
+AUDIT_BATCH = 5000
+
+
+def _audit_cutoffs(now):
+    """[(school slug, moment)]: per school (and "" for rows without one) the moment before
+    which its view rows may go. A day later than the database's own trigger allows (m0017),
+    so that the purge never asks for a row the trigger refuses."""
+    chosen = _school_values(AUDIT_SETTING)
+    default = _setting_default(AUDIT_SETTING)
+    out = [("", default)]
+    for school_id, slug in School.select(School.id, School.slug).tuples():
+        out.append((slug, chosen.get(school_id, default)))
+    margin = datetime.timedelta(days=1)
+    # NEN 7513: an access log at least as long as the record; the trigger's floor is 1 year.
+    return [(slug, _years_before_moment(now, max(years, 1)) - margin) for slug, years in out]
+
+
+def _years_before_moment(moment, years):
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def purge_audit_views(now=None, dry_run=True, batch_size=None):
+    """Delete the audit rows of views (``audit_view``) older than their school's retention,
+    in batches of ``batch_size`` rows, one transaction each with an audit row of its own
+    (how many, until when); return {school slug: rows (that would go)}. The rows of changes
+    stay: the database's trigger refuses any other DELETE on the log (m0017)."""
+    from .models import AuditLog
+
+    now = now or utcnow()
+    batch_size = batch_size or AUDIT_BATCH
+    out = {}
+    for slug, cutoff in _audit_cutoffs(now):
+        due = (AuditLog.school == slug) & (AuditLog.is_view == True) & (AuditLog.at < cutoff)  # noqa: E712
+        if dry_run:
+            n = AuditLog.select().where(due).count()
+        else:
+            n = 0
+            while True:
+                with atomic():
+                    ids = AuditLog.select(AuditLog.id).where(due).order_by(AuditLog.at).limit(batch_size)
+                    gone = AuditLog.delete().where(AuditLog.id.in_(ids)).execute()
+                    if gone:
+                        audit(
+                            "audit.purge",
+                            school=_AuditSchool(slug),
+                            detail=f"kijkregels={gone} voor={cutoff:%Y-%m-%d}",
+                        )
+                n += gone
+                if gone < batch_size:
+                    break
+        if n:
+            out[slug] = n
+    return out
+
+
+@dataclass(frozen=True)
+class _AuditSchool:
+    slug: str

@@ -115,19 +115,20 @@ def test_purge_command(app, runner):
 
 
 def test_a_hold_set_while_the_purge_runs_keeps_the_case(ctx, monkeypatch):
-    """A legal hold set after the purge started (here: while it audits the first case it
-    deleted) keeps a case that the purge had already found due."""
+    """A legal hold set after the purge started (here: while it audits the first cases it
+    deleted, one batch's audit rows written together) keeps a case that the purge had
+    already found due."""
     cases = [closed_case(f"Zaak {i}") for i in range(4)]
     last = cases[-1]
     day = last.retention_until + datetime.timedelta(days=1)
     monkeypatch.setattr(retention, "BATCH_SIZE", 2, raising=False)
-    real_audit = retention.audit
+    real_audit = retention.audit_rows
 
     def audit_then_hold(*args, **kw):
         real_audit(*args, **kw)
         Case.update(legal_hold=True).where(Case.id == last.id).execute()
 
-    monkeypatch.setattr(retention, "audit", audit_then_hold)
+    monkeypatch.setattr(retention, "audit_rows", audit_then_hold)
     done = retention.purge(today=day, dry_run=False)
 
     assert last.id not in [c.id for c in done]
@@ -242,3 +243,29 @@ def test_a_school_sets_the_period_with_a_callable(ctx, monkeypatch):
     monkeypatch.setitem(reg.case_types, "testzaak.zaak", dataclasses.replace(ct, retention_days=lambda: -5))
     case = closed_case("Nul")
     assert case.retention_until == local(case.closed_at).date() + datetime.timedelta(days=1)
+
+
+def test_purge_audits_each_case_in_a_few_statements_per_batch(ctx, monkeypatch):
+    """Issue 15, item 5: many cases per transaction, each still audited (its reference, its
+    date, its school), the audit rows written together: per batch one read of ids, one
+    DELETE that re-checks every condition, one INSERT of the audit rows."""
+    from portal.db import database
+
+    cases = [closed_case(f"Zaak {i}") for i in range(5)]
+    day = cases[-1].retention_until + datetime.timedelta(days=1)
+    seen = []
+    real = database.obj.execute_sql
+    monkeypatch.setattr(
+        database.obj, "execute_sql", lambda sql, params=None: seen.append(sql) or real(sql, params)
+    )
+    done = retention.purge(today=day, dry_run=False)
+    monkeypatch.undo()
+    assert sorted(c.id for c in done) == sorted(c.id for c in cases)
+    assert len([s for s in seen if s.lstrip().upper().startswith("DELETE")]) == 1
+    assert len([s for s in seen if "INSERT" in s.upper() and "portal_audit_log" in s]) == 1
+    rows = {r.case_ref: r for r in AuditLog.select().where(AuditLog.action == "case.purge")}
+    assert sorted(rows) == sorted(c.reference for c in cases)
+    for case in cases:
+        row = rows[case.reference]
+        assert row.school == "klaverweide" and row.detail == f"retention_until={case.retention_until}"
+        assert not row.is_view

@@ -62,6 +62,12 @@ DERIVED = "portal_case_search"
 # keep_pupil_names (klachten.m0002, schorsing.m0002, trauma.m0003): a pupil's name typed
 # before the register becomes a pupil of its case "niet gekoppeld", without a pupil.
 ADDED = {"portal_case_pupil": ("pupil_id", None)}
+# Columns whose values a migration moved into another table, the old column left empty
+# (table, column): (new table, its column pointing to the row, its column with the value).
+# core m0017: the letters' PDF bytes went to portal_case_document_content.
+MOVED_COLUMNS = {
+    ("portal_case_document", "content"): ("portal_case_document_content", "document_id", "content"),
+}
 
 
 def quiet(*_):
@@ -335,6 +341,7 @@ def changes(expected_rows, copied, references):
         before = expected_rows(table, columns)
         after = read_table(table, columns)
         i = columns.index("id")
+        after = _with_moved_values(table, columns, after, i)
         if table in ADDED and ADDED[table][0] in columns:
             ids, (column, value) = {row[i] for row in before}, ADDED[table]
             j = columns.index(column)
@@ -353,6 +360,20 @@ def changes(expected_rows, copied, references):
         if changed:
             found.append(f"{table}: {changed} rijen veranderd")
     return found
+
+
+def _with_moved_values(table, columns, rows, i):
+    """``rows`` with each moved column's value read from where a migration moved it."""
+    for (moved_table, column), (new_table, key, value) in MOVED_COLUMNS.items():
+        if moved_table != table or column not in columns or new_table not in database.get_tables():
+            continue
+        j = columns.index(column)
+        query = f'SELECT "{key}", "{value}" FROM "{new_table}"'  # noqa: S608 - names from MOVED_COLUMNS
+        moved = {k: plain(v) for k, v in database.execute_sql(query).fetchall()}
+        rows = [
+            (*row[:j], moved.get(row[i], row[j]) if not row[j] else row[j], *row[j + 1 :]) for row in rows
+        ]
+    return rows
 
 
 def migration_states():

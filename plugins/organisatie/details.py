@@ -35,7 +35,13 @@ def open_actions(school):
     return list(
         Action.select(Action, api.Case)
         .join(api.Case, on=(Action.case == api.Case.id))
-        .where((api.Case.school == school.id) & Action.done_on.is_null())
+        # The case types too: the index (school, type) reads the school's evaluations and
+        # drills, not every case of its history.
+        .where(
+            (api.Case.school == school.id)
+            & api.Case.case_type.in_((EVALUATION, DRILL))
+            & Action.done_on.is_null()
+        )
         .order_by(Action.due_on, Action.id)
     )
 

@@ -31,7 +31,13 @@ def drills_held(school, year):
     return list(
         Drill.select(Drill, api.Case)
         .join(api.Case, on=(Drill.case == api.Case.id))
-        .where((api.Case.school == school.id) & Drill.held_on.between(first, last))
+        # The case type too: the index (school, type) reads the school's drills only, not
+        # every case of its history (docs/performance.md).
+        .where(
+            (api.Case.school == school.id)
+            & (api.Case.case_type == DRILL)
+            & Drill.held_on.between(first, last)
+        )
         .order_by(Drill.held_on, Drill.id)
     )
 
@@ -45,7 +51,7 @@ def planned_drill(school):
     return (
         Drill.select(Drill, api.Case)
         .join(api.Case, on=(Drill.case == api.Case.id))
-        .where((api.Case.school == school.id) & (api.Case.state == "gepland"))
+        .where((api.Case.school == school.id) & (api.Case.case_type == DRILL) & (api.Case.state == "gepland"))
         .order_by(Drill.planned_on)
         .first()
     )
@@ -56,7 +62,11 @@ def evaluations_held(school, year):
     return (
         Evaluation.select()
         .join(api.Case, on=(Evaluation.case == api.Case.id))
-        .where((api.Case.school == school.id) & Evaluation.held_on.between(first, last))
+        .where(
+            (api.Case.school == school.id)
+            & (api.Case.case_type == EVALUATION)
+            & Evaluation.held_on.between(first, last)
+        )
         .count()
     )
 

@@ -193,7 +193,7 @@ def audit_log():
 
     errors = {}
     f = log.read_filters(request.args, errors)
-    lines = log.readable(log.school_rows(g.school, f).limit(log.PAGE_ROWS))
+    lines = log.readable(log.school_rows(g.school, f, log.PAGE_ROWS))
     audit_view("admin.audit_log.view", detail=_log_detail(f))
     people = _people(g.school)
     older = None
@@ -237,7 +237,7 @@ def audit_log_export():
 
     errors = {}
     f = log.read_filters(request.args, errors)
-    lines = log.readable(log.school_rows(g.school, f).limit(log.EXPORT_MAX))
+    lines = log.readable(log.school_rows(g.school, f, log.EXPORT_MAX))
     audit("admin.audit_log.export", detail=f"{len(lines)} regels {_log_detail(f)}"[:300])
     return _csv_response(log.to_csv(lines), f"auditlog-{g.school.slug}-{today().isoformat()}.csv")
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+import peewee
 from flask import url_for
 
 from ..dates import nl_date
@@ -14,13 +15,21 @@ from .visibility import visible_condition
 
 
 def due_soon(user, school, day=None, limit=20):
+    """The first ``limit`` deadlines not met of open cases the user sees, due by the end of
+    this week (late ones first).
+
+    The deadlines are walked in due order in the partial index of those not met (m0017)
+    and each one's case is read by its id: no sort, and the cost does not grow with the
+    closed cases of the history. ``CROSS JOIN`` keeps that order on SQLite (its planner
+    would otherwise start from every case of the school); PostgreSQL plans it as any join."""
     day = day or today()
     end_of_week = day + datetime.timedelta(days=6 - day.weekday())
     return list(
         CaseDeadline.select(CaseDeadline, Case)
-        .join(Case)
+        .join(Case, peewee.JOIN.CROSS)
         .where(
-            visible_condition(user, school)
+            (CaseDeadline.case == Case.id)
+            & visible_condition(user, school)
             & Case.closed_at.is_null()
             & CaseDeadline.met_at.is_null()
             & (CaseDeadline.due_date <= end_of_week)

@@ -579,11 +579,15 @@ def make_document(reference, name):
 @requires("portal.cases")
 def download(reference, doc_id):
     case = _load(reference)
-    doc = CaseDocument.get_or_none((CaseDocument.id == doc_id) & (CaseDocument.case == case.id))
+    doc = (
+        CaseDocument.select(CaseDocument.id, CaseDocument.name, CaseDocument.version, CaseDocument.filename)
+        .where((CaseDocument.id == doc_id) & (CaseDocument.case == case.id))
+        .first()
+    )
     if doc is None:
         abort(404)
     audit("case.document.download", case=case, detail=f"{doc.name} v{doc.version}")
-    return documents.pdf_download(bytes(doc.content), doc.filename)
+    return documents.pdf_response(doc)
 
 
 def init_app(app):

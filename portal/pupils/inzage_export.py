@@ -28,6 +28,7 @@ from ..audit import audit
 from ..cases.visibility import can_view
 from ..db import atomic
 from ..declarations import ROLES
+from ..documents import stored_pdf
 from ..models import AuditLog
 from ..models import Case
 from ..models import CaseDocument
@@ -415,12 +416,7 @@ def produce(request, school, user, as_of, shown):
         render_letter("letters/inzage.html", school, signer=signer(user, school), **content_context(export))
     )
     letters = export.letters
-    contents = {
-        d.id: bytes(d.content)
-        for d in CaseDocument.select(CaseDocument.id, CaseDocument.content).where(
-            CaseDocument.id.in_([letter.id for _v, letter in letters] or [0])
-        )
-    }
+    contents = {letter.id: stored_pdf(letter) for _v, letter in letters}
     with atomic():
         last = (
             InzageExport.select(InzageExport.version)
