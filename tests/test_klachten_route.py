@@ -19,6 +19,7 @@ from .test_klachten import follow
 from .test_klachten import pdf_text
 from .test_klachten import post
 from .test_klachten import step
+from .test_klachten import submit
 from .test_klachten import submitted
 from .test_klachten import take
 from .test_klachten import today
@@ -230,3 +231,19 @@ def test_the_bestuur_takes_no_steps_on_a_referral_to_the_vertrouwenspersoon(app,
     assert refer(cp, ref, "vertrouwenspersoon").status_code == 302
     # It stays confidential: the bestuur does not even see it.
     assert as_role(app, "bestuur").get(case_url(ref)).status_code == 404
+
+
+def test_the_letters_address_the_parent_as_they_asked(app, client):
+    """'Geachte mevrouw Çelik,' when the parent gave a form of address and a surname, else
+    'Geachte ouder/verzorger,'; a form of address that is none is refused in Dutch."""
+    cp = as_role(app, "contactpersoon")
+    asked, _ = submitted(client, contact_address="mevrouw", contact_surname="Çelik")
+    take(cp, asked)
+    text = letter(app, cp, asked, "klachten.ontvangstbevestiging")
+    assert "Geachte mevrouw Çelik," in text and "ouder/verzorger" not in text
+    plain, _ = submitted(client, contact_address="heer")  # no surname: no name to address
+    take(cp, plain)
+    assert "Geachte ouder/verzorger," in letter(app, cp, plain, "klachten.ontvangstbevestiging")
+    r = submit(client, contact_address="dokter", contact_surname="Çelik")
+    assert r.status_code == 422 and "Kies een van de mogelijkheden." in r.get_data(as_text=True)
+    assert "Çelik" in r.get_data(as_text=True)  # what was typed is kept

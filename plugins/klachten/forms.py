@@ -59,6 +59,19 @@ class ComplaintForm(api.Form):
         validators=[api.Optional(), api.phone_characters],
         render_kw={"autocomplete": "tel"},
     )
+    # How a letter addresses the parent: "Geachte mevrouw Çelik," only when both are given,
+    # else "Geachte ouder/verzorger," (portal/letters.py salutation).
+    contact_address = api.RadioField(
+        _l("Hoe spreken wij u aan in een brief?"),
+        choices=[("", _l("Geen voorkeur")), ("mevrouw", _l("Mevrouw")), ("heer", _l("Meneer"))],
+        default="",
+        choice_message=_l("Kies een van de mogelijkheden."),
+    )
+    contact_surname = api.line(
+        _l("Uw achternaam"),
+        100,
+        description=_l("Alleen voor de aanhef van brieven, bijvoorbeeld: Çelik of de Vries."),
+    )
     # The core adds the honeypot, the one-time token and the attachments (portal/public.py).
 
 

@@ -47,6 +47,11 @@ class Klacht(api.BaseModel):
     decision = peewee.CharField(max_length=40, null=True)  # gegrond, deels, ongegrond, ...
     decision_on = peewee.DateField(null=True)
     decision_summary = peewee.TextField(null=True)
+    # The salutation of the letters to the parent ("Geachte mevrouw Çelik,"): the form of
+    # address ("mevrouw", "heer" or empty) and the surname, both as the parent gave them
+    # (klachten m0004 added them to old databases, with a default for the rows there).
+    contact_address = peewee.CharField(max_length=10, default="", constraints=[peewee.SQL("DEFAULT ''")])
+    contact_surname = peewee.CharField(max_length=100, default="", constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:
         table_name = "klachten_klacht"
