@@ -154,6 +154,9 @@ def test_filters_offer_only_the_users_own_case_types_and_their_states(app, clien
         "in_behandeling",
         "bemiddeling",
         "doorverwezen",
+        "bij_bestuur",
+        "hoorzitting",
+        "beslissing",
         "afgerond",
     ]
     assert 'value="klachten.klacht" selected' in text

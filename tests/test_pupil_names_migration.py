@@ -50,7 +50,11 @@ def old_app(tmp_path, monkeypatch):
     app = create_app(config)
     with db_ctx(app):
         migrate.upgrade(get_pm(), log=quiet, until=BEFORE)
-        create_demo(get_pm(), log=quiet)
+        # The core's demo (school, people, register) only: the plugins' demo cases are
+        # written by today's code, which knows columns the schema of then does not have.
+        with pytest.MonkeyPatch.context() as only_core:
+            only_core.setattr(get_pm().hook, "demo_data", lambda **kw: [])
+            create_demo(get_pm(), log=quiet)
     yield app
     if not database.is_closed():
         database.close()
@@ -115,7 +119,11 @@ def test_names_typed_before_the_register_show_as_not_linked(old_app):
             ),
         }
         assert not CasePupil.select().join(Case).where(Case.reference.in_(list(refs.values()))).exists()
-        assert migrate.upgrade(get_pm(), log=quiet) == 3
+        applied = []
+        migrate.upgrade(get_pm(), log=applied.append)
+        assert "migration klachten.m0002_pupil_names toegepast" in applied, applied
+        assert "migration schorsing.m0002_pupil_names toegepast" in applied, applied
+        assert "migration trauma.m0003_pupil_names toegepast" in applied, applied
 
         def names(key):
             rows = CasePupil.select().join(Case).where(Case.reference == refs[key]).order_by(CasePupil.id)

@@ -68,7 +68,7 @@ def sections(school):
                 ]
             ),
             table=(
-                ("Toegestane grond", ""),
+                ("Nr.", "Toegestane grond"),
                 *((str(n), text) for n, (_key, text) in enumerate(INTERVENTION_GROUNDS, 1)),
             ),
         ),

@@ -25,6 +25,7 @@ def panels(user, school):
         .join(api.Case, on=(Incident.case == api.Case.id))
         .where(
             (api.Case.school == school.id)
+            & (api.Case.case_type == wf.INCIDENT)  # the (school, type, closed_at) index
             & Incident.ai_required
             & Incident.ai_reported_on.is_null()
             & api.Case.closed_at.is_null()

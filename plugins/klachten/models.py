@@ -50,8 +50,10 @@ class Klacht(api.BaseModel):
     # The salutation of the letters to the parent ("Geachte mevrouw Çelik,"): the form of
     # address ("mevrouw", "heer" or empty) and the surname, both as the parent gave them
     # (klachten m0004 added them to old databases, with a default for the rows there).
-    contact_address = peewee.CharField(max_length=10, default="", constraints=[peewee.SQL("DEFAULT ''")])
-    contact_surname = peewee.CharField(max_length=100, default="", constraints=[peewee.SQL("DEFAULT ''")])
+    # The database gives the empty default (no Python default: a row written by code that
+    # knows nothing of these columns gets it too).
+    contact_address = peewee.CharField(max_length=10, constraints=[peewee.SQL("DEFAULT ''")])
+    contact_surname = peewee.CharField(max_length=100, constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:
         table_name = "klachten_klacht"
