@@ -237,13 +237,13 @@ def test_the_letters_address_the_parent_as_they_asked(app, client):
     """'Geachte mevrouw Çelik,' when the parent gave a form of address and a surname, else
     'Geachte ouder/verzorger,'; a form of address that is none is refused in Dutch."""
     cp = as_role(app, "contactpersoon")
-    asked, _ = submitted(client, contact_address="mevrouw", contact_surname="Çelik")
+    asked, _ = submitted(client, contact_title="mevrouw", contact_surname="Çelik")
     take(cp, asked)
     text = letter(app, cp, asked, "klachten.ontvangstbevestiging")
     assert "Geachte mevrouw Çelik," in text and "ouder/verzorger" not in text
-    plain, _ = submitted(client, contact_address="heer")  # no surname: no name to address
+    plain, _ = submitted(client, contact_title="heer")  # no surname: no name to address
     take(cp, plain)
     assert "Geachte ouder/verzorger," in letter(app, cp, plain, "klachten.ontvangstbevestiging")
-    r = submit(client, contact_address="dokter", contact_surname="Çelik")
+    r = submit(client, contact_title="dokter", contact_surname="Çelik")
     assert r.status_code == 422 and "Kies een van de mogelijkheden." in r.get_data(as_text=True)
     assert "Çelik" in r.get_data(as_text=True)  # what was typed is kept

@@ -61,7 +61,7 @@ class ComplaintForm(api.Form):
     )
     # How a letter addresses the parent: "Geachte mevrouw Çelik," only when both are given,
     # else "Geachte ouder/verzorger," (portal/letters.py salutation).
-    contact_address = api.RadioField(
+    contact_title = api.RadioField(
         _l("Hoe spreken wij u aan in een brief?"),
         choices=[("", _l("Geen voorkeur")), ("mevrouw", _l("Mevrouw")), ("heer", _l("Meneer"))],
         default="",

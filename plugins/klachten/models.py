@@ -52,7 +52,7 @@ class Klacht(api.BaseModel):
     # (klachten m0004 added them to old databases, with a default for the rows there).
     # The database gives the empty default (no Python default: a row written by code that
     # knows nothing of these columns gets it too).
-    contact_address = peewee.CharField(max_length=10, constraints=[peewee.SQL("DEFAULT ''")])
+    contact_title = peewee.CharField(max_length=10, constraints=[peewee.SQL("DEFAULT ''")])
     contact_surname = peewee.CharField(max_length=100, constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:

@@ -4,7 +4,7 @@ column with a constant default without rebuilding the table). Old complaints kee
 ouder/verzorger,"."""
 
 COLUMNS = (
-    ("contact_address", "VARCHAR(10) NOT NULL DEFAULT ''"),
+    ("contact_title", "VARCHAR(10) NOT NULL DEFAULT ''"),
     ("contact_surname", "VARCHAR(100) NOT NULL DEFAULT ''"),
 )
 
