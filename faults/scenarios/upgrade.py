@@ -11,6 +11,7 @@ list (which needs the roles and the cases to have survived).
 from .. import client
 from ..report import Result
 from ..serve import Checkout
+from ..serve import Instance
 
 # Tables whose rows a later migration moved into another table and then dropped (old: new);
 # their rows and references are looked for where they went.
@@ -29,7 +30,15 @@ def run(ctx, backend):
     try:
         # Run from the old tree itself: flask puts the working folder first on sys.path.
         old_code = Checkout(old)
-        proc = old_code.flask(["init-db", "--demo"], old_code.env(site.instance, site.url))
+        # The old code loads only its own plugins (the instance's list names today's, and
+        # the venv's entry points reach today's tree), and makes its demo in development
+        # mode, as on a first install: production refuses the demo school.
+        settings = {k: v for k, v in site.instance.config.items() if k != "PORTAL_PLUGINS"}
+        Instance(site.instance.path, old_code, **settings)
+        proc = old_code.flask(
+            ["init-db", "--demo"], old_code.env(site.instance, site.url, PORTAL_ENV="development")
+        )
+        Instance(site.instance.path, ctx.checkout, **settings)
         r.note(
             f"old database made by {rev}: "
             + " ".join(line for line in proc.stdout.splitlines() if line.startswith("Database"))
