@@ -232,6 +232,14 @@ def compile_catalogues(folder=TRANSLATIONS):
     return done
 
 
+def board_of(school):
+    """The school's board by name, for a parent's page: "het schoolbestuur" (in the
+    parent's language) while the school has not filled in its board's name. Never the
+    school's own name: the school and its bevoegd gezag are two different bodies."""
+    name = (getattr(school, "board_name", "") or "").strip()
+    return name or gettext("het schoolbestuur")
+
+
 def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Amsterdam")
@@ -242,3 +250,4 @@ def init_app(app):
     app.context_processor(_context)
     app.jinja_env.filters["parent_date"] = parent_date
     app.jinja_env.filters["parent_datetime"] = parent_datetime
+    app.jinja_env.globals["board_of"] = board_of

@@ -247,3 +247,18 @@ def test_the_letters_address_the_parent_as_they_asked(app, client):
     r = submit(client, contact_title="dokter", contact_surname="Çelik")
     assert r.status_code == 422 and "Kies een van de mogelijkheden." in r.get_data(as_text=True)
     assert "Çelik" in r.get_data(as_text=True)  # what was typed is kept
+
+
+def test_without_the_boards_name_the_parent_reads_the_school_board_never_the_schools_name(app, client):
+    """The College van Bestuur is the board's, not the school's: while the school has not
+    filled in its board's name, the parent's page says "het schoolbestuur" (in the parent's
+    language), and the set-up checklist asks for the name."""
+    from portal.models import School
+
+    with db_ctx(app):
+        School.update(board_name="").where(School.slug == "klaverweide").execute()
+    page = html.unescape(client.get("/klaverweide/klachten/indienen").get_data(as_text=True))
+    assert "College van Bestuur van het schoolbestuur" in page
+    assert "College van Bestuur van De Klaverweide" not in page
+    page = html.unescape(client.get("/klaverweide/klachten/indienen?taal=en").get_data(as_text=True))
+    assert "the school board" in page

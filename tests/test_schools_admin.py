@@ -95,11 +95,17 @@ def test_a_new_school_starts_empty_with_a_checklist(app):
         assert not SchoolSetting.select().where(SchoolSetting.school == school.id).exists()
         assert not UserRole.select().where(UserRole.school == school.id).exists()
     html = client.get("/de-linde/beheer/").get_data(as_text=True)
-    assert "Nog in te richten" in html and "3 van 5 stappen staan nog open" in html
+    assert "Nog in te richten" in html and "3 van 6 stappen staan nog open" in html
     for step in ("Onderdelen inschakelen", "Vakanties in de schoolkalender", "Gebruikers en rollen"):
         assert f">{step}</a>" in html, step
     assert '<span class="badge">Klaar</span> Naam en adres voor het briefhoofd' in html
+    assert '<span class="badge">Klaar</span> Naam van het bestuur' in html
     assert audits(app, "admin.school.new") == [("ok", "beheerder@asg.demo", "de-linde", "school=de-linde")]
+    # A school without its board's name has that step open: letters name the bevoegd gezag.
+    with db_ctx(app):
+        School.update(board_name="").where(School.slug == "de-linde").execute()
+    html = client.get("/de-linde/beheer/").get_data(as_text=True)
+    assert "4 van 6 stappen staan nog open" in html and ">Naam van het bestuur</a>" in html
     # The demo school has done every step: no checklist.
     assert "Nog in te richten" not in client.get("/klaverweide/beheer/").get_data(as_text=True)
 

@@ -205,6 +205,12 @@ def checklist(school):
             "Straat, postcode en plaats staan op elke brief.",
             settings,
         ),
+        Step(
+            "Naam van het bestuur",
+            bool((school.board_name or "").strip()),
+            "Brieven over schorsing, verwijdering en klachten noemen het bevoegd gezag bij naam.",
+            settings,
+        ),
         Step("Telefoonnummer voor spoed", bool(contact), "Ouders zien het op elke pagina.", settings),
         Step(
             "Onderdelen inschakelen",
