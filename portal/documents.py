@@ -207,6 +207,17 @@ def produce(case, doc_name, user):
     return row
 
 
+def declared_for(case, user, name):
+    """The letter ``name`` of this case's type when ``user`` may make it at some point of the
+    case (whatever its state now); None otherwise."""
+    from .access import has_permission
+
+    d = get_registry().documents.get(name)
+    if d is None or d.case_type != case.case_type or not has_permission(user, case.school, d.permission):
+        return None
+    return d
+
+
 def offered(case, user):
     """Documents the user may produce for this case in its current state (and, for a
     letter with ``available``, when that agrees)."""

@@ -126,7 +126,11 @@ def test_a_letter_is_offered_only_when_available_agrees(app, client, monkeypatch
     token = get_csrf(client, page)
     assert "Maak: Testbrief" not in client.get(page).get_data(as_text=True)
     assert (case.reference, "klaverweide") in asked
-    assert client.post(f"{page}/brief/testzaak.brief", data={"csrf_token": token}).status_code == 403
+    # Forced: a Dutch message on the case page, nothing made (a letter of another case type,
+    # or one the user may never make, stays a 403: test_unknown_letter_is_refused).
+    r = client.post(f"{page}/brief/testzaak.brief", data={"csrf_token": token})
+    assert r.status_code == 302 and r.headers["Location"].endswith(page)
+    assert "nu niet worden gemaakt" in client.get(page).get_data(as_text=True)
     with db_ctx(app):
         assert docs_of(case) == []
         ready = make_case("Brief klaar")

@@ -561,7 +561,17 @@ def legal_hold(reference):
 def make_document(reference, name):
     case = _load(reference)
     if name not in {d.name for d in documents.offered(case, current_user)}:
-        abort(403)
+        decl = documents.declared_for(case, current_user, name)
+        if decl is None:
+            abort(403)  # not a letter of this case type, or not one this user may make
+        # A letter of this case that waits for a step (a state, a conversation held): the
+        # user is told so on the case page, which says what comes first; nothing is made.
+        flash(
+            f"‘{decl.label}’ kan bij deze zaak nu niet worden gemaakt. De brieven die nu "
+            "kunnen, staan op deze pagina, met wat eerst nodig is.",
+            "error",
+        )
+        return redirect(url_for("cases.detail", reference=case.reference))
     from ..letters import LetterRefused
 
     try:
