@@ -45,6 +45,7 @@ from .cases.engine import run_transition
 from .cases.engine import set_checklist_due
 from .cases.engine import set_confidential
 from .cases.engine import start_case
+from .cases.engine import step_user
 from .cases.engine import tick
 from .cases.links import linked as linked_cases
 from .cases.starts import endpoint as start_endpoint
@@ -379,6 +380,7 @@ __all__ = [
     "staff_named",
     "staff_of",
     "start_case",
+    "step_user",
     "start_endpoint",
     "start_public_case",
     "sum_by",

@@ -10,7 +10,8 @@ a complaint (the contactpersoon's, confidential) does not allow. The klachten pl
 this route itself where it used to set its own checklist item (plugins/klachten/sensitive.py).
 
 The modules: models, choices, forms, workflow (the case type: steps and rules), details
-(the case page), reports (the panel), demo.
+(the case page and the letters' facts), documents (the two letters before the
+aangifte), reports (the panel and the yearly figures), demo.
 """
 
 from portal import api
@@ -21,6 +22,7 @@ from .choices import BOARD
 from .choices import HANDLE
 from .choices import START
 from .choices import VIEW
+from .documents import DOCUMENTS
 from .models import MODELS
 from .workflow import TYPE
 
@@ -31,6 +33,8 @@ plugin = api.Plugin(
     case_types=[TYPE],
     models=MODELS,
     panels=reports.panels,
+    figures=reports.figures,
+    documents=DOCUMENTS,
     demo=demo.add_demo,
     permissions=[
         # Every staff member may (and must) report directly to the bestuur.

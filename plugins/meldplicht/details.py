@@ -21,3 +21,16 @@ def summary_context(case, detail):
         "shut_out": api.excluded(case),
         "missing": missing_steps(detail) if case.closed_at is None else [],
     }
+
+
+def letter_context(case, detail, school):
+    """The facts of both letters: the bevoegd gezag by name (the duty is the board's; the
+    letter refuses to be made without it), who decided, the pupils of the case for the
+    parents' letter, and the consultation with the vertrouwensinspecteur."""
+    decided_by = api.step_user(case, "meldplicht.vermoeden")
+    return {
+        "melding": detail,
+        "board": api.letter_board(school),
+        "signer": api.signer(decided_by, school),
+        "pupils": [row.display for row in api.case_pupils(case)],
+    }

@@ -101,17 +101,6 @@ def objection_address(school):
     )
 
 
-def step_user(case, transition):
-    """Who took step ``transition`` last (the signer of the letter about it), or None."""
-    event = (
-        api.CaseEvent.select()
-        .where((api.CaseEvent.case == case.id) & (api.CaseEvent.transition == transition))
-        .order_by(api.CaseEvent.id.desc())
-        .first()
-    )
-    return event.user if event is not None and event.user_id else None
-
-
 def return_day(decision, school):
     """The school day the pupil is back: the first school day after the last day of the
     suspension, on the school's calendar."""
@@ -147,7 +136,7 @@ def suspension_letter(case, detail, school):
 
 
 def expulsion_letter(case, detail, school):
-    decision_by = step_user(case, "schorsing.v_besluit") or step_user(case, "schorsing.v_voornemen")
+    decision_by = api.step_user(case, "schorsing.v_besluit") or api.step_user(case, "schorsing.v_voornemen")
     objected = objection(case)
     return {
         "expulsion": detail,
@@ -157,7 +146,7 @@ def expulsion_letter(case, detail, school):
         "objection_end": objection_end(detail),
         "objection": objected,
         "signer": api.signer(decision_by, school),
-        "objection_signer": api.signer(step_user(case, "schorsing.v_beslissing_bezwaar"), school),
+        "objection_signer": api.signer(api.step_user(case, "schorsing.v_beslissing_bezwaar"), school),
         "leerplicht_address": api.get_setting(school, "schorsing.leerplicht_adres"),
         "inspectie_address": api.get_setting(school, "schorsing.inspectie_adres"),
         **_addresses(school),

@@ -582,6 +582,18 @@ def add_event(case, kind, user=None, text="", visible_to_submitter=False, actor=
     return event
 
 
+def step_user(case, transition):
+    """Who took step ``transition`` of ``case`` last (the signer of a letter about it), or
+    None (the step was not taken, or its user was removed)."""
+    event = (
+        CaseEvent.select()
+        .where((CaseEvent.case == case.id) & (CaseEvent.transition == transition))
+        .order_by(CaseEvent.id.desc())
+        .first()
+    )
+    return event.user if event is not None and event.user_id else None
+
+
 def add_note(case, user, text, visible_to_submitter=False, token_hash=None, after=None):
     """A note, or a message to the parent (who is told by mail, in their language, when they
     left an address). ``token_hash``: of the form that posted it, so that the same form sent
