@@ -72,7 +72,7 @@ def test_both_letters_after_the_decision_each_without_the_other_partys_name(app)
 
     parents = letter(app, board, ref, "meldplicht.ouders")
     assert f"Aan de ouders/verzorgers van {PUPIL}" in parents
-    assert f"het bevoegd gezag van de school, {BOARD}, aangifte doet bij de politie" in parents
+    assert f"verteld, doet het bevoegd gezag van de school, {BOARD}, aangifte bij de politie" in parents
     assert "artikel 4a van de Wet op het primair onderwijs" in parents
     assert "(overblijfvader)" in parents and REPORT["person_name"] not in parents
     assert "Zoals wij u op" in parents and "Meldpunt vertrouwensinspecteurs, 0900 111 3 111" in parents
