@@ -12,6 +12,7 @@ functions below (``start_case``, ``run_transition``, ``add_event``, ``assign``,
 
 from flask import abort
 from flask import g
+from flask import has_request_context
 from flask import url_for
 from flask_login import current_user
 
@@ -211,11 +212,30 @@ def visible_case(reference, type_name=None):
 
 def open_cases(user, school, type_name):
     """How many open cases of ``type_name`` at ``school`` ``user`` may see (for a panel)."""
-    return (
-        Case.select()
-        .where(visible_condition(user, school) & (Case.case_type == type_name) & Case.closed_at.is_null())
-        .count()
-    )
+    return _open_counts(user, school).get(type_name, 0)
+
+
+def _open_counts(user, school):
+    """The open cases ``user`` may see at ``school``, per case type, in one statement, kept
+    for the rest of the request: a dashboard asks for about ten types, and building the
+    visibility rule's SQL ten times cost more than running it. ``case_type IN (…)`` keeps
+    it to the open cases of each type (the (school, type, closed_at) index), not the
+    school's history."""
+    from peewee import fn
+
+    from .registry import get_registry
+
+    kept = g.setdefault("portal_open_counts", {}) if has_request_context() else {}
+    key = (user.id, school.id)
+    if key not in kept:
+        types = sorted(get_registry().case_types)
+        kept[key] = dict(
+            Case.select(Case.case_type, fn.COUNT(Case.id))
+            .where(visible_condition(user, school) & Case.case_type.in_(types) & Case.closed_at.is_null())
+            .group_by(Case.case_type)
+            .tuples()
+        )
+    return kept[key]
 
 
 def open_cases_line(label, user, school, type_name):

@@ -17,6 +17,7 @@ import peewee
 from flask import request
 from playhouse.db_url import parse as parse_url
 from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledSqliteDatabase
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def _retrying(what, attempt, budget):
         tries += 1
 
 
-class PortalSqliteDatabase(peewee.SqliteDatabase):
+class _RetryingBegin:
     """SQLite that retries a write transaction's BEGIN while another writer holds the lock.
 
     WAL plus a busy timeout is not enough under load: a transaction that reads and
@@ -134,8 +135,73 @@ class PortalSqliteDatabase(peewee.SqliteDatabase):
         return _retrying("statement", lambda: parent(sql, params), self.lock_retry_seconds)
 
 
+class PortalSqliteDatabase(_RetryingBegin, peewee.SqliteDatabase):
+    """A connection per use: an in-memory database (a kept connection would be the
+    database itself)."""
+
+
+class _DisposeAlone:
+    """peewee's pool, but a broken connection is dropped alone: the pool's own
+    ``dispose`` forgets every connection of the process, those other threads are using
+    included (without closing them)."""
+
+    def dispose(self):
+        conn = None if self.is_closed() else self._state.conn
+        with self._lock:
+            self._state.reset()
+        if conn is not None:
+            self._close(conn, close_conn=True)  # closed, and never handed out again
+
+
+class PortalPooledSqliteDatabase(_RetryingBegin, _DisposeAlone, PooledSqliteDatabase):
+    """SQLite with its connections kept between requests, one per server thread.
+
+    A new SQLite connection reads and parses the whole schema (some hundred tables and
+    indexes) and the WAL index on its first statement: about 2 ms, more than the rest of
+    a simple page. A kept connection pays that once. A connection goes back to the pool
+    only outside a transaction (``close_quietly`` rolls back first; this checks again), and
+    a process forked from one that holds connections (a server that loads the app before
+    forking its workers) never uses its parent's: SQLite forbids carrying an open
+    connection across ``fork``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pid = os.getpid()
+
+    def _connect(self):
+        if self._pid != os.getpid():
+            # Inherited from the parent: dropped without closing (closing them here could
+            # disturb the parent's use of the same file), never handed out.
+            with self._pool_lock:
+                _inherited.extend(conn for _, _, conn in self._connections)
+                _inherited.extend(p.connection for p in self._in_use.values())
+                self._connections, self._in_use = [], {}
+            self._pid = os.getpid()
+        return super()._connect()
+
+    def _can_reuse(self, conn):
+        if conn.in_transaction:
+            try:
+                conn.rollback()
+            except Exception:  # noqa: BLE001 - a connection that cannot roll back is not reused
+                return False
+        return self._pid == os.getpid()
+
+
+# Connections a forked process found in its parent's pool: kept referenced so that the
+# garbage collector never closes them in the child.
+_inherited = []
+
+# The most SQLite connections one process keeps (server threads, the audit buffer's writer,
+# the outbox worker); more wait for one (``SQLITE_POOL_WAIT``) and then get the Dutch 503.
+SQLITE_POOL_SIZE = 16
+SQLITE_POOL_STALE = 300
+SQLITE_POOL_WAIT = 10
+
+
 def open_database(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
-    """Return an unconnected peewee database for a ``sqlite:///`` or ``postgresql://`` URL."""
+    """Return an unconnected peewee database for a ``sqlite:///`` or ``postgresql://`` URL.
+    A SQLite file keeps its connections between requests (``PortalPooledSqliteDatabase``)."""
     scheme = urlparse(url).scheme
     if scheme == "sqlite":
         path = url[len("sqlite:///") :]
@@ -143,12 +209,21 @@ def open_database(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
             private_file(path)
         pragmas = dict(SQLITE_PRAGMAS, busy_timeout=busy_timeout_ms)
         # lock_type=IMMEDIATE: every db.atomic() begins with BEGIN IMMEDIATE (see above).
-        return PortalSqliteDatabase(
+        options = {
+            "pragmas": pragmas,
+            "lock_type": "IMMEDIATE",
+            "check_same_thread": False,
+            "timeout": busy_timeout_ms / 1000,
+        }
+        if path in ("", ":memory:"):
+            return PortalSqliteDatabase(path, **options)
+        return PortalPooledSqliteDatabase(
             path,
-            pragmas=pragmas,
-            lock_type="IMMEDIATE",
-            check_same_thread=False,
-            timeout=busy_timeout_ms / 1000,
+            max_connections=SQLITE_POOL_SIZE,
+            stale_timeout=SQLITE_POOL_STALE,
+            # ``timeout`` is the pool's wait for a free connection here; SQLite's own wait
+            # for the lock is the busy_timeout pragma.
+            **{**options, "timeout": SQLITE_POOL_WAIT},
         )
     if scheme in ("postgres", "postgresql"):
         return postgresql_database(url)
@@ -167,17 +242,8 @@ def open_database(url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS):
 POOL_DEFAULTS = {"pool_size": 8, "pool_stale": 300, "pool_wait": 10}
 
 
-class PortalPooledPostgresqlDatabase(PooledPostgresqlDatabase):
-    """peewee's pool, but a broken connection is dropped alone: the pool's own
-    ``dispose`` forgets every connection of the process, those other threads are using
-    included (without closing them)."""
-
-    def dispose(self):
-        conn = None if self.is_closed() else self._state.conn
-        with self._lock:
-            self._state.reset()
-        if conn is not None:
-            self._close(conn, close_conn=True)  # closed, and never handed out again
+class PortalPooledPostgresqlDatabase(_DisposeAlone, PooledPostgresqlDatabase):
+    """PostgreSQL's pool (see POOL_DEFAULTS)."""
 
 
 def postgresql_database(url):
