@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from portal.db import is_sqlite
 from portal.dates import school_year_of
 from portal.dates import today
+from portal.db import is_sqlite
 from portal.report import cache
 
 from .test_scale_plans import _plans
@@ -73,7 +73,8 @@ def test_the_fingerprint_reads_one_end_of_each_index(app):
         database.connect(reuse_if_open=True)
         try:
             for sql, params in ((cache._SCHOOL_MARKS, (1,) * 7), (cache._BOARD_MARKS, ())):
-                plan = [r[-1] for r in database.execute_sql("EXPLAIN QUERY PLAN " + constant_sql(sql), params)]
+                explained = database.execute_sql("EXPLAIN QUERY PLAN " + constant_sql(sql), params)
+                plan = [row[-1] for row in explained]
                 # The cases: a search at one end of an index (or of the rowids), never a scan.
                 cases = [line for line in plan if re.match(r"(SCAN|SEARCH) (portal_case|c)\b(?!_)", line)]
                 assert cases and all(line.startswith("SEARCH") for line in cases), plan
