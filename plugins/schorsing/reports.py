@@ -55,7 +55,6 @@ def _panel_counts(school, day):
         .where(
             (Suspension.case == api.Case.id)
             & (Suspension.last_day >= day)
-            & (Suspension.first_day <= day)
             & (api.Case.case_type == SUSPENSION)
         )
     )
@@ -73,7 +72,9 @@ def _panel_counts(school, day):
             & (api.Case.case_type == SUSPENSION)
         )
     )
-    (now,) = api.totals(api.at_school(current, school), api.count())
+    # Begun by ``day`` is counted, not filtered: as a condition SQLite may walk the index on the
+    # first day instead, every suspension that began before today.
+    (now,) = api.totals(api.at_school(current, school), api.count_if(Suspension.first_day <= day))
     (missing,) = api.totals(api.at_school(unreported, school), api.count())
     return now, missing
 
