@@ -20,6 +20,7 @@ import argparse
 import datetime
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -316,20 +317,58 @@ class _Recorder:
         del self.database.execute_sql  # the class's method again
 
 
+TINY = 100  # rows: with ANALYZE's statistics SQLite scans such a table rather than look it up
+
+
 def full_scans(database, statements):
-    """[(statement, plan line)] of SELECTs whose plan scans a big table without an index."""
+    """[(statement, plan line)] of SELECTs whose plan scans a table of more than ``TINY`` rows
+    without an index. The seed leaves some plugins' tables empty (incidents of the
+    incidenten plugin, drills) and the demo's vacations are a few rows: with the statistics
+    of ANALYZE SQLite scans those, which costs nothing and is not listed
+    (tests/test_scale_report_plans.py checks on a database without statistics that an index
+    serves every statement)."""
     out = []
+    tables = set(database.get_tables())
+    sizes = {}
+
+    def tiny(table):
+        if table not in tables:
+            return False  # a subquery's own rows (a co-routine): listed
+        if table not in sizes:
+            sizes[table] = database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+        return sizes[table] <= TINY
+
     for sql, params in statements:
         if not sql.lstrip().upper().startswith("SELECT"):
             continue
+        aliases = {a: t for t, a in re.findall(r'"(\w+)" AS "?(\w+)"?', sql)}
         plan = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
         for row in plan:
             line = row[-1]
-            # peewee names tables t1, t2, …: a scan without an index is listed whatever its table
-            # (the list says which statement), a scan through an index is not.
-            if line.startswith("SCAN ") and "INDEX" not in line:
-                out.append((sql[:150], line))
+            if not line.startswith("SCAN ") or "INDEX" in line or "CONSTANT ROW" in line:
+                continue
+            name = line.split()[1]
+            if tiny(aliases.get(name, name)):
+                continue
+            out.append((sql[:150], line))
     return out
+
+
+def _touch_a_case(app):
+    """A change at the demo school, as a step or a note makes one: its newest case changed."""
+    from portal.db import database
+    from portal.models import Case
+    from portal.models import School
+    from portal.models import utcnow
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            school = School.get(School.slug == "klaverweide")
+            newest = Case.select(Case.id).where(Case.school == school.id).order_by(Case.id.desc()).limit(1)
+            Case.update(updated_at=utcnow()).where(Case.id.in_(newest)).execute()
+        finally:
+            database.close()
 
 
 def measure(path, year, rounds=7):
@@ -348,15 +387,20 @@ def measure(path, year, rounds=7):
     for client, url in pages.values():  # warm-up, and every page answers
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-    # "cold": the figures computed again (the cache emptied first), as right after a change.
-    timed = [*pages, "report_cold", "board_cold"]
+    # "cold": the figures computed again (the cache emptied first), as after a restart.
+    # "changed": one case of the school changed first (its updated_at): the figures of that
+    # school and the totals across schools are computed again, the other schools' are kept.
+    timed = [*pages, "report_cold", "board_cold", "report_changed", "board_changed"]
     times = {name: [] for name in timed}
     for n in range(rounds):
         order = timed if n % 2 == 0 else timed[::-1]
         for name in order:
-            client, url = pages[name.removesuffix("_cold")]
+            base = name.removesuffix("_cold").removesuffix("_changed")
+            client, url = pages[base]
             if name.endswith("_cold"):
                 app.extensions.get("portal_report_cache", {}).clear()
+            if name.endswith("_changed"):
+                _touch_a_case(app)
             t0 = time.perf_counter()
             assert client.get(url).status_code == 200
             times[name].append(time.perf_counter() - t0)
@@ -380,6 +424,8 @@ def measure(path, year, rounds=7):
         "board_ratio": med["board"] / med["list"],
         "report_cold_ratio": med["report_cold"] / med["list"],
         "board_cold_ratio": med["board_cold"] / med["list"],
+        "report_changed_ratio": med["report_changed"] / med["list"],
+        "board_changed_ratio": med["board_changed"] / med["list"],
         "plans": plans,
         "rounds": rounds,
     }
@@ -402,6 +448,11 @@ def run(schools=30, per_school=2500, rounds=7, keep=False):
         f"(medians of {rounds}; cold: the figures computed again, as right after a change)"
     )
     log(f"  cold ratios: report {res['report_cold_ratio']:.2f}, bestuur {res['board_cold_ratio']:.2f}")
+    log(
+        f"  after a change at the school: report {ms['report_changed']:.1f} ms "
+        f"({res['report_changed_ratio']:.2f} × list), bestuur {ms['board_changed']:.1f} ms "
+        f"({res['board_changed_ratio']:.2f} × list)"
+    )
     res["pass"] = res["report_ratio"] <= TARGET_REPORT and res["board_ratio"] <= TARGET_BOARD
     log(
         f"  {'PASS' if res['report_ratio'] <= TARGET_REPORT else 'FAIL'}  report / list: "

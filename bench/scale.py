@@ -16,6 +16,9 @@ the smallest; the same for the yearly figures, which depend on the year's cases 
 dashboard's statements are recorded once at the largest size and SQLite is asked for their
 plans: a plan that scans a table is listed.
 
+``--per-year K``: each size holds K cases a school year, over as many years as it takes (a
+longer history, the same year): the figures of a year should then cost the same at every size.
+
 ``--purge N``: N due cases (with events, deadlines and checklist) purged by
 ``portal.retention.purge``, in cases per second.
 """
@@ -39,10 +42,13 @@ def log(*args):
     print(*args, flush=True)
 
 
-def seed(path, n):
+def seed(path, n, per_year=None):
+    """``n`` cases over five school years, or (``per_year``) over as many school years as give
+    that many cases a year: the same year with a longer history."""
     from bench.report import seed as report_seed
 
-    return report_seed(path, schools=1, per_school=n)
+    years = 5 if not per_year else max(1, n // per_year)
+    return report_seed(path, schools=1, per_school=n, years=years)
 
 
 # Tables that grow with the history: a plan that scans one of them grows with it. (With the
@@ -205,6 +211,12 @@ def main(argv=None):
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--purge", type=int, default=0, help="also measure the purge of this many due cases")
+    ap.add_argument(
+        "--per-year",
+        type=int,
+        default=0,
+        help="the same number of cases each school year (a longer history) instead of five years",
+    )
     args = ap.parse_args(argv)
     log(f"Load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     folder = tempfile.mkdtemp(prefix="portal-bench-scale-")
@@ -213,9 +225,10 @@ def main(argv=None):
     for size in args.sizes:
         path = os.path.join(folder, f"scale-{size}.sqlite3")
         t0 = time.perf_counter()
-        year, n = seed(path, size)
+        year, n = seed(path, size, args.per_year)
         took = time.perf_counter() - t0
-        log(f"Seeded {n:,} cases (all plugin types, five school years, one school) in {took:.0f} s")
+        years = 5 if not args.per_year else max(1, size // args.per_year)
+        log(f"Seeded {n:,} cases (all plugin types, {years} school years, one school) in {took:.0f} s")
         paths[n] = path
     res = measure(paths, year, args.rounds)
     ok = True

@@ -131,10 +131,13 @@ def open_item(name):
 
 def done_item(name):
     """A condition on ``Case``: the case's checklist item ``name`` is ticked (a case without
-    the item does not count)."""
-    return Case.id.in_(
-        CaseChecklistItem.select(CaseChecklistItem.case).where(
-            (CaseChecklistItem.name == name) & CaseChecklistItem.done_at.is_null(False)
+    the item does not count). Asked per case in the index (case, name): the ticked items of
+    every case ever are no small range."""
+    return peewee.fn.EXISTS(
+        CaseChecklistItem.select(peewee.SQL("1")).where(
+            (CaseChecklistItem.case == Case.id)
+            & (CaseChecklistItem.name == name)
+            & CaseChecklistItem.done_at.is_null(False)
         )
     )
 

@@ -380,6 +380,18 @@ class CaseDocumentContent(BaseModel):
         table_name = "portal_case_document_content"
 
 
+class CasePurgeCount(BaseModel):
+    """How many cases of a school the retention purge has deleted (m0022), raised in the
+    purge's own transaction. The report cache (portal/report/cache.py) sees a purge by it
+    without counting the school's cases."""
+
+    school = peewee.ForeignKeyField(School, unique=True, on_delete="CASCADE", backref="+")
+    purged = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "portal_case_purge_count"
+
+
 CORE_MODELS = [
     School,
     SchoolPlugin,
@@ -401,6 +413,7 @@ CORE_MODELS = [
     CaseDeadline,
     CaseDocument,
     CaseDocumentContent,
+    CasePurgeCount,
 ]
 
 

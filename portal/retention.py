@@ -39,6 +39,7 @@ from .declarations import CaseType
 from .declarations import Setting
 from .models import Case
 from .models import CasePupil
+from .models import CasePurgeCount
 from .models import InzageRequest
 from .models import LoginAttempt
 from .models import Pupil
@@ -229,6 +230,7 @@ def _purge_batch(ids, today, schools):
             .execute()
         )
         gone.sort()
+        _count_purged(gone)
         # In the delete's transaction: a purged case always has its audit row, one per case,
         # written together (one INSERT per few hundred rows).
         audit_rows(
@@ -236,6 +238,19 @@ def _purge_batch(ids, today, schools):
             for case_id, reference, until, school_id in gone
         )
     return gone
+
+
+def _count_purged(gone):
+    """Raise each school's number of purged cases, in the delete's transaction: the report
+    cache (report/cache.py) sees by it that figures may have changed, without counting."""
+    per_school = {}
+    for _case_id, _reference, _until, school_id in gone:
+        per_school[school_id] = per_school.get(school_id, 0) + 1
+    for school_id, n in sorted(per_school.items()):
+        CasePurgeCount.insert(school=school_id, purged=n).on_conflict(
+            conflict_target=[CasePurgeCount.school],
+            update={CasePurgeCount.purged: CasePurgeCount.purged + peewee.EXCLUDED.purged},
+        ).execute()
 
 
 @dataclass(frozen=True)

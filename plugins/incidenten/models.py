@@ -35,7 +35,7 @@ def _labels(choices, keys):
 
 class Incident(api.BaseModel):
     case = _case()
-    occurred_on = peewee.DateField()
+    occurred_on = peewee.DateField(index=True)
     occurred_time = peewee.TimeField(null=True)
     place = peewee.CharField(max_length=20)
     what = peewee.TextField()
@@ -97,7 +97,7 @@ class Intervention(api.BaseModel):
     """Fysiek ingrijpen (veiligheidsplan 3.1.4) and its evaluation."""
 
     case = _case()
-    occurred_on = peewee.DateField()
+    occurred_on = peewee.DateField(index=True)
     occurred_time = peewee.TimeField()
     intervened_by = peewee.CharField(max_length=200)
     pupil_name = peewee.CharField(max_length=200)
@@ -130,7 +130,7 @@ class Breach(api.BaseModel):
     """A data breach (AVG art. 33 and 34) and the decisions on it."""
 
     case = _case()
-    discovered_on = peewee.DateField()
+    discovered_on = peewee.DateField(index=True)
     discovered_time = peewee.TimeField()
     what = peewee.TextField()
     data_kinds = peewee.TextField(default="")

@@ -40,10 +40,10 @@ class Dossier(api.BaseModel):
     reported_by = _by()
     # Step 5: "melden", "hulp" or "weggenomen", when and by whom.
     decision = peewee.CharField(max_length=20, default="")
-    decided_on = peewee.DateField(null=True)
+    decided_on = peewee.DateField(null=True, index=True)
     decided_by = _by()
     # The melding at Veilig Thuis (also "alsnog melden" after help without effect).
-    reported_on = peewee.DateField(null=True)
+    reported_on = peewee.DateField(null=True, index=True)
     reported_to = peewee.CharField(max_length=200, default="")
     reported_what = peewee.TextField(default="")
     vt_reference = peewee.CharField(max_length=100, default="")
@@ -106,7 +106,7 @@ class VeiligThuisAdvice(api.BaseModel):
     """Veilig Thuis consulted anonymously (step 2, and again at step 4 when in doubt)."""
 
     case = _case()
-    consulted_on = peewee.DateField()
+    consulted_on = peewee.DateField(index=True)
     advice = peewee.TextField()
     created_by = _by()
     created_at = peewee.DateTimeField(default=api.utcnow)

@@ -64,6 +64,8 @@ class Training(api.BaseModel):
 
     class Meta:
         table_name = "organisatie_training"
+        # The courses of a school year, of every school or of one (the yearly figures, m0002).
+        indexes = ((("completed_on", "school"), False),)
 
 
 class Evaluation(api.BaseModel):
@@ -123,7 +125,7 @@ class Action(api.BaseModel):
     done_on = peewee.DateField(null=True)
     done_by = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
     created_by = peewee.ForeignKeyField(api.User, null=True, on_delete="SET NULL", backref="+")
-    created_at = peewee.DateTimeField(default=api.utcnow)
+    created_at = peewee.DateTimeField(default=api.utcnow, index=True)
 
     class Meta:
         table_name = "organisatie_action"

@@ -22,7 +22,7 @@ class Incident(api.BaseModel):
     case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
     pupil_name = peewee.CharField(max_length=200)
     pupil_group = peewee.CharField(max_length=40)
-    occurred_on = peewee.DateField()
+    occurred_on = peewee.DateField(index=True)
     occurred_time = peewee.CharField(max_length=5, default="")  # "HH:MM"
     place = peewee.CharField(max_length=200)
     category = peewee.CharField(max_length=40)
@@ -87,6 +87,12 @@ class Suspension(api.BaseModel):
 
     class Meta:
         table_name = "schorsing_besluit"
+        indexes = (
+            # The suspensions still running or to come (the dashboard's "nu geschorst", m0004).
+            (("last_day", "first_day"), False),
+            # The year's suspensions (the yearly figures count them by their first day).
+            (("first_day",), False),
+        )
 
 
 class Evaluation(api.BaseModel):
@@ -110,7 +116,7 @@ class Expulsion(api.BaseModel):
     incident_case = peewee.ForeignKeyField(api.Case, null=True, on_delete="SET NULL", backref="+")
     intent_on = peewee.DateField(null=True)
     intent_text = peewee.TextField(default="")
-    decided_on = peewee.DateField(null=True)
+    decided_on = peewee.DateField(null=True, index=True)
     effective_on = peewee.DateField(null=True)
     new_school = peewee.CharField(max_length=200, default="")
 

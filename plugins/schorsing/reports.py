@@ -4,6 +4,7 @@ Suspensions count in the school year of their first day; expulsions in the
 year of the decision; incidents in the year they happened.
 """
 
+import peewee
 from flask import url_for
 
 from portal import api
@@ -23,16 +24,7 @@ from .workflow import VIEW
 
 
 def panels(user, school):
-    now = api.today()
-    # In one statement: suspended today, and suspensions longer than a day whose written
-    # notice to the inspectie is still open.
-    suspended_now, inspectie_open = api.totals(
-        # The type too: the index (school, type) reads this school's suspensions, not every
-        # suspension of every school (SQLite's plan with statistics, docs/performance.md).
-        api.at_school(Suspension.select().join(api.Case), school).where(api.Case.case_type == SUSPENSION),
-        api.count_if((Suspension.first_day <= now) & (Suspension.last_day >= now)),
-        api.count_if((Suspension.days > 1) & api.open_item("schorsing.inspectie")),
-    )
+    suspended_now, inspectie_open = _panel_counts(school, api.today())
     lines = (
         api.open_cases_line("Open incidenten", user, school, SUSPENSION),
         ("Nu geschorst", suspended_now, None),
@@ -48,6 +40,45 @@ def panels(user, school):
     ]
 
 
+def _panel_counts(school, day):
+    """Suspended on ``day``, and suspensions longer than a day whose written notice to the
+    inspectie is still open: each a small range, whatever the school's history.
+
+    The first reads the suspensions that end on ``day`` or later in the index on the last
+    day (m0004), the second the inspectie items not yet ticked in the index of open
+    checklist items (core m0017); each then reads its case by id (CROSS JOIN keeps that
+    order on SQLite; PostgreSQL plans it as any join). Summing over every suspension of the
+    school, as before, read five years of them for two small numbers."""
+    current = (
+        Suspension.select()
+        .join(api.Case, peewee.JOIN.CROSS)
+        .where(
+            (Suspension.case == api.Case.id)
+            & (Suspension.last_day >= day)
+            & (api.Case.case_type == SUSPENSION)
+        )
+    )
+    item = api.CaseChecklistItem
+    unreported = (
+        item.select()
+        .join(api.Case, peewee.JOIN.CROSS)
+        .join(Suspension, peewee.JOIN.CROSS)
+        .where(
+            (item.name == "schorsing.inspectie")
+            & item.done_at.is_null()
+            & (item.case == api.Case.id)
+            & (Suspension.case == api.Case.id)
+            & (Suspension.days > 1)
+            & (api.Case.case_type == SUSPENSION)
+        )
+    )
+    # Begun by ``day`` is counted, not filtered: as a condition SQLite may walk the index on the
+    # first day instead, every suspension that began before today.
+    (now,) = api.totals(api.at_school(current, school), api.count_if(Suspension.first_day <= day))
+    (missing,) = api.totals(api.at_school(unreported, school), api.count())
+    return now, missing
+
+
 def figures(school, year):
     incidents = api.year_rows(Incident, Incident.occurred_on, school, year)
     suspensions = (
@@ -56,10 +87,13 @@ def figures(school, year):
         .join(Incident, on=(Incident.case == Suspension.case))
     )
     # An expulsion the board revoked on objection (bezwaar gegrond) is no expulsion.
-    revoked = Objection.select(Objection.case).where(Objection.outcome == "gegrond")
-    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year).where(
-        Expulsion.case.not_in(revoked)
+    # Asked per expulsion of the year in the objection's index on its case.
+    revoked = peewee.fn.EXISTS(
+        Objection.select(peewee.SQL("1")).where(
+            (Objection.case == Expulsion.case) & (Objection.outcome == "gegrond")
+        )
     )
+    expulsions = api.year_rows(Expulsion, Expulsion.decided_on, school, year).where(~revoked)
 
     reported = api.count_by(incidents, Incident.category, CATEGORIES, zeros=False)
     # One statement for four figures: per category the number and the days, and of those

@@ -64,7 +64,11 @@ class AppRequest(api.BaseModel):
 
     class Meta:
         table_name = "social_media_request"
-        indexes = ((("school", "decision", "end_date"), False),)
+        indexes = (
+            (("school", "decision", "end_date"), False),
+            # The requests waiting for a decision, oldest first (the directie's panel, m0003).
+            (("school", "decision", "id"), False),
+        )
 
     @property
     def label(self):

@@ -68,21 +68,21 @@ def _my_request_lines(user, school):
 
 
 def _pending_panel(school):
-    waiting = details.pending(school)
+    waiting = details.pending_count(school)
     lines = [
         (
             f"{r.case.reference}: {r.label}, {r.groups_text}",
             "",
             url_for("cases.detail", reference=r.case.reference),
         )
-        for r in waiting[:5]
+        for r in details.pending_first(school, 5)
     ]
     if not lines:
         lines = [("Geen aanvragen die op een besluit wachten.", "", None)]
     lines.append(("Lijst met toegestane apps beheren", "", url_for("social_media.manage")))
     return api.Panel(
         "social_media.pending",
-        f"Aanvragen social media: {len(waiting)} wachten op besluit",
+        f"Aanvragen social media: {waiting} wachten op besluit",
         tuple(lines),
         "social_media.decide",
         order=41,

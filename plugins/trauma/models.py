@@ -15,7 +15,7 @@ class TraumaEvent(api.BaseModel):
 
     case = peewee.ForeignKeyField(api.Case, on_delete="CASCADE", unique=True, backref="+")
     kind = peewee.CharField(max_length=40)  # key of choices.KINDS
-    occurred_on = peewee.DateField()
+    occurred_on = peewee.DateField(index=True)
     scope = peewee.CharField(max_length=20)  # key of choices.SCOPES
     group_name = peewee.CharField(max_length=200, default="")
     pupils = peewee.TextField(default="")

@@ -1,0 +1,6 @@
+-- The yearly figures read the year's rows through an index on the date that picks the
+-- year (then each row's case by id), instead of every row of the plugin (docs/performance.md,
+-- "The yearly report"; tests/test_scale_report_plans.py checks the plans).
+CREATE INDEX IF NOT EXISTS "incidenten_incident_occurred_on" ON "incidenten_incident" ("occurred_on");
+CREATE INDEX IF NOT EXISTS "incidenten_ingrijpen_occurred_on" ON "incidenten_ingrijpen" ("occurred_on");
+CREATE INDEX IF NOT EXISTS "incidenten_datalek_discovered_on" ON "incidenten_datalek" ("discovered_on");
