@@ -434,6 +434,43 @@ def test_one_day_suspension_closes_without_inspectie(app, client):
     assert step(client, ref, "schorsing.afsluiten", {}).status_code == 302
 
 
+def test_a_suspension_case_of_before_without_an_incident_of_the_register_still_runs(app, client):
+    """A database from before the register: a suspension case that was its own incident report
+    (its place typed, no link) opens, and goes through consultation and decision as before."""
+    from portal.cases import engine
+    from portal.pupils import link as link_pupil
+
+    with db_session(app):
+        here = School.get(School.slug == "klaverweide")
+        director = api.User.get(api.User.email == "directie@klaverweide.demo")
+        case = engine.create_case(
+            here, "schorsing.schorsing", "Ernstig incident groep 5b: Mila Kramer", director
+        )
+        Case.update(confidential=True).where(Case.id == case.id).execute()
+        Incident.create(
+            case=case.id,
+            pupil_name="Mila Kramer",
+            pupil_group="5b",
+            occurred_on=datetime.date(2026, 3, 9),
+            occurred_time="11:40",
+            place="Gang bij de gymzaal",
+            category="wapens",
+            description="Mila had een mes bij zich.",
+            immediate_action="Mes ingenomen.",
+            reported_by=director.id,
+        )
+        link_pupil(case, Pupil.get(Pupil.las_number == MILA), director, "veroorzaker")
+        ref = case.reference
+    login(client, "directie")
+    html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    assert "Gang bij de gymzaal" in html and "Het meenemen van wapens" in html
+    consult(client, ref)
+    _, second = decide(client, ref)
+    assert second.status_code == 302, second.get_data(as_text=True)
+    _db(app)
+    assert Case.get(Case.reference == ref).state == "geschorst"
+
+
 def test_teacher_and_bestuur_cannot_decide(app, client):
     login(client, "directie")
     ref = report_incident(client)
