@@ -3,6 +3,7 @@ linked to it on both sides, or on its own for a complaint made orally; the route
 complaint from the parents' form stays as it was (receipt deadline, first contact)."""
 
 from plugins.klachten.models import Klacht
+from portal import api
 from portal.models import Case
 from portal.models import CaseDeadline
 from portal.models import CaseExclusion
@@ -12,6 +13,7 @@ from portal.models import Pupil
 from portal.testing import access_problems
 from portal.testing import as_role
 from portal.testing import db_session
+from portal.testing import school
 
 from .conftest import post
 from .test_incidenten import BASE
@@ -55,6 +57,8 @@ def test_a_complaint_of_the_school_starts_from_an_incident_and_the_link_shows_on
     # What the register knows is filled in: what happened, and the incident's pupil.
     assert form.status_code == 200 and "Twee leerlingen vochten bij het klimrek" in html
     assert "Ilse Koster" in html and f'als vervolg op <a href="/klaverweide/zaken/{ref}">{ref}</a>' in html
+    with db_session(app):
+        api.set_setting(school(), "klachten.notify_email", "klachten@klaverweide.demo")
     r = post(director, url, complaint(), page=url)
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     kl = latest(app, "klachten.klacht")
@@ -72,7 +76,7 @@ def test_a_complaint_of_the_school_starts_from_an_incident_and_the_link_shows_on
         assert {"klachten.ontvangst", "klachten.lang_open"} <= names
         # The contactpersoon hears of it, the reference only; the directie recorded it.
         mails = list(Outbox.select().where(Outbox.subject == f"Nieuwe klacht vastgelegd ({kl})"))
-        assert [m.to for m in mails] == ["contactpersoon@klaverweide.demo"]
+        assert sorted(m.to for m in mails) == ["contactpersoon@klaverweide.demo", "klachten@klaverweide.demo"]
         assert "schold" not in mails[0].body
     # Both pages list the other case.
     assert kl in director.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)

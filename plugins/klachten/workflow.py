@@ -69,7 +69,10 @@ def recorded(case, detail, user, school):
         "geen details."
     )
     people = [p for p in api.users_with_permission(school, "klachten.notify") if p.id != user.id]
-    sensitive.mail_people(case, people, subject, body)
+    sent = sensitive.mail_people(case, people, subject, body)
+    extra = api.get_setting(school, "klachten.notify_email")
+    if extra and extra not in sent and extra != user.email:
+        api.queue_mail(extra, subject, body, case=case)
     if detail.category == "seksueel" and detail.staff_named:
         sensitive.start_reporting_duty(case, user)
 
