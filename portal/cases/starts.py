@@ -32,7 +32,7 @@ from .visibility import can_view
 
 def endpoint(ct, start=None):
     """The start page's endpoint: ``<slug>.start_<type>`` (e.g. ``trauma.start_gebeurtenis``);
-    for one of ``more_starts``, its path follows (``klachten.start_klacht_school``)."""
+    for one of ``more_starts``, its path follows (``klachten.start_klacht_vastleggen``)."""
     slug, _, kind = ct.name.partition(".")
     if start is None or start is ct.start:
         return f"{slug}.start_{kind}"
