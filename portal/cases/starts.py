@@ -5,7 +5,10 @@ blueprint, at ``/<school>/<slug>/<path>``, guarded by the start's permission lik
 any view. It checks the form (422 with everything typed kept, the errors next to
 the fields and in a summary at the top), asks the start's guard and check, creates
 the case through ``engine.start_case`` and shows it; a reporter who may not see
-the case (an incident is for the directie) gets a receipt with the reference.
+the case (a report that is for the directie) gets a receipt with the reference. A
+type may have more staff starts (``CaseType.more_starts``), each a page of its own; a
+start that only follows another case (``Start.follow_up_only``), opened on its own,
+says where such a case begins instead of showing its form.
 Public starts (the parents' complaint form) are served by portal/public.py, with
 their own pages and receipt, and create the case through the same
 ``engine.start_case``.
