@@ -171,7 +171,7 @@ def _register_plugin_blueprints(app, pm):
         types = [
             ct
             for name, ct in registry.case_types.items()
-            if registry.case_type_owner[name] == slug and ct.start is not None
+            if registry.case_type_owner[name] == slug and ct.starts
         ]
         if types and slug not in by_slug:
             by_slug[slug] = Blueprint(slug, f"{slug}_starts")

@@ -128,6 +128,11 @@ class Start:
     # ``guard``, ``values`` and ``after``; a pupil field is filled in with its pupil) and
     # the new case is linked to it (portal/cases/links.py).
     follows: tuple = ()
+    # Only as a next step from the page of a case of ``follows``: opened on its own, the start
+    # page shows ``elsewhere`` (where such a case begins) and links to the start pages of those
+    # types instead of the form, and ``start_case`` refuses to start one without an origin.
+    follow_up_only: bool = False
+    elsewhere: str = ""
     # A Dutch reason to refuse the start (422, the form kept), {field name: message} to mark
     # fields, or None.
     guard: Callable | None = None
@@ -231,6 +236,10 @@ class CaseType:
     detail: Any = None
     # How a case of this type begins (``Start``); None: the plugin starts cases itself.
     start: Start | None = None
+    # More ways in for staff beside ``start``, each a ``Start`` at a ``path`` of its own (never
+    # ``public``): a complaint the school records itself from an incident's page, while
+    # parents use the public form of ``start``.
+    more_starts: tuple[Start, ...] = ()
     # An AVG inzage export (art. 15) for a pupil leaves this type's cases out unless a holder
     # of ``portal.inzage_include`` (the directie) includes one deliberately: for files where
     # inzage could harm the child (the meldcode), which art. 23 lets the school refuse.
@@ -255,6 +264,11 @@ class CaseType:
             t if t.permission else replace(t, permission=self.handle_permission) for t in self.transitions
         )
         object.__setattr__(self, "transitions", steps)
+
+    @property
+    def starts(self):
+        """``start`` (when there is one) and ``more_starts``."""
+        return ((self.start,) if self.start is not None else ()) + tuple(self.more_starts)
 
     def state(self, name):
         for s in self.states:

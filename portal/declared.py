@@ -139,13 +139,14 @@ class Plugin:
 
         items = list(self.nav)
         for ct in self.case_types:
-            start = ct.start
-            if start is not None and not start.public and start.nav_order is not None:
+            for start in ct.starts:
+                if start.public or start.nav_order is None:
+                    continue
                 items.append(
                     NavItem(
-                        f"{ct.name}.start",
+                        f"{ct.name}.start" if start is ct.start else f"{ct.name}.start.{start.path}",
                         start.nav_label or start.label,
-                        endpoint(ct),
+                        endpoint(ct, start),
                         start.permission,
                         order=start.nav_order,
                     )

@@ -3,7 +3,8 @@ its page.
 
 Three things need the user, all on the open cases assigned to them (which they always see,
 whatever their roles: the list's visibility rule): a case newly assigned to them by
-someone else, a deadline that falls due today or is past, and a message a parent added.
+someone else, a deadline that falls due today or is past (one in hours, such as a breach's
+72 hours: from ``HOURS_AHEAD`` before its moment, weekend or not), and a message a parent added.
 "New" means: after the user last opened the page (``NotificationSeen``; before the first
 visit, the last 30 days); a deadline counts until it is met.
 
@@ -23,6 +24,11 @@ from flask_login import current_user
 
 from .access import requires
 from .audit import audit_view
+from .cases.deadlines import HOURS_AHEAD
+from .cases.deadlines import due_by
+from .cases.deadlines import is_late
+from .cases.deadlines import when_text
+from .dates import local
 from .dates import nl_date
 from .dates import nl_datetime
 from .dates import today
@@ -54,7 +60,8 @@ SINCE = (
 )
 LATE = (
     '(SELECT COUNT(*) FROM (SELECT 1 FROM "portal_case" AS c JOIN "portal_case_deadline" AS d '
-    'ON d."case_id" = c."id" WHERE {mine} AND d."met_at" IS NULL AND d."due_date" <= ? LIMIT ?) AS l)'
+    'ON d."case_id" = c."id" WHERE {mine} AND d."met_at" IS NULL AND d."due_date" <= ? '
+    'AND (d."due_date" <= ? OR d."due_at" <= ?) LIMIT ?) AS l)'
 )
 COUNT_SQL = (
     "SELECT {since} + {late} + {since} "
@@ -64,13 +71,17 @@ COUNT_SQL = (
 COUNT_SQL = COUNT_SQL.replace("{since}", SINCE).replace("{late}", LATE).replace("{mine}", MINE)
 
 
-def count_for(user_id, school_id, day=None):
-    """How many things wait for the user at the school (at most MAX_SHOWN + 1): one statement."""
-    due = CaseDeadline.due_date.db_value(day or today())
+def count_for(user_id, school_id, day=None, now=None):
+    """How many things wait for the user at the school (at most MAX_SHOWN + 1): one statement.
+    A deadline counts on its day, one in hours from ``HOURS_AHEAD`` before its moment."""
+    day, now = day or today(), now or utcnow()
+    horizon = now + HOURS_AHEAD
+    last_day = CaseDeadline.due_date.db_value(max(day, local(horizon).date()))
+    due = CaseDeadline.due_date.db_value(day)
     first_look = NotificationSeen.seen_at.db_value(utcnow() - FIRST_LOOK)
     params = (
         *("assign", user_id, user_id, school_id),
-        *(user_id, school_id, due, MAX_SHOWN + 1),
+        *(user_id, school_id, last_day, due, CaseDeadline.due_at.db_value(horizon), MAX_SHOWN + 1),
         *("submitter", user_id, user_id, school_id),
         *(user_id, school_id, first_look),
     )
@@ -116,10 +127,10 @@ def _mine(user_id, school_id):
     return (Case.assignee == user_id) & (Case.school == school_id) & Case.closed_at.is_null()
 
 
-def items(user_id, school_id, day=None):
-    """What the page lists: (new assignments, deadlines today and past, new messages, all
-    open assigned cases)."""
-    day = day or today()
+def items(user_id, school_id, day=None, now=None):
+    """What the page lists: (new assignments, deadlines today and past (in hours: within
+    ``HOURS_AHEAD`` and past), new messages, all open assigned cases)."""
+    day, now = day or today(), now or utcnow()
     seen = _seen_at(user_id, school_id)
     mine = _mine(user_id, school_id)
     assigned = list(
@@ -139,7 +150,7 @@ def items(user_id, school_id, day=None):
     deadlines = list(
         CaseDeadline.select(CaseDeadline, Case)
         .join(Case)
-        .where(mine & CaseDeadline.met_at.is_null() & (CaseDeadline.due_date <= day))
+        .where(mine & CaseDeadline.met_at.is_null() & due_by(day, now, HOURS_AHEAD))
         .order_by(CaseDeadline.due_date, Case.reference)
     )
     messages = list(
@@ -156,8 +167,8 @@ def items(user_id, school_id, day=None):
 @requires("portal.cases")
 def index():
     school = g.school
-    day = today()
-    assigned, deadlines, messages, open_cases = items(current_user.id, school.id, day)
+    day, now = today(), utcnow()
+    assigned, deadlines, messages, open_cases = items(current_user.id, school.id, day, now)
     reg = get_registry()
 
     def type_title(case):
@@ -175,6 +186,8 @@ def index():
         messages=messages,
         open_cases=open_cases,
         today=day,
+        when=lambda d: when_text(d, day, now),
+        late=lambda d: is_late(d, day, now),
         type_title=type_title,
         nl_date=nl_date,
         nl_datetime=nl_datetime,

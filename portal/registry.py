@@ -89,6 +89,17 @@ class Registry:
         self._need_permission(ct.view_permission, f"case type {ct.name}")
         if ct.handle_permission:
             self._need_permission(ct.handle_permission, f"case type {ct.name}")
+        paths = [s.path for s in ct.starts]
+        if len(paths) != len(set(paths)):
+            raise PluginError(f"case type {ct.name}: two starts at the same path")
+        for s in ct.starts:
+            if s.permission:
+                self._need_permission(s.permission, f"case type {ct.name}: start {s.path!r}")
+            if s.follow_up_only and not s.follows:
+                raise PluginError(f"case type {ct.name}: start {s.path!r} follows nothing (follow_up_only)")
+        for s in ct.more_starts:
+            if s.public or not s.permission:
+                raise PluginError(f"case type {ct.name}: start {s.path!r} of more_starts needs a permission")
         for d in ct.deadlines:
             if d.start != "created" and d.start not in names:
                 raise PluginError(f"deadline {d.name}: unknown start transition {d.start!r}")

@@ -4,10 +4,15 @@ remind``, once a day from cron (docs/operations.md).
 Which deadlines: the open deadlines of open cases due after today, up to and including the
 next school day of the school's calendar (weekends, public holidays and the school's
 vacations skipped). On a Friday that is Saturday to Monday; before the Christmas holidays,
-everything up to the first day back. Who: the case's assignee; for a case nobody handles
-yet, everyone who may handle it and see it (the type's handle permission, the
-confidential roles of a confidential case, never an excluded person). What: the reference,
-the step and the date with a link, never what the case is about (as every staff mail).
+everything up to the first day back. A deadline in hours (a breach's 72 hours) by its moment:
+one still ahead and due before the end of that window or within ``HOURS_AHEAD``, today
+included, so that 72 hours registered at the weekend and ending on Monday afternoon are
+reminded by Monday morning's run; the mail names the time and the hours left.
+
+Who: the case's assignee; for a case nobody handles yet, everyone who may handle it and see
+it (the type's handle permission, the confidential roles of a confidential case, never an
+excluded person). What: the reference, the step and the date with a link, never what the
+case is about (as every staff mail).
 
 Once per deadline and date: the reminder is recorded (``DeadlineReminder``, unique per
 deadline and due date) by the same statement that picks the deadlines, in the transaction
@@ -24,7 +29,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import mail
+from .cases.deadlines import HOURS_AHEAD
+from .cases.deadlines import hours_left
+from .dates import local
 from .dates import nl_date
+from .dates import to_utc
 from .dates import today
 from .db import atomic
 from .db import constant_sql
@@ -42,7 +51,9 @@ RECORD_SQL = (
     'SELECT d."id", d."due_date", ? FROM "portal_case_deadline" AS d '
     'JOIN "portal_case" AS c ON c."id" = d."case_id" '
     'WHERE c."school_id" = ? AND c."closed_at" IS NULL AND d."met_at" IS NULL '
-    'AND d."due_date" > ? AND d."due_date" <= ? '
+    'AND d."due_date" >= ? AND d."due_date" <= ? '
+    'AND ((d."due_at" IS NULL AND d."due_date" > ? AND d."due_date" <= ?) '
+    'OR (d."due_at" > ? AND d."due_at" <= ?)) '
     'ON CONFLICT ("deadline_id", "due_date") DO NOTHING RETURNING "deadline_id"'
 )
 
@@ -51,6 +62,16 @@ def window(calendar, day):
     """(first, last) due dates to remind of on ``day``: after it, up to the next school day."""
     first = day + datetime.timedelta(days=1)
     return first, calendar.next_school_day(first)
+
+
+def hours_window(last, now):
+    """(after, until): the moments of deadlines in hours to remind of at ``now`` (naive UTC):
+    still ahead, and before the end of the window's ``last`` day or within ``HOURS_AHEAD``,
+    whichever is later. Its day may be today: 72 hours that end on Monday at 16:30 are
+    reminded by Monday morning's run when no run before it saw them (a breach registered at
+    the weekend)."""
+    end_of_last = to_utc(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time()))
+    return now, max(end_of_last, now + HOURS_AHEAD)
 
 
 def recipients(case):
@@ -71,15 +92,24 @@ def recipients(case):
     return [p for p in handlers if p.id not in shut_out and can_view(case, PortalUser(p, None))]
 
 
-def _mail(person, school, due_rows):
+def _due(d, now):
+    """When a deadline falls due, for the mail: its day, or (in hours) its moment and the hours
+    left."""
+    if d.due_at is None:
+        return nl_date(d.due_date, weekday=True)
+    return f"{nl_date(d.due_at, weekday=True)} om {local(d.due_at):%H:%M} ({hours_left(d.due_at, now)})"
+
+
+def _mail(person, school, due_rows, now):
     from .urls import external_url
 
     dates = sorted({d.due_date for d, _case in due_rows})
     when = " en ".join(nl_date(day, weekday=True) for day in dates)
+    rows = sorted(due_rows, key=lambda r: (r[0].due_date, r[0].due_at or now, r[1].reference))
     lines = [
-        f"- {case.reference}: {d.label}, uiterlijk {nl_date(d.due_date, weekday=True)}\n"
+        f"- {case.reference}: {d.label}, uiterlijk {_due(d, now)}\n"
         f"  {external_url('cases.detail', school=school.slug, reference=case.reference)}"
-        for d, case in sorted(due_rows, key=lambda r: (r[0].due_date, r[1].reference))
+        for d, case in rows
     ]
     body = (
         f"Bij {school.name} loopt voor de eerstvolgende schooldag een termijn af in een zaak die u "
@@ -90,14 +120,19 @@ def _mail(person, school, due_rows):
     mail.queue(person.email, subject, body, school=school)
 
 
-def remind_school(school, day):
-    """Queue the reminders of one school for ``day``; returns (deadlines, mails)."""
+def remind_school(school, day, now=None):
+    """Queue the reminders of one school for ``day`` at the moment ``now`` (naive UTC; default
+    now); returns (deadlines, mails)."""
+    now = now or utcnow()
     _first, last = window(SchoolCalendar.for_school(school), day)
+    after, until = hours_window(last, now)
+    due_date, due_at = CaseDeadline.due_date.db_value, CaseDeadline.due_at.db_value
     params = (
         Case.updated_at.db_value(utcnow()),
         school.id,
-        CaseDeadline.due_date.db_value(day),
-        CaseDeadline.due_date.db_value(last),
+        *(due_date(day), due_date(max(last, local(until).date()))),
+        *(due_date(day), due_date(last)),
+        *(due_at(after), due_at(until)),
     )
     with atomic():
         ids = [row[0] for row in database.execute_sql(constant_sql(RECORD_SQL), params)]
@@ -111,17 +146,21 @@ def remind_school(school, day):
                 if person.email:
                     by_person.setdefault(person.id, (person, []))[1].append((deadline, case))
         for person, rows in by_person.values():
-            _mail(person, school, rows)
+            _mail(person, school, rows, now)
     return len(ids), len(by_person)
 
 
-def remind(day=None, echo=print):
-    """Reminders of every school for ``day`` (default today); returns (deadlines, mails)."""
+def remind(day=None, echo=print, now=None):
+    """Reminders of every school for ``day`` (default today) at the moment ``now`` (naive UTC;
+    default: now, or this time of day on ``day``); returns (deadlines, mails)."""
     from urllib.parse import urlsplit
 
     from .urls import base_url
 
     day = day or today()
+    if now is None:
+        clock = local(utcnow())
+        now = to_utc(datetime.datetime.combine(day, clock.time()))
     own = urlsplit(base_url())
     total = [0, 0]
     # An archived school opens to nobody: its links would lead nowhere, so it is not reminded.
@@ -129,7 +168,7 @@ def remind(day=None, echo=print):
         # The access rules keep their answers per request: one made-up request per school,
         # for the portal's own host (with PORTAL_URL set, Flask refuses any other).
         with current_app.test_request_context(f"/{school.slug}/", base_url=f"{own.scheme}://{own.netloc}"):
-            deadlines, mails = remind_school(school, day)
+            deadlines, mails = remind_school(school, day, now)
         total[0] += deadlines
         total[1] += mails
     echo(f"{total[0]} termijnen herinnerd in {total[1]} e-mails")

@@ -233,16 +233,17 @@ def school(slug=SCHOOL):
     return School.get(School.slug == slug)
 
 
-def make_case(type_name, data=None, by="directie", **values):
+def make_case(type_name, data=None, by="directie", origin=None, **values):
     """Start a case of ``type_name`` through its start form filled with ``data`` (inside
-    ``db_session``); the form must be valid. ``values`` go straight onto the detail row."""
+    ``db_session``); the form must be valid. ``values`` go straight onto the detail row;
+    ``origin``: the case it follows (required for a ``follow_up_only`` start)."""
     from .cases import engine
 
     ct = engine.case_type(type_name)
     form = ct.start.form(MultiDict(data or {}))
     assert form.validate(), f"start form of {type_name}: {form.errors}"
     who = actor(by) if by else None
-    return engine.start_case(school(), type_name, form, who, values=values or None)
+    return engine.start_case(school(), type_name, form, who, values=values or None, origin=origin)
 
 
 # ------------------------------------------------------------ access walk ----

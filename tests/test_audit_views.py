@@ -53,23 +53,33 @@ def test_view_rows_wait_for_the_batch_and_changes_do_not(app, client, monkeypatc
 
 def test_a_start_filled_in_from_a_case_and_a_starters_receipt_write_a_row(app):
     """The expulsion form filled in with a pupil's name from an incident, and the receipt a
-    teacher gets for an incident they reported (without seeing the case): both are views of
+    teacher gets for a case they reported (without seeing the case): both are views of
     a child's record."""
+    from portal.admin import set_plugin_enabled
+    from portal.testing import get_csrf
+    from portal.testing import school
+
     from .test_schorsing import report_incident
 
+    with db_ctx(app):
+        set_plugin_enabled(school(), "voorbeeld", True)
     teacher = app.test_client()
     login(teacher, "leerkracht")
-    ref = report_incident(teacher)
-    assert teacher.get(f"/klaverweide/zaken/gemeld/{ref}").status_code == 200
+    start = "/klaverweide/voorbeeld/melden"
+    r = teacher.post(start, data={"csrf_token": get_csrf(teacher, start), "place": "plein", "what": "Gat."})
+    reported = r.headers["Location"].rsplit("/", 1)[1]
+    assert teacher.get(f"/klaverweide/zaken/gemeld/{reported}").status_code == 200
     rows = actions(app)
     assert ("case.receipt", "") in rows
 
     director = app.test_client()
     login(director, "directie")
+    ref = report_incident(director)
+    rows = actions(app)
     page = director.get(f"/klaverweide/schorsing/verwijdering/nieuw?incident={ref}")
     # Filled in from the incident: its reference and its pupil (chosen from the register).
     assert f'value="{ref}"' in page.get_data(as_text=True)
     assert ("case.start.prefill", f"schorsing.verwijdering incident={ref}") in actions(app)[len(rows) :]
     with db_ctx(app):
         receipt = AuditLog.get(AuditLog.action == "case.receipt")
-        assert receipt.case_ref == ref and receipt.user_email == "leerkracht@klaverweide.demo"
+        assert receipt.case_ref == reported and receipt.user_email == "leerkracht@klaverweide.demo"

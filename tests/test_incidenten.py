@@ -594,7 +594,8 @@ def test_an_access_ban_goes_from_intention_to_decision_with_both_letters(app):
 
 
 def test_follow_ups_start_from_an_incident_and_the_link_shows_on_both_sides(app):
-    """Schorsing, meldcode and trauma follow an incident (their ``Start.follows``)."""
+    """Schorsing, meldcode, trauma and a complaint of the school follow an incident (their
+    ``Start.follows``)."""
     with db_session(app):
         pupil = Pupil.get(Pupil.las_number == PUPIL_NUMBER)
     ok(post(as_role(app, "leerkracht"), START, incident(pupil=str(pupil.id)), page=START))
@@ -608,6 +609,7 @@ def test_follow_ups_start_from_an_incident_and_the_link_shows_on_both_sides(app)
         "trauma/melden",
         "incidenten/ingrijpen",
         "incidenten/toegangsverbod",
+        "klachten/vastleggen",
     ):
         assert f"/klaverweide/{path}?vanuit={ref}" in page, path
     # The suspension's start, opened from the incident, knows its pupil.

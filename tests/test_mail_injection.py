@@ -171,7 +171,7 @@ def test_every_form_refuses_header_injection_and_mail_names_only_portal_url(app)
     # staff's start pages, a note on a case, the admin's user and school pages.
     for expected in (
         "/klaverweide/klachten/indienen",
-        "/klaverweide/schorsing/melden",
+        "/klaverweide/klachten/vastleggen",
         f"/klaverweide/zaken/{case.reference}/notitie",
         "/klaverweide/beheer/gebruiker/nieuw",
         "/klaverweide/beheer/school",

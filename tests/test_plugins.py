@@ -12,6 +12,7 @@ from portal import create_app
 from portal import hookimpl
 from portal.declarations import CaseType
 from portal.declarations import Permission
+from portal.declarations import Start
 from portal.declarations import State
 from portal.declarations import Transition
 from portal.models import School
@@ -177,6 +178,18 @@ def _case_type(**over):
             },
             "duplicate transition",
         ),
+        # More starts: each at its own path, for staff with a permission; a follow-up only
+        # start must follow something.
+        (
+            {
+                "start": Start(None, "A", "een.p", path="x"),
+                "more_starts": (Start(None, "B", "een.p", path="x"),),
+            },
+            "same path",
+        ),
+        ({"more_starts": (Start(None, "B", None, path="y", public=True),)}, "needs a permission"),
+        ({"more_starts": (Start(None, "B", "een.onbekend", path="y"),)}, "unknown permission"),
+        ({"start": Start(None, "A", "een.p", follow_up_only=True)}, "follows nothing"),
     ],
 )
 def test_case_type_validation(tmp_path, monkeypatch, over, message):

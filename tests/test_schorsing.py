@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from plugins.schorsing import period
 from plugins.schorsing import reports
+from plugins.schorsing.forms import SuspensionStartForm
 from plugins.schorsing.models import Expulsion
 from plugins.schorsing.models import Hearing
 from plugins.schorsing.models import Incident
@@ -22,10 +23,12 @@ from portal.models import AuditLog
 from portal.models import Case
 from portal.models import CaseDocument
 from portal.models import CaseEvent
+from portal.models import CaseLink
 from portal.models import Outbox
 from portal.models import Pupil
 from portal.models import School
 from portal.testing import access_problems
+from portal.testing import db_session
 
 from .conftest import login
 from .conftest import post
@@ -33,11 +36,21 @@ from .conftest import post
 BASE = "/klaverweide"
 # Mila Kramer, groep 5b, a demo pupil of the register (LAS number 100115).
 MILA = "100115"
-INCIDENT = {
-    "pupil_group": "5b",
+# The incident as the register has it (plugin incidenten; by role, without names) ...
+REGISTERED = {
     "occurred_on": "2026-03-09",
     "occurred_time": "11:40",
-    "place": "Gang bij de gymzaal",
+    "place": "gym",
+    "category": "fysiek_geweld",
+    "what": "Een leerling gooide een stoel naar een klasgenoot bij de gymzaal.",
+    "involved_roles": ["leerling"],
+    "injury": "geen",
+    "measure": "Apart gezet.",
+    "parents_informed": "nee",
+}
+# ... and what the suspension's start form asks, from that incident's page.
+INCIDENT = {
+    "pupil_group": "5b",
     "category": "storend_agressief_leerling",
     "description": "Mila gooide een stoel naar een klasgenoot.",
     "involved": "Klasgenoot uit groep 5b.",
@@ -67,7 +80,7 @@ def pupil_id(las=MILA):
 
 
 def incident_form(**changes):
-    """The incident form as posted: Mila chosen in the picker."""
+    """The suspension's start form as posted: Mila chosen in the picker."""
     return {**INCIDENT, "pupil_name": pupil_id(), **changes}
 
 
@@ -78,8 +91,26 @@ def as_role(app, role):
     return client
 
 
+def register_incident(client, **changes):
+    """An incident in the register (plugin incidenten), registered by ``client``: its reference."""
+    start = f"{BASE}/incidenten/melden"
+    r = post(client, start, {**REGISTERED, **changes}, page=start)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    database.connect(reuse_if_open=True)
+    return (
+        Case.select().where(Case.case_type == "incidenten.incident").order_by(Case.id.desc()).get().reference
+    )
+
+
+def start_url(incident_ref):
+    """The suspension's start page, opened from the incident's page."""
+    return f"{BASE}/schorsing/melden?vanuit={incident_ref}"
+
+
 def report_incident(client, **changes):
-    r = post(client, f"{BASE}/schorsing/melden", incident_form(**changes), page=f"{BASE}/schorsing/melden")
+    """A registered incident and the suspension case the directie (``client``) starts from it."""
+    url = start_url(register_incident(client))
+    r = post(client, url, incident_form(**changes), page=url)
     assert r.status_code == 302, r.get_data(as_text=True)
     return re.search(r"(SCH-\d{4}-\d{4})", r.headers["Location"]).group(1)
 
@@ -160,9 +191,17 @@ def tick(client, ref, item_name, done_on="2026-03-11"):
 # ----------------------------------------------------------------- incident ----
 
 
-def test_staff_member_reports_incident_and_directie_is_told_without_details(app, client):
-    login(client, "leerkracht")
-    page = client.get(f"{BASE}/schorsing/melden").get_data(as_text=True)
+def test_a_suspension_starts_from_a_registered_incident_and_the_directie_is_told_without_details(app, client):
+    # A teacher registers the incident (plugin incidenten); only the directie starts a
+    # suspension from it, and the teacher's page of the incident does not offer it.
+    teacher = as_role(app, "leerkracht")
+    incident_ref = register_incident(teacher)
+    assert "schorsing/melden" not in teacher.get(f"{BASE}/zaken/{incident_ref}").get_data(as_text=True)
+    assert teacher.get(start_url(incident_ref)).status_code in (403, 404)
+    login(client, "directie")
+    page = client.get(f"{BASE}/zaken/{incident_ref}").get_data(as_text=True)
+    assert f'href="{start_url(incident_ref)}"' in page and "Ernstig incident: schorsing overwegen" in page
+    page = client.get(start_url(incident_ref)).get_data(as_text=True)
     for label in (
         "Voortdurend storend en/of agressief gedrag van de leerling",
         "Bedreigend of agressief gedrag van ouders/verzorgers",
@@ -171,58 +210,77 @@ def test_staff_member_reports_incident_and_directie_is_told_without_details(app,
         "Anders",
     ):
         assert label in page
-    r = post(
-        client,
-        f"{BASE}/schorsing/melden",
-        incident_form(category="anders", occurred_time="", pupil_name=""),
-        page=f"{BASE}/schorsing/melden",
-    )
+    # Filled in from the incident: the plan's category, what happened and what was done;
+    # when and where are the incident's facts, not asked again.
+    assert re.search(r'<input checked id="category-0"[^>]*value="storend_agressief_leerling"', page)
+    assert "Een leerling gooide een stoel naar een klasgenoot bij de gymzaal." in page
+    assert "maandag 9 maart 2026, 11:40" in page and "Gymzaal" in page
+    assert 'name="occurred_on"' not in page and 'name="place"' not in page
+    url = start_url(incident_ref)
+    r = post(client, url, incident_form(category="anders", pupil_name="", immediate_action=""), page=url)
     html = r.get_data(as_text=True)
     assert r.status_code == 422
     assert "Zoek en kies de leerling." in html
     assert "Beschrijf het soort incident bij ‘Anders, namelijk’." in html
-    assert "Vul een tijd in" in html
-    assert "Gang bij de gymzaal" in html  # what was typed is kept
+    assert "Beschrijf wat er direct is gedaan." in html
+    assert "Mila gooide een stoel" in html  # what was typed is kept
     assert 'class="error-summary"' in html and 'href="#pupil_name"' in html
-    assert "<legend>Wanneer en waar</legend>" in html  # the page keeps its fieldsets
+    assert "<legend>De leerling</legend>" in html  # the page keeps its fieldset
     _db(app)
     assert Case.select().where(Case.case_type == "schorsing.schorsing").count() == 2  # the demo's
 
-    ref = report_incident(client)
-    receipt = client.get(f"{BASE}/zaken/gemeld/{ref}")
-    assert receipt.status_code == 200
-    assert f"Het incident is vastgelegd als {ref}." in receipt.get_data(as_text=True)
-    # The teacher does not see the case itself; nor another teacher's receipt.
-    assert client.get(f"{BASE}/zaken/{ref}").status_code == 404
-    assert as_role(app, "ib").get(f"{BASE}/zaken/gemeld/{ref}").status_code == 404
+    r = post(client, url, incident_form(), page=url)
+    assert r.status_code == 302, r.get_data(as_text=True)
+    ref = re.search(r"(SCH-\d{4}-\d{4})", r.headers["Location"]).group(1)
     _db(app)
     case = Case.get(Case.reference == ref)
     assert case.confidential and case.title == "Ernstig incident groep 5b: Mila Kramer"
     assert AuditLog.select().where((AuditLog.action == "case.create") & (AuditLog.case_ref == ref)).exists()
     incident = Incident.get(Incident.case == case.id)
-    assert incident.occurred_time == "11:40" and incident.category_label.startswith("Voortdurend")
+    # When and where come from the register; the teacher who registered it is the reporter.
+    assert (incident.occurred_on, incident.occurred_time) == (datetime.date(2026, 3, 9), "11:40")
+    assert incident.place == "Gymzaal" and incident.category_label.startswith("Voortdurend")
     assert incident.reported_by.email == "leerkracht@klaverweide.demo"
     assert incident.category_other == ""  # only kept for "anders"
-    mails = list(Outbox.select().where(Outbox.to == "directie@klaverweide.demo"))
-    assert mails and all("Mila" not in m.body + m.subject for m in mails)
-
-    client = as_role(app, "directie")
+    # The other holders of schorsing.decide hear of it, the reference only.
+    mails = list(Outbox.select().where(Outbox.subject.contains(ref)))
+    assert all("Mila" not in m.body + m.subject for m in mails)
+    # The link shows on both sides, and the teacher does not see the suspension.
     html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
-    assert "Mila Kramer" in html and "Gang bij de gymzaal" in html
+    assert "Mila Kramer" in html and "Gymzaal" in html and incident_ref in html
+    assert ref in client.get(f"{BASE}/zaken/{incident_ref}").get_data(as_text=True)
+    assert teacher.get(f"{BASE}/zaken/{ref}").status_code == 404
+    assert ref not in teacher.get(f"{BASE}/zaken/{incident_ref}").get_data(as_text=True)
 
 
-def test_future_date_and_nul_refused(client):
+def test_on_its_own_the_start_page_sends_to_the_incident_register(app, client):
+    """The old address of "Ernstig incident melden" (a bookmark) starts nothing: it says where
+    a suspension begins and links to the incident registration."""
     login(client, "directie")
-    r = post(
-        client,
-        f"{BASE}/schorsing/melden",
-        incident_form(occurred_on="2999-01-01"),
-        page=f"{BASE}/schorsing/melden",
-    )
-    assert r.status_code == 422 and "Deze datum ligt in de toekomst." in r.get_data(as_text=True)
-    r = post(
-        client, f"{BASE}/schorsing/melden", incident_form(place="a\x01b"), page=f"{BASE}/schorsing/melden"
-    )
+    r = client.get(f"{BASE}/schorsing/melden")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'name="description"' not in html
+    assert "Een schorsing begint bij een geregistreerd incident." in html
+    assert 'href="/klaverweide/incidenten/melden">Incident melden</a>' in html
+    _db(app)
+    before = Case.select().count()
+    r = post(client, f"{BASE}/schorsing/melden", incident_form(), page=f"{BASE}/schorsing/melden")
+    assert r.status_code == 200 and Case.select().count() == before
+    # Nor from a case it does not follow: the 404 of a case that does not exist.
+    assert client.get(f"{BASE}/schorsing/melden?vanuit=SCH-2026-0001").status_code == 404
+    # And the engine refuses it without an origin (an import, a script).
+    with db_session(app):
+        here = School.get(School.slug == "klaverweide")
+        form = api.posted(SuspensionStartForm, incident_form(), school=here)
+        with pytest.raises(ValueError):
+            api.start_case(here, "schorsing.schorsing", form, None)
+
+
+def test_nul_refused(client):
+    login(client, "directie")
+    incident_ref = register_incident(client)
+    url = start_url(incident_ref)
+    r = post(client, url, incident_form(description="a\x01b"), page=url)
     assert r.status_code == 422 and "ongeldige tekens" in r.get_data(as_text=True)
 
 
@@ -374,6 +432,43 @@ def test_one_day_suspension_closes_without_inspectie(app, client):
     tick(client, ref, "schorsing.brief_ouders")
     tick(client, ref, "schorsing.leerplicht")
     assert step(client, ref, "schorsing.afsluiten", {}).status_code == 302
+
+
+def test_a_suspension_case_of_before_without_an_incident_of_the_register_still_runs(app, client):
+    """A database from before the register: a suspension case that was its own incident report
+    (its place typed, no link) opens, and goes through consultation and decision as before."""
+    from portal.cases import engine
+    from portal.pupils import link as link_pupil
+
+    with db_session(app):
+        here = School.get(School.slug == "klaverweide")
+        director = api.User.get(api.User.email == "directie@klaverweide.demo")
+        case = engine.create_case(
+            here, "schorsing.schorsing", "Ernstig incident groep 5b: Mila Kramer", director
+        )
+        Case.update(confidential=True).where(Case.id == case.id).execute()
+        Incident.create(
+            case=case.id,
+            pupil_name="Mila Kramer",
+            pupil_group="5b",
+            occurred_on=datetime.date(2026, 3, 9),
+            occurred_time="11:40",
+            place="Gang bij de gymzaal",
+            category="wapens",
+            description="Mila had een mes bij zich.",
+            immediate_action="Mes ingenomen.",
+            reported_by=director.id,
+        )
+        link_pupil(case, Pupil.get(Pupil.las_number == MILA), director, "veroorzaker")
+        ref = case.reference
+    login(client, "directie")
+    html = client.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    assert "Gang bij de gymzaal" in html and "Het meenemen van wapens" in html
+    consult(client, ref)
+    _, second = decide(client, ref)
+    assert second.status_code == 302, second.get_data(as_text=True)
+    _db(app)
+    assert Case.get(Case.reference == ref).state == "geschorst"
 
 
 def test_teacher_and_bestuur_cannot_decide(app, client):
@@ -661,11 +756,18 @@ def test_dashboard_panels_and_demo_data(app, client):
     assert "Schorsen en verwijderen" in html
     assert re.search(r"Open incidenten</a> <strong>2</strong>", html)  # the demo incidents
     assert "Verwijderingstraject starten" in html
+    # The demo's suspensions each follow an incident of the register.
+    _db(app)
+    for case in Case.select().where(Case.case_type == "schorsing.schorsing"):
+        origin = Case.get_by_id(CaseLink.get(CaseLink.follow_up == case.id).case_id)
+        assert origin.case_type == "incidenten.incident"
+    # The incident register is the one place to report an incident: no menu item of its own.
+    for role in ("directie", "leerkracht"):
+        html = as_role(app, role).get(f"{BASE}/").get_data(as_text=True)
+        menu = html.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
+        assert "schorsing/melden" not in menu and "Ernstig incident melden" not in html, role
+        assert 'href="/klaverweide/incidenten/melden"' in menu, role
     client = as_role(app, "leerkracht")
     html = client.get(f"{BASE}/").get_data(as_text=True)
     assert "Schorsen en verwijderen" not in html
-    assert "Ernstig incident melden" in html
-    # The menu names it apart from the incident register's "Incident melden".
-    menu = html.split('aria-label="Hoofdmenu"')[1].split("</nav>")[0]
-    assert re.search(r'href="/klaverweide/schorsing/melden"[^>]*>Ernstig incident en schorsing<', menu), menu
     assert client.get(f"{BASE}/schorsing/verwijdering/nieuw").status_code == 403

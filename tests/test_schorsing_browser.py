@@ -1,7 +1,7 @@
 """The whole suspension route in headless Chromium, as the directie of the demo school:
-report an incident, consult the board, hear pupil and parents, decide on three
-school days (two-step confirmation, no JavaScript), make both letters, evaluate,
-tick the checklist and close."""
+register an incident, start the suspension case from its page, consult the board, hear
+pupil and parents, decide on three school days (two-step confirmation, no JavaScript), make
+both letters, evaluate, tick the checklist and close."""
 
 import re
 
@@ -22,9 +22,29 @@ def open_step(page, label):
 
 def test_directie_takes_incident_through_suspension_to_closure(page, live_server):
     browser_login(page, live_server, "directie")
-    page.get_by_role("link", name="Ernstig incident en schorsing", exact=True).click()
-    # Sent empty: the errors at the top, each a link to its field, and the focus moves there.
-    page.get_by_role("button", name="Incident melden").click()
+    # The incident goes into the register first (the one place to report one) ...
+    page.get_by_role("link", name="Incident melden", exact=True).click()
+    page.get_by_label("Wanneer gebeurde het?").fill("2026-03-09")
+    page.get_by_label("Schoolplein").check()
+    page.get_by_label("Wapenbezit").check()
+    page.get_by_label("Wat is er gebeurd?").fill("Een leerling had een mes bij zich op het plein.")
+    page.get_by_role("group", name=re.compile("Wie waren erbij betrokken")).get_by_label("Leerling").check()
+    page.get_by_role("group", name=re.compile("Zijn de ouders geïnformeerd")).get_by_label("Nog niet").check()
+    page.get_by_label("Welke maatregel is genomen?").fill("Mes ingenomen, ouders gebeld.")
+    page.get_by_role("button", name="Incident registreren").click()
+    reference = re.search(r"Het incident is geregistreerd als (INC-\d{4}-\d{4})", page.content()).group(1)
+    # ... and the directie starts the suspension from the incident's page.
+    page.goto(f"{live_server}/klaverweide/zaken/{reference}")
+    page.get_by_role("link", name="Ernstig incident: schorsing overwegen").click()
+    # Filled in from the incident: the plan's category and what happened.
+    expect(page.get_by_label("Het meenemen van wapens")).to_be_checked()
+    expect(page.get_by_label("Wat is er gebeurd?")).to_have_value(
+        "Een leerling had een mes bij zich op het plein."
+    )
+    assert not axe_violations(page), describe(axe_violations(page))
+    # Sent without the pupil: the errors at the top, each a link to its field, and the focus
+    # moves there.
+    page.get_by_role("button", name="Schorsingszaak starten").click()
     page.wait_for_load_state()
     expect(page.get_by_role("alert")).to_be_focused()
     expect(page.get_by_role("link", name="Leerling: Zoek en kies de leerling.")).to_be_visible()
@@ -35,15 +55,11 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     picker.press("ArrowDown")
     picker.press("Enter")
     page.get_by_label(re.compile(r"^Groep\b")).fill("6b")
-    page.get_by_label("Datum van het incident").fill("2026-03-09")
-    page.get_by_label(re.compile(r"^Tijd\b")).fill("10:15")
-    page.get_by_label(re.compile(r"^Plaats\b")).fill("Schoolplein")
-    page.get_by_label("Het meenemen van wapens").check()
     page.get_by_label("Wat is er gebeurd?").fill("Noah had een mes bij zich op het plein.")
-    page.get_by_label("Wat is er direct gedaan?").fill("Mes ingenomen, ouders gebeld.")
-    page.get_by_role("button", name="Incident melden").click()
-    assert page.get_by_text(re.compile(r"Het incident is vastgelegd als SCH-")).is_visible()
+    page.get_by_role("button", name="Schorsingszaak starten").click()
+    assert page.get_by_text(re.compile(r"De schorsingszaak is gestart als SCH-")).is_visible()
     assert page.get_by_role("heading", name=re.compile("Noah Bakker")).is_visible()
+    assert page.get_by_role("link", name=reference).first.is_visible()  # linked to the incident
 
     # A step refused by its guard: the reason in the step's error summary, which has the focus.
     open_step(page, "Besluit schorsing")

@@ -75,6 +75,63 @@ class ComplaintForm(api.Form):
     # The core adds the honeypot, the one-time token and the attachments (portal/public.py).
 
 
+# ------------------------------------------------------------ the school ----
+
+BY_SCHOOL = "school"
+SOURCES = [
+    (BY_SCHOOL, "De school zelf dient de klacht in"),
+    ("mondeling", "Een ouder of iemand anders klaagt mondeling of telefonisch"),
+]
+
+
+class SchoolComplaintForm(api.Form):
+    """A complaint the contactpersoon or the directie records (staff only, Dutch): one the
+    school makes itself, or one a parent or someone else made orally. Opened from an
+    incident's page, what happened is filled in from the incident."""
+
+    complaint_source = api.RadioField(
+        "Wie dient de klacht in?",
+        choices=SOURCES,
+        validators=[api.InputRequired("Kies wie de klacht indient.")],
+    )
+    category = api.RadioField(
+        "Waar gaat de klacht over?",
+        choices=CATEGORIES,
+        validators=[api.InputRequired("Kies waar de klacht over gaat.")],
+    )
+    pupil_name = api.PupilField("Leerling (als de klacht over een leerling gaat)")
+    pupil_group = api.line("Groep", 40)
+    what_happened = api.text("Wat is er gebeurd?", TEXT_MAX, "Beschrijf wat er is gebeurd.")
+    happened_when = api.line("Wanneer gebeurde het?", 200)
+    staff_named = api.line(
+        "Gaat de klacht over een medewerker? Naam",
+        200,
+        description="Die medewerker wordt uitgesloten van deze klacht en ziet haar nergens.",
+    )
+    hoped_for = api.text("Wat moet er volgens de klager gebeuren?", TEXT_MAX)
+    contact_name = api.line(
+        "Naam van de klager",
+        200,
+        description="Bij een klacht van de school: leeg laten, dan staat de school als klager.",
+    )
+    contact_email = api.EmailField(
+        "E-mailadres van de klager",
+        validators=[
+            api.Optional(),
+            api.Email("Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl."),
+            api.Length(max=254),
+        ],
+    )
+    contact_phone = api.TelField(
+        "Telefoonnummer van de klager", validators=[api.Optional(), api.phone_characters]
+    )
+
+    def check(self):
+        if self.complaint_source.data != BY_SCHOOL and not api.clean(self.contact_name):
+            return {"contact_name": "Vul de naam in van wie mondeling klaagde."}
+        return None
+
+
 # ------------------------------------------------------------- the route ----
 # Every form is on the same case page: field names differ between forms, so that
 # the ids (and the labels pointing at them) are unique on that page.

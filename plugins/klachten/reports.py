@@ -40,6 +40,7 @@ def panels(user, school):
         ("Open", api.open_cases(user, school, TYPE_NAME), cases()),
         (f"Langer open dan {weeks} weken", count(is_open & (Case.created_at < long_ago)), None),
         ("Klachtformulier voor ouders", "", url_for(api.start_endpoint(TYPE), school=school.slug)),
+        ("Klacht van de school vastleggen", "", url_for(api.start_endpoint(TYPE, TYPE.more_starts[0]))),
     )
     return [api.Panel("klachten.overzicht", "Klachten", lines, "klachten.handle", order=20)]
 

@@ -49,6 +49,46 @@ def submitted(case, detail, school):
         sensitive.start_reporting_duty(case)
 
 
+def school_values(form, user, school):
+    """A complaint of the school itself names the school as the complainant (the letters
+    address it), with who recorded it."""
+    if form.complaint_source.data == forms.BY_SCHOOL and not api.clean(form.contact_name):
+        return {"contact_name": f"{school.name} (vastgelegd door {user.name})"[:200]}
+    return {}
+
+
+def recorded(case, detail, user, school):
+    """Inside the creating transaction of a complaint staff recorded: the staff member it
+    names is shut out before anyone is told, then the others who handle complaints hear of
+    it (never the one who recorded it) and, when it applies, the reporting duty starts."""
+    sensitive.exclude_named(case, detail)
+    subject = f"Nieuwe klacht vastgelegd ({case.reference})"
+    body = (
+        f"Bij {school.name} is een klacht vastgelegd: {case.reference}.\n"
+        "Log in op het Veiligheidsportaal om die te bekijken. Deze e-mail bevat bewust "
+        "geen details."
+    )
+    people = [p for p in api.users_with_permission(school, "klachten.notify") if p.id != user.id]
+    sent = sensitive.mail_people(case, people, subject, body)
+    extra = api.get_setting(school, "klachten.notify_email")
+    if extra and extra not in sent and extra != user.email:
+        api.queue_mail(extra, subject, body, case=case)
+    if detail.category == "seksueel" and detail.staff_named:
+        sensitive.start_reporting_duty(case, user)
+
+
+def from_incident(origin):
+    """Opened from an incident's page: what happened and when, as the register has it (the
+    pupil field the core fills in from the incident's pupils)."""
+    if origin is None or origin.case_type != "incidenten.incident":
+        return {}
+    incident = api.detail_of(origin)
+    when = api.nl_date(incident.occurred_on, weekday=True)
+    if getattr(incident, "occurred_time", None):
+        when += f", {incident.occurred_time.strftime('%H:%M')}"
+    return {"what_happened": incident.what, "happened_when": when[:200]}
+
+
 def notify_staff(case, subject, body):
     """Mail whoever should hear of a complaint: its assignee, or else the holders of
     klachten.notify (the contactpersoon) plus the school's extra address."""
@@ -365,5 +405,29 @@ TYPE = api.CaseType(
         hourly_limit_setting="klachten.per_uur",
         email_field="contact_email",
         added=notify_staff,
+    ),
+    # The school's own complaint, or one received orally, recorded by who handles complaints;
+    # offered on an incident's page too ("Een vervolg starten"), linked to the incident. The
+    # route is the same: the receipt deadline, the first contact, the referral.
+    more_starts=(
+        api.Start(
+            forms.SchoolComplaintForm,
+            "Klacht van de school vastleggen",
+            "klachten.handle",
+            path="vastleggen",
+            follows=("incidenten.incident",),
+            title=lambda form: f"Klacht: {api.label(CATEGORIES, form.category.data).lower()}",
+            confidential=True,
+            text="Klacht vastgelegd door de school.",
+            submit="Klacht vastleggen",
+            prefill=from_incident,
+            values=school_values,
+            after=recorded,
+            saved="De klacht is vastgelegd als {reference}.",
+            intro="Leg hier een klacht vast die de school zelf indient, of een klacht die een ouder "
+            "of iemand anders mondeling of telefonisch deed. De klacht volgt daarna dezelfde route "
+            "als een klacht via het formulier: ontvangst bevestigen, eerste contact, bemiddeling of "
+            "doorverwijzing.",
+        ),
     ),
 )

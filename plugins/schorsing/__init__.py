@@ -1,8 +1,8 @@
 """Plugin schorsing: serious incidents, suspension and expulsion (veiligheidsplan 3.2.2).
 
-A declaration only: the core serves the start pages (``/melden`` for an incident,
-``/verwijdering/nieuw`` for an expulsion route), the case pages, the letters and
-the receipt for a reporter who may not see the incident. The modules: models
+A declaration only: the core serves the start pages (``/melden`` for a suspension case,
+opened from an incident of the register of plugin incidenten, and ``/verwijdering/nieuw``
+for an expulsion route), the case pages and the letters. The modules: models
 (tables), choices, forms, workflow (the two case types), period (the school
 calendar), details (a case's rows for the page and the letters), documents,
 reports (panels, figures), demo.
@@ -17,8 +17,6 @@ from . import workflow
 from .documents import DOCUMENTS
 from .models import MODELS
 
-STAFF = ("leerkracht", "ondersteunend", "ib", "contactpersoon", "directie", "bestuur")
-
 plugin = api.Plugin(
     "schorsing",
     __name__,
@@ -27,7 +25,6 @@ plugin = api.Plugin(
     documents=DOCUMENTS,
     models=MODELS,
     permissions=[
-        api.Permission(workflow.REPORT, "Een ernstig incident melden", STAFF),
         api.Permission(
             workflow.VIEW, "Incidenten, schorsingen en verwijderingen zien", ("directie", "bestuur")
         ),

@@ -1,43 +1,85 @@
-"""Fictional demo content for the demo school: two serious incidents, about demo pupils of
+"""Fictional demo content for the demo school: two serious incidents of the incident
+register, each with the suspension case the directie started from it, about demo pupils of
 the register (Daan Vos, whose chronology has cases of other plugins too, and Lotte Jansen).
 
-One is freshly reported, so a director can take it through the whole route;
-the other already has the board consultation recorded. Names are invented.
+One is fresh, so a director can take it through the whole route; the other already has the
+board consultation recorded. Names are invented.
 """
 
 import datetime
 
 from portal import api
 
-from .forms import IncidentForm
+from .forms import SuspensionStartForm
+from .workflow import INCIDENT
 from .workflow import SUSPENSION
 
+# Each: the incident as a teacher registered it in the incident register (plugin
+# incidenten: by role, without names), and the suspension case the directie started from it.
 INCIDENTS = [
     dict(
-        pupil_name="Daan Vos",
-        pupil_group="6b",
         days_ago=1,
-        occurred_time="10:20",
-        place="Schoolplein",
-        category="storend_agressief_leerling",
-        description="Daan schopte en sloeg tijdens het speelkwartier twee klasgenoten en "
-        "bleef dat doen nadat de pleinwacht hem had aangesproken.",
-        involved="Twee leerlingen uit groep 6b; pleinwacht (leerkracht groep 5).",
-        immediate_action="Daan is naar binnen gebracht en bij de directie opgevangen; de "
-        "ouders zijn gebeld en hebben hem opgehaald.",
+        register=dict(
+            occurred_time="10:20",
+            place="plein",
+            category="fysiek_geweld",
+            what="Een leerling van groep 6 schopte en sloeg tijdens het speelkwartier twee "
+            "klasgenoten en bleef dat doen nadat de pleinwacht hem had aangesproken.",
+            involved_roles=["leerling", "personeel"],
+            injury="licht",
+            measure="Naar binnen gebracht en bij de directie opgevangen; de ouders hebben hem opgehaald.",
+            parents_informed="ja",
+            parents_informed_by="De directie",
+        ),
+        suspension=dict(
+            pupil_name="Daan Vos",
+            pupil_group="6b",
+            category="storend_agressief_leerling",
+            description="Daan schopte en sloeg tijdens het speelkwartier twee klasgenoten en "
+            "bleef dat doen nadat de pleinwacht hem had aangesproken.",
+            involved="Twee leerlingen uit groep 6b; pleinwacht (leerkracht groep 5).",
+            immediate_action="Daan is naar binnen gebracht en bij de directie opgevangen; de "
+            "ouders zijn gebeld en hebben hem opgehaald.",
+        ),
     ),
     dict(
-        pupil_name="Lotte Jansen",
-        pupil_group="8a",
         days_ago=3,
-        occurred_time="13:05",
-        place="Gymzaal, kleedkamer",
-        category="wapens",
-        description="In de tas van Lotte is een zakmes gevonden waarmee zij een klasgenoot bedreigde.",
-        involved="Een klasgenoot uit groep 8a; vakleerkracht gym.",
-        immediate_action="Het mes is ingenomen en bewaard bij de directie; de ouders zijn gebeld.",
+        register=dict(
+            occurred_time="13:05",
+            place="gym",
+            category="wapenbezit",
+            what="In de tas van een leerling van groep 8 is een zakmes gevonden; een klasgenoot "
+            "werd ermee bedreigd.",
+            involved_roles=["leerling"],
+            injury="geen",
+            measure="Het mes is ingenomen en bewaard bij de directie; de ouders zijn gebeld.",
+            parents_informed="ja",
+            parents_informed_by="De directie",
+        ),
+        suspension=dict(
+            pupil_name="Lotte Jansen",
+            pupil_group="8a",
+            category="wapens",
+            description="In de tas van Lotte is een zakmes gevonden waarmee zij een klasgenoot "
+            "bedreigde (gymzaal, kleedkamer).",
+            involved="Een klasgenoot uit groep 8a; vakleerkracht gym.",
+            immediate_action="Het mes is ingenomen en bewaard bij de directie; de ouders zijn gebeld.",
+        ),
     ),
 ]
+
+
+def _registered(school, teacher, occurred, row):
+    """The incident in the register, through that plugin's own start form (None without the
+    plugin incidenten: then there is no suspension to start either)."""
+    try:
+        register = api.case_type(INCIDENT)
+    except KeyError:
+        return None
+    day = occurred.isoformat()
+    data = {**row, "occurred_on": day, "parents_informed_on": day}
+    form = api.posted(register.start.form, data, school=school)
+    return api.start_case(school, INCIDENT, form, teacher)
 
 
 def add_demo(school):
@@ -55,13 +97,16 @@ def add_demo(school):
         )
     cases = []
     for item in INCIDENTS:
-        item = dict(item)
-        occurred = api.today() - datetime.timedelta(days=item.pop("days_ago"))
-        # Through the start form, as the teacher would, choosing the pupil of the register.
-        pupil = api.demo_pupil(school, item["pupil_name"])
-        data = {**item, "pupil_name": str(pupil.id), "occurred_on": occurred.isoformat()}
-        form = api.posted(IncidentForm, data, school=school)
-        cases.append(api.start_case(school, SUSPENSION, form, api.acting_user(reporter)))
+        occurred = api.today() - datetime.timedelta(days=item["days_ago"])
+        origin = _registered(school, api.acting_user(reporter), occurred, item["register"])
+        if origin is None:
+            return
+        # Through the start form, as the directie would from the incident's page, choosing the
+        # pupil of the register.
+        data = dict(item["suspension"])
+        data["pupil_name"] = str(api.demo_pupil(school, data["pupil_name"]).id)
+        form = api.posted(SuspensionStartForm, data, school=school)
+        cases.append(api.start_case(school, SUSPENSION, form, api.acting_user(director), origin=origin))
     # The second incident: the director already consulted the board.
     api.run_transition(
         cases[1],

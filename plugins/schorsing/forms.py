@@ -25,19 +25,22 @@ def _group():
     return api.line("Groep", 40, "Vul de groep in, bijvoorbeeld 6b.")
 
 
-# ------------------------------------------------------------- incident ----
+# ----------------------------------------------------------- the start ----
 
 
-class IncidentForm(api.Form):
+class SuspensionStartForm(api.Form):
+    """A suspension begins at an incident of the register (plugin incidenten): when and where
+    come from there; this form asks what the suspension needs, the facts filled in from the
+    incident (the names, which the register leaves out, belong here)."""
+
     # The pupil whose behaviour the incident is about: who may be suspended.
     pupil_name = _pupil("veroorzaker")
     pupil_group = _group()
-    occurred_on = api.date_field("Datum van het incident", DATE, past=True)
-    occurred_time = api.TimeField(
-        "Tijd", validators=[api.DataRequired("Vul een tijd in, bijvoorbeeld 10:15.")]
+    category = api.RadioField(
+        "Soort ernstig incident (veiligheidsplan 3.2.2)",
+        choices=CATEGORIES,
+        required="Kies het soort incident.",
     )
-    place = api.line("Plaats", 200, "Waar gebeurde het? Bijvoorbeeld: schoolplein.")
-    category = api.RadioField("Soort incident", choices=CATEGORIES, required="Kies het soort incident.")
     category_other = api.line("Anders, namelijk", 200)
     description = api.text("Wat is er gebeurd?", required="Beschrijf wat er is gebeurd.")
     involved = api.text("Wie waren erbij betrokken?")

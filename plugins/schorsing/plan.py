@@ -7,10 +7,12 @@ from .choices import CATEGORIES
 
 TEXT = (
     "Soms hebben we te maken met een ernstig incident; vaak is er dan sprake van "
-    "grensoverschrijdend gedrag. Bij een ernstig incident kan de school, na overleg met het "
-    "bestuur, overgaan tot schorsing voor één tot vijf aaneengesloten schooldagen. De ouders worden "
-    "schriftelijk op de hoogte gesteld. Duurt de schorsing langer dan één dag, dan stellen we ook de "
-    "inspectie schriftelijk op de hoogte, met opgave van redenen.\n\n"
+    "grensoverschrijdend gedrag. Elk incident wordt geregistreerd in de incidentenregistratie; "
+    "een schorsing begint bij zo'n geregistreerd incident. Bij een ernstig incident kan de "
+    "school, na overleg met het bestuur, overgaan tot schorsing voor één tot vijf aaneengesloten "
+    "schooldagen. De ouders worden schriftelijk op de hoogte gesteld. Duurt de schorsing langer "
+    "dan één dag, dan stellen we ook de inspectie schriftelijk op de hoogte, met opgave van "
+    "redenen.\n\n"
     "In het uiterste geval, bij ernstige verstoring van de orde en rust, kan het bestuur besluiten "
     "tot verwijdering, om het gedrag van de leerling of van de ouders. Dat kan alleen als het "
     "bestuur ervoor zorgt dat een andere school de leerling toelaat; voor het speciaal onderwijs is "
@@ -41,6 +43,8 @@ def sections(school):
         "Onder een ernstig incident verstaan we onder andere: "
         + "; ".join(label.lower() for key, label in CATEGORIES if key != "anders")
         + ".",
+        "Een ernstig incident meldt elke medewerker in de incidentenregistratie; de directie "
+        "start vanaf dat incident de schorsingszaak.",
         f"Over een schorsing beslist: {decide}. Over een verwijdering beslist het bestuur.",
         f"Bezwaar tegen een schorsing of verwijdering: {objection}.",
     ]

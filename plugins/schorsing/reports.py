@@ -17,9 +17,7 @@ from .models import Suspension
 from .workflow import EXPULSION
 from .workflow import EXPULSION_TYPE
 from .workflow import HANDLE
-from .workflow import REPORT
 from .workflow import SUSPENSION
-from .workflow import SUSPENSION_TYPE
 from .workflow import VIEW
 
 
@@ -31,13 +29,10 @@ def panels(user, school):
         ("Inspectie nog te informeren", inspectie_open, None),
         api.open_cases_line("Lopende verwijderingstrajecten", user, school, EXPULSION),
     )
-    actions = [("Ernstig incident melden", "", url_for(api.start_endpoint(SUSPENSION_TYPE)))]
     if api.has_permission(user, school, HANDLE):
-        actions.append(("Verwijderingstraject starten", "", url_for(api.start_endpoint(EXPULSION_TYPE))))
-    return [
-        api.Panel("schorsing.overzicht", "Schorsen en verwijderen", lines, VIEW, order=30),
-        api.Panel("schorsing.melden", "Ernstig incident", tuple(actions), REPORT, order=31),
-    ]
+        # A suspension starts from an incident's page; an expulsion route may start here.
+        lines += (("Verwijderingstraject starten", "", url_for(api.start_endpoint(EXPULSION_TYPE))),)
+    return [api.Panel("schorsing.overzicht", "Schorsen en verwijderen", lines, VIEW, order=30)]
 
 
 def _panel_counts(school, day):

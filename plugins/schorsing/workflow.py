@@ -19,8 +19,8 @@ from .choices import EXPULSION
 from .choices import OUTCOMES
 from .choices import SUSPENSION
 
-# Who may do what (declared in __init__).
-REPORT = "schorsing.report"  # every staff member: report a serious incident
+# Who may do what (declared in __init__). A suspension begins at an incident of the register
+# (plugin incidenten), which every staff member registers.
 VIEW = "schorsing.view"  # directie and bestuur: see the cases
 HANDLE = "schorsing.handle"  # directie: record steps, checklist, letters
 DECIDE = "schorsing.decide"  # directie: decide on a suspension
@@ -34,9 +34,62 @@ ONE_DAY = datetime.timedelta(days=1)
 OPEN = ("gemeld", "in_behandeling")
 
 
-def incident_values(form, user):
-    """The incident's columns that are not a plain copy of a form field."""
-    return {"occurred_time": form.occurred_time.data.strftime("%H:%M"), "reported_by": user.id}
+INCIDENT = "incidenten.incident"  # the register's incident (plugin incidenten)
+
+# The register's OCW categories as the plan's list of serious incidents (veiligheidsplan
+# 3.2.2), for the start form's first choice; the directie may choose another.
+PLAN_CATEGORIES = {
+    "wapengeweld": "wapens",
+    "wapenbezit": "wapens",
+    "seksueel": "seksuele_intimidatie",
+    "fysiek_geweld": "storend_agressief_leerling",
+    "bedreiging": "storend_agressief_leerling",
+}
+
+
+def _incident(origin):
+    """The register's row of the incident a suspension starts from, or None."""
+    if origin is None or origin.case_type != INCIDENT:
+        return None
+    return api.detail_of(origin)
+
+
+def from_incident(origin):
+    """The start form filled in from the incident: the plan's category, what happened, who
+    was involved (by role: names are for this form) and what was done (the core fills in the
+    pupil from the incident's pupils)."""
+    incident = _incident(origin)
+    if incident is None:
+        return {}
+    category = PLAN_CATEGORIES.get(incident.category, "anders")
+    roles = set(incident.involved.split(","))
+    if incident.category in ("bedreiging", "fysiek_geweld") and roles == {"ouder"}:
+        category = "bedreigend_ouders"
+    return {
+        "category": category,
+        "category_other": incident.category_label if category == "anders" else "",
+        "description": incident.what,
+        "involved": incident.involved_label,
+        "immediate_action": incident.measure,
+    }
+
+
+def incident_values(origin, user):
+    """When and where, from the incident (not asked again), and who registered it."""
+    incident = _incident(origin)
+    time = incident.occurred_time
+    return {
+        "occurred_on": incident.occurred_on,
+        "occurred_time": time.strftime("%H:%M") if time else "",
+        "place": incident.place_label,
+        "reported_by": incident.reported_by_id or user.id,
+    }
+
+
+def start_context(origin):
+    """The incident's facts above the form, as the register has them."""
+    incident = _incident(origin)
+    return {"incident": incident}
 
 
 def decision_guard(case, form, school):
@@ -271,24 +324,30 @@ SUSPENSION_TYPE = api.CaseType(
     search_columns=("description", "involved", "immediate_action", "place", "pupil_name"),
     # Confidential: only the directie and the bestuur (and an assignee) see it; the
     # directie's mail carries only the reference, nothing about the child.
+    # Only from an incident of the register ("Een vervolg starten" on its page), by the
+    # directie. Confidential: only the directie and the bestuur (and an assignee) see it; the
+    # mail carries only the reference, nothing about the child.
     start=api.Start(
-        forms.IncidentForm,
-        "Ernstig incident melden",
-        REPORT,
+        forms.SuspensionStartForm,
+        "Ernstig incident: schorsing overwegen",
+        HANDLE,
         path="melden",
-        follows=("incidenten.incident",),  # a follow-up of a registered incident
+        follows=(INCIDENT,),
+        follow_up_only=True,
+        elsewhere="Een schorsing begint bij een geregistreerd incident. Registreer het incident "
+        "eerst in de incidentenregistratie; de directie start de schorsing daarna vanaf de pagina "
+        "van het incident, bij ‘Een vervolg starten’.",
         title="Ernstig incident groep {pupil_group}: {pupil_name}",
         confidential=True,
         notify=DECIDE,
-        submit="Incident melden",
+        submit="Schorsingszaak starten",
+        prefill=from_incident,
         values=incident_values,
-        saved="Het incident is vastgelegd als {reference}.",
-        nav_order=40,
-        # "Incident melden" is the incident register's (plugin incidenten), from which a
-        # suspension also starts; this is the directie's own way in.
-        nav_label="Ernstig incident en schorsing",
-        intro="Meld hier een ernstig incident (veiligheidsplan 3.2.2). De directie handelt de "
-        "melding af; alleen de directie en het bestuur zien wat u invult.",
+        context=start_context,
+        saved="De schorsingszaak is gestart als {reference}.",
+        intro="Na een ernstig incident kan de school, na overleg met het bestuur, een leerling "
+        "schorsen (veiligheidsplan 3.2.2). Kies de leerling om wie het gaat en vul aan wat de "
+        "registratie van het incident weglaat; alleen de directie en het bestuur zien het.",
         template="schorsing/incident_form.html",
     ),
 )

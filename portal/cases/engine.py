@@ -212,6 +212,7 @@ def start_case(
     values=None,
     after=None,
     origin=None,
+    start=None,
 ):
     """Begin a case of ``type_name`` from its start form: the one way every case begins.
 
@@ -222,9 +223,12 @@ def start_case(
     (the reference only, never details) and the audit row ``case.create``. A public
     start (a parent's form) passes its submitter's address and code hash. ``origin``: the
     case this one follows from (``Start.follows``), linked to it in the same transaction.
+    ``start``: which of the type's starts (``CaseType.more_starts``); None: ``CaseType.start``.
     """
     ct = case_type(type_name)
-    start = ct.start
+    start = start or ct.start
+    if start.follow_up_only and origin is None:
+        raise ValueError(f"{type_name}: {start.label!r} starts only from another case (follow_up_only)")
     kw = {"form": form, "user": user, "school": school, "origin": origin}
     if title is None:
         title = call(start.title, **kw) if callable(start.title) else fill_title(start.title, form)

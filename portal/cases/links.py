@@ -23,33 +23,56 @@ from .visibility import visible_condition
 ORIGIN_ARG = "vanuit"
 
 
-def follows(ct, type_name):
-    """May a case of ``ct`` be started from a case of ``type_name``?"""
-    start = ct.start
-    return start is not None and not start.public and ("*" in start.follows or type_name in start.follows)
+def follows(ct, type_name, start=None):
+    """May a case of ``ct`` be started from a case of ``type_name`` (through ``start``, else
+    through any of its staff starts)?"""
+    return any(
+        not s.public and ("*" in s.follows or type_name in s.follows)
+        for s in ((start,) if start is not None else ct.starts)
+    )
 
 
 def follow_up_types(case, user, school):
-    """The case types ``user`` may start from ``case``'s page (enabled here, permitted)."""
+    """[(case type, start)] that ``user`` may start from ``case``'s page (enabled here,
+    permitted), by the start's label."""
     enabled = enabled_plugins(school)
     out = []
     for ct in get_registry().case_types.values():
-        if not follows(ct, case.case_type) or ct.name.partition(".")[0] not in enabled:
+        if ct.name.partition(".")[0] not in enabled:
             continue
-        if ct.start.permission and not has_permission(user, school, ct.start.permission):
-            continue
-        out.append(ct)
-    return sorted(out, key=lambda ct: ct.start.label)
+        for start in ct.starts:
+            if not follows(ct, case.case_type, start):
+                continue
+            if start.permission and not has_permission(user, school, start.permission):
+                continue
+            out.append((ct, start))
+    return sorted(out, key=lambda pair: pair[1].label)
 
 
-def origin_case(ct, reference, user, school):
+def startable_types(type_names, user, school):
+    """The case types of ``type_names`` whose (staff) start ``user`` may open here: where a
+    start that only follows them sends someone who opened it on its own."""
+    reg = get_registry()
+    enabled = enabled_plugins(school)
+    out = []
+    for name in type_names:
+        ct = reg.case_types.get(name)
+        if ct is None or ct.start is None or ct.start.public or name.partition(".")[0] not in enabled:
+            continue
+        if ct.start.permission and has_permission(user, school, ct.start.permission):
+            out.append(ct)
+    return out
+
+
+def origin_case(ct, reference, user, school, start=None):
     """The case a start page was opened from (``?vanuit=``): one of ``school`` that ``user``
-    may see and that ``ct`` may follow, else None (the same answer for a missing one)."""
+    may see and that ``ct`` (its ``start``) may follow, else None (the same answer for a
+    missing one)."""
     reference = (reference or "").strip().upper()[:40]
     if not reference:
         return None
     case = get_visible(school, reference, user)
-    if case is None or not follows(ct, case.case_type):
+    if case is None or not follows(ct, case.case_type, start):
         return None
     return case
 

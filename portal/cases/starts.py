@@ -5,11 +5,16 @@ blueprint, at ``/<school>/<slug>/<path>``, guarded by the start's permission lik
 any view. It checks the form (422 with everything typed kept, the errors next to
 the fields and in a summary at the top), asks the start's guard and check, creates
 the case through ``engine.start_case`` and shows it; a reporter who may not see
-the case (an incident is for the directie) gets a receipt with the reference.
+the case (a report that is for the directie) gets a receipt with the reference. A
+type may have more staff starts (``CaseType.more_starts``), each a page of its own; a
+start that only follows another case (``Start.follow_up_only``), opened on its own,
+says where such a case begins instead of showing its form.
 Public starts (the parents' complaint form) are served by portal/public.py, with
 their own pages and receipt, and create the case through the same
 ``engine.start_case``.
 """
+
+import re
 
 from flask import abort
 from flask import flash
@@ -28,10 +33,24 @@ from . import links
 from .visibility import can_view
 
 
-def endpoint(ct):
-    """The start page's endpoint: ``<slug>.start_<type>`` (e.g. ``trauma.start_gebeurtenis``)."""
+def endpoint(ct, start=None):
+    """The start page's endpoint: ``<slug>.start_<type>`` (e.g. ``trauma.start_gebeurtenis``);
+    for one of ``more_starts``, its path follows (``klachten.start_klacht_vastleggen``)."""
     slug, _, kind = ct.name.partition(".")
-    return f"{slug}.start_{kind}"
+    if start is None or start is ct.start:
+        return f"{slug}.start_{kind}"
+    return f"{slug}.start_{kind}_{_name(start.path)}"
+
+
+def _name(path):
+    """A path as part of an endpoint's or a function's name: ``verwijdering/nieuw`` ->
+    ``verwijdering_nieuw``."""
+    return re.sub(r"\W", "_", path)
+
+
+def start_at(ct, path):
+    """The staff start of ``ct`` at ``path``."""
+    return next(s for s in ct.starts if s.path == path and not s.public)
 
 
 def attach(bp, case_types):
@@ -42,30 +61,35 @@ def attach(bp, case_types):
     are added the first time only."""
     added = bp.__dict__.setdefault("portal_start_pages", set())
     for ct in case_types:
-        if ct.start is None or ct.start.public or ct.name in added:
-            continue
-        added.add(ct.name)
-        view = _start_view(ct.name)
-        view.portal_permission = ct.start.permission
-        bp.add_url_rule(
-            f"/{ct.start.path}",
-            endpoint=endpoint(ct).partition(".")[2],
-            view_func=view,
-            methods=["GET", "POST"],
-        )
+        for start in ct.starts:
+            if start.public or (ct.name, start.path) in added:
+                continue
+            added.add((ct.name, start.path))
+            view = _start_view(ct.name, start.path)
+            view.portal_permission = start.permission
+            bp.add_url_rule(
+                f"/{start.path}",
+                endpoint=endpoint(ct, start).partition(".")[2],
+                view_func=view,
+                methods=["GET", "POST"],
+            )
 
 
-def _start_view(type_name):
+def _start_view(type_name, path):
     def start_page():
         ct = engine.case_type(type_name)
-        start = ct.start
+        start = start_at(ct, path)
         origin = None
         if links.ORIGIN_ARG in request.values:
             # Opened from another case's page: only from one this user may see, of a type
             # this start follows; anything else is the 404 of a case that does not exist.
-            origin = links.origin_case(ct, request.values.get(links.ORIGIN_ARG), current_user, g.school)
+            origin = links.origin_case(
+                ct, request.values.get(links.ORIGIN_ARG), current_user, g.school, start=start
+            )
             if origin is None:
                 abort(404)
+        elif start.follow_up_only:
+            return _elsewhere(ct, start)
         kw = {"user": current_user, "school": g.school, "origin": origin}
         if request.method == "POST":
             form = start.form(request.form)
@@ -91,8 +115,8 @@ def _start_view(type_name):
             elif start.check and (notice := call(start.check, form=form, **kw)):
                 pass  # nothing to start: the notice says why (e.g. "dit mag al")
             else:
-                case = engine.start_case(g.school, type_name, form, current_user, origin=origin)
-                return _show(case, ct)
+                case = engine.start_case(g.school, type_name, form, current_user, origin=origin, start=start)
+                return _show(case, ct, start)
         extra = call(start.context, form=form, **kw) if start.context else {}
         return render_template(
             start.template or "cases/start.html",
@@ -105,8 +129,18 @@ def _start_view(type_name):
             **extra,
         ), status
 
-    start_page.__name__ = f"start_{type_name.replace('.', '_')}"
+    start_page.__name__ = f"start_{type_name.replace('.', '_')}_{_name(path)}"
     return start_page
+
+
+def _elsewhere(ct, start):
+    """A start that only follows another case, opened on its own: where such a case begins,
+    with the start pages of the types it follows that this user may open (no form)."""
+    places = [
+        (other.start.label, url_for(endpoint(other)))
+        for other in links.startable_types(start.follows, current_user, g.school)
+    ]
+    return render_template("cases/start_elsewhere.html", start=start, ct=ct, places=places)
 
 
 def _from_origin(form_class, origin):
@@ -117,13 +151,12 @@ def _from_origin(form_class, origin):
     return dict(zip(names, pupils, strict=False))
 
 
-def _show(case, ct):
+def _show(case, ct, start):
     """After the commit: the start's ``saved`` text, then the case (or the receipt), or the
     start page again (``then="start"``)."""
-    start = ct.start
     flash(engine.fill(start.saved, {"reference": case.reference}))
     if start.then == "start":
-        return redirect(url_for(endpoint(ct)))
+        return redirect(url_for(endpoint(ct, start)))
     if can_view(case, current_user):
         return redirect(url_for("cases.detail", reference=case.reference))
     return redirect(url_for("cases.started", reference=case.reference))

@@ -358,8 +358,8 @@ def _link_context(case):
             }
         )
     follow_ups = [
-        (ct.start.label, url_for(starts.endpoint(ct), **{links.ORIGIN_ARG: case.reference}))
-        for ct in links.follow_up_types(case, current_user, g.school)
+        (start.label, url_for(starts.endpoint(ct, start), **{links.ORIGIN_ARG: case.reference}))
+        for ct, start in links.follow_up_types(case, current_user, g.school)
     ]
     return {"linked_cases": linked, "follow_ups": follow_ups}
 
