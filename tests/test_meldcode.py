@@ -698,8 +698,13 @@ def test_the_verslag_needs_a_conversation_that_was_held(app):
         )
     )
     assert "Maak: Verslag van het gesprek" not in director.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    # Forced anyway: a Dutch message on the case page, no letter made.
     r = post(director, f"{BASE}/zaken/{ref}/brief/meldcode.verslag_gesprek", {}, page=f"{BASE}/zaken/{ref}")
-    assert r.status_code == 403
+    assert r.status_code == 302
+    assert "nu niet worden gemaakt" in director.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
+    with db_session(app):
+        case = Case.get(Case.reference == ref)
+        assert not CaseDocument.select().where(CaseDocument.case == case.id).exists()
 
 
 # ----------------------------------------------------------------- figures ----
