@@ -3,7 +3,10 @@
     make bench            (runs .venv/bin/python bench/run.py)
 
 1. Seeds two SQLite databases in a temporary folder: 1,000 and 100,000 cases
-   (bench/seed.py), each with the demo school and its users.
+   (bench/seed.py), each with the demo school and its users. With
+   ``--database postgresql://user@host:port`` (or ``BENCH_DATABASE``) it makes a
+   database ``bench_<size>`` for each size on that server instead, migrates and seeds it
+   the same way, and drops it at the end (never any other database).
 2. Serves each with gunicorn (2 gthread workers × 4 threads, 127.0.0.1, a free
    port), the portal app plus a bench-only floor route (bench/app.py).
 3. Logs in once as directie@klaverweide.demo and drives load from a separate
@@ -36,6 +39,7 @@ import sys
 import tempfile
 import time
 from urllib.parse import urlencode
+from urllib.parse import urlparse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -82,6 +86,66 @@ def log(*args):
     print(*args, flush=True)
 
 
+# --------------------------------------------------------------- database ----
+
+
+def postgres_server(url):
+    """The server of ``--database`` (``postgresql://user@host:port``, options after ``?`` are
+    kept for the portal, e.g. ``pool_size``), or None for SQLite."""
+    if not url or url == "sqlite":
+        return None
+    parts = urlparse(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit(f"--database: a postgresql:// server, or sqlite (got {parts.scheme!r})")
+    return parts
+
+
+def postgres_url(server, name, options=True):
+    """The URL of database ``name`` on ``server`` (with the portal's pool options, or bare
+    for psycopg2)."""
+    query = f"?{server.query}" if options and server.query else ""
+    return f"{server.scheme}://{server.netloc}/{name}{query}"
+
+
+def postgres_admin(server, sql):
+    """Run one statement in the server's maintenance database ``postgres`` (autocommit)."""
+    import psycopg2
+
+    conn = psycopg2.connect(postgres_url(server, "postgres", options=False))
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone() if cur.description else None
+    finally:
+        conn.close()
+
+
+def bench_database_name(size):
+    """The benchmark's own database for ``size``: never another (not ``test``, not production)."""
+    name = f"bench_{int(size)}"
+    assert re.fullmatch(r"bench_[0-9]+", name)
+    return name
+
+
+def postgres_create(server, size):
+    name = bench_database_name(size)
+    postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # a run that was killed
+    postgres_admin(server, f'CREATE DATABASE "{name}"')
+    return postgres_url(server, name)
+
+
+def postgres_drop(server, size):
+    postgres_admin(server, f'DROP DATABASE IF EXISTS "{bench_database_name(size)}" WITH (FORCE)')
+
+
+def database_description(server):
+    if server is None:
+        return f"SQLite {sqlite3.sqlite_version}"
+    version = postgres_admin(server, "SHOW server_version")[0].split()[0]
+    return f"PostgreSQL {version}"
+
+
 # ----------------------------------------------------------------- server ----
 
 
@@ -91,12 +155,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(db_path, workdir, workers, threads, app_spec="bench.app:create_app()", ready="/login"):
+def start_server(db_url, workdir, workers, threads, app_spec="bench.app:create_app()", ready="/login"):
     port = free_port()
     env = dict(os.environ)
     env.update(
         {
-            "BENCH_DATABASE_URL": f"sqlite:///{db_path}",
+            # bench/app.py hands it to the portal as DATABASE_URL (PostgreSQL: the pool of
+            # portal/db.py, POOL_DEFAULTS, unless the URL's options say otherwise).
+            "BENCH_DATABASE_URL": db_url,
             "PORTAL_INSTANCE_PATH": os.path.join(workdir, "instance"),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
@@ -233,8 +299,8 @@ def measure_search(servers, targets, cookies, dbs, args):
         "COALESCE((SELECT group_concat(e.text, ' ') FROM portal_case_event AS e WHERE e.case_id = c.id), '') "
         "|| CASE WHEN c.id % 5000 = 7 THEN ' ' || ? ELSE '' END, '' FROM portal_case AS c"
     )
-    for path in dbs.values():
-        con = sqlite3.connect(path)
+    for url in dbs.values():
+        con = sqlite3.connect(url[len("sqlite:///") :])
         with con:
             con.execute('DELETE FROM "portal_case_search"')
             con.execute(index, (rare,))
@@ -270,7 +336,7 @@ def measure_search(servers, targets, cookies, dbs, args):
             for page in pages
         }
     # The header's count, in-process at the largest size: one statement, timed.
-    os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{dbs[max(dbs)]}"
+    os.environ["BENCH_DATABASE_URL"] = dbs[max(dbs)]
     from bench.app import create_app
     from portal.db import database
     from portal.models import School
@@ -302,9 +368,9 @@ def measure_search(servers, targets, cookies, dbs, args):
 # ---------------------------------------------------------------- letters ----
 
 
-def measure_letters(db_path, workdir, runs):
+def measure_letters(db_url, workdir, runs):
     """Median seconds: produce() (render + PDF + archive) and pisa.CreatePDF on the same HTML."""
-    os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["BENCH_DATABASE_URL"] = db_url
     os.environ["PORTAL_INSTANCE_PATH"] = os.path.join(workdir, "instance")
     from flask import g
     from xhtml2pdf import pisa
@@ -360,6 +426,8 @@ def measure_letters(db_path, workdir, runs):
                     times[name].append(time.perf_counter() - t0)
         finally:
             database.close()
+            if hasattr(database.obj, "close_all"):
+                database.obj.close_all()  # PostgreSQL: the pool lets go of the database
     return {
         "runs": runs,
         "pdf_bytes": sizes,
@@ -488,25 +556,40 @@ def checks(res):
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
-def write_doc(res):
-    """Replace the figures between the markers in docs/performance.md.
+def markers(res):
+    """The markers of this database's figures in docs/performance.md: SQLite's are the
+    first ones (the default run); PostgreSQL's their own, so that neither run overwrites
+    the other's."""
+    if res["database"]["kind"] == "sqlite":
+        return BEGIN, END
+    return "<!-- bench:postgresql:begin -->", "<!-- bench:postgresql:end -->"
 
-    The rest of that file (what the figures led to, decisions) is written by hand
-    and stays as it is.
-    """
+
+def render_doc(res):
+    """The figures of a run as markdown, between this database's markers."""
     m = res["machine"]
+    db = res["database"]
+    begin, end = markers(res)
+    where = (
+        "SQLite (WAL) in a temporary folder"
+        if db["kind"] == "sqlite"
+        else f"{db['name']} at {db['server']}, a database `bench_<size>` per size made and "
+        "dropped by the run; the portal with its connection pool (portal/db.py, "
+        f"POOL_DEFAULTS{', options ' + db['options'] if db['options'] else ''}), the bare app "
+        "with one connection per thread"
+    )
     lines = [
-        BEGIN,
+        begin,
         "",
         f"- Date: {res['date']}",
+        f"- Database: {db['name']}",
         f"- Machine: {m['nproc']} CPUs (nproc) · {m['cpu'] or 'unknown CPU'} · {m['system']} · "
         f"Python {m['python']} · SQLite {m['sqlite']}",
         f"- Load average before/after the run: {m['loadavg_start']} / {m['loadavg_end']} "
         "(other work on the machine slows every page alike; compare ratios, not absolute "
         "figures)",
         f"- Server: gunicorn {res['settings']['gunicorn']}, {res['settings']['workers']} gthread "
-        f"workers × {res['settings']['threads']} threads on 127.0.0.1; SQLite (WAL) in a "
-        "temporary folder",
+        f"workers × {res['settings']['threads']} threads on 127.0.0.1; {where}",
         f"- Load: {res['settings']['connections']} keep-alive connections from a separate "
         f"process, {res['settings']['rounds']} rounds × {res['settings']['duration']} s per "
         f"page and size (after {res['settings']['warmup']} s warm-up), pages and sizes "
@@ -573,14 +656,25 @@ def write_doc(res):
         "through ten searches (first and last names, a prefix, a number, a group, two letters, "
         "and words that match nobody, which read every pupil of the school); each answer "
         "writes its audit row, as in use.",
-        "- Raw figures of every run: `bench/results/*.json` (not in git).",
+        "- Raw figures of every run: `bench/results/*.json` and this text as `*.md` (not in git).",
         "",
-        END,
+        end,
     ]
+    return lines
+
+
+def write_doc(res, lines):
+    """Replace the figures between this database's markers in docs/performance.md (added
+    at the end the first time).
+
+    The rest of that file (what the figures led to, decisions) is written by hand
+    and stays as it is.
+    """
+    begin, end = markers(res)
     with open(DOC) as f:
         text = f.read()
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + "\n".join(lines) + text[text.index(END) + len(END) :]
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + "\n".join(lines) + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
     with open(DOC, "w") as f:
@@ -598,7 +692,14 @@ def main(argv=None):
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--letter-runs", type=int, default=20)
-    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    ap.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE", "sqlite"),
+        help="sqlite (default: files in a temporary folder) or a PostgreSQL server, "
+        "postgresql://user@host:port[?pool_size=…]: a database bench_<size> per size is made "
+        "there and dropped at the end (env BENCH_DATABASE)",
+    )
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder (and databases)")
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--skip-report", action="store_true", help="leave out the yearly report's benchmark")
     ap.add_argument("--skip-search", action="store_true", help="leave out the search pages")
@@ -606,6 +707,7 @@ def main(argv=None):
     args.rounds = max(1, min(args.rounds, 20))
     args.duration = max(0.5, min(args.duration, 60))
     sizes = [int(s) for s in args.sizes.split(",")]
+    server = postgres_server(args.database)
 
     import gunicorn
 
@@ -615,7 +717,13 @@ def main(argv=None):
     t_start = time.monotonic()
     res = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "command": COMMAND,
+        "command": " ".join(["bench/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        "database": {
+            "kind": "sqlite" if server is None else "postgresql",
+            "name": database_description(server),
+            "server": server.hostname + (f":{server.port}" if server.port else "") if server else "",
+            "options": server.query if server else "",
+        },
         "machine": machine(),
         "sizes": sizes,
         "settings": {
@@ -629,13 +737,20 @@ def main(argv=None):
         },
     }
     res["machine"]["loadavg_start"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    log(f"Database: {res['database']['name']}{' at ' + res['database']['server'] if server else ''}")
     workdir = tempfile.mkdtemp(prefix="portal-bench-")
     servers = {}
+    created = []  # PostgreSQL databases made by this run (dropped at the end)
     try:
         dbs, targets = {}, {}
         for size in sizes:
             log(f"Seeding {size:,} cases …")
-            dbs[size] = os.path.join(workdir, f"cases-{size}.sqlite3")
+            if server is None:
+                dbs[size] = "sqlite:///" + os.path.join(workdir, f"cases-{size}.sqlite3")
+            else:
+                dbs[size] = postgres_create(server, size)
+                created.append(size)
+                log(f"  database {bench_database_name(size)} made")
             os.makedirs(os.path.join(workdir, f"w{size}"), exist_ok=True)
             targets[size] = seed_database(dbs[size], size, log=log)
         password = demo_password()
@@ -705,7 +820,10 @@ def main(argv=None):
                     f"p50 {out['p50_ms']:6.1f} ms  p95 {out['p95_ms']:6.1f} ms"
                     f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}"
                 )
-        res["search"] = None if args.skip_search else measure_search(servers, targets, cookies, dbs, args)
+        if server is not None and not args.skip_search:
+            log("Search: SQLite only (the seeded index is SQLite's FTS5 table); left out")
+        skip_search = args.skip_search or server is not None
+        res["search"] = None if skip_search else measure_search(servers, targets, cookies, dbs, args)
         for key in list(servers):
             stop_server(servers.pop(key)[0])
         http_res = {}
@@ -735,15 +853,25 @@ def main(argv=None):
         for proc, _ in servers.values():
             stop_server(proc)
         if args.keep:
-            log(f"Kept {workdir}")
+            log(
+                f"Kept {workdir}{' and the databases ' if created else ''}"
+                f"{', '.join(bench_database_name(s) for s in created)}"
+            )
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    res["yearly_report"] = None if args.skip_report else report_bench(args)
+            for size in created:
+                postgres_drop(server, size)
+                log(f"Dropped database {bench_database_name(size)}")
+    if server is not None and not args.skip_report:
+        log("Yearly report: SQLite only (bench/report.py seeds its own file); left out")
+    skip_report = args.skip_report or server is not None
+    res["yearly_report"] = None if skip_report else report_bench(args)
     res["machine"]["loadavg_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     res["seconds"] = round(time.monotonic() - t_start, 1)
     res["checks"] = checks(res)
 
     log("")
+    log(f"Database: {res['database']['name']}")
     log(f"{'Page':47} {'cases':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
     for page in PAGES:
         for size in sizes:
@@ -765,9 +893,13 @@ def main(argv=None):
     for name in (f"{stamp}.json", "latest.json"):
         with open(os.path.join(RESULTS, name), "w") as f:
             json.dump(res, f, indent=1)
-    log(f"Results: bench/results/{stamp}.json; {res['seconds']} s in all")
+    lines = render_doc(res)
+    for name in (f"{stamp}.md", "latest.md"):
+        with open(os.path.join(RESULTS, name), "w") as f:
+            f.write("\n".join(lines) + "\n")
+    log(f"Results: bench/results/{stamp}.json and .md; {res['seconds']} s in all")
     if not args.no_doc:
-        write_doc(res)
+        write_doc(res, lines)
         log("Updated docs/performance.md")
     return 0 if all(c["pass"] for c in res["checks"]) else 1
 
