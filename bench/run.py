@@ -57,6 +57,9 @@ TARGET_LETTER = 1.3  # produce() median <= 1.3 × direct xhtml2pdf median
 # The targets of issue 13 (pupils).
 TARGET_PICKER_MS = 50  # the picker's search p95 at 2,000 pupils a school, 30 schools
 TARGET_CHRONOLOGY_VS_LIST = 0.5  # chronology of a pupil with 50 cases >= 0.5 × list req/s
+# The targets of issue 15, item 8.
+TARGET_COMPLAINT_VS_INSERT = 0.3  # complaints acknowledged/s >= 0.3 × bare insert req/s, 16 clients
+COMPLAINT_CLIENTS = 16
 
 # The order of each round: the list and the floor follow each other, so the two
 # figures of the ratio target are measured seconds apart (paired, see checks()).
@@ -365,6 +368,109 @@ def measure_search(servers, targets, cookies, dbs, args):
     return out
 
 
+# ------------------------------------------------------------- complaints ----
+
+
+def complaint_load(port, db_url, tag, args):
+    """One load of COMPLAINT_CLIENTS parents on the public form (bench/complaints.py, its
+    own process): the rate, the latencies, and acknowledged against stored."""
+    cmd = [
+        sys.executable,
+        os.path.join(ROOT, "bench", "complaints.py"),
+        "--port",
+        str(port),
+        "--database-url",
+        db_url,
+        "--tag",
+        tag,
+        "--clients",
+        str(COMPLAINT_CLIENTS),
+        "--duration",
+        str(args.duration),
+        "--warmup",
+        str(args.warmup),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=args.warmup + args.duration + 120)
+    if out.returncode != 0:
+        raise SystemExit(f"complaint load failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout)
+
+
+COMPLAINT_COUNTS = (
+    "forms",
+    "acknowledged",
+    "stored",
+    "lost",
+    "doubled",
+    "refused_but_stored",
+    "unanswered_but_stored",
+    "errors_5xx",
+    "throttled_429",
+    "no_answer",
+)
+
+
+def measure_complaints(servers, bare, dbs, args):
+    """The parents' complaint form (GET the form, POST it, read the receipt) under
+    COMPLAINT_CLIENTS clients, paired in each round with the bare insert under as many
+    connections: the submit's rate against one durable write, and whether every
+    acknowledged complaint is stored and no stored one was answered with an error.
+
+    Measured after the other pages: every complaint is a new open case at the demo school,
+    which would push the seeded cases off the list's first page."""
+    sizes = list(dbs)
+    raw = {str(s): {"complaint": [], "insert": []} for s in sizes}
+    for rnd in range(args.rounds):
+        log(f"Complaint round {rnd + 1}/{args.rounds}")
+        plan = [(s, p) for s in sizes for p in ("complaint", "insert")]
+        if rnd % 2:
+            plan.reverse()
+        for size, page in plan:
+            if page == "complaint":
+                out = complaint_load(servers[size][1], dbs[size], f"b{size}r{rnd}", args)
+                log(
+                    f"  {'Complaint submit (form + POST)':45} {size:>7,}: {out['rps']:7.1f} /s     "
+                    f"POST p50 {out['p50_ms']:6.1f} ms  p99 {out['p99_ms']:7.1f} ms  acknowledged "
+                    f"{out['acknowledged']}, stored {out['stored']}, lost {out['lost']}, 5xx "
+                    f"{out['errors_5xx']}, no answer {out['no_answer']}, stored but refused "
+                    f"{out['refused_but_stored']}; client CPU {out['client_cpu_ms_per_form']:.1f} ms/form"
+                )
+            else:
+                out = load(bare[size][1], ["/insert"], "", args, expect="ok", connections=COMPLAINT_CLIENTS)
+                log(
+                    f"  {'Bare insert, 16 connections':45} {size:>7,}: {out['rps']:7.1f} req/s  "
+                    f"p50 {out['p50_ms']:6.1f} ms  p95 {out['p95_ms']:6.1f} ms"
+                    f"{'  ERRORS ' + str(out['errors']) if out['errors'] else ''}"
+                )
+            raw[str(size)][page].append(out)
+    result = {"clients": COMPLAINT_CLIENTS}
+    for size in sizes:
+        rounds = raw[str(size)]
+        lat = [x for r in rounds["complaint"] for x in r.pop("latencies_ms")]
+        ins = [x for r in rounds["insert"] for x in r.pop("latencies_ms")]
+        pairs = [
+            c["rps"] / i["rps"] if i["rps"] else 0.0
+            for c, i in zip(rounds["complaint"], rounds["insert"], strict=True)
+        ]
+        result[str(size)] = {
+            "rps": statistics.median(r["rps"] for r in rounds["complaint"]),
+            "p50_ms": percentile(lat, 50),
+            "p95_ms": percentile(lat, 95),
+            "p99_ms": percentile(lat, 99),
+            "insert_rps": statistics.median(r["rps"] for r in rounds["insert"]),
+            "insert_p50_ms": percentile(ins, 50),
+            "insert_errors": sum(r["errors"] for r in rounds["insert"]),
+            "vs_insert": statistics.median(pairs),
+            "vs_insert_rounds": [round(x, 3) for x in pairs],
+            "client_cpu_ms_per_form": statistics.median(
+                r["client_cpu_ms_per_form"] for r in rounds["complaint"]
+            ),
+            **{k: sum(r[k] for r in rounds["complaint"]) for k in COMPLAINT_COUNTS},
+            "rounds": rounds,
+        }
+    return result
+
+
 # ---------------------------------------------------------------- letters ----
 
 
@@ -542,6 +648,31 @@ def checks(res):
         f"median of the rounds {', '.join(f'{x:.2f}' for x in pairs)}; medians "
         f"{h[big]['chronology']['rps']:.0f} / {h[big]['list']['rps']:.0f} req/s",
     )
+    if res.get("complaints"):
+        c = res["complaints"][big]
+        add(
+            f"complaint submit at {int(big):,}: complaints acknowledged/s ÷ bare insert req/s, "
+            f"{res['complaints']['clients']} clients",
+            c["vs_insert"],
+            f">= {TARGET_COMPLAINT_VS_INSERT}",
+            c["vs_insert"] >= TARGET_COMPLAINT_VS_INSERT,
+            f"median of the rounds {', '.join(f'{x:.2f}' for x in c['vs_insert_rounds'])}; medians "
+            f"{c['rps']:.0f} / {c['insert_rps']:.0f} per s; POST p99 {c['p99_ms']:.0f} ms",
+        )
+        sizes = [str(s) for s in res["sizes"]]
+        total = {k: sum(res["complaints"][s][k] for s in sizes) for k in COMPLAINT_COUNTS}
+        bad = total["lost"] + total["errors_5xx"] + total["no_answer"] + total["refused_but_stored"]
+        bad += total["unanswered_but_stored"] + total["doubled"]
+        add(
+            "complaint submit, every size and round: lost + 5xx + no answer + stored but refused",
+            bad,
+            "== 0",
+            bad == 0,
+            f"{total['forms']:,} forms, {total['acknowledged']:,} acknowledged, {total['stored']:,} "
+            f"stored; lost {total['lost']}, 5xx {total['errors_5xx']}, no answer {total['no_answer']}, "
+            f"stored but refused {total['refused_but_stored']}, stored but unanswered "
+            f"{total['unanswered_but_stored']}, doubled {total['doubled']}",
+        )
     letter = res["letters"]["produce_ms"] / res["letters"]["direct_ms"]
     add(
         "letter: produce() ÷ xhtml2pdf directly",
@@ -609,6 +740,24 @@ def render_doc(res):
                 f"| {LABELS[page]} | {size:,} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
                 f"{r['p95_ms']:.1f} | {r['requests']:,} | {r['errors']} |"
             )
+    if res.get("complaints"):
+        lines += [
+            "",
+            f"## Complaint submit ({res['complaints']['clients']} parents at once, public form)",
+            "",
+            "| Cases | complaints/s | bare insert req/s | ÷ insert | POST p50 ms | POST p99 ms | "
+            "forms | acknowledged | stored | lost | 5xx | no answer | stored but refused | "
+            "client CPU ms/form |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for size in res["sizes"]:
+            c = res["complaints"][str(size)]
+            lines.append(
+                f"| {size:,} | {c['rps']:.1f} | {c['insert_rps']:.0f} | {c['vs_insert']:.2f} | "
+                f"{c['p50_ms']:.0f} | {c['p99_ms']:.0f} | {c['forms']:,} | {c['acknowledged']:,} | "
+                f"{c['stored']:,} | {c['lost']} | {c['errors_5xx']} | {c['no_answer']} | "
+                f"{c['refused_but_stored']} | {c['client_cpu_ms_per_form']:.1f} |"
+            )
     lt = res["letters"]
     lines += [
         "",
@@ -647,6 +796,16 @@ def render_doc(res):
         "`/hello` and `/insert` (one row, one commit).",
         "- `bench/load.py` is the load generator: one thread per keep-alive connection, a "
         "closed loop, bounded by time and by number of requests.",
+        "- The complaint submit (`bench/complaints.py`, after the other pages: each complaint is "
+        "a new open case): 16 parents, each form a fresh session (GET the public form for its "
+        "CSRF and one-time form token, POST it, read the reference on the receipt), sent once "
+        "(an error answer is counted, not retried); complaints/s counts the receipts of the "
+        "measured window. Paired in each round with the bare insert under 16 connections. "
+        "Afterwards each form's marker is looked up in the database: acknowledged but not "
+        "stored is lost; stored after an error answer is stored but refused. The benchmark "
+        "lifts the refusal of the address and school throttles (`THROTTLE_FREE_ATTEMPTS` in "
+        "bench/app.py: 16 parents share 127.0.0.1); the throttles still count every "
+        "submission.",
         "- The halfway page uses the list's own cursor (`?na=`): with keyset pagination it "
         "costs what page 1 costs.",
         "- Pupils (`bench/seed.py`, `seed_pupils`): 30 schools of 2,000 pupils each (the demo "
@@ -703,6 +862,7 @@ def main(argv=None):
     ap.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--skip-report", action="store_true", help="leave out the yearly report's benchmark")
     ap.add_argument("--skip-search", action="store_true", help="leave out the search pages")
+    ap.add_argument("--skip-complaints", action="store_true", help="leave out the complaint submit")
     args = ap.parse_args(argv)
     args.rounds = max(1, min(args.rounds, 20))
     args.duration = max(0.5, min(args.duration, 60))
@@ -824,6 +984,7 @@ def main(argv=None):
             log("Search: SQLite only (the seeded index is SQLite's FTS5 table); left out")
         skip_search = args.skip_search or server is not None
         res["search"] = None if skip_search else measure_search(servers, targets, cookies, dbs, args)
+        res["complaints"] = None if args.skip_complaints else measure_complaints(servers, bare, dbs, args)
         for key in list(servers):
             stop_server(servers.pop(key)[0])
         http_res = {}
@@ -877,6 +1038,15 @@ def main(argv=None):
         for size in sizes:
             r = res["http"][str(size)][page]
             log(f"{LABELS[page]:47} {size:>8,} {r['rps']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f}")
+    for size in sizes if res.get("complaints") else ():
+        c = res["complaints"][str(size)]
+        log(
+            f"{'Complaint submit, ' + str(COMPLAINT_CLIENTS) + ' parents (per s)':47} {size:>8,} "
+            f"{c['rps']:8.1f} {c['p50_ms']:8.1f} {c['p95_ms']:8.1f}  x{c['vs_insert']:.2f} of the bare "
+            f"insert ({c['insert_rps']:.0f} req/s); acknowledged {c['acknowledged']}, stored "
+            f"{c['stored']}, lost {c['lost']}, 5xx {c['errors_5xx']}, stored but refused "
+            f"{c['refused_but_stored']}"
+        )
     lt = res["letters"]
     log(
         f"Letter: produce() {lt['produce_ms']:.0f} ms, xhtml2pdf directly "
