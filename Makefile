@@ -77,8 +77,10 @@ lint: install-test
 format: install-test
 	$(VENV)/bin/ruff format portal plugins tests bench faults
 
+# The benchmark (docs/performance.md). On PostgreSQL: make bench ARGS="--database
+# postgresql://postgres@127.0.0.1:5432" (or BENCH_DATABASE=…): it makes and drops bench_<size>.
 bench: install-test
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) instance/portal.sqlite3* $(CATALOGUES)/*/LC_MESSAGES/messages.mo

@@ -49,7 +49,7 @@ def _connection():
         else:
             import psycopg2
 
-            conn = psycopg2.connect(_url())
+            conn = psycopg2.connect(_url().split("?")[0])  # without the portal's pool options
             conn.autocommit = True
         _local.conn = conn
     return conn
