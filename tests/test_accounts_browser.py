@@ -3,6 +3,7 @@ through the mailed link, a sign-in through the test OpenID provider, and an axe 
 every new page at desktop and phone width (no page wider than the phone)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portal import sso
 from portal.models import SsoConfig
@@ -37,20 +38,20 @@ def test_a_forgotten_password_is_reset_through_the_mailed_link(page, live_server
     clean(page, "wachtwoord vergeten")
     page.get_by_label("E-mailadres").fill("ib@klaverweide.demo")
     page.get_by_role("button", name="Link sturen").click()
-    assert page.get_by_role("heading", name="Kijk in uw mailbox").is_visible()
+    expect(page.get_by_role("heading", name="Kijk in uw mailbox")).to_be_visible()
     page.goto(live_server + password_link(app, "ib@klaverweide.demo"))
     assert page.url == f"{live_server}/wachtwoord/instellen"
     clean(page, "wachtwoord instellen")
     page.get_by_label("Nieuw wachtwoord").fill("een nieuwe lange zin voor het portaal")
     page.get_by_label("Herhaal het wachtwoord").fill("iets anders dan dat")
     page.get_by_role("button", name="Wachtwoord opslaan").click()
-    assert page.get_by_text("De twee wachtwoorden zijn niet gelijk.").first.is_visible()
+    expect(page.get_by_text("De twee wachtwoorden zijn niet gelijk.").first).to_be_visible()
     clean(page, "wachtwoord instellen, met een fout")
     page.get_by_label("Nieuw wachtwoord").fill("een nieuwe lange zin voor het portaal")
     page.get_by_label("Herhaal het wachtwoord").fill("een nieuwe lange zin voor het portaal")
     page.get_by_role("button", name="Wachtwoord opslaan").click()
     assert page.url.endswith("/klaverweide/")
-    assert page.get_by_text("Uw wachtwoord is ingesteld; u bent ingelogd.").is_visible()
+    expect(page.get_by_text("Uw wachtwoord is ingesteld; u bent ingelogd.")).to_be_visible()
 
 
 def test_staff_sign_in_through_the_test_provider(page, live_server, app):
@@ -72,13 +73,13 @@ def test_staff_sign_in_through_the_test_provider(page, live_server, app):
         clean(page, "inloggen met de knop")
         page.get_by_role("link", name="Inloggen met de testprovider").click()
         page.wait_for_url(f"{live_server}/klaverweide/")
-        assert page.get_by_role("heading", name="Dashboard").is_visible()
+        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
         # A refusal, as the user sees it.
         page.context.clear_cookies()
         provider.claims = {"email": "onbekend@klaverweide.demo"}
         page.goto(f"{live_server}/login")
         page.get_by_role("link", name="Inloggen met de testprovider").click()
-        assert page.get_by_text(sso.UNKNOWN).is_visible()
+        expect(page.get_by_text(sso.UNKNOWN)).to_be_visible()
         clean(page, "inloggen geweigerd")
     finally:
         provider.stop()
@@ -110,7 +111,7 @@ def test_axe_on_the_beheer_pages_at_desktop_and_phone_width(_browser, live_serve
             page.get_by_label("Adres in het portaal").fill("Fout!")
             page.get_by_label("Postcode").fill("12345")
             page.get_by_role("button", name="School aanmaken").click()
-            assert page.get_by_text("Vul een postcode in van vier cijfers").first.is_visible()
+            expect(page.get_by_text("Vul een postcode in van vier cijfers").first).to_be_visible()
             clean(page, f"nieuwe school met fouten ({where})")
             page.goto(f"{live_server}/klaverweide/beheer/")
             page.get_by_role("link", name="Marieke Postma").click()

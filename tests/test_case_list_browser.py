@@ -5,6 +5,7 @@ the phone's screen; a case page printed has no menu and no buttons but its timel
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.cases import engine
 from portal.models import CaseDeadline
@@ -42,7 +43,7 @@ def test_search_sort_and_te_doen(request, live_server, cases, size):
     page.goto(f"{live_server}/klaverweide/zaken/")
     page.get_by_role("searchbox", name="Zoeken").fill("zoe fietsenstalling")
     page.get_by_role("button", name="Zoeken").click()
-    assert page.get_by_role("link", name=cases).is_visible()
+    expect(page.get_by_role("link", name=cases)).to_be_visible()
     assert page.locator("tbody tr").count() == 1
     clean(page)
     if size == "desktop":
@@ -53,20 +54,20 @@ def test_search_sort_and_te_doen(request, live_server, cases, size):
         page.get_by_role("button", name="Zoeken").click()
         page.set_viewport_size({"width": 1280, "height": 900})  # the header says how it is sorted
     assert page.locator('th[aria-sort="ascending"]').inner_text().startswith("Termijn")
-    assert page.get_by_role("link", name=cases).is_visible()  # the search stays
+    expect(page.get_by_role("link", name=cases)).to_be_visible()  # the search stays
     if size == "phone":
         page.set_viewport_size({"width": 390, "height": 844})
     clean(page)
     # A date that is none: the error summary takes the focus and names the field.
     page.goto(f"{live_server}/klaverweide/zaken/?van=31-02-2026")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     clean(page)
 
     if size == "phone":  # the menu is folded behind its button
         page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="Te doen").first.click()
-    assert page.get_by_role("heading", name="Te doen", level=1).is_visible()
-    assert page.get_by_role("link", name=cases).first.is_visible()
+    expect(page.get_by_role("heading", name="Te doen", level=1)).to_be_visible()
+    expect(page.get_by_role("link", name=cases).first).to_be_visible()
     clean(page)
 
 
@@ -83,8 +84,8 @@ def test_board_overview(request, live_server, app, size):
     page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
     browser_login(page, live_server, "bestuur")
     page.goto(f"{live_server}/bestuur/")
-    assert page.get_by_role("heading", name="Bestuursoverzicht").is_visible()
-    assert page.get_by_role("link", name="De Linde").is_visible()
+    expect(page.get_by_role("heading", name="Bestuursoverzicht")).to_be_visible()
+    expect(page.get_by_role("link", name="De Linde")).to_be_visible()
     clean(page)
 
 
@@ -92,12 +93,12 @@ def test_a_printed_case_page_keeps_the_timeline_without_menu_or_buttons(page, li
     browser_login(page, live_server, "ib")
     page.goto(f"{live_server}/klaverweide/zaken/{cases}")
     page.emulate_media(media="print")
-    assert not page.locator("header.top").is_visible()
-    assert not page.get_by_role("button").first.is_visible()
+    expect(page.locator("header.top")).not_to_be_visible()
+    expect(page.get_by_role("button").first).not_to_be_visible()
     assert page.locator("button:visible").count() == 0
     assert page.locator("form:visible").count() == 0
-    assert page.get_by_role("heading", name="Tijdlijn").is_visible()
-    assert page.get_by_text("Gesprek met de ouders van Zoë gevoerd.").is_visible()
-    assert page.get_by_role("heading", name="Documenten").is_visible()
+    expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible()
+    expect(page.get_by_text("Gesprek met de ouders van Zoë gevoerd.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Documenten")).to_be_visible()
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF")

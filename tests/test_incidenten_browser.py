@@ -5,6 +5,7 @@ directie sees the registration, and a staff accident's Arbeidsinspectie warning.
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_support import axe_violations
 from .browser_support import browser_login
@@ -26,8 +27,8 @@ def test_a_teacher_registers_an_incident_on_a_phone(phone_page, live_server):
     scanned(page)
     # The date is filled in with today; without where and what the form is refused.
     page.get_by_role("button", name="Incident registreren").click()
-    assert page.get_by_text("Kies waar het gebeurde.").first.is_visible()
-    assert page.get_by_text("Beschrijf kort wat er gebeurde.").first.is_visible()
+    expect(page.get_by_text("Kies waar het gebeurde.").first).to_be_visible()
+    expect(page.get_by_text("Beschrijf kort wat er gebeurde.").first).to_be_visible()
     scanned(page)
     page.get_by_label("Schoolplein").check()
     page.get_by_label("Grove pesterij").check()
@@ -35,7 +36,7 @@ def test_a_teacher_registers_an_incident_on_a_phone(phone_page, live_server):
     page.get_by_role("group", name=re.compile("Wie waren erbij betrokken")).get_by_label("Leerling").check()
     page.get_by_role("group", name=re.compile("Zijn de ouders geïnformeerd")).get_by_label("Nog niet").check()
     page.get_by_role("button", name="Incident registreren").click()
-    assert page.get_by_text(re.compile(r"Het incident is geregistreerd als INC-\d{4}-\d{4}")).is_visible()
+    expect(page.get_by_text(re.compile(r"Het incident is geregistreerd als INC-\d{4}-\d{4}"))).to_be_visible()
     scanned(page)
     reference = re.search(r"INC-\d{4}-\d{4}", page.content()).group(0)
     page.get_by_role("button", name="Menu").click()  # on a phone the menu, Uitloggen too, is folded
@@ -43,5 +44,5 @@ def test_a_teacher_registers_an_incident_on_a_phone(phone_page, live_server):
 
     browser_login(page, live_server, "directie")
     page.goto(f"{live_server}/klaverweide/zaken/{reference}")
-    assert page.get_by_text("Grove pesterij").first.is_visible()
+    expect(page.get_by_text("Grove pesterij").first).to_be_visible()
     scanned(page)

@@ -5,6 +5,7 @@ page scanned with axe, and on a phone nothing scrolls sideways."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.cases import engine
 from portal.models import Case
@@ -28,6 +29,10 @@ def clean(page):
 
 
 def no_sideways_scroll(page):
+    # Measured once the page that a click led to is there: after a click the old document
+    # can be replaced while the measurement runs (no document element for a moment).
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement !== null && document.readyState === 'complete'")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), page.url
 
 
@@ -56,32 +61,32 @@ def test_directie_answers_a_request_for_inzage(page, live_server, child):
 
     page.get_by_label("Naam van de aanvrager").fill("")
     page.get_by_role("button", name="Verzoek vastleggen").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     clean(page)
     page.get_by_label("Naam van de aanvrager").fill("Anna Vos")
     page.get_by_label("Relatie tot de leerling").select_option("ouder")
     page.get_by_role("button", name="Verzoek vastleggen").click()
-    assert page.get_by_text("Het verzoek is vastgelegd.").is_visible()
+    expect(page.get_by_text("Het verzoek is vastgelegd.")).to_be_visible()
     clean(page)
 
     page.get_by_label("Inzage gedeeltelijk gegeven").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
-    assert page.get_by_role("link", name=re.compile("Redenen")).is_visible()  # in the error summary
+    expect(page.get_by_role("link", name=re.compile("Redenen"))).to_be_visible()  # in the error summary
     clean(page)
     page.get_by_label("Inzage volledig gegeven").check()
     page.get_by_role("button", name="Besluit vastleggen").click()
-    assert page.get_by_text("Het besluit is vastgelegd.").is_visible()
+    expect(page.get_by_text("Het besluit is vastgelegd.")).to_be_visible()
 
     page.get_by_role("link", name="Voorbeeld van de export bekijken").click()
-    assert page.get_by_text("Wij hebben met de groep gesproken.").is_visible()
+    expect(page.get_by_text("Wij hebben met de groep gesproken.")).to_be_visible()
     clean(page)
     page.get_by_role("button", name=re.compile("Export maken")).click()
-    assert page.get_by_text("De export is gemaakt (versie 1).").is_visible()
-    assert page.get_by_role("link", name="Versie 1 downloaden (ZIP)").is_visible()
+    expect(page.get_by_text("De export is gemaakt (versie 1).")).to_be_visible()
+    expect(page.get_by_role("link", name="Versie 1 downloaden (ZIP)")).to_be_visible()
     clean(page)
 
     page.get_by_role("link", name="Inzageverzoeken", exact=True).first.click()
-    assert page.get_by_role("cell", name="Anna Vos").is_visible()
+    expect(page.get_by_role("cell", name="Anna Vos")).to_be_visible()
     clean(page)
 
 
@@ -93,14 +98,16 @@ def test_the_inzage_pages_fit_a_phone(phone_page, live_server, child, app):
     no_sideways_scroll(phone_page)
     phone_page.get_by_label("Naam van de aanvrager").fill("Anna Vos")
     phone_page.get_by_role("button", name="Verzoek vastleggen").click()
+    expect(phone_page.get_by_label("Inzage volledig gegeven")).to_be_visible()  # the request's page
     no_sideways_scroll(phone_page)
     phone_page.get_by_label("Inzage volledig gegeven").check()
     phone_page.get_by_role("button", name="Besluit vastleggen").click()
     phone_page.get_by_role("link", name="Voorbeeld van de export bekijken").click()
+    expect(phone_page.get_by_role("button", name=re.compile("Export maken"))).to_be_visible()
     no_sideways_scroll(phone_page)
     clean(phone_page)
     phone_page.get_by_role("button", name=re.compile("Export maken")).click()
-    assert phone_page.get_by_text("De export is gemaakt (versie 1).").is_visible()
+    expect(phone_page.get_by_text("De export is gemaakt (versie 1).")).to_be_visible()
     no_sideways_scroll(phone_page)
     phone_page.goto(f"{base}/inzage/")
     no_sideways_scroll(phone_page)

@@ -3,6 +3,7 @@ complaint, the contactpersoon handles and closes it, the parent sees the result.
 axe-core scans the public form, the receipt and the follow-up pages."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.dates import today as dutch_today
 
@@ -35,7 +36,7 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
 
     # The parent fills in the public form on a phone.
     parent.goto(f"{base}/klaverweide/klachten/indienen")
-    assert parent.get_by_role("heading", name="Een klacht indienen").is_visible()
+    expect(parent.get_by_role("heading", name="Een klacht indienen")).to_be_visible()
     assert_accessible(parent)
     # Nothing sticks out sideways on a narrow screen.
     assert parent.evaluate("document.documentElement.scrollWidth") <= 390
@@ -46,7 +47,7 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
     parent.get_by_label("Ik heb er al met de leerkracht over gesproken").check()
     parent.get_by_label("Wat hoopt u dat er gebeurt?").fill("Betere pleinwacht.")
     parent.get_by_role("button", name="Klacht versturen").click()
-    assert parent.get_by_role("heading", name="Uw klacht is ontvangen").is_visible()
+    expect(parent.get_by_role("heading", name="Uw klacht is ontvangen")).to_be_visible()
     reference = parent.locator("#referentie").inner_text().strip()
     code = parent.locator("#code").inner_text().strip()
     assert reference.startswith("KL-") and len(code.replace(" ", "")) == 24
@@ -60,14 +61,14 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
     staff.set_default_timeout(10000)
     browser_login(staff, base, "contactpersoon")
     staff.goto(f"{base}/klaverweide/zaken/{reference}")
-    assert staff.get_by_text("Mijn zoon wordt in de pauze geduwd.").is_visible()
+    expect(staff.get_by_text("Mijn zoon wordt in de pauze geduwd.")).to_be_visible()
 
     staff.locator("summary", has_text="In behandeling nemen").click()
     form = step_form(staff, "klachten.in_behandeling")
     form.get_by_label("Datum van het eerste contact").fill(today)
     form.get_by_label("Telefonisch").check()
     form.get_by_role("button").click()
-    assert staff.get_by_text("Status is nu: In behandeling.").is_visible()
+    expect(staff.get_by_text("Status is nu: In behandeling.")).to_be_visible()
 
     staff.locator("summary", has_text="Gesprek vastleggen").click()
     form = step_form(staff, "klachten.gesprek")
@@ -75,21 +76,21 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
     form.get_by_label("Datum van het gesprek").fill(today)
     form.get_by_label("Uitkomst van het gesprek").fill("De leerkracht let extra op in de pauze.")
     form.get_by_role("button").click()
-    assert staff.get_by_text("Status is nu: Bemiddeling.").is_visible()
+    expect(staff.get_by_text("Status is nu: Bemiddeling.")).to_be_visible()
 
     staff.get_by_label("Notitie of bericht").fill("Wij hebben met de leerkracht gesproken.")
     staff.get_by_label("Zichtbaar voor de indiener").check()
     staff.get_by_role("button", name="Plaatsen").click()
-    assert staff.get_by_text("Bericht aan de indiener geplaatst.").is_visible()
+    expect(staff.get_by_text("Bericht aan de indiener geplaatst.")).to_be_visible()
 
     staff.locator("summary", has_text="Afronden").click()
     form = step_form(staff, "klachten.afronden")
     form.get_by_label("Opgelost").check()
     form.get_by_label("Samenvatting bij het afsluiten").fill("Afspraken over de pauze gemaakt.")
     form.get_by_role("button").click()
-    assert staff.get_by_text("Status is nu: Afgerond.").is_visible()
+    expect(staff.get_by_text("Status is nu: Afgerond.")).to_be_visible()
     staff.get_by_role("button", name="Maak: Afsluitbrief").click()
-    assert staff.get_by_text("Afsluitbrief (versie 1) is gemaakt.").is_visible()
+    expect(staff.get_by_text("Afsluitbrief (versie 1) is gemaakt.")).to_be_visible()
     context.close()
 
     # The parent follows up with reference and code.
@@ -99,8 +100,8 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
     parent.get_by_label("Code").fill(code)
     parent.get_by_role("button", name="Bekijken").click()
     assert parent.locator("#status").inner_text() == "Afgerond"
-    assert parent.get_by_text("Wij hebben met de leerkracht gesproken.").is_visible()
-    assert parent.get_by_role("button", name="Afsluitbrief").is_visible()
+    expect(parent.get_by_text("Wij hebben met de leerkracht gesproken.")).to_be_visible()
+    expect(parent.get_by_role("button", name="Afsluitbrief")).to_be_visible()
     assert code.replace(" ", "") not in parent.url
     assert_accessible(parent)
 
@@ -109,7 +110,7 @@ def test_parent_and_contactpersoon_on_a_phone(phone_page, _browser, live_server)
     parent.get_by_label("Referentie").fill(reference)
     parent.get_by_label("Code").fill("AAAA BBBB CCCC DDDD EEEE FFFF")
     parent.get_by_role("button", name="Bekijken").click()
-    assert parent.get_by_text("Deze combinatie van referentie en code kennen wij niet.").is_visible()
+    expect(parent.get_by_text("Deze combinatie van referentie en code kennen wij niet.")).to_be_visible()
     assert_accessible(parent)
 
 
@@ -119,7 +120,7 @@ def test_status_page_with_add_form_is_accessible(phone_page, live_server):
     parent.get_by_label("Anders").check()
     parent.get_by_role("button", name="Klacht versturen").click()
     # Errors next to the field, typed choice kept, and still no axe violations.
-    assert parent.get_by_text("Beschrijf wat er is gebeurd.").is_visible()
+    expect(parent.get_by_text("Beschrijf wat er is gebeurd.")).to_be_visible()
     assert parent.get_by_label("Anders").is_checked()
     assert_accessible(parent)
     parent.get_by_label("Wat is er gebeurd?").fill("De ouderavond was niet aangekondigd.")
@@ -130,12 +131,12 @@ def test_status_page_with_add_form_is_accessible(phone_page, live_server):
     parent.get_by_label("Referentie").fill(reference)
     parent.get_by_label("Code").fill(code)
     parent.get_by_role("button", name="Bekijken").click()
-    assert parent.get_by_role("heading", name="Informatie toevoegen").is_visible()
+    expect(parent.get_by_role("heading", name="Informatie toevoegen")).to_be_visible()
     assert_accessible(parent)
     parent.get_by_label("Aanvulling of reactie").fill("Het was op dinsdag.")
     parent.get_by_role("button", name="Toevoegen").click()
-    assert parent.get_by_text("Uw aanvulling is toegevoegd").is_visible()
-    assert parent.get_by_text("Het was op dinsdag.").is_visible()
+    expect(parent.get_by_text("Uw aanvulling is toegevoegd")).to_be_visible()
+    expect(parent.get_by_text("Het was op dinsdag.")).to_be_visible()
     with parent.expect_download() as info:
         parent.get_by_role("button", name="Ontvangstbewijs downloaden (PDF)").click()
     assert info.value.suggested_filename == f"ontvangstbewijs-{reference}.pdf"

@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import UserSession
 
@@ -93,26 +94,26 @@ def test_menu_folds_on_a_phone(phone_page, live_server):
     page = phone_page
     browser_login(page, live_server, "directie")
     toggle = page.get_by_role("button", name="Menu")
-    assert toggle.is_visible()
-    assert not page.get_by_role("link", name="Zaken", exact=True).is_visible()
+    expect(toggle).to_be_visible()
+    expect(page.get_by_role("link", name="Zaken", exact=True)).not_to_be_visible()
     assert page.locator("header").bounding_box()["height"] < 80  # one line, not five
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
     page.get_by_role("link", name="Zaken", exact=True).click()
-    assert page.get_by_role("heading", name="Zaken", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Zaken", level=1)).to_be_visible()
     page.get_by_role("button", name="Menu").click()
     page.keyboard.press("Escape")
     assert page.get_by_role("button", name="Menu").get_attribute("aria-expanded") == "false"
     assert page.evaluate("document.activeElement.textContent").startswith("Menu")
     # The brand is the way home.
     page.get_by_role("link", name="De Klaverweide").click()
-    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_desktop_menu_and_focus_ring(page, live_server):
     browser_login(page, live_server, "directie")
-    assert not page.get_by_role("button", name="Menu").is_visible()
-    assert page.get_by_role("link", name="Zaken", exact=True).is_visible()
+    expect(page.get_by_role("button", name="Menu")).not_to_be_visible()
+    expect(page.get_by_role("link", name="Zaken", exact=True)).to_be_visible()
     page.get_by_role("link", name="Zaken", exact=True).focus()
     ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
     assert ring == "rgb(255, 191, 71)"  # amber on the dark header: 5:1
@@ -133,9 +134,9 @@ def test_idle_warning_and_staying_logged_in(page, live_server, app):
     browser_login(page, live_server, "directie")
     page.goto(f"{live_server}/klaverweide/zaken/")
     dialog = page.get_by_role("dialog", name="U wordt bijna uitgelogd")
-    assert not dialog.is_visible()
+    expect(dialog).not_to_be_visible()
     page.clock.fast_forward("27:00")
-    assert not dialog.is_visible()
+    expect(dialog).not_to_be_visible()
     page.clock.fast_forward("01:05")  # two minutes before the 30 minutes
     dialog.wait_for()
     assert page.evaluate("document.activeElement.textContent") == "Ingelogd blijven"
@@ -165,7 +166,7 @@ def test_text_typed_survives_the_idle_logout(page, live_server, app):
         page.get_by_label("Notitie of bericht").input_value()
         == "Gesprek met de moeder: zij belt morgen terug."
     )
-    assert page.get_by_text("staat weer in het formulier").is_visible()
+    expect(page.get_by_text("staat weer in het formulier")).to_be_visible()
     # Sent: the text is saved by the server and not put back again.
     page.get_by_role("button", name="Plaatsen").click()
     page.get_by_text("Gesprek met de moeder: zij belt morgen terug.").first.wait_for()
@@ -196,8 +197,8 @@ def test_audit_log_page_is_axe_clean_and_fits(request, live_server, app, size):
     browser_login(page, live_server, "directie")
     page.goto(f"{live_server}/klaverweide/zaken/{reference}")
     page.get_by_role("link", name="auditlog van deze zaak").click()
-    assert page.get_by_role("heading", name="Auditlog van De Klaverweide").is_visible()
-    assert page.get_by_role("cell", name="Zaak bekeken").first.is_visible()
+    expect(page.get_by_role("heading", name="Auditlog van De Klaverweide")).to_be_visible()
+    expect(page.get_by_role("cell", name="Zaak bekeken").first).to_be_visible()
     scroll, width = fits(page)
     assert scroll <= width
     violations = axe_violations(page)
@@ -207,7 +208,7 @@ def test_audit_log_page_is_axe_clean_and_fits(request, live_server, app, size):
     page.get_by_label("Vanaf").fill("2026-03-05")
     page.get_by_label("Tot en met").fill("2026-03-01")
     page.get_by_role("button", name="Filteren").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.title().startswith("Fout: Auditlog")
     violations = axe_violations(page)
     assert not violations, describe(violations)

@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_support import axe_violations
 from .browser_support import browser_login
@@ -29,7 +30,7 @@ def step_form(page, label):
 
 def take(page, step, label, status):
     step.get_by_role("button", name=label).click()
-    assert page.get_by_text(f"Status is nu: {status}.").is_visible()
+    expect(page.get_by_text(f"Status is nu: {status}.")).to_be_visible()
     scanned(page)
 
 
@@ -49,7 +50,7 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
     page.get_by_role("link", name="Zorg over de thuissituatie", exact=True).first.click()
     scanned(page)
     page.get_by_role("button", name="Zorg vastleggen").click()
-    assert page.get_by_text("Zoek en kies de leerling om wie het gaat.").first.is_visible()
+    expect(page.get_by_text("Zoek en kies de leerling om wie het gaat.").first).to_be_visible()
     scanned(page)  # the refused form, with its error summary
     page.get_by_label(re.compile(r"^Leerling\b")).fill("Daan Vos")
     page.get_by_role("option", name=re.compile(r"Daan Vos, groep 6b")).click()
@@ -59,8 +60,8 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
     page.get_by_label("Eigen waarneming").check()
     page.get_by_label("Uw eigen overwegingen").fill("Ik maak me zorgen en wil het bespreken.")
     page.get_by_role("button", name="Zorg vastleggen").click()
-    assert page.get_by_text(re.compile(r"Uw zorg is vastgelegd als MC-\d{4}-\d{4}")).is_visible()
-    assert page.get_by_role("heading", name=re.compile("Daan Vos")).is_visible()
+    expect(page.get_by_text(re.compile(r"Uw zorg is vastgelegd als MC-\d{4}-\d{4}"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Daan Vos"))).to_be_visible()
     scanned(page)
     case_url = page.url
     reference = case_url.rsplit("/", 1)[1]
@@ -69,7 +70,7 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
     # The intern begeleider: steps 2, 3 and 4.
     browser_login(page, live_server, "ib")
     page.goto(f"{live_server}/klaverweide/zaken/")
-    assert page.get_by_role("link", name=reference).is_visible()
+    expect(page.get_by_role("link", name=reference)).to_be_visible()
     scanned(page)
     page.get_by_role("link", name=reference).click()
     scanned(page)
@@ -91,7 +92,7 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
     step.get_by_label(re.compile("Het vermoeden blijft bestaan")).check()
     take(page, step, "Stap 3: gesprek met ouders en kind vastleggen", "Stap 3: gesprek met ouders en kind")
     page.get_by_role("button", name="Maak: Verslag van het gesprek met de ouders").click()
-    assert page.get_by_role("link", name="Verslag van het gesprek met de ouders (versie 1)").is_visible()
+    expect(page.get_by_role("link", name="Verslag van het gesprek met de ouders (versie 1)")).to_be_visible()
     scanned(page)
 
     step = step_form(page, "Stap 4: wegen met het afwegingskader")
@@ -120,7 +121,7 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
     step = step_form(page, "Stap 5: hulp organiseren")
     fill_help(step)
     step.get_by_role("button", name="Stap 5: hulp organiseren").click()
-    assert page.get_by_text("Het besluit kan pas na overleg met het bestuur.").is_visible()
+    expect(page.get_by_text("Het besluit kan pas na overleg met het bestuur.")).to_be_visible()
     # Refused: the form keeps what was typed.
     refused = page.locator("details.step", has=page.locator("summary", has_text="Stap 5: hulp organiseren"))
     assert refused.get_by_label("Beoogd effect").input_value() == "Geen nieuwe signalen."
@@ -135,9 +136,9 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
     step = step_form(page, "Stap 5: hulp organiseren")
     fill_help(step)
     take(page, step, "Stap 5: hulp organiseren", "Stap 5: hulp georganiseerd, met een termijn")
-    assert page.get_by_text("Heeft de hulp het gewenste effect?: uiterlijk").is_visible()
+    expect(page.get_by_text("Heeft de hulp het gewenste effect?: uiterlijk")).to_be_visible()
     page.get_by_role("button", name="Maak: Afsprakendocument hulp").click()
-    assert page.get_by_role("link", name="Afsprakendocument hulp (versie 1)").is_visible()
+    expect(page.get_by_role("link", name="Afsprakendocument hulp (versie 1)")).to_be_visible()
     scanned(page)
 
     # The help fails: alsnog melden.
@@ -164,10 +165,10 @@ def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server)
 
     # The child's chronology and the figures.
     page.get_by_role("link", name="Daan Vos").click()
-    assert page.get_by_text(reference).is_visible()
+    expect(page.get_by_text(reference)).to_be_visible()
     scanned(page)
     page.goto(f"{live_server}/klaverweide/jaarcijfers/")
-    assert page.get_by_text("Meldcode: meldingen bij Veilig Thuis").is_visible()
+    expect(page.get_by_text("Meldcode: meldingen bij Veilig Thuis")).to_be_visible()
     scanned(page)
 
 
@@ -182,6 +183,6 @@ def test_on_a_phone_no_sideways_scrolling(phone_page, live_server):
     browser_login(phone_page, live_server, "ib")
     phone_page.goto(f"{live_server}/klaverweide/zaken/?soort=meldcode.dossier&open=0")
     phone_page.get_by_role("link", name=re.compile(r"MC-\d{4}-0002")).click()
-    assert phone_page.get_by_text("Afgesloten: de hulp had het gewenste effect").first.is_visible()
+    expect(phone_page.get_by_text("Afgesloten: de hulp had het gewenste effect").first).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     scanned(phone_page)

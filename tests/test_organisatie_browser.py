@@ -5,6 +5,7 @@ directie clicks through it."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from plugins.organisatie.models import Assignment
 from plugins.organisatie.models import Person
@@ -83,11 +84,11 @@ def test_every_page_is_accessible_on_a_desktop_and_a_phone(page, phone_page, liv
         # A refused form: the summary gets the focus; the page still fits and passes.
         browser.goto(live_server + f"{ORG}/rollen")
         browser.get_by_role("button", name="Rol toekennen").click()
-        assert browser.get_by_role("alert").is_visible()
+        expect(browser.get_by_role("alert")).to_be_visible()
         fits_and_passes_axe(browser, "rollen (geweigerd)")
         browser.goto(live_server + f"{ORG}/scholing")
         browser.get_by_role("button", name="Cursus vastleggen").click()
-        assert browser.get_by_role("alert").is_visible()
+        expect(browser.get_by_role("alert")).to_be_visible()
         fits_and_passes_axe(browser, "scholing (geweigerd)")
 
 
@@ -95,7 +96,7 @@ def test_the_red_panel_and_the_parents_page(phone_page, page, live_server, app):
     long_names(app)
     # The parents' page, without logging in, on a phone.
     phone_page.goto(live_server + f"{ORG}/contactpersonen")
-    assert phone_page.get_by_role("heading", name="Bij wie kunt u terecht?").is_visible()
+    expect(phone_page.get_by_role("heading", name="Bij wie kunt u terecht?")).to_be_visible()
     call = phone_page.get_by_role("link", name="036 000 2201")
     assert call.get_attribute("href") == "tel:0360002201"
     fits_and_passes_axe(phone_page, "contactpersonen")
@@ -103,7 +104,7 @@ def test_the_red_panel_and_the_parents_page(phone_page, page, live_server, app):
     with db_session(app):
         Assignment.delete().where(Assignment.role.in_(("pestcoordinator", "contactpersoon"))).execute()
     phone_page.goto(live_server + f"{ORG}/contactpersonen")
-    assert phone_page.get_by_text("De school heeft dit nog niet ingevuld.").first.is_visible()
+    expect(phone_page.get_by_text("De school heeft dit nog niet ingevuld.").first).to_be_visible()
     fits_and_passes_axe(phone_page, "contactpersonen (leeg)")
 
     browser_login(page, live_server, "leerkracht")
@@ -139,22 +140,22 @@ def test_directie_takes_a_drill_from_plan_to_evaluation(page, live_server):
     form.get_by_label("en seconden").fill("40")
     form.get_by_label("Ja").check()
     form.get_by_role("button").click()
-    assert page.get_by_text("Status is nu: Uitgevoerd: evalueren.").is_visible()
-    assert page.get_by_text("3 min 40 s").first.is_visible()
+    expect(page.get_by_text("Status is nu: Uitgevoerd: evalueren.")).to_be_visible()
+    expect(page.get_by_text("3 min 40 s").first).to_be_visible()
 
     form = step(page, "Actie vastleggen")
     form.get_by_label("Actie").fill("Vluchtroute groep 8 aanpassen")
     form.get_by_label("Wie is eigenaar?").fill("Ruben Hoekstra")
     form.get_by_label("Uiterlijk klaar op").fill(day)
     form.get_by_role("button").click()
-    assert page.get_by_text("Vluchtroute groep 8 aanpassen").first.is_visible()
+    expect(page.get_by_text("Vluchtroute groep 8 aanpassen").first).to_be_visible()
 
     form = step(page, "Evaluatie vastleggen")
     form.get_by_label("Evaluatie: wat ging goed, wat kan beter?").fill("Vlot verlopen.")
     form.get_by_label("Het ontruimingsplan is bijgesteld").check()
     form.get_by_role("button").click()
     # The step stays open with the fields to put right, each with its message.
-    assert page.get_by_text("Vul de versie van het bijgestelde plan in.", exact=True).is_visible()
+    expect(page.get_by_text("Vul de versie van het bijgestelde plan in.", exact=True)).to_be_visible()
     assert page.get_by_text(
         "Vul in wanneer de medewerkers over het bijgestelde plan zijn geïnformeerd.", exact=True
     ).is_visible()
@@ -164,6 +165,6 @@ def test_directie_takes_a_drill_from_plan_to_evaluation(page, live_server):
     form.get_by_label("Datum van het bijgestelde ontruimingsplan").fill(day)
     form.get_by_label("Medewerkers geïnformeerd op").fill(day)
     form.get_by_role("button").click()
-    assert page.get_by_text("Status is nu: Geëvalueerd.").is_visible()
-    assert page.get_by_text(re.compile(r"ja: versie 2026-3 van")).is_visible()
+    expect(page.get_by_text("Status is nu: Geëvalueerd.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"ja: versie 2026-3 van"))).to_be_visible()
     fits_and_passes_axe(page, "oefening geëvalueerd")

@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from portal import api
 from portal import migrate
@@ -382,13 +383,13 @@ def test_pages_are_accessible_and_fit_a_phone(phone_page, page, live_server, app
 
     # A refused form: the summary takes the focus; the page still fits.
     phone_page.get_by_role("button", name="Partner toevoegen").click()
-    assert phone_page.get_by_role("alert").is_visible()
+    expect(phone_page.get_by_role("alert")).to_be_visible()
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not axe_violations(phone_page), describe(axe_violations(phone_page))
 
     browser_login(page, live_server, "leerkracht")
     page.get_by_role("link", name="Externe partners").first.click()
-    assert page.get_by_role("heading", name="Externe partners", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Externe partners", level=1)).to_be_visible()
     assert (
         page.get_by_role("link", name=re.compile(r"^smw@")).get_attribute("href")
         == "mailto:smw@partners.demo"

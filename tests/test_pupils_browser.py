@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.models import Case
 from portal.models import CasePupil
@@ -73,9 +74,9 @@ def test_choose_a_pupil_with_the_keyboard_and_send(page, live_server, app):
     assert page.locator("input[type=hidden][name=pupil]").input_value() == str(daan.id)
     page.keyboard.press("Enter")  # the list is closed: now Enter sends the form
     page.wait_for_url(re.compile(r"/klaverweide/zaken/LM-\d{4}-\d{4}$"))
-    assert page.get_by_role("link", name="Daan Vos").is_visible()
+    expect(page.get_by_role("link", name="Daan Vos")).to_be_visible()
     # The case page's pupils section, with its own picker to add a pupil.
-    assert page.get_by_role("combobox", name="Leerling toevoegen").is_visible()
+    expect(page.get_by_role("combobox", name="Leerling toevoegen")).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe(violations)
     with db_ctx(app):
@@ -119,7 +120,7 @@ def test_the_search_step_comes_back_when_suggestions_fail(page, live_server):
     page.get_by_label("Wat is er gebeurd?").fill("Gezocht op de server.")
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(r"/klaverweide/zaken/LM-"))
-    assert page.get_by_role("link", name="Daan Vos").is_visible()
+    expect(page.get_by_role("link", name="Daan Vos")).to_be_visible()
 
 
 def test_the_register_pages_pass_axe_and_fit_a_phone(page, phone_page, live_server, app):
@@ -151,7 +152,7 @@ def test_the_register_pages_pass_axe_and_fit_a_phone(page, phone_page, live_serv
         phone_page.get_by_role("button", name="Bekijk wat de import doet").click()
         phone_page.wait_for_load_state()
         expected = "Wat de import doet" if name == "parnassys.csv" else "Welke kolom is wat?"
-        assert phone_page.get_by_role("heading", name=expected).is_visible()
+        expect(phone_page.get_by_role("heading", name=expected)).to_be_visible()
         violations = axe_violations(phone_page)
         assert not violations, f"{name}:\n{describe(violations)}"
         assert no_sideways_scroll(phone_page), name

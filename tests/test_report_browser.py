@@ -3,6 +3,7 @@ results, reads the report with its charts, and every report page is axe-clean on
 and at 390 px without sideways scrolling; the CSP reports no refused inline style."""
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.dates import school_year_of
 from portal.dates import today
@@ -61,13 +62,13 @@ def test_the_directie_enters_the_monitor_and_reads_the_charts(page, live_server)
     browser_login(page, live_server, "directie")
     page.goto(f"{live_server}/klaverweide/jaarcijfers/monitor/nieuw?jaar={YEAR}")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("heading", name="Eén veld moet nog worden verbeterd").is_visible()
+    expect(page.get_by_role("heading", name="Eén veld moet nog worden verbeterd")).to_be_visible()
     page.get_by_label("Datum van de meting").fill(today().isoformat())
     page.get_by_label("Veiligheidsbeleving, de hele school").fill("3,6")
     page.get_by_label("Scores per groep").fill("Groep 4: 3,7; 3,5")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("De monitorresultaten zijn opgeslagen.").is_visible()
-    assert page.get_by_role("rowheader", name="Groep 4").first.is_visible()
+    expect(page.get_by_text("De monitorresultaten zijn opgeslagen.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Groep 4").first).to_be_visible()
     # Every chart is an image with a name, its numbers in the table beside it.
     charts = page.locator("svg.chart[role=img]")
     assert charts.count() >= 2

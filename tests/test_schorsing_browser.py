@@ -57,9 +57,9 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_label(re.compile(r"^Groep\b")).fill("6b")
     page.get_by_label("Wat is er gebeurd?").fill("Noah had een mes bij zich op het plein.")
     page.get_by_role("button", name="Schorsingszaak starten").click()
-    assert page.get_by_text(re.compile(r"De schorsingszaak is gestart als SCH-")).is_visible()
-    assert page.get_by_role("heading", name=re.compile("Noah Bakker")).is_visible()
-    assert page.get_by_role("link", name=reference).first.is_visible()  # linked to the incident
+    expect(page.get_by_text(re.compile(r"De schorsingszaak is gestart als SCH-"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Noah Bakker"))).to_be_visible()
+    expect(page.get_by_role("link", name=reference).first).to_be_visible()  # linked to the incident
 
     # A step refused by its guard: the reason in the step's error summary, which has the focus.
     open_step(page, "Besluit schorsing")
@@ -78,13 +78,13 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     page.get_by_label("Met wie (naam en functie bij het bestuur)").fill("Ingrid Verbeek")
     page.get_by_label("Uitkomst van het overleg").fill("Schorsing van drie dagen.")
     page.get_by_role("button", name="Overleg met het bestuur").click()
-    assert page.get_by_text("Status is nu: In behandeling.").is_visible()
+    expect(page.get_by_text("Status is nu: In behandeling.")).to_be_visible()
 
     open_step(page, "Leerling en ouders gehoord")
     page.get_by_label("Datum van het gesprek").fill("2026-03-11")
     page.get_by_label(re.compile(r"^Samenvatting\b")).fill("Noah en zijn moeder zijn gehoord.")
     page.get_by_role("button", name="Leerling en ouders gehoord").click()
-    assert page.get_by_text("Status is nu: In behandeling.").is_visible()
+    expect(page.get_by_text("Status is nu: In behandeling.")).to_be_visible()
 
     open_step(page, "Besluit schorsing")
     page.get_by_label("Eerste schorsingsdag").fill("2026-03-12")
@@ -101,20 +101,20 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
     )
     page.get_by_label("Ik heb de berekende schorsingsperiode gecontroleerd").check()
     page.get_by_role("button", name="Besluit schorsing").click()
-    assert page.get_by_text("Status is nu: Geschorst.").is_visible()
+    expect(page.get_by_text("Status is nu: Geschorst.")).to_be_visible()
 
     violations = axe_violations(page)
     assert not violations, describe(violations)
 
     for letter in ("Schorsingsbrief aan de ouders", "Melding aan de onderwijsinspectie"):
         page.get_by_role("button", name=f"Maak: {letter}").click()
-        assert page.get_by_role("link", name=f"{letter} (versie 1)").is_visible()
+        expect(page.get_by_role("link", name=f"{letter} (versie 1)")).to_be_visible()
 
     open_step(page, "Evaluatie vastleggen")
     page.get_by_label("Datum van de evaluatie").fill("2026-03-18")
     page.get_by_label(re.compile(r"^Evaluatie\b")).fill("Terugkeer verliep goed.")
     page.get_by_role("button", name="Evaluatie vastleggen").click()
-    assert page.get_by_text("Status is nu: Geëvalueerd.").is_visible()
+    expect(page.get_by_text("Status is nu: Geëvalueerd.")).to_be_visible()
 
     for item in (
         "Schorsingsbrief aan de ouders verstuurd",
@@ -122,8 +122,8 @@ def test_directie_takes_incident_through_suspension_to_closure(page, live_server
         "Leerplichtambtenaar geïnformeerd",
     ):
         page.get_by_role("button", name=re.compile(rf"Afvinken\s*:\s*{re.escape(item)}")).click()
-        assert page.get_by_text(f"Afgevinkt: {item}", exact=False).first.is_visible()
+        expect(page.get_by_text(f"Afgevinkt: {item}", exact=False).first).to_be_visible()
 
     open_step(page, "Afsluiten")
     page.get_by_role("button", name="Afsluiten").click()
-    assert page.get_by_text("Status is nu: Afgesloten.").is_visible()
+    expect(page.get_by_text("Status is nu: Afgesloten.")).to_be_visible()

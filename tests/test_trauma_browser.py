@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .browser_support import axe_violations
 from .browser_support import browser_login
@@ -25,7 +26,7 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     base = live_server
     browser_login(page, base, "leerkracht")
     page.get_by_role("link", name="Trauma melden").click()
-    assert page.get_by_role("heading", name="Traumatische gebeurtenis melden").is_visible()
+    expect(page.get_by_role("heading", name="Traumatische gebeurtenis melden")).to_be_visible()
     assert not axe_violations(page), describe(axe_violations(page))
 
     # Stap 1: the report.
@@ -43,7 +44,7 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
             r"gekregen\."
         )
     ).is_visible()
-    assert page.get_by_text("Gemeld, eerste inschatting nodig").is_visible()
+    expect(page.get_by_text("Gemeld, eerste inschatting nodig")).to_be_visible()
     assert not axe_violations(page), describe(axe_violations(page))
 
     # Stap 2: "Kan de school dit zelf aan?" No: choose a partner of the school's list (the
@@ -55,8 +56,8 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     form.get_by_label("Wat is er afgesproken?").fill("Gesprek met de groep op donderdag.")
     form.get_by_label("Besproken met de intern begeleider en de directie").check()
     form.get_by_role("button").click()
-    assert page.get_by_text("Status is nu: Aanpak met externe hulp.").is_visible()
-    assert page.get_by_text("Slachtofferhulp (demo), 2 maart 2026").is_visible()
+    expect(page.get_by_text("Status is nu: Aanpak met externe hulp.")).to_be_visible()
+    expect(page.get_by_text("Slachtofferhulp (demo), 2 maart 2026")).to_be_visible()
 
     # The step plan: tick the steps that must be done before closing.
     for label in (
@@ -69,7 +70,7 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     ):
         # The button's name is "Afvinken" plus the step, read out for screen readers.
         page.get_by_role("button", name=re.compile(rf"^Afvinken\s*:\s*{re.escape(label)}$")).click()
-        assert page.get_by_text(f"Afgevinkt: {label}").first.is_visible()
+        expect(page.get_by_text(f"Afgevinkt: {label}").first).to_be_visible()
 
     # The parents' letter, with the text the school agreed with the family.
     page.get_by_role("link", name="Tekst voor de ouders aanpassen").click()
@@ -78,7 +79,8 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     )
     page.get_by_role("button", name="Opslaan").click()
     page.get_by_role("button", name="Maak: Informatiebrief aan de ouders van de groep").click()
-    assert page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)").is_visible()
+    letter = page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)")
+    expect(letter).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Informatiebrief aan de ouders van de groep (versie 1)").click()
     assert download.value.suggested_filename.endswith(".pdf")
@@ -93,8 +95,8 @@ def test_teacher_reports_assessment_no_partner_letter_and_close(page, live_serve
     form.get_by_label("Evaluatie: wat ging goed?").fill("Snel contact met Slachtofferhulp.")
     form.get_by_label("Evaluatie: wat kan beter?").fill("De ouderbrief eerder klaar hebben.")
     form.get_by_role("button").click()
-    assert page.get_by_text("Status is nu: Afgesloten.").is_visible()
-    assert page.get_by_text("De ouderbrief eerder klaar hebben.").first.is_visible()
+    expect(page.get_by_text("Status is nu: Afgesloten.")).to_be_visible()
+    expect(page.get_by_text("De ouderbrief eerder klaar hebben.").first).to_be_visible()
 
 
 def test_axe_on_plan_partners_and_report_pages(page, live_server):
