@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from portal.dates import today as dutch_today
+
 from .browser_support import axe_violations
 from .browser_support import browser_login
 from .browser_support import describe
@@ -40,7 +42,7 @@ def log_out(page):
 
 
 def test_teacher_then_ib_then_directie_through_the_five_steps(page, live_server):
-    today = datetime.date.today()
+    today = dutch_today()  # the school's date (Amsterdam), which the filters count in
     earlier = (today - datetime.timedelta(days=3)).isoformat()
     now = today.isoformat()
 
