@@ -489,7 +489,10 @@ def outbox_work():
     stop = threading.Event()
 
     def _stop(signum, frame):
-        stop.set()
+        # Not stop.set() here: the handler runs in the main thread, which may hold the
+        # event's own (non-reentrant) lock at that moment (inside stop.wait); setting it
+        # from the handler then waits for itself forever. Another thread sets it.
+        threading.Thread(target=stop.set, name="outbox-stop").start()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, _stop)
