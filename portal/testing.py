@@ -80,11 +80,14 @@ def base_config(folder):
     }
 
 
-def make_app(config, instance_path, enable_all=True):
+def make_app(config, instance_path, enable_all=True, fresh=False):
     """A migrated app with the demo school; ``enable_all`` also enables the plugins that
-    are not built in (a plugin under test), so its routes are really reached."""
+    are not built in (a plugin under test), so its routes are really reached. ``fresh``:
+    build the database from scratch and keep no snapshot of it (the test changed code that
+    the migrations or the demo run: see ``patched``)."""
     from . import create_app
     from . import migrate
+    from . import testing_snapshot as snapshot
     from .admin import set_plugin_enabled
     from .db import database
     from .demo import create_demo
@@ -93,22 +96,39 @@ def make_app(config, instance_path, enable_all=True):
     from .registry import get_registry
 
     os.environ["PORTAL_INSTANCE_PATH"] = str(instance_path)
-    split = config["DATABASE_URL"].startswith("postgres") and OWNER_URL != config["DATABASE_URL"]
-    if config["DATABASE_URL"].startswith("postgres"):
-        reset_postgres()
+    postgres = config["DATABASE_URL"].startswith("postgres")
+    split = postgres and OWNER_URL != config["DATABASE_URL"]
+    # The database the previous test of this configuration started on, when there is one
+    # (portal/testing_snapshot.py); else it is built here and kept.
+    key = None if fresh else snapshot.key_of(config, instance_path, enable_all)
+    if key is None:
+        restored = False
+        if postgres:
+            reset_postgres()
+    elif postgres:
+        restored = snapshot.restore_postgres(key, OWNER_URL)
+        if not restored:
+            reset_postgres()
+    else:
+        restored = snapshot.restore_sqlite(key, config["DATABASE_URL"])
     app = create_app({**config, "DATABASE_URL": OWNER_URL} if split else config)
     with app.app_context():
         database.connect(reuse_if_open=True)
-        migrate.upgrade(get_pm(), log=lambda *_: None)
-        create_demo(get_pm(), log=lambda *_: None)
-        if enable_all:
-            school = School.get(School.slug == SCHOOL)
-            for slug in get_registry().plugin_slugs:
-                set_plugin_enabled(school, slug, True)
-        if split and APP_ROLE:
-            from .db_roles import apply_grants
+        if not restored:
+            migrate.upgrade(get_pm(), log=lambda *_: None)
+            create_demo(get_pm(), log=lambda *_: None)
+            if enable_all:
+                school = School.get(School.slug == SCHOOL)
+                for slug in get_registry().plugin_slugs:
+                    set_plugin_enabled(school, slug, True)
+            if split and APP_ROLE:
+                from .db_roles import apply_grants
 
-            apply_grants(database, APP_ROLE)
+                apply_grants(database, APP_ROLE)
+            if key is not None and postgres:
+                snapshot.take_postgres(key, OWNER_URL)
+            elif key is not None:
+                snapshot.take_sqlite(key, config["DATABASE_URL"])
         database.close()
     if split:
         # From here on the tests are served as the application login, as production is.
@@ -120,6 +140,12 @@ def make_app(config, instance_path, enable_all=True):
     return app
 
 
+def patched(monkeypatch):
+    """Has the test replaced code (``monkeypatch.setattr``) before its app is made? Then
+    the demo it makes may differ from the snapshot's, and the app is made ``fresh``."""
+    return bool(monkeypatch._setattr)  # pytest keeps the undo list there (since pytest 3)
+
+
 @pytest.fixture
 def portal_config(tmp_path):
     """Override to add settings: ``{**portal_config, "PORTAL_PLUGINS": ("mijnplugin",)}``."""
@@ -129,7 +155,7 @@ def portal_config(tmp_path):
 @pytest.fixture
 def app(portal_config, tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = make_app(portal_config, tmp_path / "instance")
+    app = make_app(portal_config, tmp_path / "instance", fresh=patched(monkeypatch))
     yield app
     from .db import database
 

@@ -17,6 +17,7 @@ from portal.testing import db_session
 from portal.testing import get_csrf  # noqa: F401
 from portal.testing import login  # noqa: F401
 from portal.testing import make_app
+from portal.testing import patched
 from portal.testing import post  # noqa: F401
 from portal.testing import reset_postgres as _reset_postgres  # noqa: F401
 
@@ -39,7 +40,7 @@ def app(app_config, tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     # The demo school enables the built-in plugins (and testzaak, by its demo hook); a
     # third-party plugin stays off until a test enables it.
-    app = make_app(app_config, tmp_path / "instance", enable_all=False)
+    app = make_app(app_config, tmp_path / "instance", enable_all=False, fresh=patched(monkeypatch))
     yield app
     from portal.db import database
 
