@@ -85,7 +85,9 @@ from .declared import Plugin
 from .documents import html_to_pdf
 from .documents import pdf_download
 from .documents import render_letter
+from .figures import COARSE
 from .figures import at_school
+from .figures import coarse
 from .figures import count
 from .figures import count_by
 from .figures import count_if
@@ -335,6 +337,8 @@ __all__ = [
     "case_type",
     "case_url",
     "clean",
+    "coarse",
+    "COARSE",
     "count",
     "count_by",
     "count_if",

@@ -28,6 +28,20 @@ from .models import School
 
 _DAY = datetime.timedelta(days=1)
 
+# At a small school a small number can point to a child: below this, a count is coarsened
+# for whoever may not see the cases (``coarse``; the bestuur's version of the yearly report,
+# portal/report/yearly.py).
+SMALL = 5
+COARSE = "minder dan 5"
+
+
+def coarse(n, exact):
+    """The count ``n`` for a figure of confidential cases (meldcode, meldplicht): as it is
+    for whoever may see those cases (``exact``), else "minder dan 5" below 5, nought
+    included (that no file exists at all says something too)."""
+    return n if exact or n >= SMALL else COARSE
+
+
 # --------------------------------------------------------------- aggregates ----
 
 

@@ -21,9 +21,7 @@ from .workflow import TYPE
 from .workflow import TYPE_NAME
 from .workflow import VIEW
 
-SMALL = 5
 _DAY = datetime.timedelta(days=1)
-SUPPRESSED = "minder dan 5"
 
 # Where a trajectory stands, by state; the four steps before a decision count together.
 OUTCOMES = (
@@ -69,7 +67,7 @@ def figures(school, year, user):
     exact = school is not None and user is not None and api.has_permission(user, school, VIEW)
 
     def shown(n):
-        return n if exact or n >= SMALL else SUPPRESSED
+        return api.coarse(n, exact)
 
     started = api.year_rows(Dossier, api.Case.created_at, school, year)
     by_state = {
@@ -116,8 +114,8 @@ def _median_figure(school, year, exact):
     label = "Meldcode: schooldagen van signaal tot besluit (mediaan)"
     if not rows:
         return api.ReportFigure("meldcode.doorlooptijd", label, "geen besluiten")
-    if not exact and len(rows) < SMALL:
-        return api.ReportFigure("meldcode.doorlooptijd", label, f"niet getoond ({SUPPRESSED} besluiten)")
+    if api.coarse(len(rows), exact) == api.COARSE:
+        return api.ReportFigure("meldcode.doorlooptijd", label, f"niet getoond ({api.COARSE} besluiten)")
     calendars = {}
     days = []
     for school_id, signalled, decision in rows:

@@ -12,9 +12,6 @@ from .choices import VIEW
 from .models import Melding
 from .workflow import TYPE
 
-SMALL = 5
-SUPPRESSED = "minder dan 5"
-
 # Where the year's reports stand, from the route's own answers.
 OUTCOMES = (
     ("open", "Nog in behandeling"),
@@ -46,7 +43,7 @@ def figures(school, year, user):
     exact = school is not None and user is not None and api.has_permission(user, school, VIEW)
 
     def shown(n):
-        return n if exact or n >= SMALL else SUPPRESSED
+        return api.coarse(n, exact)
 
     started = api.year_rows(Melding, api.Case.created_at, school, year)
     (total, no_suspicion, reported, not_reported, consulted) = api.totals(

@@ -12,6 +12,7 @@ from dataclasses import field
 from ..access import enabled_plugins
 from ..access import has_permission
 from ..dates import school_year_bounds
+from ..figures import SMALL
 from ..models import MonitorResult
 from ..models import MonitorScore
 from ..models import ReportReview
@@ -23,7 +24,6 @@ from . import charts
 from .cache import kept
 from .choices import INDICATORS
 
-SMALL = 5
 SUPPRESSED = "< 5"
 
 
