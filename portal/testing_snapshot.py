@@ -8,7 +8,7 @@ snapshot; the next tests of that configuration start from a copy:
 
 - SQLite: the snapshot is a file (SQLite's backup API), copied to the test's own file.
 - PostgreSQL: the snapshot is every table's rows (COPY, held in memory) and every
-  sequence's value. A restore empties the tables (TRUNCATE, as the schema's owner) and
+  sequence's value. A restore empties the tables (DELETE, as the schema's owner) and
   copies the rows back in one transaction. It is used only when the schema is still the
   one of the snapshot (a fingerprint of tables, columns, constraints, triggers, functions
   and privileges): a test that changed the schema, or dropped it, makes the next test
@@ -142,9 +142,10 @@ SELECT md5(string_agg(x, ',' ORDER BY x)) FROM (
 
 
 class PostgresSnapshot:
-    def __init__(self, fingerprint, tables, rows, sequences):
+    def __init__(self, fingerprint, tables, guarded, rows, sequences):
         self.fingerprint = fingerprint
         self.tables = tables  # [(table, columns)], every table before those that refer to it
+        self.guarded = guarded  # tables whose trigger refuses DELETE (the audit log)
         self.rows = rows  # table -> COPY text
         self.sequences = sequences  # [(sequence, last_value or None)]
         self.made_at = time.monotonic()
@@ -200,6 +201,12 @@ def take_postgres(key, owner_url):
                 return
             cur.execute(FINGERPRINT_SQL)
             fingerprint = cur.fetchone()[0]
+            # A row trigger BEFORE DELETE (tgtype bits: row 1, before 2, delete 8).
+            cur.execute(
+                "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal AND t.tgtype & 11 = 11"
+            )
+            guarded = sorted(r[0] for r in cur.fetchall())
             rows = {}
             for name, columns in tables:
                 buffer = io.StringIO()
@@ -210,7 +217,7 @@ def take_postgres(key, owner_url):
         conn.rollback()
     finally:
         conn.close()
-    _postgres[key] = PostgresSnapshot(fingerprint, tables, rows, sequences)
+    _postgres[key] = PostgresSnapshot(fingerprint, tables, guarded, rows, sequences)
 
 
 def restore_postgres(key, owner_url):
@@ -228,7 +235,15 @@ def restore_postgres(key, owner_url):
             if cur.fetchone()[0] != snap.fingerprint:
                 conn.rollback()
                 return False
-            cur.execute("TRUNCATE " + ", ".join(f'public."{name}"' for name, _ in snap.tables))
+            # A test database: no need to wait for the disk.
+            cur.execute("SET LOCAL synchronous_commit = off")
+            # DELETE, the referring tables first: TRUNCATE makes new files for every table and
+            # its indexes (0.6 s for 80 tables); the audit log refuses DELETE, so TRUNCATE there.
+            if snap.guarded:
+                cur.execute("TRUNCATE " + ", ".join(f'public."{name}"' for name in snap.guarded))
+            for name, _ in reversed(snap.tables):
+                if name not in snap.guarded:
+                    cur.execute(f'DELETE FROM public."{name}"')
             for name, columns in snap.tables:
                 if snap.rows[name]:
                     cur.copy_expert(
