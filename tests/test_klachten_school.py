@@ -80,7 +80,18 @@ def test_a_complaint_of_the_school_starts_from_an_incident_and_the_link_shows_on
         assert "schold" not in mails[0].body
     # Both pages list the other case.
     assert kl in director.get(f"{BASE}/zaken/{ref}").get_data(as_text=True)
-    assert ref in director.get(f"{BASE}/zaken/{kl}").get_data(as_text=True)
+    own = director.get(f"{BASE}/zaken/{kl}").get_data(as_text=True)
+    assert ref in own
+    # The school's own complaint: no question about earlier conversations, and no receipt
+    # letter from the school to itself (offered nor made).
+    assert "Ingediend door</dt><dd>de school zelf" in own and "Al gesproken met" not in own
+    assert "klachten.ontvangstbevestiging" not in own
+    letter = f"{BASE}/zaken/{kl}/brief/klachten.ontvangstbevestiging"
+    r = post(director, letter, page=f"{BASE}/zaken/{kl}")
+    with db_session(app):
+        made = api.CaseDocument.select().where(api.CaseDocument.case == Case.get(Case.reference == kl))
+        assert not made.exists()
+    assert r.status_code == 302, r.status_code
     # The route goes on as usual: the first contact meets the receipt deadline.
     step = f"{BASE}/zaken/{kl}/stap/klachten.in_behandeling"
     data = {"contact_on": "2026-03-09", "contact_how": "telefoon", "contact_note": "Gebeld."}
@@ -121,11 +132,16 @@ def test_only_who_handles_complaints_records_one_and_an_oral_complaint_names_its
     with db_session(app):
         case = Case.get(Case.reference == kl)
         assert Klacht.get(Klacht.case == case.id).contact_name == "Mevrouw Jansen"
+        assert Klacht.get(Klacht.case == case.id).complaint_source == "mondeling"
         assert not CaseLink.select().where(CaseLink.follow_up == case.id).exists()
         # The staff member it names is shut out at once, as on the parents' form.
         shut_out = [e.user.email for e in CaseExclusion.select().where(CaseExclusion.case == case.id)]
         assert shut_out == ["leerkracht@klaverweide.demo"]
     assert as_role(app, "leerkracht").get(f"{BASE}/zaken/{kl}").status_code == 404
+    # An oral complaint says so on its page and gets its receipt letter, to the complainant.
+    page = person.get(f"{BASE}/zaken/{kl}").get_data(as_text=True)
+    assert "mondeling of telefonisch, vastgelegd door de school" in page and "Al gesproken met" not in page
+    assert "klachten.ontvangstbevestiging" in page
     # The klachten panel offers the page.
     assert f'href="{START}"' in person.get(f"{BASE}/").get_data(as_text=True)
 

@@ -7,6 +7,7 @@ from .choices import BOARD_STATES
 from .choices import OPEN_STATES
 from .choices import TYPE_NAME
 from .details import letter_context
+from .forms import BY_SCHOOL
 
 DOCUMENTS = [
     api.DocumentTemplate(
@@ -18,6 +19,8 @@ DOCUMENTS = [
         states=OPEN_STATES,
         filename="ontvangstbevestiging",
         for_submitter=True,
+        # The school's own complaint: no letter from the school to itself.
+        available=lambda detail: detail.complaint_source != BY_SCHOOL,
     ),
     # Two bodies, two letters: each is offered only for the referral that was made.
     api.DocumentTemplate(

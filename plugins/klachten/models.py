@@ -54,6 +54,11 @@ class Klacht(api.BaseModel):
     # knows nothing of these columns gets it too).
     contact_title = peewee.CharField(max_length=10, constraints=[peewee.SQL("DEFAULT ''")])
     contact_surname = peewee.CharField(max_length=100, constraints=[peewee.SQL("DEFAULT ''")])
+    # Recorded by the school (m0005): "school" (its own complaint) or "mondeling" (a parent or
+    # someone else, orally or by phone); empty for the parents' form. The school's own
+    # complaint gets no receipt letter (it would be addressed to the school itself) and its
+    # summary asks nothing about earlier conversations.
+    complaint_source = peewee.CharField(max_length=20, constraints=[peewee.SQL("DEFAULT ''")])
 
     class Meta:
         table_name = "klachten_klacht"
