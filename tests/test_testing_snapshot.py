@@ -122,6 +122,22 @@ def test_the_key_leaves_out_the_tests_folder_only(tmp_path, monkeypatch):
     assert key != snapshot.key_of(b, tmp_path / "b" / "instance", False)
 
 
+def test_a_fixed_day_is_part_of_the_key_and_no_reason_to_build_alone(tmp_path, monkeypatch):
+    import datetime
+
+    from portal import api
+    from portal.testing import patched
+
+    a = config(tmp_path / "a")
+    key = snapshot.key_of(a, tmp_path / "a" / "instance", False)
+    monkeypatch.setattr(api, "today", lambda: datetime.date(2026, 3, 11))
+    assert not patched(monkeypatch)
+    fixed = snapshot.key_of(a, tmp_path / "a" / "instance", False)
+    assert fixed != key and "2026-03-11" in fixed[-1]
+    monkeypatch.setattr(snapshot, "MAX_AGE", snapshot.MAX_AGE)
+    assert patched(monkeypatch)
+
+
 def test_a_test_that_replaced_code_gets_a_database_of_its_own(tmp_path, monkeypatch):
     from portal.testing import patched
 
