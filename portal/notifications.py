@@ -35,6 +35,7 @@ from .dates import today
 from .db import atomic
 from .db import constant_sql
 from .db import database
+from .db import is_sqlite
 from .models import Case
 from .models import CaseDeadline
 from .models import CaseEvent
@@ -63,10 +64,26 @@ LATE = (
     'ON d."case_id" = c."id" WHERE {mine} AND d."met_at" IS NULL AND d."due_date" <= ? '
     'AND (d."due_date" <= ? OR d."due_at" <= ?) LIMIT ?) AS l)'
 )
+# PostgreSQL, left to choose, hashed every open overdue deadline of the database (8,400 at
+# 100,000 cases: 5-18 ms, growing with every school's history) to join them to the user's
+# cases. Here it takes the user's open cases first (the partial index, MATERIALIZED so that
+# it is not flattened into the join) and looks up each one's open deadlines (the partial
+# index (case_id, due_date)), stopping at the limit: 1.3 ms for a user with 2,888 open
+# cases, and what a user's own workload costs, not the history. SQLite plans the plain
+# join that way by itself (it has no LATERAL).
+LATE_POSTGRESQL = (
+    '(WITH mine AS MATERIALIZED (SELECT c."id" FROM "portal_case" AS c WHERE {mine}) '
+    "SELECT COUNT(*) FROM (SELECT 1 FROM mine CROSS JOIN LATERAL (SELECT 1 FROM "
+    '"portal_case_deadline" AS d WHERE d."case_id" = mine."id" AND d."met_at" IS NULL '
+    'AND d."due_date" <= ? AND (d."due_date" <= ? OR d."due_at" <= ?) OFFSET 0) AS x LIMIT ?) AS l)'
+)
 COUNT_SQL = (
     "SELECT {since} + {late} + {since} "
     'FROM (SELECT COALESCE((SELECT n."seen_at" FROM "portal_notification_seen" AS n '
     'WHERE n."user_id" = ? AND n."school_id" = ?), ?) AS "seen") AS s'
+)
+COUNT_SQL_POSTGRESQL = (
+    COUNT_SQL.replace("{since}", SINCE).replace("{late}", LATE_POSTGRESQL).replace("{mine}", MINE)
 )
 COUNT_SQL = COUNT_SQL.replace("{since}", SINCE).replace("{late}", LATE).replace("{mine}", MINE)
 
@@ -85,7 +102,8 @@ def count_for(user_id, school_id, day=None, now=None):
         *("submitter", user_id, user_id, school_id),
         *(user_id, school_id, first_look),
     )
-    return database.execute_sql(constant_sql(COUNT_SQL), params).fetchone()[0] or 0
+    sql = COUNT_SQL if is_sqlite() else COUNT_SQL_POSTGRESQL
+    return database.execute_sql(constant_sql(sql), params).fetchone()[0] or 0
 
 
 def shown(count):

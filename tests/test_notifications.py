@@ -165,3 +165,30 @@ def test_no_link_without_a_school_or_for_a_parent(app, client):
     assert "todo-link" not in client.get("/klaverweide/ouderpunt/melden").get_data(as_text=True)
     login(client, "bestuur")
     assert "todo-link" not in client.get("/").get_data(as_text=True)
+
+
+def test_late_deadlines_are_looked_up_from_the_users_own_open_cases(app):
+    """On PostgreSQL the late part starts from the user's open cases and looks up their
+    deadlines one case at a time, stopping at the limit: it never hashes every open overdue
+    deadline of the database (which grows with every school's history). On SQLite the plain
+    join is planned that way by itself."""
+    from portal.dates import today
+    from portal.db import is_sqlite
+    from portal.notifications import COUNT_SQL
+    from portal.notifications import COUNT_SQL_POSTGRESQL
+
+    with db_ctx(app):
+        setup_cases(today())
+        if is_sqlite():
+            assert "LATERAL" not in COUNT_SQL
+            return
+        ib, where = user("ib"), school()
+        assert count_for(ib.id, where.id) == 4
+        sql = COUNT_SQL_POSTGRESQL.replace("?", "%s")
+        day = today().isoformat()
+        params = ("assign", ib.id, ib.id, where.id, ib.id, where.id, day, day, "2100-01-01", 100)
+        params += ("submitter", ib.id, ib.id, where.id, ib.id, where.id, "2000-01-01")
+        plan = "\n".join(r[0] for r in database.execute_sql("EXPLAIN " + sql, params).fetchall())
+    # The late part: from the CTE to the next part of the statement (the parent messages).
+    late = plan[plan.index("CTE mine") :].split("InitPlan")[0]
+    assert "Nested Loop" in late and "Hash" not in late, plan
