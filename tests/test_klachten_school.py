@@ -22,6 +22,7 @@ from .test_incidenten import START as INCIDENT_START
 from .test_incidenten import incident
 from .test_incidenten import latest
 from .test_incidenten import ok
+from .test_klachten_route import letter
 
 START = f"{BASE}/klachten/vastleggen"
 LABEL = "Klacht van de school vastleggen"
@@ -138,10 +139,13 @@ def test_only_who_handles_complaints_records_one_and_an_oral_complaint_names_its
         shut_out = [e.user.email for e in CaseExclusion.select().where(CaseExclusion.case == case.id)]
         assert shut_out == ["leerkracht@klaverweide.demo"]
     assert as_role(app, "leerkracht").get(f"{BASE}/zaken/{kl}").status_code == 404
-    # An oral complaint says so on its page and gets its receipt letter, to the complainant.
+    # An oral complaint says so on its page and gets its receipt letter, to the complainant,
+    # which sends them to no follow-up page (they have no code: they used no form).
     page = person.get(f"{BASE}/zaken/{kl}").get_data(as_text=True)
     assert "mondeling of telefonisch, vastgelegd door de school" in page and "Al gesproken met" not in page
-    assert "klachten.ontvangstbevestiging" in page
+    text = letter(app, person, kl, "klachten.ontvangstbevestiging")
+    assert "Aan Mevrouw Jansen" in text and f"noem het kenmerk {kl}" in text
+    assert "geheime code" not in text and "volgpagina" not in text
     # The klachten panel offers the page.
     assert f'href="{START}"' in person.get(f"{BASE}/").get_data(as_text=True)
 
