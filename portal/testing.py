@@ -101,16 +101,9 @@ def make_app(config, instance_path, enable_all=True, fresh=False):
     # The database the previous test of this configuration started on, when there is one
     # (portal/testing_snapshot.py); else it is built here and kept.
     key = None if fresh else snapshot.key_of(config, instance_path, enable_all)
-    if key is None:
-        restored = False
-        if postgres:
-            reset_postgres()
-    elif postgres:
-        restored = snapshot.restore_postgres(key, OWNER_URL)
-        if not restored:
-            reset_postgres()
-    else:
-        restored = snapshot.restore_sqlite(key, config["DATABASE_URL"])
+    restored = key is not None and snapshot.restore(key, config["DATABASE_URL"], OWNER_URL)
+    if postgres and not restored:
+        reset_postgres()
     app = create_app({**config, "DATABASE_URL": OWNER_URL} if split else config)
     with app.app_context():
         database.connect(reuse_if_open=True)
@@ -125,10 +118,8 @@ def make_app(config, instance_path, enable_all=True, fresh=False):
                 from .db_roles import apply_grants
 
                 apply_grants(database, APP_ROLE)
-            if key is not None and postgres:
-                snapshot.take_postgres(key, OWNER_URL)
-            elif key is not None:
-                snapshot.take_sqlite(key, config["DATABASE_URL"])
+            if key is not None:
+                snapshot.take(key, config["DATABASE_URL"], OWNER_URL)
         database.close()
     if split:
         # From here on the tests are served as the application login, as production is.

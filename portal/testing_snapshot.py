@@ -67,6 +67,22 @@ def key_of(config, instance_path, enable_all):
     return (database, settings, environment, bool(enable_all), days)
 
 
+def restore(key, url, owner_url):
+    """Put the snapshot of ``key`` in the test's database (``url``; on PostgreSQL as the
+    schema's owner, ``owner_url``); False when there is none to use."""
+    if url.startswith("postgres"):
+        return restore_postgres(key, owner_url)
+    return restore_sqlite(key, url)
+
+
+def take(key, url, owner_url):
+    """Keep the test's freshly built database as the snapshot of ``key``."""
+    if url.startswith("postgres"):
+        take_postgres(key, owner_url)
+    else:
+        take_sqlite(key, url)
+
+
 def _fresh(made_at):
     return time.monotonic() - made_at < MAX_AGE
 
