@@ -174,6 +174,7 @@ class AuditLog(BaseModel):
             (("school", "id"), False),
             (("school", "case_ref", "id"), False),
             (("school", "user_email", "id"), False),
+            (("school", "action", "id"), False),  # m0023
             (("school", "at"), False),
             (("school", "is_view", "at"), False),
         )
