@@ -96,6 +96,28 @@ def test_the_page_draws_each_chart_as_svg_with_its_table(app):
     assert "style=" not in html  # the CSP allows no inline style
 
 
+def test_a_chart_is_drawn_once_and_again_when_what_it_shows_changes(app, monkeypatch):
+    from portal.report import charts
+
+    drawn = []
+    real = charts.render_template
+    monkeypatch.setattr(
+        charts, "render_template", lambda *a, **kw: drawn.append(kw["chart"]) or real(*a, **kw)
+    )
+    monkeypatch.setattr(charts, "_DRAWN", type(charts._DRAWN)())
+    rows = [yearly.Row("Pesten <b>op</b> het plein", 3, 1), yearly.Row("Geweld", 2, "")]
+    with app.test_request_context("/klaverweide/jaarcijfers/"):
+        first = charts.drawn(charts.bar_chart(rows), "grafiek-x", "cijfer-x")
+        again = charts.drawn(charts.bar_chart(rows), "grafiek-x", "cijfer-x")
+        assert again == first and len(drawn) == 1
+        # The label is text in the SVG, escaped, never markup.
+        assert "Pesten &lt;b&gt;op&lt;/b&gt; het plein" in first and "<b>" not in first
+        changed = charts.drawn(charts.bar_chart([yearly.Row("Geweld", 4, 2)]), "grafiek-x", "cijfer-x")
+        assert len(drawn) == 2 and changed != first
+        other_id = charts.drawn(charts.bar_chart(rows), "grafiek-y")
+        assert len(drawn) == 3 and 'id="grafiek-y-titel"' in other_id
+
+
 def test_the_core_draws_cases_per_month_with_last_year(app):
     with db_ctx(app):
         sept = datetime.datetime(YEAR, 9, 10, 10)

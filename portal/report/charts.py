@@ -1,11 +1,16 @@
 """Chart geometry for the yearly report: bars per category, a line per month.
 
-This module computes coordinates only; the template ``report/chart.svg`` draws them, for
+This module computes coordinates; the template ``report/chart.svg`` draws them (``drawn``), for
 the page (inline SVG: no script, no style attribute, so the portal's CSP stays as it is)
 and for the PDF (the same SVG as an image, which xhtml2pdf draws as vector graphics through
 svglib). Each chart has a table of its numbers beside it: the chart is the picture, the
 table the text alternative.
 """
+
+from collections import OrderedDict
+
+from flask import render_template
+from markupsafe import Markup
 
 WIDTH = 640
 BAR_AREA = 470  # the longest bar
@@ -119,3 +124,30 @@ def line_chart(series, before=(), hide=lambda v: v):
             for n, line in enumerate(out)
         ],
     }
+
+
+# ------------------------------------------------------------- drawing ----
+
+# Drawing a chart (report/chart.svg) took a quarter of the yearly report's time once its
+# figures were kept (report/cache.py); the same chart is drawn once and its markup kept here,
+# by what it shows, for the page and the PDF alike.
+_DRAWN = OrderedDict()
+MAX_DRAWN = 512
+
+
+def drawn(chart, chart_id, label_id="", title=""):
+    """The chart as SVG markup (autoescaped by the template), from the kept drawings when
+    this chart with these ids was drawn before."""
+    key = (repr(chart), chart_id, label_id, title)
+    svg = _DRAWN.get(key)
+    if svg is None:
+        # The template escapes every value it writes (autoescape): its output is markup.
+        svg = Markup(  # noqa: S704
+            render_template(
+                "report/chart.svg", chart=chart, chart_id=chart_id, chart_label_id=label_id, chart_title=title
+            )
+        )
+        _DRAWN[key] = svg
+        while len(_DRAWN) > MAX_DRAWN:
+            _DRAWN.popitem(last=False)
+    return svg

@@ -9,18 +9,17 @@ xhtml2pdf's ``<pdf:toc>`` makes the table of contents from the headings.
 import base64
 import hashlib
 
-from flask import render_template
-
 from ..audit import audit
 from ..db import atomic
 from ..documents import html_to_pdf
 from ..documents import render_letter
 from ..documents import safe_filename
 from ..models import ReportDocument
+from .charts import drawn
 
 
 def svg_data_uri(chart, chart_id, title):
-    svg = render_template("report/chart.svg", chart=chart, chart_id=chart_id, chart_title=title)
+    svg = str(drawn(chart, chart_id, title=title))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
