@@ -18,6 +18,7 @@ A snapshot is made again on a new day (the demo's dates count from today) and af
 ``MAX_AGE`` seconds (its times count from now: a deadline in hours).
 """
 
+import atexit
 import io
 import os
 import shutil
@@ -113,6 +114,8 @@ def take_sqlite(key, url):
     global _folder
     if _folder is None:
         _folder = tempfile.mkdtemp(prefix="portal-snapshots-")
+        # The snapshots live as long as the test run: gone with the process.
+        atexit.register(shutil.rmtree, _folder, ignore_errors=True)
     # A file of its own for every snapshot: one of another key is never overwritten.
     fd, path = tempfile.mkstemp(suffix=".sqlite3", dir=_folder)
     os.close(fd)
