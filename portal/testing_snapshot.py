@@ -185,12 +185,14 @@ def _tables_in_order(cur):
     cur.execute("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'")
     names = sorted(r[0] for r in cur.fetchall())
     cur.execute(
-        "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
-        "WHERE contype = 'f' AND connamespace = 'public'::regnamespace AND conrelid <> confrelid"
+        "SELECT c.relname, f.relname FROM pg_constraint AS k JOIN pg_class AS c ON c.oid = k.conrelid "
+        "JOIN pg_class AS f ON f.oid = k.confrelid WHERE k.contype = 'f' "
+        "AND k.connamespace = 'public'::regnamespace AND k.conrelid <> k.confrelid"
     )
     needs = {name: set() for name in names}
     for table, target in cur.fetchall():
-        needs[table.strip('"')].add(target.strip('"'))
+        if table in needs:
+            needs[table].add(target)  # a table elsewhere is never ready: no snapshot
     ordered, done = [], set()
     while len(ordered) < len(names):
         ready = [n for n in names if n not in done and needs[n] <= done]
@@ -250,7 +252,7 @@ def restore_postgres(key, owner_url):
     conn = _connect(owner_url)
     try:
         with conn.cursor() as cur:
-            # A connection left in a transaction by a broken test would make TRUNCATE wait
+            # A connection left in a transaction by a broken test would make the restore wait
             # for ever: then build from scratch (DROP SCHEMA) and let that say so.
             cur.execute("SET LOCAL lock_timeout = '10s'")
             cur.execute(FINGERPRINT_SQL)
